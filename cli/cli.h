@@ -1,0 +1,67 @@
+/* cli.h: what the portdex command's files share */
+#ifndef PD_CLI_H
+#define PD_CLI_H
+
+#include <stdio.h>
+
+#include "portdex.h"
+
+/* Exit status, documented in portdex(1) */
+enum pd_exit {
+	EXIT_ANSWERED = 0,
+	EXIT_NOTHING = 1,
+	EXIT_USAGE = 2,
+	EXIT_FAILURE_OP = 3,
+};
+
+struct cli {
+	int json;
+	int color;
+	const char *registry_path;   /* --registry or PORTDEX_REGISTRY */
+	/* list, gaps */
+	const char *status;
+	const char *transport;
+	const char *range;
+	const char *from;            /* update --from */
+	long limit;
+	struct pd_registry *reg;
+	struct pd_host host;
+};
+
+struct command {
+	const char *name;
+	int (*fn)(struct cli *c, int argc, char **argv);
+	const char *usage;
+	const char *help;
+	unsigned opts;               /* OPT_* this command accepts */
+};
+
+enum {
+	OPT_STATUS = 1 << 0,
+	OPT_TRANSPORT = 1 << 1,
+	OPT_RANGE = 1 << 2,
+	OPT_FROM = 1 << 3,
+	OPT_LIMIT = 1 << 4,
+};
+
+/* util.c */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Quotes user input for a message: printable ASCII, escapes, cut at 40 chars. */
+const char *cli_quote(const char *s, char *buf, size_t n);
+int cli_bad_query(const char *arg);               /* prints why, returns EXIT_USAGE */
+int cli_open_registry(struct cli *c);             /* EXIT_* */
+int cli_write(const struct pd_buf *b);            /* writes to stdout; EXIT_* */
+const char *cli_c(const struct cli *c, const char *code); /* ANSI code or "" */
+int cli_parse_range(const char *s, unsigned *first, unsigned *last);
+int cli_registry_json(const struct cli *c, struct pd_buf *b); /* "registry":{...} */
+
+int cmd_lookup(struct cli *c, int argc, char **argv);
+int cmd_search(struct cli *c, int argc, char **argv);
+int cmd_list(struct cli *c, int argc, char **argv);
+int cmd_gaps(struct cli *c, int argc, char **argv);
+int cmd_stats(struct cli *c, int argc, char **argv);
+int cmd_services(struct cli *c, int argc, char **argv);
+int cmd_update(struct cli *c, int argc, char **argv);
+int cmd_diff(struct cli *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,369 @@
+/* cmd_lookup.c: `portdex QUERY...`: a card per port, or JSON */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+
+#define MAX_ENTRIES 64
+#define MAX_PORTS 65536
+
+static void people(const struct cli *c, struct pd_buf *b, const char *field)
+{
+	const char *cur = field, *item;
+	size_t len;
+	int n = 0;
+
+	while (pd_refs_next(&cur, &item, &len)) {
+		char id[256];
+		struct pd_person p;
+		if (len >= sizeof(id))
+			len = sizeof(id) - 1;
+		memcpy(id, item, len);
+		id[len] = '\0';
+		if (n++)
+			pd_buf_puts(b, ", ");
+		if (!pd_registry_person(c->reg, id, &p) && (*p.name || *p.org)) {
+			pd_buf_puts(b, *p.name ? p.name : p.org);
+			if (*p.uri) {
+				pd_buf_puts(b, " <");
+				for (const char *u = strncmp(p.uri, "mailto:", 7) ? p.uri : p.uri + 7; *u; u++)
+					pd_buf_putc(b, *u == '&' ? '@' : *u);
+				pd_buf_putc(b, '>');
+			}
+		} else {
+			for (size_t i = 0; id[i]; i++)
+				pd_buf_putc(b, id[i] == '_' ? ' ' : id[i]);
+		}
+	}
+}
+
+static void refs(struct pd_buf *b, const char *field)
+{
+	const char *cur = field, *item;
+	size_t len;
+	int n = 0;
+
+	while (pd_refs_next(&cur, &item, &len)) {
+		if (n++)
+			pd_buf_puts(b, ", ");
+		pd_buf_add(b, item, len);
+	}
+}
+
+static const char *status_color(const struct cli *c, enum pd_status s)
+{
+	return cli_c(c, s == PD_ASSIGNED ? "green" : s == PD_RESERVED ? "yellow" : "dim");
+}
+
+static void line(const struct cli *c, struct pd_buf *b, const char *label)
+{
+	pd_buf_printf(b, "  %s%-10s%s", cli_c(c, "cyan"), label, cli_c(c, "reset"));
+}
+
+static void entry_details(const struct cli *c, struct pd_buf *b, const struct pd_entry *e)
+{
+	const char *pad = "              ";
+
+	if (*e->assignee || *e->contact) {
+		pd_buf_printf(b, "%sassignee: ", pad);
+		people(c, b, *e->assignee ? e->assignee : e->contact);
+		if (*e->contact && strcmp(e->contact, e->assignee)) {
+			pd_buf_puts(b, "; contact: ");
+			people(c, b, e->contact);
+		}
+		pd_buf_putc(b, '\n');
+	}
+	if (*e->registered || *e->modified) {
+		pd_buf_puts(b, pad);
+		if (*e->registered)
+			pd_buf_printf(b, "registered %s", e->registered);
+		if (*e->modified)
+			pd_buf_printf(b, "%smodified %s", *e->registered ? ", " : "", e->modified);
+		pd_buf_putc(b, '\n');
+	}
+	if (*e->refs) {
+		pd_buf_printf(b, "%sreferences: ", pad);
+		refs(b, e->refs);
+		pd_buf_putc(b, '\n');
+	}
+	if (*e->service_code)
+		pd_buf_printf(b, "%sservice code: %s\n", pad, e->service_code);
+	if (*e->expires)
+		pd_buf_printf(b, "%stemporary: expires %s\n", pad, e->expires);
+	if (*e->unauthorized)
+		pd_buf_printf(b, "%s%sunauthorized use reported:%s %s\n", pad, cli_c(c, "red"),
+			      cli_c(c, "reset"), e->unauthorized);
+	if (*e->notes)
+		pd_buf_printf(b, "%snote: %s\n", pad, e->notes);
+}
+
+static void transport_lines(const struct cli *c, struct pd_buf *b, unsigned port, int t)
+{
+	uint32_t idx[MAX_ENTRIES];
+	size_t n = pd_registry_lookup(c->reg, port, t, idx, MAX_ENTRIES);
+	enum pd_status st = pd_registry_status(c->reg, port, t);
+	struct pd_entry e;
+	int shown = 0;
+
+	if (n > MAX_ENTRIES)
+		n = MAX_ENTRIES;
+	line(c, b, pd_proto_name(t));
+	pd_buf_printf(b, "%s%-10s%s", status_color(c, st), pd_status_name(st), cli_c(c, "reset"));
+	for (size_t i = 0; i < n; i++) {
+		if (pd_registry_entry(c->reg, idx[i], &e) || e.status != PD_ASSIGNED)
+			continue;
+		if (shown++)
+			pd_buf_printf(b, "  %-10s%-10s", "", "");
+		pd_buf_printf(b, "  %s%s%s", cli_c(c, "bold"), e.name, cli_c(c, "reset"));
+		if (e.first != e.last)
+			pd_buf_printf(b, " (range %u-%u)", e.first, e.last);
+		pd_buf_printf(b, ": %s\n", e.description);
+		entry_details(c, b, &e);
+	}
+	if (!shown && n && !pd_registry_entry(c->reg, idx[0], &e)) {
+		pd_buf_printf(b, "  \"%s\"", e.description);
+		if (e.first != e.last)
+			pd_buf_printf(b, " (registry row %u-%u)", e.first, e.last);
+		pd_buf_putc(b, '\n');
+		if (*e.notes)
+			pd_buf_printf(b, "              note: %s\n", e.notes);
+		if (*e.unauthorized)
+			pd_buf_printf(b, "              unauthorized use reported: %s\n", e.unauthorized);
+	} else if (!shown) {
+		pd_buf_puts(b, "  (no registry row)\n");
+	}
+}
+
+static const char *ordinal(unsigned n)
+{
+	if (n % 100 >= 11 && n % 100 <= 13)
+		return "th";
+	return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+}
+
+static void neighbour(const struct cli *c, struct pd_buf *b, const char *label, unsigned from, int dir)
+{
+	unsigned port;
+	uint32_t idx[MAX_ENTRIES];
+	int n = 0;
+
+	if (pd_registry_neighbour(c->reg, from, dir, &port))
+		return;
+	line(c, b, label);
+	pd_buf_printf(b, "%u ", port);
+	for (int t = 0; t < PD_NPROTO; t++) {
+		size_t k = pd_registry_lookup(c->reg, port, t, idx, MAX_ENTRIES);
+		struct pd_entry e;
+		for (size_t i = 0; i < k && i < MAX_ENTRIES; i++)
+			if (!pd_registry_entry(c->reg, idx[i], &e) && e.status == PD_ASSIGNED) {
+				pd_buf_printf(b, "%s%s/%s", n++ ? ", " : "", e.name, pd_proto_name(t));
+				if (n == 1)
+					pd_buf_printf(b, " (%s)", e.description);
+				break;
+			}
+	}
+	pd_buf_putc(b, '\n');
+}
+
+static void card(struct cli *c, struct pd_buf *b, unsigned port, int proto)
+{
+	enum pd_class cls = pd_port_class(port);
+	enum pd_status st = pd_registry_port_status(c->reg, port);
+	struct pd_block blk;
+	struct pd_history h[16];
+	size_t nh;
+	unsigned cf, cl;
+	int in_block, v;
+
+	pd_class_bounds(cls, &cf, &cl);
+	pd_buf_printf(b, "%sport %u%s  %s%s%s, %s port\n", cli_c(c, "bold"), port, cli_c(c, "reset"),
+		      status_color(c, st), pd_status_name(st), cli_c(c, "reset"), pd_class_name(cls));
+	for (int t = 0; t < PD_NPROTO; t++)
+		if (proto == PD_PROTO_ANY || proto == t)
+			transport_lines(c, b, port, t);
+	line(c, b, "range");
+	pd_buf_printf(b, "%s ports %u-%u. %s\n", pd_class_name(cls), cf, cl, pd_class_procedure(cls));
+	line(c, b, "this host");
+	v = pd_host_privileged(&c->host, port);
+	if (v < 0)
+		pd_buf_puts(b, "privileges unknown");
+	else if (v)
+		pd_buf_printf(b, "binding needs privileges (unprivileged ports start at %d)", c->host.unpriv_start);
+	else
+		pd_buf_puts(b, "any user may bind it");
+	v = pd_host_ephemeral(&c->host, port);
+	if (v > 0)
+		pd_buf_printf(b, "; inside the ephemeral range %d-%d, so outgoing connections may take it",
+			      c->host.eph_first, c->host.eph_last);
+	else if (v == 0)
+		pd_buf_printf(b, "; outside the ephemeral range %d-%d", c->host.eph_first, c->host.eph_last);
+	if (pd_host_reserved(&c->host, port))
+		pd_buf_puts(b, "; listed in ip_local_reserved_ports");
+	pd_buf_putc(b, '\n');
+	in_block = !pd_registry_block(c->reg, port, &blk);
+	line(c, b, "block");
+	if (in_block)
+		pd_buf_printf(b, "%u-%u: %u port%s unassigned on every transport, the %u%s largest of %u blocks of %s ports\n",
+			      blk.first, blk.last, blk.size, blk.size == 1 ? "" : "s", blk.rank, ordinal(blk.rank),
+			      blk.of, pd_class_name(blk.cls));
+	else
+		pd_buf_puts(b, "none: the port is taken on some transport\n");
+	neighbour(c, b, "below", in_block ? blk.first : port, -1);
+	neighbour(c, b, "above", in_block ? blk.last : port, 1);
+	nh = pd_registry_history(c->reg, port, h, 16);
+	for (size_t i = 0; i < nh; i++) {
+		line(c, b, i ? "" : "history");
+		pd_buf_printf(b, "%s %u%s%s %s registered; ", h[i].date, h[i].port,
+			      h[i].proto == PD_PROTO_ANY ? "" : "/", h[i].proto == PD_PROTO_ANY ? "" : pd_proto_name(h[i].proto),
+			      *h[i].service ? h[i].service : "(unnamed)");
+		if (h[i].before_first == h[i].before_last)
+			pd_buf_printf(b, "before, %u was unassigned\n", h[i].before_first);
+		else
+			pd_buf_printf(b, "before, the block was %u-%u\n", h[i].before_first, h[i].before_last);
+	}
+	line(c, b, "registry");
+	pd_buf_printf(b, "%s, updated %s\n", pd_registry_source(c->reg), pd_registry_updated(c->reg));
+}
+
+/* Collects the ports a query names into ports[], ascending, each once. */
+static int query_ports(struct cli *c, const struct pd_query *q, unsigned char *seen, unsigned *ports,
+		       size_t *n)
+{
+	if (q->kind != PD_Q_NAME) {
+		for (unsigned p = q->first; p <= q->last; p++)
+			if (!seen[p]++)
+				ports[(*n)++] = p;
+		return 0;
+	}
+	{
+		uint32_t idx[256];
+		size_t k = pd_registry_find_name(c->reg, q->name, idx, 256), found = 0;
+		struct pd_entry e;
+		for (size_t i = 0; i < k && i < 256; i++) {
+			if (pd_registry_entry(c->reg, idx[i], &e) || !e.has_port)
+				continue;
+			if (q->proto != PD_PROTO_ANY && e.proto != PD_PROTO_ANY && e.proto != q->proto)
+				continue;
+			found++;
+			for (unsigned p = e.first; p <= e.last; p++)
+				if (!seen[p]++)
+					ports[(*n)++] = p;
+		}
+		return found ? 0 : -1;
+	}
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void table_row(struct cli *c, struct pd_buf *b, unsigned port, int proto)
+{
+	uint32_t idx[MAX_ENTRIES];
+
+	pd_buf_printf(b, "%5u", port);
+	for (int t = 0; t < PD_NPROTO; t++) {
+		enum pd_status st = pd_registry_status(c->reg, port, t);
+		if (proto != PD_PROTO_ANY && t != proto)
+			continue;
+		pd_buf_printf(b, "  %s%-10s%s", status_color(c, st), pd_status_name(st), cli_c(c, "reset"));
+	}
+	for (int t = 0, n = 0; t < PD_NPROTO && n < 1; t++) {
+		size_t k = pd_registry_lookup(c->reg, port, t, idx, MAX_ENTRIES);
+		struct pd_entry e;
+		if (proto != PD_PROTO_ANY && t != proto)
+			continue;
+		for (size_t i = 0; i < k && i < MAX_ENTRIES && !n; i++)
+			if (!pd_registry_entry(c->reg, idx[i], &e) && e.status == PD_ASSIGNED) {
+				pd_buf_printf(b, "  %s: %s", e.name, e.description);
+				n++;
+			}
+	}
+	pd_buf_putc(b, '\n');
+}
+
+int cmd_lookup(struct cli *c, int argc, char **argv)
+{
+	struct pd_query *qs = calloc((size_t)argc, sizeof(*qs));
+	unsigned char *seen = calloc(MAX_PORTS, 1);
+	unsigned *ports = calloc(MAX_PORTS, sizeof(*ports));
+	struct pd_buf b = PD_BUF_INIT;
+	size_t n = 0;
+	int rc = EXIT_ANSWERED, proto = PD_PROTO_ANY, table = 0;
+
+	if (!qs || !seen || !ports) {
+		cli_error("out of memory");
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	}
+	/* check every query before answering any */
+	for (int i = 0; i < argc; i++) {
+		if (pd_query_parse(argv[i], &qs[i])) {
+			rc = cli_bad_query(argv[i]);
+			goto out;
+		}
+	}
+	rc = cli_open_registry(c);
+	if (rc)
+		goto out;
+	if (pd_host_read(&c->host, NULL)) {
+		cli_error("out of memory");
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	}
+	for (int i = 0; i < argc; i++) {
+		char q[256];
+		if (qs[i].kind == PD_Q_RANGE)
+			table = 1;
+		if (argc == 1)
+			proto = qs[i].proto;
+		if (query_ports(c, &qs[i], seen, ports, &n)) {
+			cli_error("no service named '%s' in the registry (try: portdex search %s)",
+				  cli_quote(qs[i].name, q, sizeof(q)), cli_quote(qs[i].name, q, sizeof(q)));
+			rc = EXIT_NOTHING;
+		}
+	}
+	if (!n)
+		goto out;
+	qsort(ports, n, sizeof(*ports), cmp_uint);
+	if (c->json) {
+		if (n > 1)
+			pd_buf_putc(&b, '[');
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				pd_buf_putc(&b, ',');
+			if (pd_port_json(c->reg, &c->host, ports[i], proto, &b))
+				break;
+		}
+		pd_buf_puts(&b, n > 1 ? "]\n" : "\n");
+	} else if (table) {
+		pd_buf_printf(&b, "%s port", cli_c(c, "bold"));
+		for (int t = 0; t < PD_NPROTO; t++)
+			if (proto == PD_PROTO_ANY || proto == t)
+				pd_buf_printf(&b, "  %-10s", pd_proto_name(t));
+		pd_buf_printf(&b, "  service%s\n", cli_c(c, "reset"));
+		for (size_t i = 0; i < n; i++)
+			table_row(c, &b, ports[i], proto);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				pd_buf_putc(&b, '\n');
+			card(c, &b, ports[i], proto);
+		}
+	}
+	{
+		int wr = cli_write(&b);
+		if (wr)
+			rc = wr;
+	}
+out:
+	pd_buf_release(&b);
+	free(qs);
+	free(seen);
+	free(ports);
+	return rc;
+}

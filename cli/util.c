@@ -1,0 +1,161 @@
+/* util.c: helpers shared by the portdex subcommands */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("portdex: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+const char *cli_quote(const char *s, char *buf, size_t n)
+{
+	size_t o = 0;
+	size_t shown = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && o + 8 < n; p++) {
+		if (shown++ == 40) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (*p >= 0x20 && *p < 0x7f && *p != '\'') {
+			buf[o++] = (char)*p;
+		} else {
+			o += (size_t)snprintf(buf + o, n - o, "\\x%02x", *p);
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+int cli_bad_query(const char *arg)
+{
+	char q[256];
+
+	if (!*arg)
+		cli_error("empty query: give a port (0-65535), a range A-B or a service name");
+	else if (strlen(arg) > 60)
+		cli_error("'%s' is too long for a port or service name", cli_quote(arg, q, sizeof(q)));
+	else if (strchr(arg, '/') && pd_proto_parse(strchr(arg, '/') + 1, strlen(strchr(arg, '/') + 1)) < 0)
+		cli_error("'%s' names an unknown transport (tcp, udp, sctp, dccp)", cli_quote(arg, q, sizeof(q)));
+	else if (strchr("0123456789-", arg[0]))
+		cli_error("'%s' is not a port (0-65535) or a range A-B with A <= B", cli_quote(arg, q, sizeof(q)));
+	else
+		cli_error("'%s' is not a port or a service name", cli_quote(arg, q, sizeof(q)));
+	return EXIT_USAGE;
+}
+
+static int open_path(struct cli *c, const char *path)
+{
+	char q[256], err[512] = "";
+	int rc = pd_registry_open_file(path, &c->reg, err, sizeof(err));
+
+	if (rc) {
+		cli_error("cannot use registry '%s': %s", cli_quote(path, q, sizeof(q)),
+			  *err ? err : pd_strerror(rc));
+		return rc == PD_EIO || rc == PD_EMODULE ? EXIT_FAILURE_OP : EXIT_USAGE;
+	}
+	return EXIT_ANSWERED;
+}
+
+/* --registry, then PORTDEX_REGISTRY, then what `portdex update` stored,
+ * then the compiled-in snapshot. */
+int cli_open_registry(struct cli *c)
+{
+	struct pd_buf dir = PD_BUF_INIT;
+	int rc;
+
+	if (c->reg)
+		return EXIT_ANSWERED;
+	if (c->registry_path)
+		return open_path(c, c->registry_path);
+	if (!pd_data_dir(&dir)) {
+		struct stat st;
+		pd_buf_puts(&dir, "/registry.pdx");
+		if (!dir.err && !stat(dir.s, &st)) {
+			rc = open_path(c, dir.s);
+			pd_buf_release(&dir);
+			return rc;
+		}
+	}
+	pd_buf_release(&dir);
+	rc = pd_registry_open_default(&c->reg);
+	if (rc) {
+		cli_error("no registry compiled in: %s", pd_strerror(rc));
+		return EXIT_FAILURE_OP;
+	}
+	return EXIT_ANSWERED;
+}
+
+int cli_write(const struct pd_buf *b)
+{
+	if (b->err) {
+		cli_error("%s", pd_strerror(b->err));
+		return EXIT_FAILURE_OP;
+	}
+	if (b->len && fwrite(b->s, 1, b->len, stdout) != b->len) {
+		cli_error("cannot write output: %s", strerror(errno));
+		return EXIT_FAILURE_OP;
+	}
+	if (fflush(stdout)) {
+		cli_error("cannot write output: %s", strerror(errno));
+		return EXIT_FAILURE_OP;
+	}
+	return EXIT_ANSWERED;
+}
+
+const char *cli_c(const struct cli *c, const char *code)
+{
+	if (!c->color)
+		return "";
+	if (!strcmp(code, "bold")) return "\033[1m";
+	if (!strcmp(code, "dim")) return "\033[2m";
+	if (!strcmp(code, "green")) return "\033[32m";
+	if (!strcmp(code, "yellow")) return "\033[33m";
+	if (!strcmp(code, "cyan")) return "\033[36m";
+	if (!strcmp(code, "red")) return "\033[31m";
+	return "\033[0m";
+}
+
+/* "A-B", "system", "user" or "dynamic" */
+int cli_parse_range(const char *s, unsigned *first, unsigned *last)
+{
+	const char *p = s;
+
+	for (int k = PD_SYSTEM; k <= PD_DYNAMIC; k++)
+		if (!strcmp(s, pd_class_name((enum pd_class)k))) {
+			pd_class_bounds((enum pd_class)k, first, last);
+			return 0;
+		}
+	if (pd_parse_port(&p, first))
+		return -1;
+	*last = *first;
+	if (*p == '-') {
+		p++;
+		if (pd_parse_port(&p, last))
+			return -1;
+	}
+	return *p || *last < *first ? -1 : 0;
+}
+
+int cli_registry_json(const struct cli *c, struct pd_buf *b)
+{
+	pd_buf_puts(b, "\"registry\":{\"source\":");
+	pd_buf_json_str(b, pd_registry_source(c->reg));
+	pd_buf_puts(b, ",\"updated\":");
+	pd_buf_json_str(b, pd_registry_updated(c->reg));
+	pd_buf_putc(b, '}');
+	return b->err;
+}

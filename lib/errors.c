@@ -1,0 +1,18 @@
+/* errors.c: names of the library's error codes */
+#include "portdex.h"
+
+const char *pd_strerror(int err)
+{
+	switch (err) {
+	case PD_OK: return "success";
+	case PD_ENOMEM: return "out of memory";
+	case PD_EINVAL: return "invalid argument";
+	case PD_EFORMAT: return "not a registry portdex can read";
+	case PD_EIO: return "input/output error";
+	case PD_ENOTFOUND: return "not found";
+	case PD_EMODULE: return "a portdex module is missing";
+	case PD_EFETCH: return "download failed";
+	case PD_ETOOBIG: return "input too large";
+	default: return "unknown error";
+	}
+}

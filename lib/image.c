@@ -1,0 +1,499 @@
+/* image.c: opening registry images and answering lookups from them */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "module.h"
+
+uint32_t pd__fnv1a(const void *p, size_t n, uint32_t h)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static int in_bounds(size_t len, uint32_t off, uint32_t n, size_t size)
+{
+	return off % 4 == 0 && off <= len && (uint64_t)n * size <= len - off;
+}
+
+/* Structural checks so that no offset of a foreign image leads outside it.
+ * The checksum is verified only where an image enters (update, open_buffer);
+ * images that portdex wrote itself are checked structurally on every open. */
+static int check(const struct pd_registry *r)
+{
+	const struct pd__img_hdr *h = r->h;
+	uint32_t sl = h->strings_len;
+
+	if (!in_bounds(r->len, h->entries_off, h->n_entries, sizeof(struct pd__img_entry)) ||
+	    !in_bounds(r->len, h->segs_off, h->n_segs, sizeof(struct pd__img_seg)) ||
+	    !in_bounds(r->len, h->lists_off, h->n_lists, 4) ||
+	    !in_bounds(r->len, h->blocks_off, h->n_blocks, sizeof(struct pd__img_block)) ||
+	    !in_bounds(r->len, h->names_off, h->n_names, 4) ||
+	    !in_bounds(r->len, h->people_off, h->n_people, sizeof(struct pd__img_person)) ||
+	    h->strings_off > r->len || sl == 0 || sl > r->len - h->strings_off ||
+	    r->strings[sl - 1] != '\0' || h->source >= sl || h->updated >= sl || !h->n_segs)
+		return PD_EFORMAT;
+	for (uint32_t i = 0; i < h->n_entries; i++) {
+		const struct pd__img_entry *e = &r->entries[i];
+		for (int k = 0; k < PD__S_COUNT; k++)
+			if (e->str[k] >= sl)
+				return PD_EFORMAT;
+		if (e->first > e->last || e->status > PD_ASSIGNED ||
+		    (e->proto >= PD_NPROTO && e->proto != PD__NOPROTO))
+			return PD_EFORMAT;
+	}
+	/* segments must tile 0-65535 in order */
+	for (uint32_t i = 0; i < h->n_segs; i++) {
+		const struct pd__img_seg *s = &r->segs[i];
+		unsigned expect = i ? r->segs[i - 1].last + 1u : 0;
+		if (s->first != expect || s->last < s->first)
+			return PD_EFORMAT;
+		for (int t = 0; t < PD_NPROTO; t++) {
+			uint32_t at = s->list[t];
+			if (at >= h->n_lists || r->lists[at] > h->n_lists - at - 1 || s->status[t] > PD_ASSIGNED)
+				return PD_EFORMAT;
+			for (uint32_t k = 0; k < r->lists[at]; k++)
+				if (r->lists[at + 1 + k] >= h->n_entries)
+					return PD_EFORMAT;
+		}
+	}
+	if (r->segs[h->n_segs - 1].last != 65535)
+		return PD_EFORMAT;
+	for (uint32_t i = 0; i < h->n_names; i++)
+		if (r->names[i] >= h->n_entries)
+			return PD_EFORMAT;
+	for (uint32_t i = 0; i < h->n_people; i++) {
+		const struct pd__img_person *p = &r->people[i];
+		if (p->id >= sl || p->name >= sl || p->org >= sl || p->uri >= sl || p->updated >= sl)
+			return PD_EFORMAT;
+	}
+	for (uint32_t i = 0; i < h->n_blocks; i++)
+		if (r->blocks[i].first > r->blocks[i].last || r->blocks[i].cls > PD_DYNAMIC)
+			return PD_EFORMAT;
+	return 0;
+}
+
+int pd__registry_from_image(const void *img, size_t len, int trusted, void *owned, void *map,
+			    struct pd_registry **out)
+{
+	struct pd_registry *r;
+	const struct pd__img_hdr *h = img;
+
+	*out = NULL;
+	if (len < sizeof(*h) || memcmp(h->magic, PD__MAGIC, 8) || h->version != PD__IMAGE_VERSION ||
+	    h->size != len || ((uintptr_t)img & 7))
+		return PD_EFORMAT;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return PD_ENOMEM;
+	r->base = img;
+	r->len = len;
+	r->h = h;
+	r->entries = (const void *)(r->base + h->entries_off);
+	r->segs = (const void *)(r->base + h->segs_off);
+	r->lists = (const void *)(r->base + h->lists_off);
+	r->blocks = (const void *)(r->base + h->blocks_off);
+	r->names = (const void *)(r->base + h->names_off);
+	r->people = (const void *)(r->base + h->people_off);
+	r->strings = (const char *)(r->base + h->strings_off);
+	if (!trusted && check(r)) {
+		free(r);
+		return PD_EFORMAT;
+	}
+	r->owned = owned;
+	r->map = map;
+	*out = r;
+	return 0;
+}
+
+static int looks_xml(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		i = 3;
+	while (i < n && (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' || p[i] == '\t'))
+		i++;
+	return i < n && p[i] == '<';
+}
+
+int pd__parse_registry(const void *data, size_t len, const char *source, struct pd_registry **out,
+		       char *err, size_t errlen)
+{
+	void *img = NULL;
+	size_t img_len = 0;
+	pd__import_fn import = pd__import_csv;
+	int rc;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (looks_xml(data, len)) {
+		rc = pd__module_sym("portdex-xml.so", PD__XML_SYMBOL, (void **)&import, err, errlen);
+		if (rc)
+			return rc;
+	}
+	{
+		char src[1024];
+		snprintf(src, sizeof(src), "IANA %s %s", import == pd__import_csv ? "CSV" : "XML", source);
+		rc = pd__build_image(import, data, len, src, NULL, &img, &img_len, err, errlen);
+	}
+	if (rc)
+		return rc;
+	rc = pd__registry_from_image(img, img_len, 1, img, NULL, out);
+	if (rc)
+		free(img);
+	return rc;
+}
+
+int pd__open_file(const char *path, struct pd_registry **out, char *err, size_t errlen)
+{
+	struct stat st;
+	void *map;
+	int fd, rc;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s", strerror(errno));
+		return PD_EIO;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		if (err && errlen)
+			snprintf(err, errlen, "not a regular file");
+		close(fd);
+		return PD_EIO;
+	}
+	if (st.st_size == 0 || st.st_size > (off_t)256 << 20) {
+		if (err && errlen)
+			snprintf(err, errlen, st.st_size ? "file too large" : "empty file");
+		close(fd);
+		return st.st_size ? PD_ETOOBIG : PD_EFORMAT;
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s", strerror(errno));
+		return PD_EIO;
+	}
+	if ((size_t)st.st_size >= 8 && !memcmp(map, PD__MAGIC, 8)) {
+		rc = pd__registry_from_image(map, (size_t)st.st_size, 0, NULL, map, out);
+		if (rc) {
+			if (err && errlen)
+				snprintf(err, errlen, "damaged portdex image");
+			munmap(map, (size_t)st.st_size);
+		}
+		return rc;
+	}
+	rc = pd__parse_registry(map, (size_t)st.st_size, path, out, err, errlen);
+	munmap(map, (size_t)st.st_size);
+	return rc;
+}
+
+int pd_registry_open_file(const char *path, struct pd_registry **out, char *err, size_t errlen)
+{
+	return pd__open_file(path, out, err, errlen);
+}
+
+int pd_registry_open_buffer(const void *data, size_t len, const char *source,
+			    struct pd_registry **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (len >= sizeof(struct pd__img_hdr) && !memcmp(data, PD__MAGIC, 8)) {
+		void *copy = malloc(len);
+		struct pd__img_hdr h;
+		int rc;
+		if (!copy)
+			return PD_ENOMEM;
+		memcpy(copy, data, len);
+		memcpy(&h, copy, sizeof(h));
+		h.checksum = 0;
+		memcpy(copy, &h, sizeof(h));
+		if (pd__fnv1a(copy, len, 2166136261u) != ((const struct pd__img_hdr *)data)->checksum) {
+			free(copy);
+			if (err && errlen)
+				snprintf(err, errlen, "damaged portdex image (checksum)");
+			return PD_EFORMAT;
+		}
+		memcpy(copy, data, sizeof(h));
+		rc = pd__registry_from_image(copy, len, 0, copy, NULL, out);
+		if (rc) {
+			free(copy);
+			if (err && errlen)
+				snprintf(err, errlen, "damaged portdex image");
+		}
+		return rc;
+	}
+	return pd__parse_registry(data, len, source ? source : "memory", out, err, errlen);
+}
+
+void pd_registry_free(struct pd_registry *reg)
+{
+	if (!reg)
+		return;
+	if (reg->map)
+		munmap(reg->map, reg->len);
+	free(reg->owned);
+	free(reg);
+}
+
+const char *pd__str(const struct pd_registry *reg, uint32_t off)
+{
+	return reg->strings + off;
+}
+
+const char *pd_registry_source(const struct pd_registry *reg)
+{
+	return pd__str(reg, reg->h->source);
+}
+
+const char *pd_registry_updated(const struct pd_registry *reg)
+{
+	return pd__str(reg, reg->h->updated);
+}
+
+const void *pd_registry_image(const struct pd_registry *reg, size_t *len)
+{
+	*len = reg->len;
+	return reg->base;
+}
+
+int pd_registry_save(const struct pd_registry *reg, const char *path)
+{
+	char tmp[4096];
+	const unsigned char *p = reg->base;
+	size_t left = reg->len;
+	int fd, rc = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
+		return PD_EINVAL;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return PD_EIO;
+	while (left) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = PD_EIO;
+			break;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	if (!rc && fsync(fd))
+		rc = PD_EIO;
+	if (close(fd) && !rc)
+		rc = PD_EIO;
+	if (!rc && rename(tmp, path))
+		rc = PD_EIO;
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
+size_t pd_registry_count(const struct pd_registry *reg)
+{
+	return reg->h->n_entries;
+}
+
+void pd__entry_view(const struct pd_registry *reg, uint32_t i, struct pd_entry *out)
+{
+	const struct pd__img_entry *e = &reg->entries[i];
+	const char **f[PD__S_COUNT] = {
+		&out->name, &out->description, &out->assignee, &out->contact, &out->registered,
+		&out->modified, &out->refs, &out->notes, &out->unauthorized, &out->service_code,
+		&out->expires,
+	};
+
+	out->index = i;
+	out->has_port = e->has_port;
+	out->first = e->first;
+	out->last = e->last;
+	out->proto = e->proto == PD__NOPROTO ? PD_PROTO_ANY : e->proto;
+	out->status = (enum pd_status)e->status;
+	for (int k = 0; k < PD__S_COUNT; k++)
+		*f[k] = reg->strings + e->str[k];
+}
+
+int pd_registry_entry(const struct pd_registry *reg, size_t index, struct pd_entry *out)
+{
+	if (index >= reg->h->n_entries)
+		return PD_ENOTFOUND;
+	pd__entry_view(reg, (uint32_t)index, out);
+	return 0;
+}
+
+int pd_registry_person(const struct pd_registry *reg, const char *id, struct pd_person *out)
+{
+	size_t lo = 0, hi = reg->h->n_people;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct pd__img_person *p = &reg->people[mid];
+		int c = strcmp(id, reg->strings + p->id);
+		if (!c) {
+			out->id = reg->strings + p->id;
+			out->name = reg->strings + p->name;
+			out->org = reg->strings + p->org;
+			out->uri = reg->strings + p->uri;
+			out->updated = reg->strings + p->updated;
+			return 0;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return PD_ENOTFOUND;
+}
+
+const struct pd__img_seg *pd__seg_find(const struct pd_registry *reg, unsigned port)
+{
+	size_t lo = 0, hi = reg->h->n_segs;
+
+	if (port > 65535)
+		return NULL;
+	while (lo + 1 < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (reg->segs[mid].first <= port)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &reg->segs[lo];
+}
+
+enum pd_status pd_registry_status(const struct pd_registry *reg, unsigned port, int proto)
+{
+	const struct pd__img_seg *s = pd__seg_find(reg, port);
+
+	if (!s || proto < 0 || proto >= PD_NPROTO)
+		return PD_UNASSIGNED;
+	return (enum pd_status)s->status[proto];
+}
+
+enum pd_status pd_registry_port_status(const struct pd_registry *reg, unsigned port)
+{
+	const struct pd__img_seg *s = pd__seg_find(reg, port);
+	uint8_t st = 0;
+
+	for (int t = 0; s && t < PD_NPROTO; t++)
+		if (s->status[t] > st)
+			st = s->status[t];
+	return (enum pd_status)st;
+}
+
+size_t pd_registry_lookup(const struct pd_registry *reg, unsigned port, int proto, uint32_t *idx,
+			  size_t max)
+{
+	const struct pd__img_seg *s = pd__seg_find(reg, port);
+	const uint32_t *l;
+
+	if (!s || proto < 0 || proto >= PD_NPROTO)
+		return 0;
+	l = &reg->lists[s->list[proto]];
+	for (uint32_t k = 0; k < l[0] && k < max; k++)
+		idx[k] = l[1 + k];
+	return l[0];
+}
+
+size_t pd_registry_find_name(const struct pd_registry *reg, const char *name, uint32_t *out,
+			     size_t max)
+{
+	size_t lo = 0, hi = reg->h->n_names, n = 0;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcasecmp(reg->strings + reg->entries[reg->names[mid]].str[PD__S_NAME], name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < reg->h->n_names; lo++) {
+		uint32_t i = reg->names[lo];
+		if (strcasecmp(reg->strings + reg->entries[i].str[PD__S_NAME], name))
+			break;
+		if (n < max)
+			out[n] = i;
+		n++;
+	}
+	return n;
+}
+
+static void block_view(const struct pd_registry *reg, size_t i, struct pd_block *out)
+{
+	const struct pd__img_block *b = &reg->blocks[i];
+
+	out->first = b->first;
+	out->last = b->last;
+	out->size = (unsigned)b->last - b->first + 1;
+	out->cls = (enum pd_class)b->cls;
+	out->rank = b->rank;
+	out->of = b->of;
+}
+
+int pd_registry_block(const struct pd_registry *reg, unsigned port, struct pd_block *out)
+{
+	size_t lo = 0, hi = reg->h->n_blocks;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (reg->blocks[mid].last < port)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == reg->h->n_blocks || reg->blocks[lo].first > port)
+		return PD_ENOTFOUND;
+	block_view(reg, lo, out);
+	return 0;
+}
+
+size_t pd_registry_block_count(const struct pd_registry *reg)
+{
+	return reg->h->n_blocks;
+}
+
+int pd_registry_block_at(const struct pd_registry *reg, size_t i, struct pd_block *out)
+{
+	if (i >= reg->h->n_blocks)
+		return PD_ENOTFOUND;
+	block_view(reg, i, out);
+	return 0;
+}
+
+int pd_registry_neighbour(const struct pd_registry *reg, unsigned port, int dir, unsigned *out)
+{
+	const struct pd__img_seg *s = pd__seg_find(reg, port);
+	const struct pd__img_seg *end = reg->segs + reg->h->n_segs;
+
+	if (!s)
+		return PD_EINVAL;
+	for (int t = 0; t < PD_NPROTO; t++)
+		if (s->status[t] == PD_ASSIGNED && (dir < 0 ? port > s->first : port < s->last)) {
+			*out = dir < 0 ? port - 1 : port + 1;
+			return 0;
+		}
+	for (s += dir < 0 ? -1 : 1; s >= reg->segs && s < end; s += dir < 0 ? -1 : 1) {
+		for (int t = 0; t < PD_NPROTO; t++)
+			if (s->status[t] == PD_ASSIGNED) {
+				*out = dir < 0 ? s->last : s->first;
+				return 0;
+			}
+	}
+	return PD_ENOTFOUND;
+}

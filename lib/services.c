@@ -1,0 +1,70 @@
+/* services.c: the registry as an /etc/services file */
+#include <string.h>
+#include <strings.h>
+
+#include "image.h"
+
+int pd_registry_services(const struct pd_registry *reg, int json, struct pd_buf *out)
+{
+	int rows = 0;
+
+	if (json)
+		pd_buf_putc(out, '[');
+	else
+		pd_buf_printf(out, "# /etc/services written by portdex %s from %s (%s)\n", PD_VERSION,
+			      pd_registry_source(reg), pd_registry_updated(reg));
+	for (uint32_t si = 0; si < reg->h->n_segs; si++) {
+		const struct pd__img_seg *s = &reg->segs[si];
+		for (unsigned port = s->first; port <= s->last; port++) {
+			for (int t = 0; t < PD_NPROTO; t++) {
+				const uint32_t *l = &reg->lists[s->list[t]];
+				const char *desc = NULL;
+				int names = 0;
+				for (uint32_t k = 0; k < l[0]; k++) {
+					const struct pd__img_entry *e = &reg->entries[l[1 + k]];
+					const char *name = pd__str(reg, e->str[PD__S_NAME]);
+					int seen = 0;
+					if (e->status != PD_ASSIGNED || !*name)
+						continue;
+					for (uint32_t j = 0; j < k && !seen; j++)
+						seen = !strcasecmp(name, pd__str(reg, reg->entries[l[1 + j]].str[PD__S_NAME]));
+					if (seen)
+						continue;
+					if (!names++ && json) {
+						pd_buf_puts(out, rows++ ? ",{\"name\":" : "{\"name\":");
+						pd_buf_json_str(out, name);
+						pd_buf_printf(out, ",\"port\":%u,\"transport\":\"%s\",\"aliases\":[",
+							      port, pd_proto_name(t));
+						desc = pd__str(reg, e->str[PD__S_DESC]);
+					} else if (json) {
+						if (names > 2)
+							pd_buf_putc(out, ',');
+						pd_buf_json_str(out, name);
+					} else if (names == 1) {
+						pd_buf_printf(out, "%-15s %u/%s", name, port, pd_proto_name(t));
+						desc = pd__str(reg, e->str[PD__S_DESC]);
+					} else {
+						pd_buf_printf(out, " %s", name);
+					}
+				}
+				if (!names)
+					continue;
+				if (json) {
+					pd_buf_puts(out, "],\"description\":");
+					pd_buf_json_str(out, desc);
+					pd_buf_putc(out, '}');
+					continue;
+				}
+				if (desc && *desc) {
+					pd_buf_add(out, "\t# ", 3);
+					for (const char *p = desc; *p; p++)
+						pd_buf_putc(out, *p == '\n' ? ' ' : *p);
+				}
+				pd_buf_putc(out, '\n');
+			}
+		}
+	}
+	if (json)
+		pd_buf_puts(out, "]\n");
+	return out->err;
+}

@@ -1,0 +1,566 @@
+/* xml.c: the IANA XML importer, a module loaded on demand (libxml2).
+ *
+ * Reads IANA's XML form of the Service Name and Transport Protocol Port
+ * Number Registry and hands each <record> to the sink in the form the CSV
+ * form of the same registry has, column by column, so that both forms of
+ * one registry give the same rows (up to whitespace, which the builder
+ * collapses). The mapping, checked against IANA's own CSV:
+ *
+ *   name, number, protocol, sc, unauthorized   element text
+ *   description, note     text; <br/> and <paragraph> are line breaks;
+ *                         an <xref> inside is written as in Reference
+ *   assignee              the <xref>s inside <assignee>, "[Id]" each; a
+ *                         record without <assignee> repeats its contact
+ *   contact               the person <xref>s that are children of <record>
+ *   registered, modified  the date and updated attributes
+ *   refs                  the other <xref>s that are children of <record>,
+ *                         in document order: "[" text "]" when the xref has
+ *                         text, else rfc "[RFC9110]", person/draft/note/uri
+ *                         "[" data "]"
+ *
+ * Security: the document is parsed from memory, never from the network,
+ * without loading DTDs, substituting entities or processing XInclude; a
+ * document that declares entities is refused as soon as the declaration is
+ * seen, before any reference to it could be expanded. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
+
+#include "portdex.h"
+#include "importer.h"
+
+#define IANA_NS "http://www.iana.org/assignments"
+#define REGISTRY_ID "service-names-port-numbers"
+#define MAX_XML_BYTES ((size_t)64 * 1024 * 1024)
+
+#if LIBXML_VERSION >= 21200
+typedef const xmlError pd_xml_error;
+#else
+typedef xmlError pd_xml_error;
+#endif
+
+/* ---- growable strings ---- */
+
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	int oom;
+};
+
+static void sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (n + 1 > b->cap - b->len) {
+		size_t cap = b->cap ? b->cap : 64, need = b->len + n + 1;
+		char *p;
+
+		while (cap < need)
+			cap *= 2;
+		p = realloc(b->s, cap);
+		if (!p) {
+			b->oom = 1;
+			return;
+		}
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void sb_puts(struct sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static void sb_reset(struct sbuf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
+static const char *sb_str(const struct sbuf *b)
+{
+	return b->s && !b->oom ? b->s : "";
+}
+
+static void sb_release(struct sbuf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+}
+
+static int is_blank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int has_text(const char *s)
+{
+	for (; *s; s++)
+		if (!is_blank((unsigned char)*s))
+			return 1;
+	return 0;
+}
+
+/* ---- elements and attributes ---- */
+
+static int is_el(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+	       xmlStrEqual(n->ns->href, BAD_CAST IANA_NS) && xmlStrEqual(n->name, BAD_CAST name);
+}
+
+/* Appends the value of attribute `name` (no namespace) to b. */
+static void attr(const xmlNode *n, const char *name, struct sbuf *b)
+{
+	xmlChar *v = xmlGetNoNsProp(n, BAD_CAST name);
+
+	if (v) {
+		sb_puts(b, (const char *)v);
+		xmlFree(v);
+	}
+}
+
+static int attr_is(const xmlNode *n, const char *name, const char *want)
+{
+	xmlChar *v = xmlGetNoNsProp(n, BAD_CAST name);
+	int eq = v && xmlStrEqual(v, BAD_CAST want);
+
+	xmlFree(v);
+	return eq;
+}
+
+/* Text of n and everything below it, as written. */
+static void plain_text(const xmlNode *n, struct sbuf *b)
+{
+	for (; n; n = n->next) {
+		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
+			sb_puts(b, (const char *)n->content);
+		else if (n->type == XML_ELEMENT_NODE)
+			plain_text(n->children, b);
+	}
+}
+
+/* An <xref> as the CSV writes it: "[RFC9110]", "[Jon_Postel]", "[1]",
+ * "[https://...]", or "[its text]" when it has text. */
+static void xref_str(const xmlNode *x, struct sbuf *out, struct sbuf *tmp)
+{
+	xmlChar *type = xmlGetNoNsProp(x, BAD_CAST "type");
+	xmlChar *data = xmlGetNoNsProp(x, BAD_CAST "data");
+	int person = type && xmlStrEqual(type, BAD_CAST "person");
+	const char *d = data ? (const char *)data : "";
+
+	sb_reset(tmp);
+	plain_text(x->children, tmp);
+	if (person && *d) {
+		/* people are named by id, which the people list resolves */
+		sb_puts(out, "[");
+		sb_puts(out, d);
+		sb_puts(out, "]");
+	} else if (has_text(sb_str(tmp))) {
+		sb_puts(out, "[");
+		sb_puts(out, sb_str(tmp));
+		sb_puts(out, "]");
+	} else if (*d) {
+		sb_puts(out, "[");
+		if (type && xmlStrEqual(type, BAD_CAST "rfc")) {
+			for (; *d; d++) {
+				char c = *d >= 'a' && *d <= 'z' ? (char)(*d - 'a' + 'A') : *d;
+
+				sb_add(out, &c, 1);
+			}
+		} else {
+			sb_puts(out, d);
+		}
+		sb_puts(out, "]");
+	}
+	xmlFree(type);
+	xmlFree(data);
+}
+
+/* Mixed content (descriptions, notes). A break (<br/>, the edges of a
+ * <paragraph>, between repeated elements) becomes `sep` only where no
+ * whitespace already separates the text on either side of it, so that
+ * "a<br/>\nb" stays "a\nb" as in the CSV and "a<br/>b" becomes "a\nb". */
+struct text {
+	struct sbuf *b;
+	struct sbuf *tmp;
+	int gap;   /* a break is pending */
+	char sep;
+};
+
+static void put_text(struct text *t, const char *s, size_t n)
+{
+	struct sbuf *b = t->b;
+
+	if (!n)
+		return;
+	if (t->gap && b->len && !is_blank((unsigned char)b->s[b->len - 1]) &&
+	    !is_blank((unsigned char)s[0]))
+		sb_add(b, &t->sep, 1);
+	t->gap = 0;
+	sb_add(b, s, n);
+}
+
+static void render(struct text *t, const xmlNode *n)
+{
+	for (; n; n = n->next) {
+		switch (n->type) {
+		case XML_TEXT_NODE:
+		case XML_CDATA_SECTION_NODE:
+			if (n->content)
+				put_text(t, (const char *)n->content, strlen((const char *)n->content));
+			break;
+		case XML_ELEMENT_NODE:
+			if (is_el(n, "br")) {
+				t->gap = 1;
+			} else if (is_el(n, "xref")) {
+				struct sbuf x = {0};
+
+				xref_str(n, &x, t->tmp);
+				if (x.oom)
+					t->b->oom = 1;
+				put_text(t, sb_str(&x), x.len);
+				sb_release(&x);
+			} else if (is_el(n, "paragraph")) {
+				t->gap = 1;
+				render(t, n->children);
+				t->gap = 1;
+			} else {
+				render(t, n->children);
+			}
+			break;
+		default:
+			break; /* comments, processing instructions */
+		}
+	}
+}
+
+/* Appends the content of element n to b; a repeated element is set apart
+ * from the one before by a break. */
+static void element_text(const xmlNode *n, struct sbuf *b, struct sbuf *tmp, char sep)
+{
+	struct text t = {b, tmp, b->len > 0, sep};
+
+	render(&t, n->children);
+}
+
+/* ---- records ---- */
+
+enum { F_NAME, F_NUMBER, F_PROTO, F_DESC, F_ASSIGNEE, F_CONTACT, F_REGISTERED, F_MODIFIED,
+       F_REFS, F_SC, F_UNAUTH, F_NOTES, NFIELDS };
+
+struct bufs {
+	struct sbuf f[NFIELDS];
+	struct sbuf tmp;
+};
+
+static int bufs_oom(const struct bufs *w)
+{
+	int i;
+
+	for (i = 0; i < NFIELDS; i++)
+		if (w->f[i].oom)
+			return 1;
+	return w->tmp.oom;
+}
+
+static void bufs_release(struct bufs *w)
+{
+	int i;
+
+	for (i = 0; i < NFIELDS; i++)
+		sb_release(&w->f[i]);
+	sb_release(&w->tmp);
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int record(const xmlNode *rec, struct bufs *w, const struct pd__sink *sink)
+{
+	static const struct { const char *el; int field; } simple[] = {
+		{"name", F_NAME}, {"number", F_NUMBER}, {"protocol", F_PROTO},
+		{"description", F_DESC}, {"sc", F_SC}, {"unauthorized", F_UNAUTH},
+		{"note", F_NOTES},
+	};
+	struct sbuf *f = w->f;
+	struct pd__raw_row r;
+	const xmlNode *n, *x;
+	int have_assignee = 0, i;
+
+	for (i = 0; i < NFIELDS; i++)
+		sb_reset(&f[i]);
+	for (n = rec->children; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (is_el(n, "xref")) {
+			xref_str(n, attr_is(n, "type", "person") ? &f[F_CONTACT] : &f[F_REFS], &w->tmp);
+		} else if (is_el(n, "assignee")) {
+			have_assignee = 1;
+			for (x = n->children; x; x = x->next)
+				if (is_el(x, "xref"))
+					xref_str(x, &f[F_ASSIGNEE], &w->tmp);
+		} else {
+			for (i = 0; i < (int)(sizeof(simple) / sizeof(simple[0])); i++)
+				if (is_el(n, simple[i].el))
+					element_text(n, &f[simple[i].field], &w->tmp, '\n');
+		}
+	}
+	/* IANA's CSV names the contact as assignee when there is no <assignee> */
+	if (!have_assignee)
+		sb_add(&f[F_ASSIGNEE], sb_str(&f[F_CONTACT]), f[F_CONTACT].len);
+	attr(rec, "date", &f[F_REGISTERED]);
+	attr(rec, "updated", &f[F_MODIFIED]);
+	if (bufs_oom(w))
+		return PD_ENOMEM;
+
+	r.name = sb_str(&f[F_NAME]);
+	r.number = sb_str(&f[F_NUMBER]);
+	r.proto = sb_str(&f[F_PROTO]);
+	r.description = sb_str(&f[F_DESC]);
+	r.assignee = sb_str(&f[F_ASSIGNEE]);
+	r.contact = sb_str(&f[F_CONTACT]);
+	r.registered = sb_str(&f[F_REGISTERED]);
+	r.modified = sb_str(&f[F_MODIFIED]);
+	r.refs = sb_str(&f[F_REFS]);
+	r.service_code = sb_str(&f[F_SC]);
+	r.unauthorized = sb_str(&f[F_UNAUTH]);
+	r.notes = sb_str(&f[F_NOTES]);
+	return sink->row ? sink->row(sink->ctx, &r) : 0;
+}
+
+/* <person id="..."><name/><org/><uri/><updated/></person>; a repeated child
+ * (some people have two <uri>s) is joined with a space. */
+static int person(const xmlNode *p, struct bufs *w, const struct pd__sink *sink)
+{
+	static const char *const el[] = {"name", "org", "uri", "updated"};
+	struct pd__raw_person rp;
+	const xmlNode *n;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		sb_reset(&w->f[i]);
+	attr(p, "id", &w->f[0]);
+	for (n = p->children; n; n = n->next)
+		for (i = 0; i < 4; i++)
+			if (is_el(n, el[i]))
+				element_text(n, &w->f[i + 1], &w->tmp, ' ');
+	if (bufs_oom(w))
+		return PD_ENOMEM;
+	rp.id = sb_str(&w->f[0]);
+	rp.name = sb_str(&w->f[1]);
+	rp.org = sb_str(&w->f[2]);
+	rp.uri = sb_str(&w->f[3]);
+	rp.updated = sb_str(&w->f[4]);
+	return sink->person ? sink->person(sink->ctx, &rp) : 0;
+}
+
+static int meta(const xmlNode *n, const char *key, struct bufs *w, const struct pd__sink *sink)
+{
+	sb_reset(&w->tmp);
+	plain_text(n->children, &w->tmp);
+	if (w->tmp.oom)
+		return PD_ENOMEM;
+	return sink->meta ? sink->meta(sink->ctx, key, sb_str(&w->tmp)) : 0;
+}
+
+static int walk(xmlDoc *doc, const struct pd__sink *sink, char *err, size_t errlen)
+{
+	struct bufs w;
+	const xmlNode *root = xmlDocGetRootElement(doc), *n, *p, *at = NULL;
+	int rc = 0, have_title = 0, have_updated = 0;
+	size_t records = 0;
+
+	memset(&w, 0, sizeof(w));
+	if (!root || !is_el(root, "registry") || !attr_is(root, "id", REGISTRY_ID)) {
+		set_err(err, errlen, "not IANA's service names and port numbers registry");
+		rc = PD_EFORMAT;
+		goto out;
+	}
+	for (n = root->children; n; n = n->next) {
+		at = n;
+		if (!have_title && is_el(n, "title")) {
+			have_title = 1;
+			rc = meta(n, "title", &w, sink);
+		} else if (!have_updated && is_el(n, "updated")) {
+			have_updated = 1;
+			rc = meta(n, "updated", &w, sink);
+		} else if (is_el(n, "record")) {
+			records++;
+		}
+		if (rc)
+			goto fail;
+	}
+	if (!records) {
+		set_err(err, errlen, "xml has no records");
+		rc = PD_EFORMAT;
+		goto out;
+	}
+	for (n = root->children; n; n = n->next) {
+		if (!is_el(n, "people"))
+			continue;
+		for (p = n->children; p; p = p->next) {
+			at = p;
+			if (is_el(p, "person") && (rc = person(p, &w, sink)) != 0)
+				goto fail;
+		}
+	}
+	for (n = root->children; n; n = n->next) {
+		at = n;
+		if (is_el(n, "record") && (rc = record(n, &w, sink)) != 0)
+			goto fail;
+	}
+	goto out;
+fail:
+	if (rc == PD_ENOMEM)
+		set_err(err, errlen, "out of memory");
+	else
+		set_err(err, errlen, "xml line %ld: <%s> rejected", xmlGetLineNo(at),
+			(const char *)at->name);
+out:
+	bufs_release(&w);
+	return rc;
+}
+
+/* ---- parsing ---- */
+
+struct parse {
+	int entities;       /* the document declares an entity */
+	int have_error;
+	int code;           /* libxml2's error number */
+	int line;
+	char msg[160];
+};
+
+static struct parse *parse_of(void *ctx)
+{
+	return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+static void refuse_entity(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
+			  const xmlChar *system_id, xmlChar *content)
+{
+	(void)name, (void)type, (void)public_id, (void)system_id, (void)content;
+	parse_of(ctx)->entities = 1;
+	xmlStopParser(ctx);
+}
+
+static void refuse_unparsed_entity(void *ctx, const xmlChar *name, const xmlChar *public_id,
+				   const xmlChar *system_id, const xmlChar *notation)
+{
+	(void)name, (void)public_id, (void)system_id, (void)notation;
+	parse_of(ctx)->entities = 1;
+	xmlStopParser(ctx);
+}
+
+/* Keeps the first error; libxml2 prints nothing when a structured handler
+ * is set. */
+static void on_error(void *ctx, pd_xml_error *e)
+{
+	struct parse *ps = parse_of(ctx);
+	size_t n;
+
+	if (!e || e->level < XML_ERR_ERROR || ps->have_error)
+		return;
+	ps->have_error = 1;
+	ps->code = e->code;
+	ps->line = e->line;
+	snprintf(ps->msg, sizeof(ps->msg), "%s", e->message ? e->message : "not well-formed");
+	n = strlen(ps->msg);
+	while (n && is_blank((unsigned char)ps->msg[n - 1]))
+		ps->msg[--n] = '\0';
+}
+
+static int declares_entities(const xmlDtd *dtd)
+{
+	return dtd && (dtd->entities || dtd->pentities);
+}
+
+__attribute__((visibility("default")))
+int pd__import_xml(const char *data, size_t len, const struct pd__sink *sink, char *err,
+		   size_t errlen)
+{
+	struct parse ps;
+	xmlParserCtxtPtr ctxt = NULL;
+	xmlDocPtr doc = NULL;
+	int rc = 0;
+
+	memset(&ps, 0, sizeof(ps));
+	if (err && errlen)
+		err[0] = '\0';
+	if (!sink || (!data && len)) {
+		set_err(err, errlen, "no input");
+		rc = PD_EINVAL;
+		goto out;
+	}
+	if (len > MAX_XML_BYTES) {
+		set_err(err, errlen, "xml is larger than %zu MiB", MAX_XML_BYTES >> 20);
+		rc = PD_ETOOBIG;
+		goto out;
+	}
+	if (!len) {
+		set_err(err, errlen, "xml is empty");
+		rc = PD_EFORMAT;
+		goto out;
+	}
+	xmlInitParser();
+	ctxt = xmlNewParserCtxt();
+	if (!ctxt || !ctxt->sax) {
+		set_err(err, errlen, "out of memory");
+		rc = PD_ENOMEM;
+		goto out;
+	}
+	ctxt->_private = &ps;
+	ctxt->sax->entityDecl = refuse_entity;
+	ctxt->sax->unparsedEntityDecl = refuse_unparsed_entity;
+	ctxt->sax->serror = on_error;
+	/* No XML_PARSE_NOENT, DTDLOAD, DTDATTR, DTDVALID or XINCLUDE, ever. */
+	doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+				XML_PARSE_BIG_LINES);
+	if (ps.entities || (doc && (declares_entities(doc->intSubset) ||
+				    declares_entities(doc->extSubset)))) {
+		set_err(err, errlen, "xml declares entities; refusing");
+		rc = PD_EFORMAT;
+		goto out;
+	}
+	if (!doc || !ctxt->wellFormed) {
+		if ((ps.have_error && ps.code == XML_ERR_NO_MEMORY) || ctxt->errNo == XML_ERR_NO_MEMORY) {
+			set_err(err, errlen, "out of memory");
+			rc = PD_ENOMEM;
+		} else {
+			if (ps.have_error)
+				set_err(err, errlen, "xml line %d: %s", ps.line, ps.msg);
+			else
+				set_err(err, errlen, "xml is not well-formed");
+			rc = PD_EFORMAT;
+		}
+		goto out;
+	}
+	rc = walk(doc, sink, err, errlen);
+out:
+	xmlFreeDoc(doc);
+	if (ctxt)
+		xmlFreeParserCtxt(ctxt);
+	return rc;
+}
