@@ -61,41 +61,52 @@ static void line(const struct cli *c, struct pd_buf *b, const char *label)
 	pd_buf_printf(b, "  %s%-10s%s", cli_c(c, "cyan"), label, cli_c(c, "reset"));
 }
 
+#define INDENT 24
+#define WIDTH 80
+
+/* One detail line under a service: "label: text", wrapped at 80 columns. */
+static void detail(struct pd_buf *b, const char *label, const char *text)
+{
+	pd_buf_printf(b, "%*s%s", INDENT, "", label);
+	cli_wrap(b, text, INDENT + strlen(label), INDENT + 2, WIDTH);
+}
+
 static void entry_details(const struct cli *c, struct pd_buf *b, const struct pd_entry *e)
 {
-	const char *pad = "              ";
+	struct pd_buf t = PD_BUF_INIT;
 
 	if (*e->assignee || *e->contact) {
-		pd_buf_printf(b, "%sassignee: ", pad);
-		people(c, b, *e->assignee ? e->assignee : e->contact);
-		if (*e->contact && strcmp(e->contact, e->assignee)) {
-			pd_buf_puts(b, "; contact: ");
-			people(c, b, e->contact);
+		people(c, &t, *e->assignee ? e->assignee : e->contact);
+		if (*e->contact && *e->assignee && strcmp(e->contact, e->assignee)) {
+			pd_buf_puts(&t, "; contact: ");
+			people(c, &t, e->contact);
 		}
-		pd_buf_putc(b, '\n');
+		detail(b, "assignee: ", pd_buf_str(&t));
 	}
 	if (*e->registered || *e->modified) {
-		pd_buf_puts(b, pad);
+		t.len = 0;
+		pd_buf_add(&t, "", 0);
 		if (*e->registered)
-			pd_buf_printf(b, "registered %s", e->registered);
+			pd_buf_printf(&t, "registered %s", e->registered);
 		if (*e->modified)
-			pd_buf_printf(b, "%smodified %s", *e->registered ? ", " : "", e->modified);
-		pd_buf_putc(b, '\n');
+			pd_buf_printf(&t, "%smodified %s", *e->registered ? ", " : "", e->modified);
+		detail(b, "", pd_buf_str(&t));
 	}
 	if (*e->refs) {
-		pd_buf_printf(b, "%sreferences: ", pad);
-		refs(b, e->refs);
-		pd_buf_putc(b, '\n');
+		t.len = 0;
+		pd_buf_add(&t, "", 0);
+		refs(&t, e->refs);
+		detail(b, "references: ", pd_buf_str(&t));
 	}
 	if (*e->service_code)
-		pd_buf_printf(b, "%sservice code: %s\n", pad, e->service_code);
+		detail(b, "service code: ", e->service_code);
 	if (*e->expires)
-		pd_buf_printf(b, "%stemporary: expires %s\n", pad, e->expires);
+		detail(b, "temporary, expires ", e->expires);
 	if (*e->unauthorized)
-		pd_buf_printf(b, "%s%sunauthorized use reported:%s %s\n", pad, cli_c(c, "red"),
-			      cli_c(c, "reset"), e->unauthorized);
+		detail(b, "unauthorized use reported: ", e->unauthorized);
 	if (*e->notes)
-		pd_buf_printf(b, "%snote: %s\n", pad, e->notes);
+		detail(b, "note: ", e->notes);
+	pd_buf_release(&t);
 }
 
 static void transport_lines(const struct cli *c, struct pd_buf *b, unsigned port, int t)
@@ -103,36 +114,57 @@ static void transport_lines(const struct cli *c, struct pd_buf *b, unsigned port
 	uint32_t idx[MAX_ENTRIES];
 	size_t n = pd_registry_lookup(c->reg, port, t, idx, MAX_ENTRIES);
 	enum pd_status st = pd_registry_status(c->reg, port, t);
-	struct pd_entry e;
+	struct pd_entry e, primary;
+	struct pd_buf also = PD_BUF_INIT;
 	int shown = 0;
+
+	memset(&primary, 0, sizeof(primary));
 
 	if (n > MAX_ENTRIES)
 		n = MAX_ENTRIES;
 	line(c, b, pd_proto_name(t));
-	pd_buf_printf(b, "%s%-10s%s", status_color(c, st), pd_status_name(st), cli_c(c, "reset"));
+	pd_buf_printf(b, "%s%-10s%s  ", status_color(c, st), pd_status_name(st), cli_c(c, "reset"));
 	for (size_t i = 0; i < n; i++) {
 		if (pd_registry_entry(c->reg, idx[i], &e) || e.status != PD_ASSIGNED)
 			continue;
-		if (shown++)
-			pd_buf_printf(b, "  %-10s%-10s", "", "");
-		pd_buf_printf(b, "  %s%s%s", cli_c(c, "bold"), e.name, cli_c(c, "reset"));
+		if (shown++) {
+			if (strcasecmp(e.name, primary.name))
+				pd_buf_printf(&also, "%s%s", also.len ? ", " : "", e.name);
+			continue;
+		}
+		primary = e;
+		pd_buf_printf(b, "%s%s%s", cli_c(c, "bold"), e.name, cli_c(c, "reset"));
 		if (e.first != e.last)
 			pd_buf_printf(b, " (range %u-%u)", e.first, e.last);
-		pd_buf_printf(b, ": %s\n", e.description);
-		entry_details(c, b, &e);
+		pd_buf_puts(b, ": ");
+		cli_wrap(b, e.description, INDENT + strlen(e.name) + 2 + (e.first != e.last ? 20 : 0), INDENT + 2, WIDTH);
 	}
-	if (!shown && n && !pd_registry_entry(c->reg, idx[0], &e)) {
-		pd_buf_printf(b, "  \"%s\"", e.description);
+	if (shown) {
+		if (also.len)
+			detail(b, "also named: ", also.s);
+		entry_details(c, b, &primary);
+	} else if (n && !pd_registry_entry(c->reg, idx[0], &e)) {
+		pd_buf_printf(b, "\"%s\"", e.description);
 		if (e.first != e.last)
 			pd_buf_printf(b, " (registry row %u-%u)", e.first, e.last);
 		pd_buf_putc(b, '\n');
 		if (*e.notes)
-			pd_buf_printf(b, "              note: %s\n", e.notes);
+			detail(b, "note: ", e.notes);
 		if (*e.unauthorized)
-			pd_buf_printf(b, "              unauthorized use reported: %s\n", e.unauthorized);
-	} else if (!shown) {
-		pd_buf_puts(b, "  (no registry row)\n");
+			detail(b, "unauthorized use reported: ", e.unauthorized);
+	} else {
+		pd_buf_puts(b, "(no registry row)\n");
 	}
+	pd_buf_release(&also);
+}
+
+/* "  label     text" with text wrapped; empties t for the next field */
+static void field(const struct cli *c, struct pd_buf *b, const char *label, struct pd_buf *t)
+{
+	line(c, b, label);
+	cli_wrap(b, pd_buf_str(t), 12, 12, WIDTH);
+	t->len = 0;
+	pd_buf_add(t, "", 0);
 }
 
 static const char *ordinal(unsigned n)
@@ -172,6 +204,7 @@ static void card(struct cli *c, struct pd_buf *b, unsigned port, int proto)
 	enum pd_status st = pd_registry_port_status(c->reg, port);
 	struct pd_block blk;
 	struct pd_history h[16];
+	struct pd_buf t = PD_BUF_INIT;
 	size_t nh;
 	unsigned cf, cl;
 	int in_block, v;
@@ -179,36 +212,35 @@ static void card(struct cli *c, struct pd_buf *b, unsigned port, int proto)
 	pd_class_bounds(cls, &cf, &cl);
 	pd_buf_printf(b, "%sport %u%s  %s%s%s, %s port\n", cli_c(c, "bold"), port, cli_c(c, "reset"),
 		      status_color(c, st), pd_status_name(st), cli_c(c, "reset"), pd_class_name(cls));
-	for (int t = 0; t < PD_NPROTO; t++)
-		if (proto == PD_PROTO_ANY || proto == t)
-			transport_lines(c, b, port, t);
-	line(c, b, "range");
-	pd_buf_printf(b, "%s ports %u-%u. %s\n", pd_class_name(cls), cf, cl, pd_class_procedure(cls));
-	line(c, b, "this host");
+	for (int k = 0; k < PD_NPROTO; k++)
+		if (proto == PD_PROTO_ANY || proto == k)
+			transport_lines(c, b, port, k);
+	pd_buf_printf(&t, "%s ports %u-%u. %s", pd_class_name(cls), cf, cl, pd_class_procedure(cls));
+	field(c, b, "range", &t);
 	v = pd_host_privileged(&c->host, port);
 	if (v < 0)
-		pd_buf_puts(b, "privileges unknown");
+		pd_buf_puts(&t, "privileges unknown");
 	else if (v)
-		pd_buf_printf(b, "binding needs privileges (unprivileged ports start at %d)", c->host.unpriv_start);
+		pd_buf_printf(&t, "binding needs privileges (unprivileged ports start at %d)", c->host.unpriv_start);
 	else
-		pd_buf_puts(b, "any user may bind it");
+		pd_buf_puts(&t, "any user may bind it");
 	v = pd_host_ephemeral(&c->host, port);
 	if (v > 0)
-		pd_buf_printf(b, "; inside the ephemeral range %d-%d, so outgoing connections may take it",
+		pd_buf_printf(&t, "; inside the ephemeral range %d-%d, so outgoing connections may take it",
 			      c->host.eph_first, c->host.eph_last);
 	else if (v == 0)
-		pd_buf_printf(b, "; outside the ephemeral range %d-%d", c->host.eph_first, c->host.eph_last);
+		pd_buf_printf(&t, "; outside the ephemeral range %d-%d", c->host.eph_first, c->host.eph_last);
 	if (pd_host_reserved(&c->host, port))
-		pd_buf_puts(b, "; listed in ip_local_reserved_ports");
-	pd_buf_putc(b, '\n');
+		pd_buf_puts(&t, "; listed in ip_local_reserved_ports");
+	field(c, b, "this host", &t);
 	in_block = !pd_registry_block(c->reg, port, &blk);
-	line(c, b, "block");
 	if (in_block)
-		pd_buf_printf(b, "%u-%u: %u port%s unassigned on every transport, the %u%s largest of %u blocks of %s ports\n",
+		pd_buf_printf(&t, "%u-%u: %u port%s unassigned on every transport, the %u%s largest of %u blocks of %s ports",
 			      blk.first, blk.last, blk.size, blk.size == 1 ? "" : "s", blk.rank, ordinal(blk.rank),
 			      blk.of, pd_class_name(blk.cls));
 	else
-		pd_buf_puts(b, "none: the port is taken on some transport\n");
+		pd_buf_puts(&t, "none: the port is taken on some transport");
+	field(c, b, "block", &t);
 	neighbour(c, b, "below", in_block ? blk.first : port, -1);
 	neighbour(c, b, "above", in_block ? blk.last : port, 1);
 	nh = pd_registry_history(c->reg, port, h, 16);
@@ -222,8 +254,9 @@ static void card(struct cli *c, struct pd_buf *b, unsigned port, int proto)
 		else
 			pd_buf_printf(b, "before, the block was %u-%u\n", h[i].before_first, h[i].before_last);
 	}
-	line(c, b, "registry");
-	pd_buf_printf(b, "%s, updated %s\n", pd_registry_source(c->reg), pd_registry_updated(c->reg));
+	pd_buf_printf(&t, "%s, updated %s", pd_registry_source(c->reg), pd_registry_updated(c->reg));
+	field(c, b, "registry", &t);
+	pd_buf_release(&t);
 }
 
 /* Collects the ports a query names into ports[], ascending, each once. */
@@ -310,7 +343,8 @@ int cmd_lookup(struct cli *c, int argc, char **argv)
 	rc = cli_open_registry(c);
 	if (rc)
 		goto out;
-	if (pd_host_read(&c->host, NULL)) {
+	/* PORTDEX_PROC lets tests replay a recorded /proc */
+	if (pd_host_read(&c->host, getenv("PORTDEX_PROC"))) {
 		cli_error("out of memory");
 		rc = EXIT_FAILURE_OP;
 		goto out;

@@ -1,0 +1,489 @@
+/* test_unit.c: unit tests of libportdex's model on small registries */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "portdex.h"
+
+#define HDR "Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,Registration Date,Modification Date,Reference,Service Code,Unauthorized Use Reported,Assignment Notes\n"
+
+/* A small registry with the cases the model must get right. */
+static const char small_csv[] = HDR
+	",0,tcp,Reserved,,,,,,,,\n"
+	",0,udp,Reserved,,,,,,,,\n"
+	"echo,7,tcp,Echo,[Jon_Postel],[Jon_Postel],,,,,,\n"
+	"echo,7,udp,Echo,[Jon_Postel],[Jon_Postel],,,,,,\n"
+	",8-14,,Unassigned,,,,,,,,\n"
+	",15,tcp,Unassigned [was netstat],,,,,,,,\n"
+	",15,udp,unassigned,,,,,,,,\n"
+	"http,80,tcp,World Wide Web HTTP,[IESG],[IETF_Chair],,2021-10-01,[RFC9110],,,\"Defined TXT keys, \"\"u\"\"\"\n"
+	"www,80,tcp,World Wide Web HTTP,,,,,,,,\n"
+	"www-http,80,tcp,World Wide Web HTTP,,,,,,,,\n"
+	"http,80,udp,World Wide Web HTTP,,,,,,,,\n"
+	",81-99,,Unassigned,,,,,,,,\n"
+	",100-130,,Unassigned,,,,,,,,\n"
+	"newsvc,120,udp,New service (TEMPORARY - registered 2023-01-01; expires 2024-02-01),[X],[X],2023-02-17,,,,,\n"
+	",120,tcp,Reserved,,,,,,,,\n"
+	"oldsvc,131,tcp,Old service,[Y],[Y],2010-05-05,,,,,\n"
+	",131,udp,Reserved,,,,,,,,\n"
+	",132-199,,Unassigned,,,,,,,,\n"
+	"x11,6000-6063,tcp,X Window System,,,,,,,Known Unauthorized Use on port 6003,\n"
+	"x11,6000-6063,udp,X Window System,,,,,,,,\n"
+	",6064-6100,,Unassigned,,,,,,,,\n"
+	"inetfs,6070,tcp,A File System,,,2016-01-28,,,,,\n"
+	"argus,,,ARGUS Protocol,,,,,,,,\n"
+	"sshell,22,tcp,The Secure Shell,,,,,,,,\n";
+
+static struct pd_registry *open_csv(const char *csv)
+{
+	struct pd_registry *reg = NULL;
+	char err[256] = "";
+	int rc = pd_registry_open_buffer(csv, strlen(csv), "test", &reg, err, sizeof(err));
+
+	if (rc)
+		fprintf(stderr, "open failed: %s (%s)\n", pd_strerror(rc), err);
+	assert_int_equal(rc, 0);
+	return reg;
+}
+
+static void names_at(struct pd_registry *reg, unsigned port, int proto, char *out, size_t n)
+{
+	uint32_t idx[16];
+	size_t k = pd_registry_lookup(reg, port, proto, idx, 16);
+
+	out[0] = '\0';
+	for (size_t i = 0; i < k && i < 16; i++) {
+		struct pd_entry e;
+		assert_int_equal(pd_registry_entry(reg, idx[i], &e), 0);
+		if (e.status == PD_ASSIGNED) {
+			if (*out)
+				strncat(out, ",", n - strlen(out) - 1);
+			strncat(out, e.name, n - strlen(out) - 1);
+		}
+	}
+}
+
+static void test_query_parse(void **state)
+{
+	struct pd_query q;
+	const char *bad[] = { "65536", "-1", "80-70", "0x50", " 80", "80 ", "1e3", "99999999999999999999",
+			      "80/xyz", "", "080", "80-", "-80", "80//tcp", "ssh/", "a b", "\xff\xfe",
+			      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL };
+
+	assert_int_equal(pd_query_parse("926", &q), 0);
+	assert_int_equal(q.kind, PD_Q_PORT);
+	assert_int_equal(q.first, 926);
+	assert_int_equal(q.proto, PD_PROTO_ANY);
+	assert_int_equal(pd_query_parse("926/udp", &q), 0);
+	assert_int_equal(q.proto, PD_UDP);
+	assert_int_equal(pd_query_parse("900-999", &q), 0);
+	assert_int_equal(q.kind, PD_Q_RANGE);
+	assert_int_equal(q.last, 999);
+	assert_int_equal(pd_query_parse("0", &q), 0);
+	assert_int_equal(pd_query_parse("65535/SCTP", &q), 0);
+	assert_int_equal(q.proto, PD_SCTP);
+	assert_int_equal(pd_query_parse("SSH", &q), 0);
+	assert_int_equal(q.kind, PD_Q_NAME);
+	assert_string_equal(q.name, "SSH");
+	assert_int_equal(pd_query_parse("3com-tsmux", &q), 0);
+	assert_int_equal(q.kind, PD_Q_NAME);
+	assert_int_equal(pd_query_parse("ssh/tcp", &q), 0);
+	assert_int_equal(q.proto, PD_TCP);
+	for (int i = 0; bad[i]; i++) {
+		if (pd_query_parse(bad[i], &q) != PD_EINVAL)
+			fail_msg("'%s' was accepted", bad[i]);
+	}
+}
+
+static void test_parse_port_cursor(void **state)
+{
+	const char *s = "8080,9000";
+	unsigned p;
+
+	assert_int_equal(pd_parse_port(&s, &p), 0);
+	assert_int_equal(p, 8080);
+	assert_string_equal(s, ",9000");
+	s = "65536";
+	assert_int_equal(pd_parse_port(&s, &p), PD_EINVAL);
+	assert_string_equal(s, "65536");
+}
+
+static void test_buf(void **state)
+{
+	struct pd_buf b = PD_BUF_INIT;
+
+	assert_string_equal(pd_buf_str(&b), "");
+	pd_buf_json_str(&b, "a\"b\\c\n<\x01>");
+	assert_string_equal(pd_buf_str(&b), "\"a\\\"b\\\\c\\n<\\u0001>\"");
+	pd_buf_release(&b);
+	b.max = 8;
+	pd_buf_puts(&b, "12345678");
+	assert_int_equal(b.err, 0);
+	pd_buf_puts(&b, "9");
+	assert_int_equal(b.err, PD_ETOOBIG);
+	assert_string_equal(pd_buf_str(&b), "12345678");
+	pd_buf_release(&b);
+	b.max = 0;
+	for (int i = 0; i < 1000; i++)
+		pd_buf_printf(&b, "%0300d", i);
+	assert_int_equal(b.len, 300000);
+	pd_buf_release(&b);
+}
+
+static void test_status_and_names(void **state)
+{
+	struct pd_registry *reg = open_csv(small_csv);
+	char names[256];
+
+	assert_int_equal(pd_registry_status(reg, 0, PD_TCP), PD_RESERVED);
+	assert_int_equal(pd_registry_status(reg, 0, PD_SCTP), PD_UNASSIGNED);
+	assert_int_equal(pd_registry_status(reg, 7, PD_UDP), PD_ASSIGNED);
+	/* status words in several spellings */
+	assert_int_equal(pd_registry_status(reg, 15, PD_TCP), PD_UNASSIGNED);
+	assert_int_equal(pd_registry_status(reg, 15, PD_UDP), PD_UNASSIGNED);
+	/* every name kept, the primary first */
+	names_at(reg, 80, PD_TCP, names, sizeof(names));
+	assert_string_equal(names, "http,www,www-http");
+	names_at(reg, 80, PD_UDP, names, sizeof(names));
+	assert_string_equal(names, "http");
+	/* a port inside an assigned range resolves to it */
+	names_at(reg, 6001, PD_TCP, names, sizeof(names));
+	assert_string_equal(names, "x11");
+	/* a single-port row overrides the range that contains it */
+	assert_int_equal(pd_registry_status(reg, 6070, PD_TCP), PD_ASSIGNED);
+	assert_int_equal(pd_registry_status(reg, 6071, PD_TCP), PD_UNASSIGNED);
+	assert_int_equal(pd_registry_status(reg, 6070, PD_UDP), PD_UNASSIGNED);
+	assert_int_equal(pd_registry_status(reg, 120, PD_TCP), PD_RESERVED);
+	assert_int_equal(pd_registry_port_status(reg, 120), PD_ASSIGNED);
+	assert_int_equal(pd_registry_count(reg), 24);
+	pd_registry_free(reg);
+}
+
+static void test_entry_fields(void **state)
+{
+	struct pd_registry *reg = open_csv(small_csv);
+	uint32_t idx[4];
+	struct pd_entry e;
+	const char *cur, *item;
+	size_t len;
+
+	assert_int_equal(pd_registry_lookup(reg, 80, PD_TCP, idx, 4), 3);
+	assert_int_equal(pd_registry_entry(reg, idx[0], &e), 0);
+	assert_string_equal(e.name, "http");
+	assert_string_equal(e.assignee, "[IESG]");
+	assert_string_equal(e.modified, "2021-10-01");
+	assert_string_equal(e.notes, "Defined TXT keys, \"u\"");
+	cur = e.refs;
+	assert_int_equal(pd_refs_next(&cur, &item, &len), 1);
+	assert_int_equal(len, 7);
+	assert_memory_equal(item, "RFC9110", 7);
+	assert_int_equal(pd_refs_next(&cur, &item, &len), 0);
+	assert_int_equal(pd_registry_lookup(reg, 120, PD_UDP, idx, 4), 1);
+	assert_int_equal(pd_registry_entry(reg, idx[0], &e), 0);
+	assert_string_equal(e.expires, "2024-02-01");
+	assert_int_equal(pd_registry_entry(reg, 100000, &e), PD_ENOTFOUND);
+	pd_registry_free(reg);
+}
+
+static void test_blocks_and_neighbours(void **state)
+{
+	struct pd_registry *reg = open_csv(small_csv);
+	struct pd_block b;
+	unsigned n;
+
+	/* 8-14 and 15 (in two spellings of "unassigned") up to sshell on 22 */
+	assert_int_equal(pd_registry_block(reg, 10, &b), 0);
+	assert_int_equal(b.first, 8);
+	assert_int_equal(b.last, 21);
+	assert_int_equal(b.size, 14);
+	assert_int_equal(b.cls, PD_SYSTEM);
+	assert_int_equal(pd_registry_block(reg, 22, &b), PD_ENOTFOUND);
+	/* by size: 132-199, 23-79, 81-119, 8-21, 121-130, 1-6 */
+	assert_int_equal(pd_registry_block(reg, 150, &b), 0);
+	assert_int_equal(b.rank, 1);
+	assert_int_equal(b.of, 6);
+	assert_int_equal(pd_registry_block(reg, 50, &b), 0);
+	assert_int_equal(b.rank, 2);
+	assert_int_equal(pd_registry_block(reg, 100, &b), 0);
+	assert_int_equal(b.first, 81);
+	assert_int_equal(b.last, 119);
+	assert_int_equal(b.rank, 3);
+	assert_int_equal(pd_registry_block(reg, 10, &b), 0);
+	assert_int_equal(b.rank, 4);
+	/* reserved-only ports break a block but are not neighbours */
+	assert_int_equal(pd_registry_block(reg, 1, &b), 0);
+	assert_int_equal(b.first, 1);
+	assert_int_equal(b.last, 6);
+	assert_int_equal(pd_registry_neighbour(reg, 1, -1, &n), PD_ENOTFOUND);
+	assert_int_equal(pd_registry_neighbour(reg, 6, 1, &n), 0);
+	assert_int_equal(n, 7);
+	/* inside an assigned range, the next port of the range */
+	assert_int_equal(pd_registry_neighbour(reg, 6001, -1, &n), 0);
+	assert_int_equal(n, 6000);
+	assert_int_equal(pd_registry_neighbour(reg, 6063, 1, &n), 0);
+	assert_int_equal(n, 6070);
+	pd_registry_free(reg);
+}
+
+static void test_find_name_and_search(void **state)
+{
+	struct pd_registry *reg = open_csv(small_csv);
+	uint32_t idx[16];
+	struct pd_entry e;
+	size_t n;
+
+	n = pd_registry_find_name(reg, "HTTP", idx, 16);
+	assert_int_equal(n, 2);
+	n = pd_registry_find_name(reg, "nope", idx, 16);
+	assert_int_equal(n, 0);
+	n = pd_registry_search(reg, "www", idx, 16);
+	assert_true(n >= 2);
+	assert_int_equal(pd_registry_entry(reg, idx[0], &e), 0);
+	assert_string_equal(e.name, "www");   /* exact name first */
+	assert_int_equal(pd_registry_entry(reg, idx[1], &e), 0);
+	assert_string_equal(e.name, "www-http"); /* then prefix */
+	n = pd_registry_search(reg, "window system", idx, 16);
+	assert_int_equal(n, 1);
+	assert_int_equal(pd_registry_entry(reg, idx[0], &e), 0);
+	assert_string_equal(e.name, "x11");
+	n = pd_registry_search(reg, "sshel", idx, 16); /* prefix */
+	assert_int_equal(n, 1);
+	n = pd_registry_search(reg, "shsell", idx, 16); /* typo */
+	assert_int_equal(n, 1);
+	assert_int_equal(pd_registry_entry(reg, idx[0], &e), 0);
+	assert_string_equal(e.name, "sshell");
+	assert_int_equal(pd_registry_search(reg, "zzzzqqq", idx, 16), 0);
+	pd_registry_free(reg);
+}
+
+static const char hist_csv[] = HDR
+	",0-9,,Unassigned,,,,,,,,\n"
+	"old,10,tcp,Old,,,,,,,,\n"
+	",10,udp,Reserved,,,,,,,,\n"
+	",11-19,,Unassigned,,,,,,,,\n"
+	"lies,20,udp,Lies,,,2023-02-17,,,,,\n"
+	",20,tcp,Reserved,,,,,,,,\n"
+	"ties,21,udp,Ties,,,2023-02-17,,,,,\n"
+	",21,tcp,Reserved,,,,,,,,\n"
+	",22-39,,Unassigned,,,,,,,,\n"
+	"rndc,40,tcp,Rndc,,,2017-06-08,,,,,\n"
+	",41-49,,Unassigned,,,,,,,,\n"
+	"perm,50,tcp,Perm,,,,,,,,\n";
+
+static void test_history(void **state)
+{
+	struct pd_registry *reg = open_csv(hist_csv);
+	struct pd_history h[8];
+	struct pd_block b;
+	size_t n;
+
+	assert_int_equal(pd_registry_block(reg, 30, &b), 0);
+	assert_int_equal(b.first, 22);
+	assert_int_equal(b.last, 39);
+	n = pd_registry_history(reg, 30, h, 8);
+	/* 20 and 21 were registered on udp with their tcp sides reserved the
+	 * same day: one event, the block was 11-39 before it; before 40 was
+	 * registered in 2017 it reached 49 */
+	assert_int_equal(n, 3);
+	assert_string_equal(h[0].date, "2023-02-17");
+	assert_int_equal(h[0].port, 20);
+	assert_int_equal(h[0].proto, PD_UDP);
+	assert_string_equal(h[0].service, "lies");
+	assert_int_equal(h[0].before_first, 11);
+	assert_int_equal(h[0].before_last, 39);
+	assert_int_equal(h[1].port, 21);
+	assert_string_equal(h[2].date, "2017-06-08");
+	assert_int_equal(h[2].port, 40);
+	assert_int_equal(h[2].before_first, 11);
+	assert_int_equal(h[2].before_last, 49);
+	/* an assigned port's own registration: in 2017, 20 and 21 were free too */
+	n = pd_registry_history(reg, 40, h, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(h[0].port, 40);
+	assert_int_equal(h[0].before_first, 11);
+	assert_int_equal(h[0].before_last, 49);
+	/* undated assignments have no history */
+	assert_int_equal(pd_registry_history(reg, 50, h, 8), 0);
+	/* neighbours skip reserved-only ports */
+	{
+		unsigned p;
+		assert_int_equal(pd_registry_neighbour(reg, 22, -1, &p), 0);
+		assert_int_equal(p, 21);
+		assert_int_equal(pd_registry_neighbour(reg, 39, 1, &p), 0);
+		assert_int_equal(p, 40);
+		assert_int_equal(pd_registry_neighbour(reg, 50, 1, &p), PD_ENOTFOUND);
+	}
+	pd_registry_free(reg);
+}
+
+static int diff_counts[3];
+static char diff_log[512];
+
+static void on_diff(void *ctx, enum pd_change what, const struct pd_entry *a, const struct pd_entry *b)
+{
+	const struct pd_entry *e = b ? b : a;
+	char line[64];
+
+	diff_counts[what]++;
+	snprintf(line, sizeof(line), "%c%s/%u ", "+~-"[what], e->name, e->first);
+	strncat(diff_log, line, sizeof(diff_log) - strlen(diff_log) - 1);
+}
+
+static void test_diff(void **state)
+{
+	static const char a_csv[] = HDR
+		"one,1,tcp,One,,,,,,,,\n"
+		"two,2,tcp,Two,,,,,,,,\n"
+		",3,tcp,Reserved,,,,,,,,\n"
+		"four,4,tcp,Four,,,,,,,,\n";
+	static const char b_csv[] = HDR
+		"one,1,tcp,One,,,,,,,,\n"
+		"two,2,tcp,Two again,,,,,,,,\n"
+		"three,3,tcp,Three,,,2025-01-01,,,,,\n";
+	struct pd_registry *a = open_csv(a_csv), *b = open_csv(b_csv);
+
+	memset(diff_counts, 0, sizeof(diff_counts));
+	diff_log[0] = '\0';
+	assert_int_equal(pd_registry_diff(a, b, on_diff, NULL), 0);
+	assert_string_equal(diff_log, "~two/2 +three/3 -four/4 ");
+	pd_registry_free(a);
+	pd_registry_free(b);
+}
+
+static void test_services(void **state)
+{
+	struct pd_registry *reg = open_csv(small_csv);
+	struct pd_buf b = PD_BUF_INIT;
+
+	assert_int_equal(pd_registry_services(reg, 0, &b), 0);
+	assert_non_null(strstr(b.s, "\nhttp            80/tcp www www-http\t# World Wide Web HTTP\n"));
+	assert_non_null(strstr(b.s, "\nx11             6063/udp\t# X Window System\n"));
+	assert_null(strstr(b.s, "argus"));
+	pd_buf_release(&b);
+	pd_registry_free(reg);
+}
+
+static void test_bad_input(void **state)
+{
+	struct pd_registry *reg = NULL;
+	char err[256] = "";
+	const char *bad[] = {
+		"",
+		"not,a,registry\n",
+		HDR "x,99999,tcp,Bad port,,,,,,,,\n",
+		HDR "x,80,xyz,Bad proto,,,,,,,,\n",
+		HDR "x,80,tcp,Short row\n",
+		HDR "x,80,tcp,\"unterminated,,,,,,,,\n",
+		HDR,
+		NULL,
+	};
+
+	for (int i = 0; bad[i]; i++) {
+		err[0] = '\0';
+		if (!pd_registry_open_buffer(bad[i], strlen(bad[i]), "bad", &reg, err, sizeof(err)))
+			fail_msg("bad input %d was accepted", i);
+		assert_null(reg);
+	}
+}
+
+static void test_image_roundtrip(void **state)
+{
+	struct pd_registry *reg = open_csv(small_csv), *again = NULL;
+	char path[] = "/tmp/portdex-test-XXXXXX";
+	char file[64], err[256];
+	const void *img;
+	size_t len;
+	char *copy;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(file, sizeof(file), "%s.pdx", path);
+	assert_int_equal(pd_registry_save(reg, file), 0);
+	assert_int_equal(pd_registry_open_file(file, &again, err, sizeof(err)), 0);
+	assert_int_equal(pd_registry_count(again), pd_registry_count(reg));
+	assert_int_equal(pd_registry_status(again, 6070, PD_TCP), PD_ASSIGNED);
+	assert_string_equal(pd_registry_source(again), "IANA CSV test");
+	pd_registry_free(again);
+	/* a damaged image is refused, never trusted */
+	img = pd_registry_image(reg, &len);
+	copy = malloc(len);
+	assert_non_null(copy);
+	for (size_t at = 8; at < len; at += len / 97 + 1) {
+		memcpy(copy, img, len);
+		copy[at] ^= 0x5a;
+		again = NULL;
+		assert_int_not_equal(pd_registry_open_buffer(copy, len, "x", &again, err, sizeof(err)), 0);
+		assert_null(again);
+	}
+	/* truncated */
+	assert_int_not_equal(pd_registry_open_buffer(img, len / 2, "x", &again, err, sizeof(err)), 0);
+	free(copy);
+	unlink(file);
+	unlink(path);
+	pd_registry_free(reg);
+}
+
+static void test_host(void **state)
+{
+	struct pd_host h;
+	const char *root = getenv("PD_SOURCE_ROOT");
+	char proc[512];
+
+	snprintf(proc, sizeof(proc), "%s/tests/data/proc", root ? root : ".");
+	assert_int_equal(pd_host_read(&h, proc), 0);
+	assert_int_equal(h.unpriv_start, 1024);
+	assert_int_equal(pd_host_privileged(&h, 1023), 1);
+	assert_int_equal(pd_host_privileged(&h, 1024), 0);
+	assert_int_equal(pd_host_ephemeral(&h, 32768), 1);
+	assert_int_equal(pd_host_ephemeral(&h, 61000), 0);
+	assert_int_equal(pd_host_reserved(&h, 8080), 1);
+	assert_int_equal(pd_host_reserved(&h, 9005), 1);
+	assert_int_equal(pd_host_reserved(&h, 9011), 0);
+	pd_host_release(&h);
+	assert_int_equal(pd_host_read(&h, "/nonexistent"), 0);
+	assert_int_equal(pd_host_privileged(&h, 80), -1);
+	pd_host_release(&h);
+}
+
+static void test_classes(void **state)
+{
+	unsigned f, l;
+
+	assert_int_equal(pd_port_class(1023), PD_SYSTEM);
+	assert_int_equal(pd_port_class(1024), PD_USER);
+	assert_int_equal(pd_port_class(49151), PD_USER);
+	assert_int_equal(pd_port_class(49152), PD_DYNAMIC);
+	pd_class_bounds(PD_DYNAMIC, &f, &l);
+	assert_int_equal(f, 49152);
+	assert_int_equal(l, 65535);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_query_parse),
+		cmocka_unit_test(test_parse_port_cursor),
+		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_status_and_names),
+		cmocka_unit_test(test_entry_fields),
+		cmocka_unit_test(test_blocks_and_neighbours),
+		cmocka_unit_test(test_find_name_and_search),
+		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_diff),
+		cmocka_unit_test(test_services),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_image_roundtrip),
+		cmocka_unit_test(test_host),
+		cmocka_unit_test(test_classes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
