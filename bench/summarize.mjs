@@ -7,7 +7,7 @@
 // samples in KiB separated by commas). Prints the table, writes
 // OUT_DIR/summary.json, and exits 3 when a goal is missed.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { join } from 'node:path';
 
 const GETENT = 'getent services 80/tcp';
@@ -122,8 +122,8 @@ const row = (l) => l.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : c.p
 
 const cpu = cpus()[0]?.model?.trim() ?? 'unknown cpu';
 console.log('== summary');
-console.log(`host: ${cpu}, ${cpus().length} cpus, Linux ${release()}; max RSS measured with ${rssTool}`);
-console.log('times are wall-clock medians of whole processes; "vs getent" is median / getent median');
+console.log(`host: ${cpu}, ${cpus().length} cpus, Linux ${release()}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}; max RSS measured with ${rssTool}`);
+console.log('times are wall-clock medians of whole processes; "vs getent" is median / getent median; load is the 1, 5 and 15 min average at the end of the run');
 console.log();
 console.log(row(lines[0]));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -133,7 +133,7 @@ console.log();
 console.log(missed ? `${missed} goal(s) missed` : 'all goals met');
 
 writeFileSync(join(outDir, 'summary.json'), JSON.stringify({
-	host: { cpu, cpus: cpus().length, kernel: release() },
+	host: { cpu, cpus: cpus().length, kernel: release(), loadavg: loadavg() },
 	rss_tool: rssTool,
 	sections,
 	missed,

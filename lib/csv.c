@@ -109,8 +109,26 @@ static void on_field(void *s, size_t n, void *data)
 	st->nfields++;
 }
 
+/* A field fit to quote in a one-line message: at most 60 bytes, cut at a
+ * character boundary, control characters as spaces. */
+static const char *excerpt(const char *f, char out[64])
+{
+	size_t n = strlen(f), i;
+
+	if (n > 60) {
+		n = 60;
+		while (n && ((unsigned char)f[n] & 0xc0) == 0x80)
+			n--;
+	}
+	for (i = 0; i < n; i++)
+		out[i] = (unsigned char)f[i] < ' ' || f[i] == 0x7f ? ' ' : f[i];
+	out[n] = '\0';
+	return out;
+}
+
 static void check_header(struct state *st)
 {
+	char quoted[64];
 	size_t i;
 
 	if (st->nfields != NCOLS) {
@@ -123,8 +141,8 @@ static void check_header(struct state *st)
 		const char *f = st->buf + st->off[i];
 
 		if (strcasecmp(f, columns[i]) != 0) {
-			set_err(st, "csv line %lu: header column %zu is '%.60s', expected '%s'",
-				st->row_line, i + 1, f, columns[i]);
+			set_err(st, "csv line %lu: header column %zu is '%s', expected '%s'",
+				st->row_line, i + 1, excerpt(f, quoted), columns[i]);
 			fail(st, PD_EFORMAT);
 			return;
 		}

