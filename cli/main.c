@@ -137,10 +137,12 @@ int main(int argc, char **argv)
 	}
 	if (c.json)
 		c.color = 0;
-	if (want_version)
-		return version(&c);
 	argc -= optind;
 	argv += optind;
+	if (want_version) {
+		rc = version(&c);
+		goto out;
+	}
 	if (argc == 0) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -156,6 +158,7 @@ int main(int argc, char **argv)
 		rc = cmd->fn(&c, argc - 1, argv + 1);
 	else
 		rc = cmd_lookup(&c, argc, argv);
+out:
 	pd_registry_free(c.reg);
 	pd_host_release(&c.host);
 	return rc;

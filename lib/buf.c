@@ -35,7 +35,8 @@ void pd_buf_add(struct pd_buf *b, const char *s, size_t n)
 {
 	if (grow(b, n))
 		return;
-	memcpy(b->s + b->len, s, n);
+	if (n)
+		memcpy(b->s + b->len, s, n);
 	b->len += n;
 	b->s[b->len] = '\0';
 }

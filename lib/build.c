@@ -546,7 +546,8 @@ static int emit(struct builder *b, const char *source, void **out, size_t *out_l
 			names[nnames++] = (uint32_t)i;
 	sort_ctx = b;
 	qsort(names, nnames, sizeof(*names), cmp_names);
-	qsort(b->people, b->npeople, sizeof(*b->people), cmp_people);
+	if (b->npeople)
+		qsort(b->people, b->npeople, sizeof(*b->people), cmp_people);
 
 	/* layout */
 	memset(&h, 0, sizeof(h));

@@ -53,7 +53,7 @@ golden() {
 }
 
 contains() { # contains TEXT NEEDLE WHAT
-	case $1 in *"$2"*) ok ;; *) ko "$3: no '$2' in: $(printf %s "$1" | head -c 300)" ;; esac
+	case $1 in *"$2"*) ok ;; *) ko "$3: no '$2' in: $(printf %s "$1" | head -c 300) (stderr: $(head -c 300 "$tmp/err"))" ;; esac
 }
 
 json_ok() { # json_ok WHAT: stdout must be valid JSON
