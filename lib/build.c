@@ -120,22 +120,31 @@ uint32_t pd__date_num(const char *s)
 	return y * 10000 + m * 100 + d;
 }
 
-/* Collapses whitespace runs to one space and trims; into b->tmp. */
+static int is_ws(unsigned char c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Collapses whitespace runs to one space and trims; into b->tmp. Copies
+ * whole runs of text at a time: this is on the import's hot path. */
 static const char *norm(struct builder *b, const char *s)
 {
-	int space = 0;
+	const unsigned char *p = (const unsigned char *)s;
 
 	b->tmp.len = 0;
 	pd_buf_add(&b->tmp, "", 0);
-	for (; *s; s++) {
-		if (isspace((unsigned char)*s)) {
-			space = b->tmp.len > 0;
-			continue;
-		}
-		if (space)
-			pd_buf_putc(&b->tmp, ' ');
-		space = 0;
-		pd_buf_putc(&b->tmp, *s);
+	for (;;) {
+		const unsigned char *start;
+		while (is_ws(*p))
+			p++;
+		if (!*p)
+			break;
+		start = p;
+		while (*p && !is_ws(*p))
+			p++;
+		if (b->tmp.len)
+			pd_buf_add(&b->tmp, " ", 1);
+		pd_buf_add(&b->tmp, (const char *)start, (size_t)(p - start));
 	}
 	return b->tmp.err ? NULL : pd_buf_str(&b->tmp);
 }
@@ -147,7 +156,7 @@ static int intern(struct builder *b, const char *s, uint32_t *out)
 
 	if (!n)
 		return PD_ENOMEM;
-	off = pool_add(&b->pool, n, strlen(n));
+	off = pool_add(&b->pool, n, b->tmp.len);
 	if (off < 0)
 		return PD_ENOMEM;
 	*out = (uint32_t)off;

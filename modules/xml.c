@@ -20,19 +20,19 @@
  *                         upper-cased ("[RFC9110]"), draft, note ("[1]")
  *                         and uri "[" data "]"
  *
- * Meta data first (title, updated), then the people list, then the
- * records. A person's repeated child (two <uri>s) is joined with a space.
+ * Meta data, people and records reach the sink in document order. A person's repeated child (two <uri>s) is joined with a space.
  *
  * Security: the document is parsed from memory, never from the network,
  * without loading DTDs, substituting entities or processing XInclude; a
- * document that declares entities is refused as soon as the declaration is
- * seen, before any reference to it could be expanded. */
+ * document with an internal DTD subset (where entities are declared) is
+ * refused before the parser sees it. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/xmlreader.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlversion.h>
@@ -50,58 +50,13 @@ typedef const xmlError pd_xml_error;
 typedef xmlError pd_xml_error;
 #endif
 
-/* ---- growable strings ---- */
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (n + 1 > b->cap - b->len) {
-		size_t cap = b->cap ? b->cap : 64, need = b->len + n + 1;
-		char *p;
-
-		while (cap < need)
-			cap *= 2;
-		p = realloc(b->s, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_puts(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void sb_reset(struct sbuf *b)
+/* Strings are built in pd_buf (lib/buf.c, compiled into this module with
+ * hidden symbols); sb_reset empties one for reuse. */
+static void sb_reset(struct pd_buf *b)
 {
 	b->len = 0;
 	if (b->s)
 		b->s[0] = '\0';
-}
-
-static const char *sb_str(const struct sbuf *b)
-{
-	return b->s && !b->oom ? b->s : "";
-}
-
-static void sb_release(struct sbuf *b)
-{
-	free(b->s);
-	memset(b, 0, sizeof(*b));
 }
 
 static int is_blank(int c)
@@ -126,12 +81,12 @@ static int is_el(const xmlNode *n, const char *name)
 }
 
 /* Appends the value of attribute `name` (no namespace) to b. */
-static void attr(const xmlNode *n, const char *name, struct sbuf *b)
+static void attr(const xmlNode *n, const char *name, struct pd_buf *b)
 {
 	xmlChar *v = xmlGetNoNsProp(n, BAD_CAST name);
 
 	if (v) {
-		sb_puts(b, (const char *)v);
+		pd_buf_puts(b, (const char *)v);
 		xmlFree(v);
 	}
 }
@@ -146,11 +101,11 @@ static int attr_is(const xmlNode *n, const char *name, const char *want)
 }
 
 /* Text of n and everything below it, as written. */
-static void plain_text(const xmlNode *n, struct sbuf *b)
+static void plain_text(const xmlNode *n, struct pd_buf *b)
 {
 	for (; n; n = n->next) {
 		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
-			sb_puts(b, (const char *)n->content);
+			pd_buf_puts(b, (const char *)n->content);
 		else if (n->type == XML_ELEMENT_NODE)
 			plain_text(n->children, b);
 	}
@@ -158,7 +113,7 @@ static void plain_text(const xmlNode *n, struct sbuf *b)
 
 /* An <xref> as the CSV writes it: "[RFC9110]", "[Jon_Postel]", "[1]",
  * "[https://...]", or "[its text]" when it has text. */
-static void xref_str(const xmlNode *x, struct sbuf *out, struct sbuf *tmp)
+static void xref_str(const xmlNode *x, struct pd_buf *out, struct pd_buf *tmp)
 {
 	xmlChar *type = xmlGetNoNsProp(x, BAD_CAST "type");
 	xmlChar *data = xmlGetNoNsProp(x, BAD_CAST "data");
@@ -169,25 +124,25 @@ static void xref_str(const xmlNode *x, struct sbuf *out, struct sbuf *tmp)
 	plain_text(x->children, tmp);
 	if (person && *d) {
 		/* people are named by id, which the people list resolves */
-		sb_puts(out, "[");
-		sb_puts(out, d);
-		sb_puts(out, "]");
-	} else if (has_text(sb_str(tmp))) {
-		sb_puts(out, "[");
-		sb_puts(out, sb_str(tmp));
-		sb_puts(out, "]");
+		pd_buf_puts(out, "[");
+		pd_buf_puts(out, d);
+		pd_buf_puts(out, "]");
+	} else if (has_text(pd_buf_str(tmp))) {
+		pd_buf_puts(out, "[");
+		pd_buf_puts(out, pd_buf_str(tmp));
+		pd_buf_puts(out, "]");
 	} else if (*d) {
-		sb_puts(out, "[");
+		pd_buf_puts(out, "[");
 		if (type && xmlStrEqual(type, BAD_CAST "rfc")) {
 			for (; *d; d++) {
 				char c = *d >= 'a' && *d <= 'z' ? (char)(*d - 'a' + 'A') : *d;
 
-				sb_add(out, &c, 1);
+				pd_buf_add(out, &c, 1);
 			}
 		} else {
-			sb_puts(out, d);
+			pd_buf_puts(out, d);
 		}
-		sb_puts(out, "]");
+		pd_buf_puts(out, "]");
 	}
 	xmlFree(type);
 	xmlFree(data);
@@ -198,23 +153,23 @@ static void xref_str(const xmlNode *x, struct sbuf *out, struct sbuf *tmp)
  * whitespace already separates the text on either side of it, so that
  * "a<br/>\nb" stays "a\nb" as in the CSV and "a<br/>b" becomes "a\nb". */
 struct text {
-	struct sbuf *b;
-	struct sbuf *tmp;
+	struct pd_buf *b;
+	struct pd_buf *tmp;
 	int gap;   /* a break is pending */
 	char sep;
 };
 
 static void put_text(struct text *t, const char *s, size_t n)
 {
-	struct sbuf *b = t->b;
+	struct pd_buf *b = t->b;
 
 	if (!n)
 		return;
 	if (t->gap && b->len && !is_blank((unsigned char)b->s[b->len - 1]) &&
 	    !is_blank((unsigned char)s[0]))
-		sb_add(b, &t->sep, 1);
+		pd_buf_add(b, &t->sep, 1);
 	t->gap = 0;
-	sb_add(b, s, n);
+	pd_buf_add(b, s, n);
 }
 
 static void render(struct text *t, const xmlNode *n)
@@ -230,13 +185,13 @@ static void render(struct text *t, const xmlNode *n)
 			if (is_el(n, "br")) {
 				t->gap = 1;
 			} else if (is_el(n, "xref")) {
-				struct sbuf x = {0};
+				struct pd_buf x = {0};
 
 				xref_str(n, &x, t->tmp);
-				if (x.oom)
-					t->b->oom = 1;
-				put_text(t, sb_str(&x), x.len);
-				sb_release(&x);
+				if (x.err)
+					t->b->err = x.err;
+				put_text(t, pd_buf_str(&x), x.len);
+				pd_buf_release(&x);
 			} else if (is_el(n, "paragraph")) {
 				t->gap = 1;
 				render(t, n->children);
@@ -253,7 +208,7 @@ static void render(struct text *t, const xmlNode *n)
 
 /* Appends the content of element n to b; a repeated element is set apart
  * from the one before by a break. */
-static void element_text(const xmlNode *n, struct sbuf *b, struct sbuf *tmp, char sep)
+static void element_text(const xmlNode *n, struct pd_buf *b, struct pd_buf *tmp, char sep)
 {
 	struct text t = {b, tmp, b->len > 0, sep};
 
@@ -266,8 +221,8 @@ enum { F_NAME, F_NUMBER, F_PROTO, F_DESC, F_ASSIGNEE, F_CONTACT, F_REGISTERED, F
        F_REFS, F_SC, F_UNAUTH, F_NOTES, NFIELDS };
 
 struct bufs {
-	struct sbuf f[NFIELDS];
-	struct sbuf tmp;
+	struct pd_buf f[NFIELDS];
+	struct pd_buf tmp;
 };
 
 static int bufs_oom(const struct bufs *w)
@@ -275,9 +230,9 @@ static int bufs_oom(const struct bufs *w)
 	int i;
 
 	for (i = 0; i < NFIELDS; i++)
-		if (w->f[i].oom)
+		if (w->f[i].err)
 			return 1;
-	return w->tmp.oom;
+	return w->tmp.err;
 }
 
 static void bufs_release(struct bufs *w)
@@ -285,8 +240,8 @@ static void bufs_release(struct bufs *w)
 	int i;
 
 	for (i = 0; i < NFIELDS; i++)
-		sb_release(&w->f[i]);
-	sb_release(&w->tmp);
+		pd_buf_release(&w->f[i]);
+	pd_buf_release(&w->tmp);
 }
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -308,7 +263,7 @@ static int record(const xmlNode *rec, struct bufs *w, const struct pd__sink *sin
 		{"description", F_DESC}, {"sc", F_SC}, {"unauthorized", F_UNAUTH},
 		{"note", F_NOTES},
 	};
-	struct sbuf *f = w->f;
+	struct pd_buf *f = w->f;
 	struct pd__raw_row r;
 	const xmlNode *n, *x;
 	int have_assignee = 0, i;
@@ -333,24 +288,24 @@ static int record(const xmlNode *rec, struct bufs *w, const struct pd__sink *sin
 	}
 	/* IANA's CSV names the contact as assignee when there is no <assignee> */
 	if (!have_assignee)
-		sb_add(&f[F_ASSIGNEE], sb_str(&f[F_CONTACT]), f[F_CONTACT].len);
+		pd_buf_add(&f[F_ASSIGNEE], pd_buf_str(&f[F_CONTACT]), f[F_CONTACT].len);
 	attr(rec, "date", &f[F_REGISTERED]);
 	attr(rec, "updated", &f[F_MODIFIED]);
 	if (bufs_oom(w))
 		return PD_ENOMEM;
 
-	r.name = sb_str(&f[F_NAME]);
-	r.number = sb_str(&f[F_NUMBER]);
-	r.proto = sb_str(&f[F_PROTO]);
-	r.description = sb_str(&f[F_DESC]);
-	r.assignee = sb_str(&f[F_ASSIGNEE]);
-	r.contact = sb_str(&f[F_CONTACT]);
-	r.registered = sb_str(&f[F_REGISTERED]);
-	r.modified = sb_str(&f[F_MODIFIED]);
-	r.refs = sb_str(&f[F_REFS]);
-	r.service_code = sb_str(&f[F_SC]);
-	r.unauthorized = sb_str(&f[F_UNAUTH]);
-	r.notes = sb_str(&f[F_NOTES]);
+	r.name = pd_buf_str(&f[F_NAME]);
+	r.number = pd_buf_str(&f[F_NUMBER]);
+	r.proto = pd_buf_str(&f[F_PROTO]);
+	r.description = pd_buf_str(&f[F_DESC]);
+	r.assignee = pd_buf_str(&f[F_ASSIGNEE]);
+	r.contact = pd_buf_str(&f[F_CONTACT]);
+	r.registered = pd_buf_str(&f[F_REGISTERED]);
+	r.modified = pd_buf_str(&f[F_MODIFIED]);
+	r.refs = pd_buf_str(&f[F_REFS]);
+	r.service_code = pd_buf_str(&f[F_SC]);
+	r.unauthorized = pd_buf_str(&f[F_UNAUTH]);
+	r.notes = pd_buf_str(&f[F_NOTES]);
 	return sink->row ? sink->row(sink->ctx, &r) : 0;
 }
 
@@ -372,11 +327,11 @@ static int person(const xmlNode *p, struct bufs *w, const struct pd__sink *sink)
 				element_text(n, &w->f[i + 1], &w->tmp, ' ');
 	if (bufs_oom(w))
 		return PD_ENOMEM;
-	rp.id = sb_str(&w->f[0]);
-	rp.name = sb_str(&w->f[1]);
-	rp.org = sb_str(&w->f[2]);
-	rp.uri = sb_str(&w->f[3]);
-	rp.updated = sb_str(&w->f[4]);
+	rp.id = pd_buf_str(&w->f[0]);
+	rp.name = pd_buf_str(&w->f[1]);
+	rp.org = pd_buf_str(&w->f[2]);
+	rp.uri = pd_buf_str(&w->f[3]);
+	rp.updated = pd_buf_str(&w->f[4]);
 	return sink->person ? sink->person(sink->ctx, &rp) : 0;
 }
 
@@ -384,105 +339,28 @@ static int meta(const xmlNode *n, const char *key, struct bufs *w, const struct 
 {
 	sb_reset(&w->tmp);
 	plain_text(n->children, &w->tmp);
-	if (w->tmp.oom)
+	if (w->tmp.err)
 		return PD_ENOMEM;
-	return sink->meta ? sink->meta(sink->ctx, key, sb_str(&w->tmp)) : 0;
+	return sink->meta ? sink->meta(sink->ctx, key, pd_buf_str(&w->tmp)) : 0;
 }
 
-static int walk(xmlDoc *doc, const struct pd__sink *sink, char *err, size_t errlen)
-{
-	struct bufs w;
-	const xmlNode *root = xmlDocGetRootElement(doc), *n, *p, *at = NULL;
-	int rc = 0, have_title = 0, have_updated = 0;
-	size_t records = 0;
-
-	memset(&w, 0, sizeof(w));
-	if (!root || !is_el(root, "registry") || !attr_is(root, "id", REGISTRY_ID)) {
-		set_err(err, errlen, "not IANA's service names and port numbers registry");
-		rc = PD_EFORMAT;
-		goto out;
-	}
-	for (n = root->children; n; n = n->next) {
-		at = n;
-		if (!have_title && is_el(n, "title")) {
-			have_title = 1;
-			rc = meta(n, "title", &w, sink);
-		} else if (!have_updated && is_el(n, "updated")) {
-			have_updated = 1;
-			rc = meta(n, "updated", &w, sink);
-		} else if (is_el(n, "record")) {
-			records++;
-		}
-		if (rc)
-			goto fail;
-	}
-	if (!records) {
-		set_err(err, errlen, "xml has no records");
-		rc = PD_EFORMAT;
-		goto out;
-	}
-	for (n = root->children; n; n = n->next) {
-		if (!is_el(n, "people"))
-			continue;
-		for (p = n->children; p; p = p->next) {
-			at = p;
-			if (is_el(p, "person") && (rc = person(p, &w, sink)) != 0)
-				goto fail;
-		}
-	}
-	for (n = root->children; n; n = n->next) {
-		at = n;
-		if (is_el(n, "record") && (rc = record(n, &w, sink)) != 0)
-			goto fail;
-	}
-	goto out;
-fail:
-	if (rc == PD_ENOMEM)
-		set_err(err, errlen, "out of memory");
-	else
-		set_err(err, errlen, "xml line %ld: <%s> rejected", xmlGetLineNo(at),
-			(const char *)at->name);
-out:
-	bufs_release(&w);
-	return rc;
-}
-
-/* ---- parsing ---- */
+/* ---- parsing: a stream of records ----
+ *
+ * The registry is read with libxml2's reader: each top-level element of
+ * interest is expanded into a small subtree, handed on, and freed as the
+ * reader moves on, so the whole document is never held as a tree. */
 
 struct parse {
-	int entities;       /* the document declares an entity */
 	int have_error;
 	int code;           /* libxml2's error number */
 	int line;
 	char msg[160];
 };
 
-static struct parse *parse_of(void *ctx)
+/* Keeps the first error; libxml2 prints nothing when a handler is set. */
+static void on_error(void *arg, pd_xml_error *e)
 {
-	return ((xmlParserCtxtPtr)ctx)->_private;
-}
-
-static void refuse_entity(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
-			  const xmlChar *system_id, xmlChar *content)
-{
-	(void)name, (void)type, (void)public_id, (void)system_id, (void)content;
-	parse_of(ctx)->entities = 1;
-	xmlStopParser(ctx);
-}
-
-static void refuse_unparsed_entity(void *ctx, const xmlChar *name, const xmlChar *public_id,
-				   const xmlChar *system_id, const xmlChar *notation)
-{
-	(void)name, (void)public_id, (void)system_id, (void)notation;
-	parse_of(ctx)->entities = 1;
-	xmlStopParser(ctx);
-}
-
-/* Keeps the first error; libxml2 prints nothing when a structured handler
- * is set. */
-static void on_error(void *ctx, pd_xml_error *e)
-{
-	struct parse *ps = parse_of(ctx);
+	struct parse *ps = arg;
 	size_t n;
 
 	if (!e || e->level < XML_ERR_ERROR || ps->have_error)
@@ -499,9 +377,161 @@ static void on_error(void *ctx, pd_xml_error *e)
 		ps->msg[--n] = '\0';
 }
 
-static int declares_entities(const xmlDtd *dtd)
+static const char *skip_past(const char *p, const char *end, const char *what)
 {
-	return dtd && (dtd->entities || dtd->pentities);
+	size_t wl = strlen(what);
+
+	for (; p + wl <= end; p++)
+		if (!memcmp(p, what, wl))
+			return p + wl;
+	return end;
+}
+
+/* Looks at the prolog (XML declaration, comments, processing instructions)
+ * before anything is parsed: a document type with an internal subset, where
+ * entities would be declared, is refused, and so is any encoding but UTF-8
+ * (where this byte-level look could be fooled). Returns 0 or PD_EFORMAT. */
+static int check_prolog(const char *data, size_t len, char *err, size_t errlen)
+{
+	const char *p = data, *end = data + len;
+
+	if (len >= 2 && ((unsigned char)data[0] == 0xfe || (unsigned char)data[0] == 0xff ||
+			 !data[0] || !data[1])) {
+		set_err(err, errlen, "xml is not in UTF-8");
+		return PD_EFORMAT;
+	}
+	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
+	for (;;) {
+		while (p < end && is_blank((unsigned char)*p))
+			p++;
+		if (end - p >= 2 && !memcmp(p, "<?", 2)) {
+			p = skip_past(p + 2, end, "?>");
+		} else if (end - p >= 4 && !memcmp(p, "<!--", 4)) {
+			p = skip_past(p + 4, end, "-->");
+		} else if (end - p >= 9 && !memcmp(p, "<!DOCTYPE", 9)) {
+			const char *q = p + 9;
+			char quote = 0;
+			for (; q < end; q++) {
+				if (quote) {
+					if (*q == quote)
+						quote = 0;
+				} else if (*q == '"' || *q == '\'') {
+					quote = *q;
+				} else if (*q == '[') {
+					const char *close = skip_past(q, end, "]");
+					size_t n = (size_t)(close - q);
+					int entity = 0;
+					for (const char *r = q; r + 8 <= q + n; r++)
+						entity |= !memcmp(r, "<!ENTITY", 8);
+					set_err(err, errlen, entity ? "xml declares entities; refusing"
+								    : "xml has an internal document type subset; refusing");
+					return PD_EFORMAT;
+				} else if (*q == '>') {
+					break;
+				}
+			}
+			p = q + 1;
+		} else {
+			return 0;
+		}
+	}
+}
+
+static int is_iana(xmlTextReaderPtr r, const char *name)
+{
+	const xmlChar *ns = xmlTextReaderConstNamespaceUri(r);
+
+	return ns && xmlStrEqual(ns, BAD_CAST IANA_NS) &&
+	       xmlStrEqual(xmlTextReaderConstLocalName(r), BAD_CAST name);
+}
+
+static int read_stream(xmlTextReaderPtr r, struct parse *ps, const struct pd__sink *sink, char *err,
+		       size_t errlen)
+{
+	struct bufs w;
+	const xmlNode *at = NULL;
+	int rc = 0, ret, have_title = 0, have_updated = 0, root_ok = 0;
+	size_t records = 0;
+
+	memset(&w, 0, sizeof(w));
+	ret = xmlTextReaderRead(r);
+	while (ret == 1) {
+		int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
+		const xmlNode *n;
+		if (type != XML_READER_TYPE_ELEMENT || depth > 1) {
+			ret = xmlTextReaderRead(r);
+			continue;
+		}
+		if (depth == 0) {
+			xmlChar *id = xmlTextReaderGetAttribute(r, BAD_CAST "id");
+			root_ok = is_iana(r, "registry") && id && xmlStrEqual(id, BAD_CAST REGISTRY_ID);
+			xmlFree(id);
+			if (!root_ok) {
+				set_err(err, errlen, "not IANA's service names and port numbers registry");
+				rc = PD_EFORMAT;
+				goto out;
+			}
+			ret = xmlTextReaderRead(r);
+			continue;
+		}
+		if (!is_iana(r, "record") && !is_iana(r, "people") &&
+		    !(is_iana(r, "title") && !have_title) && !(is_iana(r, "updated") && !have_updated)) {
+			ret = xmlTextReaderNext(r);
+			continue;
+		}
+		n = at = xmlTextReaderExpand(r);
+		if (!n)
+			break; /* a parse error inside the element: reported below */
+		if (is_el(n, "record")) {
+			records++;
+			rc = record(n, &w, sink);
+		} else if (is_el(n, "title")) {
+			have_title = 1;
+			rc = meta(n, "title", &w, sink);
+		} else if (is_el(n, "updated")) {
+			have_updated = 1;
+			rc = meta(n, "updated", &w, sink);
+		} else {
+			for (const xmlNode *p = n->children; p && !rc; p = p->next) {
+				at = p;
+				if (is_el(p, "person"))
+					rc = person(p, &w, sink);
+			}
+		}
+		if (rc) {
+			if (rc == PD_ENOMEM)
+				set_err(err, errlen, "out of memory");
+			else
+				set_err(err, errlen, "xml line %ld: <%s> rejected", xmlGetLineNo(at),
+					(const char *)at->name);
+			goto out;
+		}
+		ret = xmlTextReaderNext(r);
+	}
+	if (ret != 0 || ps->have_error) {
+		if (ps->have_error && ps->code == XML_ERR_NO_MEMORY) {
+			set_err(err, errlen, "out of memory");
+			rc = PD_ENOMEM;
+		} else {
+			if (ps->have_error)
+				set_err(err, errlen, "xml line %d: %s", ps->line, ps->msg);
+			else
+				set_err(err, errlen, "xml is not well-formed");
+			rc = PD_EFORMAT;
+		}
+		goto out;
+	}
+	if (!root_ok) {
+		set_err(err, errlen, "not IANA's service names and port numbers registry");
+		rc = PD_EFORMAT;
+	} else if (!records) {
+		set_err(err, errlen, "xml has no records");
+		rc = PD_EFORMAT;
+	}
+out:
+	bufs_release(&w);
+	return rc;
 }
 
 __attribute__((visibility("default")))
@@ -509,8 +539,7 @@ int pd__import_xml(const char *data, size_t len, const struct pd__sink *sink, ch
 		   size_t errlen)
 {
 	struct parse ps;
-	xmlParserCtxtPtr ctxt = NULL;
-	xmlDocPtr doc = NULL;
+	xmlTextReaderPtr reader = NULL;
 	int rc = 0;
 
 	memset(&ps, 0, sizeof(ps));
@@ -531,44 +560,23 @@ int pd__import_xml(const char *data, size_t len, const struct pd__sink *sink, ch
 		rc = PD_EFORMAT;
 		goto out;
 	}
+	rc = check_prolog(data, len, err, errlen);
+	if (rc)
+		goto out;
 	xmlInitParser();
-	ctxt = xmlNewParserCtxt();
-	if (!ctxt || !ctxt->sax) {
+	/* No XML_PARSE_NOENT, DTDLOAD, DTDATTR, DTDVALID or XINCLUDE, ever. */
+	reader = xmlReaderForMemory(data, (int)len, NULL, "UTF-8",
+				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+				    XML_PARSE_BIG_LINES);
+	if (!reader) {
 		set_err(err, errlen, "out of memory");
 		rc = PD_ENOMEM;
 		goto out;
 	}
-	ctxt->_private = &ps;
-	ctxt->sax->entityDecl = refuse_entity;
-	ctxt->sax->unparsedEntityDecl = refuse_unparsed_entity;
-	ctxt->sax->serror = on_error;
-	/* No XML_PARSE_NOENT, DTDLOAD, DTDATTR, DTDVALID or XINCLUDE, ever. */
-	doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-				XML_PARSE_BIG_LINES);
-	if (ps.entities || (doc && (declares_entities(doc->intSubset) ||
-				    declares_entities(doc->extSubset)))) {
-		set_err(err, errlen, "xml declares entities; refusing");
-		rc = PD_EFORMAT;
-		goto out;
-	}
-	if (!doc || !ctxt->wellFormed) {
-		if ((ps.have_error && ps.code == XML_ERR_NO_MEMORY) || ctxt->errNo == XML_ERR_NO_MEMORY) {
-			set_err(err, errlen, "out of memory");
-			rc = PD_ENOMEM;
-		} else {
-			if (ps.have_error)
-				set_err(err, errlen, "xml line %d: %s", ps.line, ps.msg);
-			else
-				set_err(err, errlen, "xml is not well-formed");
-			rc = PD_EFORMAT;
-		}
-		goto out;
-	}
-	rc = walk(doc, sink, err, errlen);
+	xmlTextReaderSetStructuredErrorHandler(reader, on_error, &ps);
+	rc = read_stream(reader, &ps, sink, err, errlen);
 out:
-	xmlFreeDoc(doc);
-	if (ctxt)
-		xmlFreeParserCtxt(ctxt);
+	if (reader)
+		xmlFreeTextReader(reader);
 	return rc;
 }
