@@ -83,13 +83,9 @@ static int64_t pool_add(struct pool *p, const char *s, size_t n)
 }
 
 /* ---- records as collected ---- */
-struct rec {
-	struct pd__img_entry e;
-};
-
 struct builder {
 	struct pool pool;
-	struct rec *recs;
+	struct pd__img_entry *recs;
 	size_t n, cap;
 	struct pd__img_person *people;
 	size_t npeople, cappeople;
@@ -210,6 +206,24 @@ static int parse_number(const char *s, unsigned *first, unsigned *last)
 	return *p ? PD_EINVAL : 0;
 }
 
+/* Makes room for one more element in *v (holding n of cap). */
+static int grow_array(void *v, size_t n, size_t *cap, size_t size, size_t first)
+{
+	void **pv = v;
+	size_t nc;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : first;
+	p = realloc(*pv, nc * size);
+	if (!p)
+		return PD_ENOMEM;
+	*pv = p;
+	*cap = nc;
+	return 0;
+}
+
 static int on_row(void *ctx, const struct pd__raw_row *r)
 {
 	struct builder *b = ctx;
@@ -223,15 +237,9 @@ static int on_row(void *ctx, const struct pd__raw_row *r)
 	int rc;
 
 	b->rowno++;
-	if (b->n == b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 16384;
-		struct rec *nr = realloc(b->recs, nc * sizeof(*nr));
-		if (!nr)
-			return PD_ENOMEM;
-		b->recs = nr;
-		b->cap = nc;
-	}
-	e = &b->recs[b->n].e;
+	if (grow_array(&b->recs, b->n, &b->cap, sizeof(*b->recs), 16384))
+		return PD_ENOMEM;
+	e = &b->recs[b->n];
 	memset(e, 0, sizeof(*e));
 	num = norm(b, r->number);
 	if (!num)
@@ -265,7 +273,7 @@ static int on_row(void *ctx, const struct pd__raw_row *r)
 			return PD_ENOMEM;
 		e->str[PD__S_EXPIRES] = (uint32_t)off;
 	}
-	if (!*r->name && !*r->description && !*num && !e->has_port)
+	if (!*r->name && !*r->description && !e->has_port)
 		return fail(b, PD_EFORMAT, "empty record", "");
 	e->date = pd__date_num(b->pool.data.s + e->str[PD__S_REGISTERED]);
 	e->status = status_of(b->pool.data.s + e->str[PD__S_NAME], b->pool.data.s + e->str[PD__S_DESC]);
@@ -281,14 +289,8 @@ static int on_person(void *ctx, const struct pd__raw_person *p)
 
 	if (!*p->id)
 		return 0;
-	if (b->npeople == b->cappeople) {
-		size_t nc = b->cappeople ? b->cappeople * 2 : 2048;
-		struct pd__img_person *np = realloc(b->people, nc * sizeof(*np));
-		if (!np)
-			return PD_ENOMEM;
-		b->people = np;
-		b->cappeople = nc;
-	}
+	if (grow_array(&b->people, b->npeople, &b->cappeople, sizeof(*b->people), 2048))
+		return PD_ENOMEM;
 	x = &b->people[b->npeople];
 	if ((rc = intern(b, p->id, &x->id)) || (rc = intern(b, p->name, &x->name)) ||
 	    (rc = intern(b, p->org, &x->org)) || (rc = intern(b, p->uri, &x->uri)) ||
@@ -330,61 +332,64 @@ static int applies(const struct pd__img_entry *e, int t)
 	return e->has_port && (e->proto == PD__NOPROTO || e->proto == t);
 }
 
+enum pass { MEASURE, COUNT, FILL };
+
+/* One pass over the records that apply to transport t: MEASURE finds the
+ * narrowest width per port, COUNT counts the records of that width, FILL
+ * writes their indexes in registry order. */
+static void resolve_pass(const struct builder *b, struct resolved *r, int t, enum pass k, uint32_t *fill)
+{
+	uint32_t *mn = r->minsize[t], *st = r->start[t];
+
+	for (size_t i = 0; i < b->n; i++) {
+		const struct pd__img_entry *e = &b->recs[i];
+		uint32_t w = (uint32_t)(e->last - e->first) + 1;
+		if (!applies(e, t))
+			continue;
+		for (unsigned p = e->first; p <= e->last; p++) {
+			if (k == MEASURE && w < mn[p])
+				mn[p] = w;
+			else if (k == COUNT && w == mn[p])
+				st[p + 1]++;
+			else if (k == FILL && w == mn[p])
+				r->idx[t][st[p] + fill[p]++] = (uint32_t)i;
+		}
+	}
+}
+
 /* The narrowest records that contain a port win: a single-port row
  * overrides the range that contains it; equal widths are all kept. */
 static int resolve(const struct builder *b, struct resolved *r)
 {
-	memset(r, 0, sizeof(*r));
-	for (int t = 0; t < PD_NPROTO; t++) {
-		uint32_t *mn = r->minsize[t] = malloc(65536 * sizeof(uint32_t));
-		uint32_t *st = r->start[t] = calloc(65537, sizeof(uint32_t));
-		uint32_t total = 0;
+	uint32_t *fill = malloc(65536 * sizeof(uint32_t));
 
-		if (!mn || !st)
-			return PD_ENOMEM;
-		memset(mn, 0xff, 65536 * sizeof(uint32_t));
-		for (size_t i = 0; i < b->n; i++) {
-			const struct pd__img_entry *e = &b->recs[i].e;
-			uint32_t w = (uint32_t)(e->last - e->first) + 1;
-			if (!applies(e, t))
-				continue;
-			for (unsigned p = e->first; p <= e->last; p++)
-				if (w < mn[p])
-					mn[p] = w;
-		}
-		for (size_t i = 0; i < b->n; i++) {
-			const struct pd__img_entry *e = &b->recs[i].e;
-			uint32_t w = (uint32_t)(e->last - e->first) + 1;
-			if (!applies(e, t))
-				continue;
-			for (unsigned p = e->first; p <= e->last; p++)
-				if (w == mn[p])
-					st[p + 1]++;
-		}
+	memset(r, 0, sizeof(*r));
+	if (!fill)
+		return PD_ENOMEM;
+	for (int t = 0; t < PD_NPROTO; t++) {
+		uint32_t total = 0;
+		r->minsize[t] = malloc(65536 * sizeof(uint32_t));
+		r->start[t] = calloc(65537, sizeof(uint32_t));
+		if (!r->minsize[t] || !r->start[t])
+			goto nomem;
+		memset(r->minsize[t], 0xff, 65536 * sizeof(uint32_t));
+		resolve_pass(b, r, t, MEASURE, NULL);
+		resolve_pass(b, r, t, COUNT, NULL);
 		for (unsigned p = 0; p < 65536; p++) {
-			total += st[p + 1];
-			st[p + 1] = total;
+			total += r->start[t][p + 1];
+			r->start[t][p + 1] = total;
 		}
 		r->idx[t] = malloc((total ? total : 1) * sizeof(uint32_t));
 		if (!r->idx[t])
-			return PD_ENOMEM;
-		{
-			uint32_t *fill = calloc(65536, sizeof(uint32_t));
-			if (!fill)
-				return PD_ENOMEM;
-			for (size_t i = 0; i < b->n; i++) {
-				const struct pd__img_entry *e = &b->recs[i].e;
-				uint32_t w = (uint32_t)(e->last - e->first) + 1;
-				if (!applies(e, t))
-					continue;
-				for (unsigned p = e->first; p <= e->last; p++)
-					if (w == mn[p])
-						r->idx[t][st[p] + fill[p]++] = (uint32_t)i;
-			}
-			free(fill);
-		}
+			goto nomem;
+		memset(fill, 0, 65536 * sizeof(uint32_t));
+		resolve_pass(b, r, t, FILL, fill);
 	}
+	free(fill);
 	return 0;
+nomem:
+	free(fill);
+	return PD_ENOMEM;
 }
 
 static int same_lists(const struct resolved *r, unsigned a, unsigned b)
@@ -405,7 +410,7 @@ static int cmp_names(const void *x, const void *y)
 {
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 	const char *s = sort_ctx->pool.data.s;
-	int c = strcasecmp(s + sort_ctx->recs[a].e.str[PD__S_NAME], s + sort_ctx->recs[b].e.str[PD__S_NAME]);
+	int c = strcasecmp(s + sort_ctx->recs[a].str[PD__S_NAME], s + sort_ctx->recs[b].str[PD__S_NAME]);
 
 	return c ? c : (a > b) - (a < b);
 }
@@ -479,8 +484,8 @@ static int emit(struct builder *b, const char *source, void **out, size_t *out_l
 			pd_buf_add(&lists, (const char *)&n, 4);
 			for (uint32_t k = 0; k < n; k++) {
 				uint32_t ix = r.idx[t][r.start[t][p] + k];
-				if (b->recs[ix].e.status > st)
-					st = b->recs[ix].e.status;
+				if (b->recs[ix].status > st)
+					st = b->recs[ix].status;
 				pd_buf_add(&lists, (const char *)&ix, 4);
 			}
 			s.status[t] = st;
@@ -551,7 +556,7 @@ static int emit(struct builder *b, const char *source, void **out, size_t *out_l
 		goto out;
 	}
 	for (size_t i = 0; i < b->n; i++)
-		if (b->recs[i].e.str[PD__S_NAME])
+		if (b->recs[i].str[PD__S_NAME])
 			names[nnames++] = (uint32_t)i;
 	sort_ctx = b;
 	qsort(names, nnames, sizeof(*names), cmp_names);
@@ -563,9 +568,7 @@ static int emit(struct builder *b, const char *source, void **out, size_t *out_l
 	put(&img, (const char *)&h, sizeof(h));
 	h.entries_off = (uint32_t)img.len;
 	h.n_entries = (uint32_t)b->n;
-	for (size_t i = 0; i < b->n; i++)
-		pd_buf_add(&img, (const char *)&b->recs[i].e, sizeof(b->recs[i].e));
-	put(&img, "", 0);
+	put(&img, (const char *)b->recs, b->n * sizeof(*b->recs));
 	h.segs_off = (uint32_t)img.len;
 	h.n_segs = (uint32_t)(segs.len / sizeof(struct pd__img_seg));
 	put(&img, segs.s, segs.len);
@@ -638,10 +641,10 @@ int pd__build_image(pd__import_fn import, const char *data, size_t len, const ch
 		uint32_t best = 0;
 		for (size_t i = 0; i < b.n; i++)
 			for (int k = PD__S_REGISTERED; k <= PD__S_MODIFIED; k++) {
-				uint32_t d = pd__date_num(b.pool.data.s + b.recs[i].e.str[k]);
+				uint32_t d = pd__date_num(b.pool.data.s + b.recs[i].str[k]);
 				if (d > best) {
 					best = d;
-					b.updated = b.recs[i].e.str[k];
+					b.updated = b.recs[i].str[k];
 				}
 			}
 	}
