@@ -1,0 +1,40 @@
+#!/bin/sh
+# install.sh BUILD_DIR: `meson install` into a scratch DESTDIR must give the
+# binary, library, header, pkg-config file, modules, man page and bash
+# completion, and a program must build against the installed library.
+set -eu
+build=$1
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+DESTDIR=$dest meson install -C "$build" --quiet --no-rebuild >/dev/null
+
+missing=0
+for f in bin/portdex include/portdex.h share/man/man1/portdex.1 share/bash-completion/completions/portdex; do
+	found=$(find "$dest" -path "*/$f" | head -1)
+	[ -n "$found" ] || { echo "install: missing $f" >&2; missing=1; }
+done
+for f in 'libportdex.so.*' libportdex.a portdex.pc portdex-xml.so portdex-fetch.so; do
+	[ -n "$(find "$dest" -name "$f" | head -1)" ] || { echo "install: missing $f" >&2; missing=1; }
+done
+[ "$missing" -eq 0 ] || exit 1
+pc=$(dirname "$(find "$dest" -name portdex.pc | head -1)")
+inc=$(dirname "$(find "$dest" -name portdex.h | head -1)")
+lib=$(dirname "$(find "$dest" -name libportdex.a | head -1)")
+cat > "$dest/t.c" <<'C'
+#include <portdex.h>
+#include <stdio.h>
+int main(void)
+{
+	struct pd_registry *reg;
+	if (pd_registry_open_default(&reg))
+		return 1;
+	printf("%s\n", pd_status_name(pd_registry_status(reg, 22, PD_TCP)));
+	pd_registry_free(reg);
+	return 0;
+}
+C
+PKG_CONFIG_PATH=$pc pkg-config --exists portdex
+cc -I"$inc" "$dest/t.c" "$lib/libportdex.a" -lcsv -ldl -o "$dest/t"
+[ "$("$dest/t")" = assigned ] || { echo "install: program against libportdex failed" >&2; exit 1; }
+"$(find "$dest" -path '*/bin/portdex')" 22 >/dev/null
+echo "install: ok"
