@@ -24,6 +24,16 @@ struct cli {
 	const char *range;
 	const char *from;            /* update --from */
 	long limit;
+	/* listening */
+	const char *netns;           /* --netns NAME|PID */
+	int all_netns;
+	const char *format;          /* --format table|prometheus */
+	/* suggest */
+	long count;                  /* --count, -1 unset */
+	long hold;                   /* --hold SECONDS, -1 unset */
+	/* export */
+	const char *out;             /* --out DIR */
+	const char *base_url;        /* --base-url URL (sitemap) */
 	struct pd_registry *reg;
 	struct pd_host host;
 };
@@ -42,6 +52,11 @@ enum {
 	OPT_RANGE = 1 << 2,
 	OPT_FROM = 1 << 3,
 	OPT_LIMIT = 1 << 4,
+	OPT_NETNS = 1 << 5,          /* --netns, --all-netns */
+	OPT_FORMAT = 1 << 6,
+	OPT_COUNT = 1 << 7,
+	OPT_HOLD = 1 << 8,
+	OPT_OUT = 1 << 9,            /* --out, --base-url */
 };
 
 /* util.c */
@@ -66,5 +81,10 @@ int cmd_stats(struct cli *c, int argc, char **argv);
 int cmd_services(struct cli *c, int argc, char **argv);
 int cmd_update(struct cli *c, int argc, char **argv);
 int cmd_diff(struct cli *c, int argc, char **argv);
+int cmd_listening(struct cli *c, int argc, char **argv);
+int cmd_check(struct cli *c, int argc, char **argv);
+int cmd_suggest(struct cli *c, int argc, char **argv);
+int cmd_page(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
 
 #endif

@@ -14,6 +14,12 @@ static const struct command commands[] = {
 	{ "services", cmd_services, "services", "the registry in /etc/services format", 0 },
 	{ "update", cmd_update, "update [--from FILE|URL]", "install a new official registry", OPT_FROM },
 	{ "diff", cmd_diff, "diff OLD NEW", "what changed between two registry files", 0 },
+	{ "listening", cmd_listening, "listening [QUERY...] [--netns NS|--all-netns] [--format F]", "listening sockets on this host, with their processes", OPT_NETNS | OPT_FORMAT | OPT_TRANSPORT },
+	{ "who", cmd_listening, "who [QUERY...]", "the same as listening", OPT_NETNS | OPT_FORMAT | OPT_TRANSPORT },
+	{ "page", cmd_page, "page PORT [--format text|markdown|html|json]", "the whole reference page of a port", OPT_FORMAT },
+	{ "export", cmd_export, "export --out DIR [--base-url URL]", "a static site: a page for every port", OPT_OUT },
+	{ "check", cmd_check, "check PORT[/TRANSPORT]", "is this port a good choice for a new service?", 0 },
+	{ "suggest", cmd_suggest, "suggest [NAME] [--count N] [--transport T] [--range R] [--hold S]", "ports to use for a new service", OPT_COUNT | OPT_TRANSPORT | OPT_RANGE | OPT_HOLD },
 };
 
 static void usage(FILE *f)
@@ -35,7 +41,8 @@ static void usage(FILE *f)
 		   "3 operational failure\n");
 }
 
-enum { O_JSON = 256, O_REGISTRY, O_COLOR, O_STATUS, O_TRANSPORT, O_RANGE, O_FROM, O_LIMIT };
+enum { O_JSON = 256, O_REGISTRY, O_COLOR, O_STATUS, O_TRANSPORT, O_RANGE, O_FROM, O_LIMIT,
+       O_NETNS, O_ALL_NETNS, O_FORMAT, O_COUNT, O_HOLD, O_OUT, O_BASE_URL };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -46,6 +53,13 @@ static const struct option longopts[] = {
 	{ "range", required_argument, NULL, O_RANGE },
 	{ "from", required_argument, NULL, O_FROM },
 	{ "limit", required_argument, NULL, O_LIMIT },
+	{ "netns", required_argument, NULL, O_NETNS },
+	{ "all-netns", no_argument, NULL, O_ALL_NETNS },
+	{ "format", required_argument, NULL, O_FORMAT },
+	{ "count", required_argument, NULL, O_COUNT },
+	{ "hold", required_argument, NULL, O_HOLD },
+	{ "out", required_argument, NULL, O_OUT },
+	{ "base-url", required_argument, NULL, O_BASE_URL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -88,7 +102,7 @@ int main(int argc, char **argv)
 	char *end;
 
 	memset(&c, 0, sizeof(c));
-	c.limit = -1;
+	c.limit = c.count = c.hold = -1;
 	c.registry_path = getenv("PORTDEX_REGISTRY");
 	if (c.registry_path && !*c.registry_path)
 		c.registry_path = NULL;
@@ -109,13 +123,34 @@ int main(int argc, char **argv)
 		case O_RANGE: c.range = optarg; given |= OPT_RANGE; break;
 		case O_FROM: c.from = optarg; given |= OPT_FROM; break;
 		case O_LIMIT:
-			c.limit = strtol(optarg, &end, 10);
-			if (*end || !*optarg || c.limit < 0 || c.limit > 1000000) {
-				cli_error("'%s' is not a count for --limit", cli_quote(optarg, q, sizeof(q)));
+		case O_COUNT:
+		case O_HOLD: {
+			long v = strtol(optarg, &end, 10);
+			const char *name = opt == O_LIMIT ? "--limit" : opt == O_COUNT ? "--count" : "--hold";
+			long max = opt == O_HOLD ? 86400 : opt == O_COUNT ? 1000 : 1000000;
+			if (*end || !*optarg || !(optarg[0] >= '0' && optarg[0] <= '9') || v < 0 || v > max ||
+			    (opt == O_COUNT && v == 0)) {
+				cli_error("'%s' is not a valid %s (%d-%ld)", cli_quote(optarg, q, sizeof(q)), name,
+					  opt == O_COUNT, max);
 				return EXIT_USAGE;
 			}
-			given |= OPT_LIMIT;
+			if (opt == O_LIMIT) {
+				c.limit = v;
+				given |= OPT_LIMIT;
+			} else if (opt == O_COUNT) {
+				c.count = v;
+				given |= OPT_COUNT;
+			} else {
+				c.hold = v;
+				given |= OPT_HOLD;
+			}
 			break;
+		}
+		case O_NETNS: c.netns = optarg; given |= OPT_NETNS; break;
+		case O_ALL_NETNS: c.all_netns = 1; given |= OPT_NETNS; break;
+		case O_FORMAT: c.format = optarg; given |= OPT_FORMAT; break;
+		case O_OUT: c.out = optarg; given |= OPT_OUT; break;
+		case O_BASE_URL: c.base_url = optarg; given |= OPT_OUT; break;
 		case 'h': usage(stdout); return EXIT_ANSWERED;
 		case 'V': want_version = 1; break;
 		case ':':

@@ -26,6 +26,8 @@ enum pd_error {
 	PD_EMODULE = -6,   /* an optional module (XML, fetch) is missing */
 	PD_EFETCH = -7,    /* downloading failed */
 	PD_ETOOBIG = -8,   /* input exceeds a size limit */
+	PD_ENOTSUP = -9,   /* not supported on this system */
+	PD_EPERM = -10,    /* not permitted (e.g. another namespace without root) */
 };
 const char *pd_strerror(int err);
 
@@ -191,6 +193,171 @@ int pd_host_privileged(const struct pd_host *h, unsigned port);   /* 1 yes, 0 no
 int pd_host_ephemeral(const struct pd_host *h, unsigned port);    /* 1, 0, -1 */
 int pd_host_reserved(const struct pd_host *h, unsigned port);     /* 1, 0 */
 
+/* ---- what is listening on this host ---- */
+struct pd_owner {
+	int pid;
+	int fd;
+	unsigned uid;            /* the process's effective uid (/proc/PID/status) */
+	char comm[64];           /* process name (/proc/PID/status Name), valid UTF-8:
+				  * bytes that are not become U+FFFD */
+};
+
+struct pd_socket {
+	int proto;               /* PD_TCP, PD_UDP or PD_SCTP */
+	int family;              /* 4 or 6 */
+	char addr[64];           /* local address as text: "127.0.0.1", "::", "::ffff:127.0.0.1" */
+	unsigned char addr_bytes[16]; /* the same in network byte order (IPv4: the first 4) */
+	unsigned port;
+	int v6only;              /* IPv6 sockets: 1 v6 only, 0 also serves IPv4, -1 unknown
+				  * (/proc/net does not say); IPv4 sockets: -1 */
+	unsigned long inode;
+	unsigned uid;            /* the socket's owner uid */
+	char netns[64];          /* namespace name or "pid N" when not the caller's; "" for ours */
+	unsigned long netns_ino; /* inode of the network namespace; 0 unknown */
+	struct pd_owner *owners; /* every process holding it (prefork, fork, fd passing),
+				  * by pid then fd; owned by the list */
+	size_t nowners;
+	const char *unknown;     /* why owners are unknown: a static sentence, NULL when
+				  * owners were found or not asked for */
+};
+
+struct pd_socket_list {
+	struct pd_socket *v;     /* sorted by port, transport, family, address, namespace */
+	size_t n, cap;
+	const char *method;      /* "netlink", "/proc/net", or "netlink, /proc/net" when a
+				  * transport's netlink dump was unavailable (sctp_diag, ...) */
+	unsigned denied;         /* processes whose descriptors could not be read */
+	void *pool;              /* internal: storage of every socket's owners */
+};
+
+struct pd_listen_opts {
+	unsigned protos;         /* bit mask of 1u << PD_TCP etc.; 0 = tcp, udp and sctp */
+	const struct pd_query *queries; /* ports to keep (PD_Q_PORT/RANGE, each with its proto;
+				  * names resolved by the caller); NULL = all */
+	size_t nqueries;
+	int owners;              /* map sockets to processes (one /proc scan, only when
+				  * some socket matched) */
+	const char *netns;       /* a name in /run/netns or a PID; NULL = ours */
+	int all_netns;           /* every namespace the host's processes use, and every name
+				  * in /run/netns (needs root) */
+	const char *procroot;    /* "/proc" unless replaying recorded input (/proc/net files
+				  * and PID/fd trees; pair it with no_netlink) */
+	int no_netlink;          /* use /proc/net only (the fallback, also for tests) */
+};
+
+/* Lists listening TCP sockets, bound-but-unconnected UDP sockets and
+ * listening SCTP sockets. Never fails because one process cannot be read:
+ * such sockets say why in `unknown`. Errors: PD_EINVAL (bad options, a
+ * PD_Q_NAME query), PD_ENOTFOUND (--netns names no namespace), PD_EPERM
+ * (another namespace without the privilege to enter it), PD_ENOTSUP (not
+ * on this system), PD_EIO, PD_ENOMEM. On error the list is empty. Caller
+ * releases the list, also after an error. */
+int pd_listening(const struct pd_listen_opts *o, struct pd_socket_list *out) PD_WUR;
+void pd_socket_list_release(struct pd_socket_list *l);
+/* 1 if the socket also accepts IPv4 ("::" with v6only off) */
+int pd_socket_dual_stack(const struct pd_socket *s);
+/* 1 if an IPv6 socket is bound to an IPv4-mapped address (::ffff:a.b.c.d):
+ * it accepts IPv4 only */
+int pd_socket_v4_mapped(const struct pd_socket *s);
+
+/* ---- choosing a port ----
+ * A verdict on a port for a new service, with every reason. Each reason has
+ * a weight; the verdict is the heaviest. The rules (portdex(1), "VERDICT
+ * RULES"):
+ *   avoid       port 0; assigned or reserved on the transport; the dynamic
+ *               range 49152-65535; this host's ephemeral range or
+ *               ip_local_reserved_ports; in use now (socket listing or bind
+ *               test); blocked by browsers (tcp); a known collision
+ *   acceptable  assigned or reserved only on another transport; an
+ *               unassigned system port (IETF-only assignments); needs
+ *               privileges here; inside Linux's default ephemeral range
+ *               32768-60999 when this host's range differs; among nmap's
+ *               1000 most often open ports of the transport; blocked by
+ *               browsers (udp: HTTP/3 only)
+ *   good        every other reason (facts that speak for the port) */
+enum pd_verdict { PD_GOOD = 0, PD_ACCEPTABLE = 1, PD_AVOID = 2 };
+const char *pd_verdict_name(enum pd_verdict v);   /* "good", "acceptable", "avoid" */
+
+struct pd_reason {
+	enum pd_verdict weight;  /* how much this reason alone weighs */
+	char topic[16];          /* "registry", "host", "in-use", "browser", "collision", "nmap" */
+	const char *rule;        /* stable key for programs: "assigned", "reserved",
+				  * "other-transport", "unassigned", "system-range",
+				  * "dynamic-range", "port-zero", "privileged",
+				  * "unprivileged", "ephemeral", "other-os-ephemeral",
+				  * "local-reserved", "listening", "not-listening",
+				  * "bind-in-use", "bind-denied", "bind-free", "browser",
+				  * "collision", "nmap-frequent", "nmap-rare", "info" */
+	char text[256];          /* one line, lower-case, no full stop */
+};
+
+struct pd_check {
+	unsigned port;
+	int proto;               /* a pd_proto, or PD_PROTO_ANY for tcp and udp */
+	enum pd_verdict verdict; /* the heaviest weight among the reasons */
+	struct pd_reason *reasons; /* heaviest first, then by topic */
+	size_t nreasons, cap;
+};
+
+struct pd_check_opts {
+	const char *datadir;       /* NULL: the curated lists compiled in; else a directory
+				    * with browser-blocked-ports.tsv and collisions.tsv */
+	const char *nmap_services; /* NULL: /usr/share/nmap/nmap-services, when present */
+	const char *procroot;      /* NULL: /proc (sysctls and the socket listing) */
+	int no_bind_test;          /* skip the bind test (replays) */
+	int no_listening;          /* skip the socket listing */
+};
+
+/* A verdict on using port/proto for a new service, with every reason.
+ * proto: a pd_proto, or PD_PROTO_ANY for tcp and udp together. Facts that
+ * cannot be had (no nmap-services, no socket listing, no IPv6) are reasons
+ * of weight good that say so, never errors. Caller releases out. */
+int pd_check_port(const struct pd_registry *reg, const struct pd_check_opts *o, unsigned port,
+		  int proto, struct pd_check *out) PD_WUR;
+void pd_check_release(struct pd_check *c);
+
+/* A fixed pseudo-random order of 0..n-1 (n >= 1) that visits each number
+ * exactly once: a 4-round Feistel network over the smallest even power of
+ * two >= n, keyed by `key`, skipping values >= n. The same key and n give
+ * the same order on every machine. */
+struct pd_walk {
+	uint64_t key;
+	uint32_t n, half_bits;
+	uint64_t i, domain;
+};
+void pd_walk_init(struct pd_walk *w, uint64_t key, uint32_t n);
+int pd_walk_next(struct pd_walk *w, uint32_t *out); /* 1 and the next value, or 0 at the end */
+/* FNV-1a 64 of the name with ASCII letters lower-cased: the walk key of a
+ * named suggestion. */
+uint64_t pd_name_key(const char *name);
+
+/* Told about what a suggestion skipped because of this host (port != 0:
+ * in use, this host's ephemeral or reserved ports, nmap's data), in walk
+ * order, and about rules not applied because they would exclude the whole
+ * range asked for (port == 0). */
+typedef void (*pd_suggest_note_fn)(void *ctx, unsigned port, const struct pd_reason *why);
+
+struct pd_suggest_opts {
+	const char *name;        /* order from pd_name_key(name); NULL: random (getrandom) */
+	size_t count;            /* 1-1000 */
+	int proto;               /* PD_TCP, PD_UDP or PD_PROTO_ANY (both) */
+	unsigned first, last;    /* candidate range, e.g. the user range 1024-49151 */
+	struct pd_check_opts check;
+	int *hold_fds;           /* NULL, or 4 * count ints: the ports stay bound and
+				  * [4i..4i+3] are tcp/IPv4, tcp/IPv6, udp/IPv4, udp/IPv6
+				  * (TCP listening), -1 where not bound; caller closes */
+	pd_suggest_note_fn note; /* NULL: not told */
+	void *ctx;
+};
+/* Fills out with up to o->count ports that check good, in walk order, and
+ * returns how many (or a negative code). A candidate must be unassigned on
+ * every transport, so suggestions depend on the registry; the host's
+ * checks (ephemeral and reserved ports, in use, nmap-services) are the only
+ * ones that may differ between machines. The rules about where a port lies
+ * (system range, privileges, dynamic range, other systems' ephemeral
+ * ranges) are set aside when they would exclude the whole range. */
+int pd_suggest(const struct pd_registry *reg, const struct pd_suggest_opts *o, unsigned *out) PD_WUR;
+
 /* ---- renderers ---- */
 /* The JSON object for one port (see README "JSON schema"). host may be NULL. */
 int pd_port_json(const struct pd_registry *reg, const struct pd_host *host, unsigned port,
@@ -198,6 +365,65 @@ int pd_port_json(const struct pd_registry *reg, const struct pd_host *host, unsi
 /* The registry in /etc/services format (every name, ranges expanded), or
  * as a JSON array of {name, port, transport, aliases, description}. */
 int pd_registry_services(const struct pd_registry *reg, int json, struct pd_buf *out) PD_WUR;
+
+/* ---- curated knowledge (data/knowledge.tsv, compiled in) ---- */
+enum pd_fact_kind { PD_FACT_USE, PD_FACT_MALWARE, PD_FACT_HISTORY, PD_FACT_SECURITY, PD_FACT_PURPOSE };
+const char *pd_fact_kind_name(enum pd_fact_kind k); /* "use", "malware", ... */
+
+struct pd_fact {
+	unsigned first, last;
+	unsigned protos;         /* bit mask of 1u << PD_TCP ...; all bits for "any" */
+	enum pd_fact_kind kind;
+	const char *text;
+	const char *source;      /* a URL */
+};
+/* Facts whose range contains port, in file order; fills up to max, returns
+ * how many there are. Facts live for the life of the process. */
+size_t pd_facts(unsigned port, struct pd_fact *out, size_t max);
+/* All facts, by position; PD_ENOTFOUND past the end. */
+int pd_fact_at(size_t i, struct pd_fact *out) PD_WUR;
+
+/* ---- pages: the encyclopedia (lib/page.c, lib/site.c, lib/render.c) ---- */
+enum pd_format { PD_FMT_TEXT, PD_FMT_MARKDOWN, PD_FMT_HTML, PD_FMT_JSON };
+int pd_format_parse(const char *s);   /* "text", "markdown", "html", "json" or PD_EINVAL */
+
+struct pd_site_opts {
+	const char *root;        /* path from the page to the site root: "/" (server), "../" (static) */
+	const char *ext;         /* added to page links: "" (server) or ".html" (static export) */
+	const struct pd_host *host;        /* this host's facts; NULL leaves them out */
+	const struct pd_check_opts *check; /* the verdict's options; NULL: verdict from the registry and data only */
+	int inline_map;          /* HTML: the whole SVG map inline (else an <img> of root/maps/W.svg) */
+	int feedback;            /* HTML: the "was this page helpful?" form */
+	unsigned votes_yes, votes_no;
+	const char *feedback_note; /* HTML: a line shown by the form (e.g. "thank you"), or NULL */
+};
+
+/* The page of one port. */
+int pd_page(const struct pd_registry *reg, unsigned port, enum pd_format f,
+	    const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
+
+enum pd_site_page { PD_SITE_HOME, PD_SITE_SYSTEM, PD_SITE_USER, PD_SITE_DYNAMIC, PD_SITE_BLOCKS,
+		    PD_SITE_COMMON, PD_SITE_SEARCH, PD_SITE_COUNT };
+/* "index", "ranges/system", ..., "blocks", "common", "search". PD_SITE_SEARCH
+ * is the static site's search page: it searches root/search-index.json in
+ * the browser (see pd_search_index()). */
+const char *pd_site_page_path(enum pd_site_page p);
+int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_format f,
+		 const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
+
+/* The static site's search index: a JSON array of [name, first, last,
+ * "tcp,udp", description], one per service name and port range. */
+int pd_search_index(const struct pd_registry *reg, struct pd_buf *out) PD_WUR;
+
+/* The SVG map of a port's neighbourhood: the 1,024 ports of its window
+ * (port / 1024, 32 to a row) coloured and patterned by status, with a
+ * legend and a text alternative. layer: PD_MAP_WINDOW (the window alone,
+ * the same for every port in it), PD_MAP_FULL (the window with the block
+ * outlined and the port marked) or PD_MAP_OVERLAY (only the outline and
+ * the mark, to lay over the window's image). */
+enum pd_map_layer { PD_MAP_WINDOW = 0, PD_MAP_FULL = 1, PD_MAP_OVERLAY = 2 };
+int pd_map_svg(const struct pd_registry *reg, unsigned port, enum pd_map_layer layer,
+	       struct pd_buf *out) PD_WUR;
 
 /* ---- update ---- */
 /* Reads FILE or URL (http://, https://, file://) into memory, at most max

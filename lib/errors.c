@@ -13,6 +13,8 @@ const char *pd_strerror(int err)
 	case PD_EMODULE: return "a portdex module is missing";
 	case PD_EFETCH: return "download failed";
 	case PD_ETOOBIG: return "input too large";
+	case PD_ENOTSUP: return "not supported on this system";
+	case PD_EPERM: return "permission denied";
 	default: return "unknown error";
 	}
 }

@@ -34,7 +34,7 @@ int main(void)
 }
 C
 PKG_CONFIG_PATH=$pc pkg-config --exists portdex
-cc -I"$inc" "$dest/t.c" "$lib/libportdex.a" -lcsv -ldl -o "$dest/t"
+cc -I"$inc" "$dest/t.c" "$lib/libportdex.a" -lcsv -ldl -lmnl -lpthread -lcmark -o "$dest/t"
 [ "$("$dest/t")" = assigned ] || { echo "install: program against libportdex failed" >&2; exit 1; }
 "$(find "$dest" -path '*/bin/portdex')" 22 >/dev/null
 echo "install: ok"

@@ -3,7 +3,8 @@
 # test and benchmark, only those that are missing. Run as root (or with sudo).
 set -eu
 pkgs="gcc make git pkg-config meson ninja-build libxml2-dev libcsv-dev libcurl4-openssl-dev
-libcmocka-dev clang libclang-rt-14-dev hyperfine python3 time"
+libcmocka-dev clang libclang-rt-14-dev hyperfine python3 time libmnl-dev iproute2 lsof
+prometheus nmap-common util-linux"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

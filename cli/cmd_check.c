@@ -1,0 +1,406 @@
+/* cmd_check.c: `portdex check PORT[/TRANSPORT]...` (a verdict on a port for
+ * a new service, with every reason) and `portdex suggest [NAME]` (ports
+ * that check good, in an order fixed by the name) */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define WIDTH 80
+#define MAX_NOTES 20
+
+/* PORTDEX_PROC replays a recorded /proc (as for lookups);
+ * PORTDEX_NMAP_SERVICES names another nmap-services file. */
+static void check_opts(struct pd_check_opts *o)
+{
+	const char *proc = getenv("PORTDEX_PROC"), *nmap = getenv("PORTDEX_NMAP_SERVICES");
+
+	memset(o, 0, sizeof(*o));
+	o->procroot = proc && *proc ? proc : NULL;
+	o->nmap_services = nmap && *nmap ? nmap : NULL;
+}
+
+static const char *weight_color(const struct cli *c, enum pd_verdict w)
+{
+	return cli_c(c, w == PD_AVOID ? "red" : w == PD_ACCEPTABLE ? "yellow" : "green");
+}
+
+static const char *transport_name(int proto)
+{
+	return proto == PD_PROTO_ANY ? "both" : pd_proto_name(proto);
+}
+
+static void reason_json(struct pd_buf *b, const struct pd_reason *r)
+{
+	pd_buf_puts(b, "{\"topic\":");
+	pd_buf_json_str(b, r->topic);
+	pd_buf_puts(b, ",\"rule\":");
+	pd_buf_json_str(b, r->rule);
+	pd_buf_printf(b, ",\"weight\":\"%s\",\"text\":", pd_verdict_name(r->weight));
+	pd_buf_json_str(b, r->text);
+	pd_buf_putc(b, '}');
+}
+
+static void check_json(const struct cli *c, struct pd_buf *b, const struct pd_check *k)
+{
+	pd_buf_printf(b, "{\"port\":%u,\"transport\":\"%s\",\"verdict\":\"%s\",\"reasons\":[", k->port,
+		      transport_name(k->proto), pd_verdict_name(k->verdict));
+	for (size_t i = 0; i < k->nreasons; i++) {
+		if (i)
+			pd_buf_putc(b, ',');
+		reason_json(b, &k->reasons[i]);
+	}
+	pd_buf_puts(b, "],");
+	cli_registry_json(c, b);
+	pd_buf_putc(b, '}');
+}
+
+/* "registry   SOURCE, updated DATE", the value starting at column col */
+static void registry_line(const struct cli *c, struct pd_buf *b, size_t col)
+{
+	struct pd_buf t = PD_BUF_INIT;
+
+	pd_buf_printf(b, "  %s%-*s%s", cli_c(c, "cyan"), (int)col - 2, "registry", cli_c(c, "reset"));
+	pd_buf_printf(&t, "%s, updated %s", pd_registry_source(c->reg),
+		      *pd_registry_updated(c->reg) ? pd_registry_updated(c->reg) : "unknown");
+	cli_wrap(b, pd_buf_str(&t), col, col, WIDTH);
+	pd_buf_release(&t);
+}
+
+static void check_text(const struct cli *c, struct pd_buf *b, const struct pd_check *k)
+{
+	pd_buf_printf(b, "%sport %u/%s%s  %s%s%s\n", cli_c(c, "bold"), k->port, transport_name(k->proto),
+		      cli_c(c, "reset"), weight_color(c, k->verdict), pd_verdict_name(k->verdict), cli_c(c, "reset"));
+	for (size_t i = 0; i < k->nreasons; i++) {
+		const struct pd_reason *r = &k->reasons[i];
+		pd_buf_printf(b, "  %s%-11s%s %s%-10s%s ", weight_color(c, r->weight), pd_verdict_name(r->weight),
+			      cli_c(c, "reset"), cli_c(c, "cyan"), r->topic, cli_c(c, "reset"));
+		cli_wrap(b, r->text, 25, 25, WIDTH);
+	}
+	registry_line(c, b, 25);
+}
+
+int cmd_check(struct cli *c, int argc, char **argv)
+{
+	struct pd_query *qs = NULL;
+	struct pd_check_opts o;
+	struct pd_buf b = PD_BUF_INIT;
+	char q[256];
+	int rc = EXIT_ANSWERED;
+
+	if (argc < 1) {
+		cli_error("check needs a port: portdex check PORT[/TRANSPORT]");
+		return EXIT_USAGE;
+	}
+	qs = calloc((size_t)argc, sizeof(*qs));
+	if (!qs) {
+		cli_error("out of memory");
+		return EXIT_FAILURE_OP;
+	}
+	/* check every argument before answering any */
+	for (int i = 0; i < argc; i++) {
+		if (pd_query_parse(argv[i], &qs[i])) {
+			rc = cli_bad_query(argv[i]);
+			goto out;
+		}
+		if (qs[i].kind != PD_Q_PORT) {
+			cli_error("'%s' is not a port: check takes PORT[/TRANSPORT], such as 8080 or 5353/udp",
+				  cli_quote(argv[i], q, sizeof(q)));
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	rc = cli_open_registry(c);
+	if (rc)
+		goto out;
+	check_opts(&o);
+	if (c->json && argc > 1)
+		pd_buf_putc(&b, '[');
+	for (int i = 0; i < argc; i++) {
+		struct pd_check k;
+		int proto = qs[i].proto == PD_PROTO_ANY ? PD_TCP : qs[i].proto;
+		int err = pd_check_port(c->reg, &o, qs[i].first, proto, &k);
+		if (err) {
+			cli_error("cannot check %u/%s: %s", qs[i].first, pd_proto_name(proto), pd_strerror(err));
+			rc = EXIT_FAILURE_OP;
+			goto out;
+		}
+		if (c->json) {
+			if (i)
+				pd_buf_putc(&b, ',');
+			check_json(c, &b, &k);
+		} else {
+			if (i)
+				pd_buf_putc(&b, '\n');
+			check_text(c, &b, &k);
+		}
+		pd_check_release(&k);
+	}
+	if (c->json)
+		pd_buf_puts(&b, argc > 1 ? "]\n" : "\n");
+	rc = cli_write(&b);
+out:
+	pd_buf_release(&b);
+	free(qs);
+	return rc;
+}
+
+/* ---- suggest ---- */
+
+struct notes {
+	unsigned port[MAX_NOTES];
+	struct pd_reason skipped[MAX_NOTES];
+	size_t nskipped, total;
+	struct pd_reason relaxed[8];
+	size_t nrelaxed;
+};
+
+static void collect(void *ctx, unsigned port, const struct pd_reason *why)
+{
+	struct notes *n = ctx;
+
+	if (!port) {
+		if (n->nrelaxed < sizeof(n->relaxed) / sizeof(n->relaxed[0]))
+			n->relaxed[n->nrelaxed++] = *why;
+		return;
+	}
+	if (n->nskipped < MAX_NOTES) {
+		n->port[n->nskipped] = port;
+		n->skipped[n->nskipped++] = *why;
+	}
+	n->total++;
+}
+
+/* 1-64 letters, digits, '-', '_', '.' or '+' */
+static int valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > 64)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_' || *s == '.' || *s == '+'))
+			return 0;
+	return 1;
+}
+
+static void suggest_json(const struct cli *c, struct pd_buf *b, const struct pd_suggest_opts *o,
+			 const unsigned *ports, size_t n, const struct notes *notes)
+{
+	pd_buf_puts(b, "{\"name\":");
+	pd_buf_json_str(b, o->name);
+	pd_buf_puts(b, ",\"ports\":[");
+	for (size_t i = 0; i < n; i++)
+		pd_buf_printf(b, "%s%u", i ? "," : "", ports[i]);
+	pd_buf_printf(b, "],\"transport\":\"%s\",\"range\":{\"first\":%u,\"last\":%u},", transport_name(o->proto),
+		      o->first, o->last);
+	cli_registry_json(c, b);
+	pd_buf_puts(b, ",\"skipped\":[");
+	for (size_t i = 0; i < notes->nskipped; i++) {
+		pd_buf_printf(b, "%s{\"port\":%u,\"reason\":", i ? "," : "", notes->port[i]);
+		reason_json(b, &notes->skipped[i]);
+		pd_buf_putc(b, '}');
+	}
+	pd_buf_printf(b, "],\"skipped_count\":%zu,\"relaxed\":[", notes->total);
+	for (size_t i = 0; i < notes->nrelaxed; i++) {
+		if (i)
+			pd_buf_putc(b, ',');
+		reason_json(b, &notes->relaxed[i]);
+	}
+	pd_buf_puts(b, "],\"hold\":");
+	if (c->hold >= 0)
+		pd_buf_printf(b, "%ld", c->hold);
+	else
+		pd_buf_puts(b, "null");
+	pd_buf_puts(b, "}\n");
+}
+
+static void label(const struct cli *c, struct pd_buf *b, const char *l)
+{
+	pd_buf_printf(b, "  %s%-10s%s ", cli_c(c, "cyan"), l, cli_c(c, "reset"));
+}
+
+static void suggest_text(const struct cli *c, struct pd_buf *b, const struct pd_suggest_opts *o,
+			 const unsigned *ports, size_t n, const struct notes *notes)
+{
+	struct pd_buf t = PD_BUF_INIT;
+	unsigned cf, cl;
+	int cls = -1;
+
+	for (size_t i = 0; i < n; i++)
+		pd_buf_printf(b, "%u\n", ports[i]);
+	label(c, b, "for");
+	if (o->name)
+		pd_buf_printf(&t, "'%s': the order comes from the name, so every machine with this registry "
+			      "suggests the same ports, unless its own checks turn one down (see skipped)", o->name);
+	else
+		pd_buf_puts(&t, "no name: a random order (give a name for the same answer every time)");
+	cli_wrap(b, pd_buf_str(&t), 13, 13, WIDTH);
+	label(c, b, "transport");
+	pd_buf_printf(b, "%s\n", o->proto == PD_PROTO_ANY ? "tcp and udp" : pd_proto_name(o->proto));
+	label(c, b, "range");
+	for (int k = PD_SYSTEM; k <= PD_DYNAMIC; k++) {
+		pd_class_bounds((enum pd_class)k, &cf, &cl);
+		if (cf == o->first && cl == o->last)
+			cls = k;
+	}
+	pd_buf_printf(b, "%u-%u%s%s%s\n", o->first, o->last, cls >= 0 ? " (" : "",
+		      cls >= 0 ? pd_class_name((enum pd_class)cls) : "", cls >= 0 ? ")" : "");
+	registry_line(c, b, 13);
+	for (size_t i = 0; i < notes->nskipped && i < 5; i++) {
+		t.len = 0;
+		pd_buf_add(&t, "", 0);
+		pd_buf_printf(&t, "%u: %s", notes->port[i], notes->skipped[i].text);
+		label(c, b, i ? "" : "skipped");
+		cli_wrap(b, pd_buf_str(&t), 13, 15, WIDTH);
+	}
+	if (notes->total > 5) {
+		label(c, b, "");
+		pd_buf_printf(b, "and %zu more turned down by this host's checks\n", notes->total - 5);
+	}
+	for (size_t i = 0; i < notes->nrelaxed; i++) {
+		label(c, b, i ? "" : "relaxed");
+		cli_wrap(b, notes->relaxed[i].text, 13, 15, WIDTH);
+	}
+	label(c, b, "rules");
+	t.len = 0;
+	pd_buf_add(&t, "", 0);
+	pd_buf_printf(&t, "each is unassigned on every transport, not refused by browsers, outside the default "
+		      "ephemeral ranges of Linux (32768-60999) and of Windows, macOS and the BSDs "
+		      "(49152-65535) and outside this host's, not a known collision, not among nmap's 1000 "
+		      "most often open ports, and free on this host right now%s (see portdex check)",
+		      notes->nrelaxed ? ", but for the rules relaxed above" : "");
+	cli_wrap(b, pd_buf_str(&t), 13, 13, WIDTH);
+	if (c->hold > 0) {
+		label(c, b, "held");
+		pd_buf_printf(b, "bound for %ld s, or until SIGTERM or SIGINT\n", c->hold);
+	}
+	pd_buf_release(&t);
+}
+
+/* Waits `seconds` or until SIGTERM, SIGINT or SIGHUP (blocked in *set). */
+static void hold(const sigset_t *set, long seconds)
+{
+	struct timespec end, now, left;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += seconds;
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left.tv_sec = end.tv_sec - now.tv_sec;
+		left.tv_nsec = end.tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_nsec += 1000000000L;
+			left.tv_sec--;
+		}
+		if (left.tv_sec < 0)
+			return;
+		if (sigtimedwait(set, NULL, &left) >= 0 || errno != EINTR)
+			return;
+	}
+}
+
+int cmd_suggest(struct cli *c, int argc, char **argv)
+{
+	struct pd_suggest_opts o;
+	struct notes notes;
+	struct pd_buf b = PD_BUF_INIT;
+	unsigned *ports = NULL;
+	int *fds = NULL, rc, found, blocked = 0;
+	sigset_t set, old;
+	char q[256];
+
+	memset(&o, 0, sizeof(o));
+	memset(&notes, 0, sizeof(notes));
+	if (argc > 1) {
+		cli_error("suggest takes at most one name, not '%s'", cli_quote(argv[1], q, sizeof(q)));
+		return EXIT_USAGE;
+	}
+	if (argc == 1 && !valid_name(argv[0])) {
+		cli_error("'%s' is not a service name (1-64 letters, digits, '-', '_', '.', '+')",
+			  cli_quote(argv[0], q, sizeof(q)));
+		return EXIT_USAGE;
+	}
+	o.name = argc ? argv[0] : NULL;
+	if (!c->transport || !strcmp(c->transport, "tcp"))
+		o.proto = PD_TCP;
+	else if (!strcmp(c->transport, "udp"))
+		o.proto = PD_UDP;
+	else if (!strcmp(c->transport, "both"))
+		o.proto = PD_PROTO_ANY;
+	else {
+		cli_error("'%s' is not a transport for suggest (tcp, udp, both)", cli_quote(c->transport, q, sizeof(q)));
+		return EXIT_USAGE;
+	}
+	if (!c->range)
+		pd_class_bounds(PD_USER, &o.first, &o.last);
+	else if (cli_parse_range(c->range, &o.first, &o.last)) {
+		cli_error("'%s' is not a range (A-B with A <= B, system, user or dynamic)",
+			  cli_quote(c->range, q, sizeof(q)));
+		return EXIT_USAGE;
+	}
+	o.count = c->count > 0 ? (size_t)c->count : 1;
+	check_opts(&o.check);
+	o.note = collect;
+	o.ctx = &notes;
+	rc = cli_open_registry(c);
+	if (rc)
+		return rc;
+	ports = calloc(o.count, sizeof(*ports));
+	if (c->hold >= 0)
+		fds = calloc(4 * o.count, sizeof(*fds));
+	for (size_t i = 0; fds && i < 4 * o.count; i++)
+		fds[i] = -1;
+	if (!ports || (c->hold >= 0 && !fds)) {
+		cli_error("out of memory");
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	}
+	o.hold_fds = fds;
+	/* a signal between binding and waiting must not kill us with the
+	 * ports unreported: block them now, wait for them in hold() */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (fds)
+		blocked = !sigprocmask(SIG_BLOCK, &set, &old);
+	found = pd_suggest(c->reg, &o, ports);
+	if (found < 0) {
+		cli_error("cannot suggest a port: %s", pd_strerror(found));
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	}
+	if (c->json)
+		suggest_json(c, &b, &o, ports, (size_t)found, &notes);
+	else if (found)
+		suggest_text(c, &b, &o, ports, (size_t)found, &notes);
+	rc = cli_write(&b);
+	if (!found) {
+		if (notes.total)
+			cli_error("no port in %u-%u passes every check; this host's checks turned down %zu, "
+				  "such as %u: %s", o.first, o.last, notes.total, notes.port[0], notes.skipped[0].text);
+		else
+			cli_error("no port in %u-%u passes every check", o.first, o.last);
+		rc = rc ? rc : EXIT_NOTHING;
+	} else if ((size_t)found < o.count) {
+		cli_error("only %d of %zu ports in %u-%u pass every check", found, o.count, o.first, o.last);
+	}
+	if (!rc && fds && c->hold > 0)
+		hold(&set, c->hold);
+out:
+	for (size_t i = 0; fds && i < 4 * o.count; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (blocked)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	pd_buf_release(&b);
+	free(ports);
+	free(fds);
+	return rc;
+}

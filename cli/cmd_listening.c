@@ -1,0 +1,570 @@
+/* cmd_listening.c: `portdex listening [QUERY...]` (alias `portdex who`):
+ * the sockets listening on this host, the processes that hold them and
+ * what the registry says of their ports, as a table, JSON (--json) or
+ * Prometheus metrics (--format prometheus). */
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAX_ENTRIES 256
+
+enum format { F_TABLE, F_JSON, F_PROM };
+
+/* ---- names: services and users ---- */
+
+/* The primary assigned service name of (port, proto), or NULL. */
+static const char *service_name(const struct cli *c, unsigned port, int proto)
+{
+	uint32_t idx[16];
+	size_t k = pd_registry_lookup(c->reg, port, proto, idx, 16);
+	struct pd_entry e;
+
+	for (size_t i = 0; i < k && i < 16; i++)
+		if (!pd_registry_entry(c->reg, idx[i], &e) && e.status == PD_ASSIGNED && *e.name)
+			return e.name;
+	return NULL;
+}
+
+struct users {
+	struct { unsigned uid; char name[33]; } v[64];
+	size_t n;
+};
+
+/* A user's name, or the uid as digits when it has none (or an odd one:
+ * the output carries only printable ASCII names). */
+static const char *user_name(struct users *u, unsigned uid)
+{
+	struct passwd pw, *res = NULL;
+	char buf[2048];
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		if (u->v[i].uid == uid)
+			return u->v[i].name;
+	if (u->n == sizeof(u->v) / sizeof(u->v[0]))
+		u->n = 0;  /* a small cache: start again */
+	i = u->n++;
+	u->v[i].uid = uid;
+	snprintf(u->v[i].name, sizeof(u->v[i].name), "%u", uid);
+	if (uid != (unsigned)-1 && !getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res) && res &&
+	    *pw.pw_name && strlen(pw.pw_name) < sizeof(u->v[i].name)) {
+		int ok = 1;
+		for (const char *p = pw.pw_name; *p; p++)
+			ok &= *p > 0x20 && *p < 0x7f && *p != '"' && *p != '\\';
+		if (ok)
+			snprintf(u->v[i].name, sizeof(u->v[i].name), "%s", pw.pw_name);
+	}
+	return u->v[i].name;
+}
+
+/* ---- the query ---- */
+
+/* Ports the user asked for as pd_query ranges, service names resolved
+ * through the registry (each entry's own transport). */
+static int resolve(struct cli *c, int argc, char **argv, struct pd_query **out, size_t *nout, int *unknown)
+{
+	struct pd_query *v = NULL;
+	size_t n = 0, cap = 0;
+
+	for (int i = 0; i < argc; i++) {
+		struct pd_query q;
+		uint32_t idx[MAX_ENTRIES];
+		size_t k, found = 0;
+		char qb[256];
+
+		if (pd_query_parse(argv[i], &q))
+			continue;  /* checked before */
+		if (q.kind != PD_Q_NAME) {
+			k = 1;
+		} else {
+			k = pd_registry_find_name(c->reg, q.name, idx, MAX_ENTRIES);
+			if (k > MAX_ENTRIES)
+				k = MAX_ENTRIES;
+		}
+		for (size_t j = 0; j < k; j++) {
+			struct pd_query r = q;
+			if (q.kind == PD_Q_NAME) {
+				struct pd_entry e;
+				if (pd_registry_entry(c->reg, idx[j], &e) || !e.has_port)
+					continue;
+				if (q.proto != PD_PROTO_ANY && e.proto != PD_PROTO_ANY && e.proto != q.proto)
+					continue;
+				r.kind = e.first == e.last ? PD_Q_PORT : PD_Q_RANGE;
+				r.first = e.first;
+				r.last = e.last;
+				r.proto = q.proto != PD_PROTO_ANY ? q.proto : e.proto;
+			}
+			if (n == cap) {
+				struct pd_query *nv;
+				cap = cap ? cap * 2 : 16;
+				nv = realloc(v, cap * sizeof(*v));
+				if (!nv) {
+					free(v);
+					cli_error("out of memory");
+					return EXIT_FAILURE_OP;
+				}
+				v = nv;
+			}
+			v[n++] = r;
+			found++;
+		}
+		if (!found) {
+			cli_error("no service named '%s' in the registry (try: portdex search %s)",
+				  cli_quote(q.name, qb, sizeof(qb)), cli_quote(q.name, qb, sizeof(qb)));
+			(*unknown)++;
+		}
+	}
+	*out = v;
+	*nout = n;
+	return EXIT_ANSWERED;
+}
+
+/* ---- what a socket is, in words ---- */
+
+static const char *family_note(const struct pd_socket *s)
+{
+	if (pd_socket_dual_stack(s))
+		return "also IPv4";
+	if (pd_socket_v4_mapped(s))
+		return "IPv4 only (mapped)";
+	if (s->family == 6 && s->v6only < 0 && !strcmp(s->addr, "::"))
+		return "IPv4 too unless v6only";
+	return NULL;
+}
+
+/* table cells: printable text only, whatever a process named itself */
+static void cell(char *dst, size_t n, const char *src)
+{
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)src; *p && o + 1 < n; p++)
+		dst[o++] = *p < 0x20 || *p == 0x7f ? '?' : (char)*p;
+	dst[o] = '\0';
+}
+
+/* display width: one column per UTF-8 character */
+static size_t width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+enum { C_PROTO, C_ADDR, C_PORT, C_SERVICE, C_STATUS, C_RANGE, C_PID, C_COMMAND, C_USER, C_NETNS, C_NOTE, NCOL };
+static const char *const headers[NCOL] = {
+	"proto", "address", "port", "service", "status", "range", "pid", "command", "user", "netns", "note",
+};
+
+struct row {
+	char c[NCOL][192];
+};
+
+/* The cells of socket s's line for owner k (k > 0: a continuation line
+ * with the owner only). */
+static void row_cells(struct cli *c, struct users *u, const struct pd_socket *s, size_t k, struct row *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (k == 0) {
+		const char *svc = service_name(c, s->port, s->proto);
+		enum pd_status st = pd_registry_status(c->reg, s->port, s->proto);
+		const char *fn = family_note(s);
+		snprintf(r->c[C_PROTO], sizeof(r->c[0]), "%s%s", pd_proto_name(s->proto), s->family == 6 ? "6" : "");
+		cell(r->c[C_ADDR], sizeof(r->c[0]), s->addr);
+		snprintf(r->c[C_PORT], sizeof(r->c[0]), "%u", s->port);
+		cell(r->c[C_SERVICE], sizeof(r->c[0]), svc ? svc : "-");
+		snprintf(r->c[C_STATUS], sizeof(r->c[0]), "%s%s", pd_status_name(st), st == PD_UNASSIGNED ? "*" : "");
+		snprintf(r->c[C_RANGE], sizeof(r->c[0]), "%s", pd_class_name(pd_port_class(s->port)));
+		cell(r->c[C_NETNS], sizeof(r->c[0]), *s->netns ? s->netns : "-");
+		if (!s->nowners && s->unknown)
+			snprintf(r->c[C_NOTE], sizeof(r->c[0]), "%s%sowner unknown: %s", fn ? fn : "", fn ? "; " : "",
+				 s->unknown);
+		else if (fn)
+			snprintf(r->c[C_NOTE], sizeof(r->c[0]), "%s", fn);
+	}
+	if (s->nowners) {
+		const struct pd_owner *o = &s->owners[k];
+		snprintf(r->c[C_PID], sizeof(r->c[0]), "%d", o->pid);
+		cell(r->c[C_COMMAND], sizeof(r->c[0]), *o->comm ? o->comm : "?");
+		cell(r->c[C_USER], sizeof(r->c[0]), user_name(u, o->uid));
+	} else {
+		snprintf(r->c[C_PID], sizeof(r->c[0]), "-");
+		snprintf(r->c[C_COMMAND], sizeof(r->c[0]), "-");
+		cell(r->c[C_USER], sizeof(r->c[0]), user_name(u, s->uid));
+	}
+}
+
+static void table(struct cli *c, const struct pd_socket_list *l, int show_ns, struct pd_buf *b)
+{
+	struct users u = { .n = 0 };
+	size_t w[NCOL];
+	struct row r;
+	int unassigned = 0;
+
+	for (int i = 0; i < NCOL; i++)
+		w[i] = strlen(headers[i]);
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t k = 0; k < (l->v[i].nowners ? l->v[i].nowners : 1); k++) {
+			row_cells(c, &u, &l->v[i], k, &r);
+			for (int j = 0; j < NCOL; j++)
+				if (width(r.c[j]) > w[j])
+					w[j] = width(r.c[j]);
+		}
+	pd_buf_puts(b, cli_c(c, "bold"));
+	for (int j = 0; j < NCOL; j++) {
+		if (j == C_NETNS && !show_ns)
+			continue;
+		if (j == C_NOTE)
+			pd_buf_puts(b, headers[j]);
+		else
+			pd_buf_printf(b, "%-*s  ", (int)w[j], headers[j]);
+	}
+	pd_buf_printf(b, "%s\n", cli_c(c, "reset"));
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pd_socket *s = &l->v[i];
+		for (size_t k = 0; k < (s->nowners ? s->nowners : 1); k++) {
+			size_t len;
+			row_cells(c, &u, s, k, &r);
+			for (int j = 0; j < NCOL; j++) {
+				const char *col = "";
+				size_t pad = w[j] - width(r.c[j]);
+				if (j == C_NETNS && !show_ns)
+					continue;
+				if (j == C_STATUS && k == 0) {
+					enum pd_status st = pd_registry_status(c->reg, s->port, s->proto);
+					col = cli_c(c, st == PD_ASSIGNED ? "green" : "yellow");
+					unassigned |= st == PD_UNASSIGNED;
+				}
+				if (j == C_NOTE) {
+					pd_buf_puts(b, r.c[j]);
+					break;
+				}
+				if (j == C_PORT)
+					pd_buf_printf(b, "%*s%s  ", (int)pad, "", r.c[j]);
+				else
+					pd_buf_printf(b, "%s%s%s%*s  ", col, r.c[j], *col ? cli_c(c, "reset") : "",
+						      (int)pad, "");
+			}
+			/* no blanks at the end of a line */
+			len = b->len;
+			while (len && b->s[len - 1] == ' ')
+				len--;
+			b->len = len;
+			pd_buf_putc(b, '\n');
+		}
+	}
+	if (unassigned)
+		pd_buf_puts(b, "* unassigned: IANA has registered no service on this port and transport\n");
+}
+
+/* ---- JSON ---- */
+
+static void json(struct cli *c, const struct pd_socket_list *l, struct pd_buf *b)
+{
+	struct users u = { .n = 0 };
+
+	pd_buf_putc(b, '{');
+	cli_registry_json(c, b);
+	pd_buf_puts(b, ",\"method\":");
+	pd_buf_json_str(b, l->method);
+	pd_buf_printf(b, ",\"count\":%zu,\"denied\":%u,\"sockets\":[", l->n, l->denied);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pd_socket *s = &l->v[i];
+		const char *svc = service_name(c, s->port, s->proto);
+		uint32_t idx[16];
+		size_t k = pd_registry_lookup(c->reg, s->port, s->proto, idx, 16), names = 0;
+		int v4 = s->family == 4 || pd_socket_dual_stack(s) || pd_socket_v4_mapped(s);
+		int v6 = s->family == 6 && !pd_socket_v4_mapped(s);
+
+		pd_buf_printf(b, "%s\n{\"proto\":\"%s\",\"family\":%d,\"address\":", i ? "," : "",
+			      pd_proto_name(s->proto), s->family);
+		pd_buf_json_str(b, s->addr);
+		pd_buf_printf(b, ",\"port\":%u,\"v6only\":%s,\"ipv4\":%s,\"ipv6\":%s,\"inode\":%lu,\"uid\":%u,\"user\":",
+			      s->port, s->v6only < 0 ? "null" : s->v6only ? "true" : "false",
+			      v4 || (s->family == 6 && s->v6only < 0 && !strcmp(s->addr, "::")) ? "true" : "false",
+			      v6 ? "true" : "false", s->inode, s->uid);
+		pd_buf_json_str(b, user_name(&u, s->uid));
+		pd_buf_puts(b, ",\"netns\":");
+		pd_buf_json_str(b, s->netns);
+		if (s->netns_ino)
+			pd_buf_printf(b, ",\"netns_inode\":%lu", s->netns_ino);
+		else
+			pd_buf_puts(b, ",\"netns_inode\":null");
+		pd_buf_puts(b, ",\"service\":");
+		pd_buf_json_str(b, svc);
+		pd_buf_puts(b, ",\"services\":[");
+		for (size_t j = 0; j < k && j < 16; j++) {
+			struct pd_entry e;
+			if (pd_registry_entry(c->reg, idx[j], &e) || e.status != PD_ASSIGNED || !*e.name)
+				continue;
+			if (names++)
+				pd_buf_putc(b, ',');
+			pd_buf_json_str(b, e.name);
+		}
+		pd_buf_printf(b, "],\"status\":\"%s\",\"class\":\"%s\",\"owners\":[",
+			      pd_status_name(pd_registry_status(c->reg, s->port, s->proto)),
+			      pd_class_name(pd_port_class(s->port)));
+		for (size_t j = 0; j < s->nowners; j++) {
+			const struct pd_owner *o = &s->owners[j];
+			pd_buf_printf(b, "%s{\"pid\":%d,\"fd\":%d,\"command\":", j ? "," : "", o->pid, o->fd);
+			pd_buf_json_str(b, o->comm);
+			if (o->uid == (unsigned)-1)
+				pd_buf_puts(b, ",\"uid\":null,\"user\":null}");
+			else {
+				pd_buf_printf(b, ",\"uid\":%u,\"user\":", o->uid);
+				pd_buf_json_str(b, user_name(&u, o->uid));
+				pd_buf_putc(b, '}');
+			}
+		}
+		pd_buf_puts(b, "],\"owners_unknown\":");
+		pd_buf_json_str(b, s->nowners ? NULL : s->unknown);
+		pd_buf_putc(b, '}');
+	}
+	pd_buf_puts(b, "\n]}\n");
+}
+
+/* ---- Prometheus text exposition format ---- */
+
+/* a label value: \ " and newline escaped (the text is valid UTF-8) */
+static void prom_value(struct pd_buf *b, const char *s)
+{
+	pd_buf_putc(b, '"');
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			pd_buf_putc(b, '\\'), pd_buf_putc(b, *s);
+		else if (*s == '\n')
+			pd_buf_puts(b, "\\n");
+		else
+			pd_buf_putc(b, *s);
+	}
+	pd_buf_putc(b, '"');
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorts lines of labels and prints each distinct one with its count. */
+static int prom_counts(struct pd_buf *b, const char *metric, char **lines, size_t n)
+{
+	qsort(lines, n, sizeof(*lines), cmp_str);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && !strcmp(lines[i], lines[j]))
+			j++;
+		pd_buf_printf(b, "%s{%s} %zu\n", metric, lines[i], j - i);
+		i = j;
+	}
+	return b->err;
+}
+
+static int prometheus(struct cli *c, const struct pd_socket_list *l, struct pd_buf *b)
+{
+	struct users u = { .n = 0 };
+	size_t rows = 0, n = 0, nsum = 0, unknown = 0;
+	char **lines, **sums;
+	int rc = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		rows += l->v[i].nowners ? l->v[i].nowners : 1;
+	lines = calloc(rows + 1, sizeof(*lines));
+	sums = calloc(l->n + 1, sizeof(*sums));
+	if (!lines || !sums) {
+		rc = PD_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < l->n && !rc; i++) {
+		const struct pd_socket *s = &l->v[i];
+		const char *svc = service_name(c, s->port, s->proto);
+		const char *st = pd_status_name(pd_registry_status(c->reg, s->port, s->proto));
+		struct pd_buf t = PD_BUF_INIT;
+		unknown += !s->nowners;
+		for (size_t k = 0; k < (s->nowners ? s->nowners : 1); k++) {
+			t.len = 0;
+			pd_buf_printf(&t, "proto=\"%s\",address=", pd_proto_name(s->proto));
+			prom_value(&t, s->addr);
+			pd_buf_printf(&t, ",port=\"%u\",service=", s->port);
+			prom_value(&t, svc ? svc : "");
+			pd_buf_printf(&t, ",status=\"%s\",pid=", st);
+			if (s->nowners) {
+				pd_buf_printf(&t, "\"%d\",command=", s->owners[k].pid);
+				prom_value(&t, s->owners[k].comm);
+				pd_buf_puts(&t, ",user=");
+				prom_value(&t, user_name(&u, s->owners[k].uid));
+			} else {
+				pd_buf_puts(&t, "\"\",command=\"\",user=");
+				prom_value(&t, user_name(&u, s->uid));
+			}
+			pd_buf_puts(&t, ",netns=");
+			prom_value(&t, s->netns);
+			if (t.err || !(lines[n++] = strdup(pd_buf_str(&t))))
+				rc = PD_ENOMEM;
+		}
+		t.len = 0;
+		pd_buf_printf(&t, "proto=\"%s\",status=\"%s\",netns=", pd_proto_name(s->proto), st);
+		prom_value(&t, s->netns);
+		if (!rc && (t.err || !(sums[nsum++] = strdup(pd_buf_str(&t)))))
+			rc = PD_ENOMEM;
+		pd_buf_release(&t);
+	}
+	if (rc)
+		goto out;
+	pd_buf_puts(b, "# HELP portdex_listening_socket Listening sockets by address, port, registry status and owning process (one series per socket and owner; the value counts identical ones).\n"
+		       "# TYPE portdex_listening_socket gauge\n");
+	prom_counts(b, "portdex_listening_socket", lines, n);
+	pd_buf_puts(b, "# HELP portdex_listening_sockets Listening sockets by transport, registry status and network namespace.\n"
+		       "# TYPE portdex_listening_sockets gauge\n");
+	prom_counts(b, "portdex_listening_sockets", sums, nsum);
+	pd_buf_printf(b, "# HELP portdex_listening_owners_unknown Listening sockets whose owning process could not be found.\n"
+		       "# TYPE portdex_listening_owners_unknown gauge\n"
+		       "portdex_listening_owners_unknown %zu\n", unknown);
+	rc = b->err;
+out:
+	for (size_t i = 0; lines && i < n; i++)
+		free(lines[i]);
+	for (size_t i = 0; sums && i < nsum; i++)
+		free(sums[i]);
+	free(lines);
+	free(sums);
+	return rc;
+}
+
+/* ---- the command ---- */
+
+/* What the user asked for, in a sentence: "on 8080, 53/udp" */
+static void asked(struct pd_buf *b, int argc, char **argv)
+{
+	char q[256];
+
+	for (int i = 0; i < argc; i++)
+		pd_buf_printf(b, "%s%s", i ? ", " : " on ", cli_quote(argv[i], q, sizeof(q)));
+}
+
+int cmd_listening(struct cli *c, int argc, char **argv)
+{
+	struct pd_listen_opts o;
+	struct pd_socket_list l;
+	struct pd_query *qs = NULL;
+	struct pd_buf b = PD_BUF_INIT, what = PD_BUF_INIT;
+	enum format fmt = c->json ? F_JSON : F_TABLE;
+	const char *env;
+	size_t nq = 0;
+	int rc, err, show_ns, unknown = 0;
+	char q[256];
+
+	memset(&o, 0, sizeof(o));
+	memset(&l, 0, sizeof(l));
+	if (c->format && !strcmp(c->format, "prometheus")) {
+		fmt = F_PROM;
+	} else if (c->format && strcmp(c->format, "table")) {
+		cli_error("'%s' is not an output format of listening (table, prometheus)",
+			  cli_quote(c->format, q, sizeof(q)));
+		return EXIT_USAGE;
+	}
+	if (fmt == F_PROM && c->json) {
+		cli_error("--json and --format prometheus do not go together");
+		return EXIT_USAGE;
+	}
+	if (c->netns && c->all_netns) {
+		cli_error("--netns and --all-netns do not go together");
+		return EXIT_USAGE;
+	}
+	if (c->transport) {
+		int t = pd_proto_parse(c->transport, strlen(c->transport));
+		if (t < 0 || t == PD_DCCP) {
+			cli_error("'%s' is not a transport portdex listening covers (tcp, udp, sctp)",
+				  cli_quote(c->transport, q, sizeof(q)));
+			return EXIT_USAGE;
+		}
+		o.protos = 1u << t;
+	}
+	for (int i = 0; i < argc; i++) {
+		struct pd_query pq;
+		if (pd_query_parse(argv[i], &pq))
+			return cli_bad_query(argv[i]);
+	}
+	if ((rc = cli_open_registry(c)))
+		return rc;
+	if (argc && (rc = resolve(c, argc, argv, &qs, &nq, &unknown)))
+		goto out;
+	if (unknown && !nq) {
+		rc = EXIT_NOTHING;  /* every query an unknown name: said so */
+		goto out;
+	}
+	o.queries = argc ? qs : NULL;
+	o.nqueries = argc ? nq : 0;
+	o.owners = 1;
+	o.netns = c->netns;
+	o.all_netns = c->all_netns;
+	/* PORTDEX_PROC replays a recorded /proc (tests): no netlink then */
+	env = getenv("PORTDEX_PROC");
+	o.procroot = env && *env ? env : NULL;
+	env = getenv("PORTDEX_NO_NETLINK");
+	o.no_netlink = o.procroot || (env && !strcmp(env, "1"));
+
+	err = pd_listening(&o, &l);
+	switch (err) {
+	case PD_OK:
+		break;
+	case PD_ENOTSUP:
+		cli_error("portdex listening is not supported on this system yet");
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	case PD_EPERM:
+		if (c->all_netns)
+			cli_error("--all-netns needs root: it enters every network namespace");
+		else
+			cli_error("cannot enter network namespace '%s': permission denied (it needs root)",
+				  cli_quote(c->netns ? c->netns : "", q, sizeof(q)));
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	case PD_ENOTFOUND:
+	case PD_EINVAL:
+		if (c->netns) {
+			cli_error("no network namespace '%s' (neither a name in /run/netns nor a process id)",
+				  cli_quote(c->netns, q, sizeof(q)));
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		/* fall through */
+	default:
+		cli_error("cannot list the listening sockets: %s", pd_strerror(err));
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	}
+	show_ns = c->netns || c->all_netns;
+	for (size_t i = 0; i < l.n && !show_ns; i++)
+		show_ns = *l.v[i].netns != '\0';
+	if (fmt == F_JSON)
+		json(c, &l, &b);
+	else if (fmt == F_PROM)
+		err = prometheus(c, &l, &b);
+	else if (l.n)
+		table(c, &l, show_ns, &b);
+	if (err) {
+		cli_error("%s", pd_strerror(err));
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	}
+	if ((rc = cli_write(&b)))
+		goto out;
+	if (!l.n) {
+		asked(&what, argc, argv);
+		cli_error("nothing is listening%s%s%s", pd_buf_str(&what), c->netns ? " in that namespace" : "",
+			  c->transport ? " on that transport" : "");
+		rc = EXIT_NOTHING;
+	}
+	if (unknown)
+		rc = EXIT_NOTHING;  /* as lookups do: some name was unknown */
+out:
+	pd_socket_list_release(&l);
+	pd_buf_release(&b);
+	pd_buf_release(&what);
+	free(qs);
+	return rc;
+}

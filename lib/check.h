@@ -1,0 +1,130 @@
+/* check.h: what check.c, suggest.c and curated.c share: the curated lists
+ * (browser-blocked ports, known collisions), nmap's open-frequency table,
+ * and the rule engine behind pd_check_port() and pd_suggest(). */
+#ifndef PD_CHECK_H
+#define PD_CHECK_H
+
+#include <stdint.h>
+
+#include "portdex.h"
+
+/* ---- curated lists (curated.c) ---- */
+#define PD__MAX_LISTS 8
+
+struct pd__list {
+	const char *key, *name, *url;
+};
+
+struct pd__bad_port {
+	unsigned port;
+	unsigned lists;          /* bit i: lists[i] contains it */
+	const char *service;
+};
+
+struct pd__collision {
+	unsigned first, last;
+	const char *what, *url;
+};
+
+struct pd__curated {
+	char *text[2];           /* owned copies the fields point into */
+	const char *browsers_recorded, *collisions_recorded; /* "YYYY-MM-DD" or "" */
+	struct pd__list lists[PD__MAX_LISTS];
+	size_t nlists;
+	struct pd__bad_port *bad;        /* ascending port */
+	size_t nbad;
+	struct pd__collision *coll;      /* ascending first */
+	size_t ncoll;
+	size_t bad_lines;                /* lines neither parser understood */
+};
+
+/* Parse the two TSV formats (see the headers of the data/ files). Lines that do
+ * not parse are counted in bad_lines and skipped; errors are PD_ENOMEM and
+ * PD_ETOOBIG only. The text is copied. */
+int pd__curated_browsers(struct pd__curated *c, const char *text, size_t len) PD_WUR;
+int pd__curated_collisions(struct pd__curated *c, const char *text, size_t len) PD_WUR;
+/* Both lists: compiled in (datadir NULL) or from datadir. */
+int pd__curated_load(struct pd__curated *c, const char *datadir) PD_WUR;
+void pd__curated_release(struct pd__curated *c);
+const struct pd__bad_port *pd__curated_blocked(const struct pd__curated *c, unsigned port);
+/* The first collision that contains port, or NULL; *next continues the
+ * search (pass the previous result). */
+const struct pd__collision *pd__curated_collision(const struct pd__curated *c, unsigned port,
+						  const struct pd__collision *prev);
+
+/* ---- nmap-services (curated.c) ---- */
+struct pd__nmap_port {
+	uint16_t port;
+	uint8_t proto;
+	uint32_t freq;           /* open-frequency in millionths (0.484143 -> 484143) */
+	uint32_t rank;           /* 1 = most often open of its transport; ties share a rank */
+};
+
+struct pd__nmap {
+	struct pd__nmap_port *v; /* sorted by (proto, port) */
+	size_t n;
+	size_t total[PD_NPROTO]; /* entries per transport */
+	int present;             /* 0: the file is absent (not an error) */
+	char path[256];
+};
+
+#define PD__NMAP_TOP 1000        /* nmap's default scan: the 1000 most often open ports */
+#define PD__NMAP_MAX (16u << 20) /* largest nmap-services we read */
+
+int pd__nmap_parse(struct pd__nmap *m, const char *text, size_t len) PD_WUR;
+/* path NULL: /usr/share/nmap/nmap-services. A missing file leaves
+ * present = 0 and returns 0. */
+int pd__nmap_load(struct pd__nmap *m, const char *path) PD_WUR;
+const struct pd__nmap_port *pd__nmap_find(const struct pd__nmap *m, unsigned port, int proto);
+void pd__nmap_release(struct pd__nmap *m);
+
+/* ---- the rule engine (check.c) ---- */
+enum pd__rule {
+	PD__R_PORT0, PD__R_ASSIGNED, PD__R_RESERVED, PD__R_OTHER_TRANSPORT, PD__R_SYSTEM,
+	PD__R_DYNAMIC, PD__R_PRIVILEGED, PD__R_EPHEMERAL, PD__R_OS_EPHEMERAL,
+	PD__R_LOCAL_RESERVED, PD__R_LISTENING, PD__R_BIND_IN_USE, PD__R_BIND_DENIED,
+	PD__R_BROWSER, PD__R_COLLISION, PD__R_NMAP,
+	PD__R_COUNT
+};
+#define PD__BIT(r) (1u << (r))
+/* rules that say where a port lies: set aside by pd_suggest when they would
+ * exclude its whole range */
+#define PD__PLACE_RULES (PD__BIT(PD__R_SYSTEM) | PD__BIT(PD__R_DYNAMIC) | \
+			 PD__BIT(PD__R_PRIVILEGED) | PD__BIT(PD__R_BIND_DENIED) | \
+			 PD__BIT(PD__R_OS_EPHEMERAL))
+/* rules whose answer depends on this host */
+#define PD__HOST_RULES (PD__BIT(PD__R_PRIVILEGED) | PD__BIT(PD__R_EPHEMERAL) | \
+			PD__BIT(PD__R_LOCAL_RESERVED) | PD__BIT(PD__R_LISTENING) | \
+			PD__BIT(PD__R_BIND_IN_USE) | PD__BIT(PD__R_BIND_DENIED) | \
+			PD__BIT(PD__R_NMAP))
+
+#define PD__LINUX_EPH_FIRST 32768u
+#define PD__LINUX_EPH_LAST 60999u
+
+/* Everything a verdict needs, read once. */
+struct pd__ctx {
+	const struct pd_registry *reg;
+	const struct pd_check_opts *o;
+	struct pd__curated cur;
+	struct pd__nmap nmap;
+	struct pd_host host;
+	struct pd_socket_list socks;
+	int socks_rc;            /* pd_listening's answer; 1: not asked */
+	int oom;                 /* a reason could not be stored */
+};
+
+int pd__ctx_init(struct pd__ctx *x, const struct pd_registry *reg, const struct pd_check_opts *o) PD_WUR;
+/* Lists the sockets on ports first..last for the transports of proto
+ * (errors land in socks_rc, never fail the caller). */
+void pd__ctx_listen(struct pd__ctx *x, unsigned first, unsigned last, int proto, int owners);
+void pd__ctx_release(struct pd__ctx *x);
+
+/* Applies every rule to (port, proto) except those in `skip`; returns the
+ * bit set of rules that weigh acceptable or avoid. With out, adds every
+ * reason (including the good ones). With stop, returns as soon as a rule in
+ * stop hits (cheap rules first, the bind test last). fds (4 ints, may be
+ * NULL): keep the bind test's sockets bound (TCP listening) instead of
+ * closing them; -1 where none. */
+unsigned pd__evaluate(struct pd__ctx *x, unsigned port, int proto, unsigned skip, unsigned stop,
+		      struct pd_check *out, int *fds);
+#endif

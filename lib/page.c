@@ -1,0 +1,880 @@
+/* page.c: the page of one port: its facts gathered in a model, then
+ * written as Markdown (for the text, Markdown and HTML forms) or JSON */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "page.h"
+
+static const char *const proto_upper[PD_NPROTO] = { "TCP", "UDP", "SCTP", "DCCP" };
+
+/* ---- Markdown helpers ---- */
+
+void pd__md_text(struct pd_buf *b, const char *s)
+{
+	for (const char *p = s; *p; p++) {
+		if (strchr("\\`*_[]<>#!|&~", *p))
+			pd_buf_putc(b, '\\');
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			pd_buf_putc(b, ' ');
+		else
+			pd_buf_putc(b, *p);
+	}
+}
+
+void pd__md_link_port(struct pd_buf *b, const struct pd_site_opts *o, unsigned port)
+{
+	pd_buf_printf(b, "[%u](%sport/%u%s)", port, o->root, port, o->ext);
+}
+
+static void md_link_page(struct pd_buf *b, const struct pd_site_opts *o, const char *text,
+			 enum pd_site_page p)
+{
+	pd_buf_printf(b, "[%s](%s%s%s)", text, o->root, pd_site_page_path(p), o->ext);
+}
+
+static enum pd_site_page class_page(enum pd_class c)
+{
+	return c == PD_SYSTEM ? PD_SITE_SYSTEM : c == PD_USER ? PD_SITE_USER : PD_SITE_DYNAMIC;
+}
+
+/* "TCP and UDP", "TCP, UDP and SCTP" from a bit mask */
+static void proto_list(struct pd_buf *b, unsigned mask)
+{
+	int n = 0, total = __builtin_popcount(mask);
+
+	for (int t = 0; t < PD_NPROTO; t++) {
+		if (!(mask & (1u << t)))
+			continue;
+		if (n)
+			pd_buf_puts(b, n == total - 1 ? " and " : ", ");
+		pd_buf_puts(b, proto_upper[t]);
+		n++;
+	}
+}
+
+static unsigned mask_of(const struct pd__page *m, enum pd_status st)
+{
+	unsigned mask = 0;
+
+	for (int t = 0; t < PD_NPROTO; t++)
+		if (m->st[t] == st)
+			mask |= 1u << t;
+	return mask;
+}
+
+/* A reserved (port, transport) next to an assignment of the same port on
+ * another transport is IANA keeping it for that service. */
+static int reserved_for_sibling(const struct pd__page *m, int t)
+{
+	return m->st[t] == PD_RESERVED && m->overall == PD_ASSIGNED && m->has_row[t] &&
+	       m->row[t].first == m->row[t].last;
+}
+
+static const char *first_service(const struct pd__page *m)
+{
+	for (int t = 0; t < PD_NPROTO; t++)
+		if (m->nsvc[t])
+			return m->svc[t][0].name;
+	return NULL;
+}
+
+static size_t count_facts(const struct pd__page *m, enum pd_fact_kind k)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nfacts; i++)
+		n += m->facts[i].kind == k;
+	return n;
+}
+
+/* ---- the model ---- */
+
+static void summary(struct pd__page *m)
+{
+	struct pd_buf *b = &m->summary;
+	unsigned un = mask_of(m, PD_UNASSIGNED), as = mask_of(m, PD_ASSIGNED), re = mask_of(m, PD_RESERVED);
+
+	if (un == 0xf) {
+		pd_buf_printf(b, "Port %u is unassigned on every transport (TCP, UDP, SCTP and DCCP): IANA has "
+				 "registered no service on it.", m->port);
+	} else {
+		for (int t = 0; t < PD_NPROTO; t++) {
+			if (!(as & (1u << t)))
+				continue;
+			pd_buf_printf(b, "%sOn %s, port %u is assigned to %s (%s)", b->len ? " " : "",
+				      proto_upper[t], m->port, m->svc[t][0].name, m->svc[t][0].description);
+			if (m->nsvc[t] > 1) {
+				pd_buf_puts(b, ", also registered as ");
+				for (size_t i = 1; i < m->nsvc[t]; i++)
+					pd_buf_printf(b, "%s%s", i > 1 ? ", " : "", m->svc[t][i].name);
+			}
+			pd_buf_putc(b, '.');
+		}
+		if (re) {
+			int sibling = 1;
+			for (int t = 0; t < PD_NPROTO; t++)
+				if ((re & (1u << t)) && !reserved_for_sibling(m, t))
+					sibling = 0;
+			pd_buf_printf(b, "%sOn ", b->len ? " " : "");
+			proto_list(b, re);
+			pd_buf_printf(b, " it is reserved%s.", sibling ? ", kept by IANA for the same service"
+								 : ": IANA does not assign it");
+		}
+		if (un) {
+			pd_buf_printf(b, "%sOn ", b->len ? " " : "");
+			proto_list(b, un);
+			pd_buf_puts(b, " it is unassigned.");
+		}
+	}
+	pd_buf_printf(b, " It is a %s port (%u-%u).", pd_class_name(m->cls), m->cf, m->cl);
+	if (m->in_block)
+		pd_buf_printf(b, " It lies in a block of %u unassigned port%s, %u-%u.", m->blk.size,
+			      m->blk.size == 1 ? "" : "s", m->blk.first, m->blk.last);
+}
+
+static void faq(struct pd__page *m, const char *q, const char *a_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void faq(struct pd__page *m, const char *q, const char *a_fmt, ...)
+{
+	va_list ap;
+	char a[1024];
+
+	if (m->nfaq >= PD__MAX_FAQ)
+		return;
+	va_start(ap, a_fmt);
+	vsnprintf(a, sizeof(a), a_fmt, ap);
+	va_end(ap);
+	pd_buf_puts(&m->faq_q[m->nfaq], q);
+	pd_buf_puts(&m->faq_a[m->nfaq], a);
+	m->nfaq++;
+}
+
+static void faqs(struct pd__page *m)
+{
+	char q[128], list[512];
+	struct pd_buf t = PD_BUF_INIT;
+	const char *svc = first_service(m);
+	size_t nmal = count_facts(m, PD_FACT_MALWARE), nuse = count_facts(m, PD_FACT_USE);
+	unsigned as = mask_of(m, PD_ASSIGNED);
+
+	snprintf(q, sizeof(q), "Is port %u assigned?", m->port);
+	if (svc)
+		faq(m, q, "Yes. %s", pd_buf_str(&m->summary));
+	else if (m->overall == PD_RESERVED)
+		faq(m, q, "No. Port %u is reserved: IANA keeps it out of assignment.", m->port);
+	else
+		faq(m, q, "No. IANA has not assigned port %u to any service on any transport%s.", m->port,
+		    m->in_block ? ", nor any of the ports of the block around it" : "");
+
+	snprintf(q, sizeof(q), "What is port %u used for?", m->port);
+	for (size_t i = 0; i < m->nfacts; i++)
+		if (m->facts[i].kind == PD_FACT_USE) {
+			pd_buf_printf(&t, "%s%s", t.len ? " " : "", m->facts[i].text);
+		}
+	if (svc)
+		faq(m, q, "Officially, %s: %s.%s%s", svc, m->svc[__builtin_ctz(as)][0].description,
+		    t.len ? " Besides that: " : "", pd_buf_str(&t));
+	else if (nuse)
+		faq(m, q, "Nothing official. Known unofficial uses: %s", pd_buf_str(&t));
+	else
+		faq(m, q, "Nothing official, and our sources record no common unofficial use. Any program "
+			  "may still listen on it: check what is listening on your machine.");
+	t.len = 0;
+	pd_buf_add(&t, "", 0);
+
+	if (svc) {
+		snprintf(q, sizeof(q), "Is port %u TCP or UDP?", m->port);
+		proto_list(&t, as);
+		faq(m, q, "Port %u is assigned on %s.", m->port, pd_buf_str(&t));
+		t.len = 0;
+		pd_buf_add(&t, "", 0);
+	}
+
+	snprintf(q, sizeof(q), "Do I need root privileges to listen on port %u?", m->port);
+	if (m->o->host && pd_host_privileged(m->o->host, m->port) >= 0)
+		faq(m, q, "%s On this machine, ports below %d need privileges.",
+		    pd_host_privileged(m->o->host, m->port) ? "Yes, on this machine." : "No, not on this machine.",
+		    m->o->host->unpriv_start);
+	else if (m->cls == PD_SYSTEM)
+		faq(m, q, "Usually yes: port %u is below 1024, and Linux, BSD and older macOS let only "
+			  "privileged processes bind those ports (Linux: CAP_NET_BIND_SERVICE, or a lower "
+			  "net.ipv4.ip_unprivileged_port_start).", m->port);
+	else
+		faq(m, q, "No: port %u is above 1023, so any user may bind it on common systems.", m->port);
+
+	snprintf(q, sizeof(q), "Is port %u used by malware?", m->port);
+	if (nmal) {
+		for (size_t i = 0; i < m->nfacts; i++)
+			if (m->facts[i].kind == PD_FACT_MALWARE)
+				pd_buf_printf(&t, "%s%s", t.len ? " " : "", m->facts[i].text);
+		faq(m, q, "It has been: %s Traffic on this port is worth a look.", pd_buf_str(&t));
+		t.len = 0;
+		pd_buf_add(&t, "", 0);
+	} else {
+		faq(m, q, "Our sources record no malware that is known for port %u. Malware can use any "
+			  "port, so unexpected traffic deserves a look whatever the number.", m->port);
+	}
+
+	snprintf(q, sizeof(q), "Can I use port %u for my own service?", m->port);
+	list[0] = '\0';
+	for (size_t i = 0; i < m->nsugg; i++) {
+		size_t l = strlen(list);
+		snprintf(list + l, sizeof(list) - l, "%s%u", i ? ", " : "", m->sugg[i]);
+	}
+	if (m->has_check)
+		faq(m, q, "portdex's verdict is \"%s\": %s%s%s", pd_verdict_name(m->check.verdict),
+		    m->check.nreasons ? m->check.reasons[0].text : "no objection found.",
+		    *list ? " Ports with no objection: " : "", list);
+	else if (m->cls == PD_DYNAMIC)
+		faq(m, q, "Not as a fixed port: dynamic ports are for ephemeral use and are never assigned (RFC 6335).");
+	else
+		faq(m, q, "%s", svc ? "Only if you run that service: the port is assigned to it."
+			       : "You may, but it can be assigned later; prefer a port IANA assigns you.");
+
+	if (m->nhist) {
+		const struct pd_history *h = &m->hist[0];
+		snprintf(q, sizeof(q), "Has port %u always been %s?", m->port,
+			 m->in_block ? "in this block" : "assigned");
+		faq(m, q, "No. On %s port %u was registered%s%s; before that, ports %u-%u were all unassigned.",
+		    h->date, h->port, *h->service ? " as " : "", h->service, h->before_first, h->before_last);
+	} else if (m->in_block) {
+		snprintf(q, sizeof(q), "Has the block around port %u always looked like this?", m->port);
+		faq(m, q, "As far as the registration dates tell, yes: none of its neighbours carries a "
+			  "registration date that would have shrunk it.");
+	}
+	pd_buf_release(&t);
+}
+
+int pd__page_build(struct pd__page *m, const struct pd_registry *reg, unsigned port,
+		   const struct pd_site_opts *o)
+{
+	uint32_t idx[PD__MAX_ENTRIES];
+
+	memset(m, 0, sizeof(*m));
+	if (port > 65535)
+		return PD_EINVAL;
+	m->reg = reg;
+	m->o = o;
+	m->port = port;
+	m->cls = pd_port_class(port);
+	pd_class_bounds(m->cls, &m->cf, &m->cl);
+	for (int t = 0; t < PD_NPROTO; t++) {
+		size_t n = pd_registry_lookup(reg, port, t, idx, PD__MAX_ENTRIES);
+		m->st[t] = pd_registry_status(reg, port, t);
+		if (m->st[t] > m->overall)
+			m->overall = m->st[t];
+		for (size_t i = 0; i < n && i < PD__MAX_ENTRIES; i++) {
+			struct pd_entry e;
+			if (pd_registry_entry(reg, idx[i], &e))
+				continue;
+			if (!m->has_row[t]) {
+				m->row[t] = e;
+				m->has_row[t] = 1;
+			}
+			if (e.status == PD_ASSIGNED)
+				m->svc[t][m->nsvc[t]++] = e;
+		}
+	}
+	m->in_block = !pd_registry_block(reg, port, &m->blk);
+	m->has_below = !pd_registry_neighbour(reg, m->in_block ? m->blk.first : port, -1, &m->below);
+	m->has_above = !pd_registry_neighbour(reg, m->in_block ? m->blk.last : port, 1, &m->above);
+	m->nhist = pd_registry_history(reg, port, m->hist, PD__MAX_HIST);
+	m->nfacts = pd_facts(port, m->facts, PD__MAX_FACTS);
+	if (m->nfacts > PD__MAX_FACTS)
+		m->nfacts = PD__MAX_FACTS;
+	{
+		struct pd_check_opts quiet = { .no_bind_test = 1, .no_listening = 1 };
+		const struct pd_check_opts *co = o->check ? o->check : &quiet;
+		struct pd_suggest_opts so;
+		char name[32];
+		int rc;
+
+		if (!pd_check_port(reg, co, port, PD_PROTO_ANY, &m->check))
+			m->has_check = 1;
+		memset(&so, 0, sizeof(so));
+		snprintf(name, sizeof(name), "port-%u", port);
+		so.name = name;
+		so.count = 3;
+		so.proto = PD_PROTO_ANY;
+		so.first = 1024;
+		so.last = 49151;
+		so.check = *co;
+		rc = pd_suggest(reg, &so, m->sugg);
+		m->nsugg = rc > 0 ? (size_t)rc : 0;
+	}
+	summary(m);
+	faqs(m);
+	return m->summary.err;
+}
+
+void pd__page_release(struct pd__page *m)
+{
+	if (m->has_check)
+		pd_check_release(&m->check);
+	pd_buf_release(&m->summary);
+	for (size_t i = 0; i < PD__MAX_FAQ; i++) {
+		pd_buf_release(&m->faq_q[i]);
+		pd_buf_release(&m->faq_a[i]);
+	}
+}
+
+/* ---- Markdown ---- */
+
+static void md_people(struct pd_buf *b, const struct pd__page *m, const char *field)
+{
+	const char *cur = field, *item;
+	size_t len;
+	int n = 0;
+
+	while (pd_refs_next(&cur, &item, &len)) {
+		char id[256];
+		struct pd_person p;
+		if (len >= sizeof(id))
+			continue;
+		memcpy(id, item, len);
+		id[len] = '\0';
+		if (n++)
+			pd_buf_puts(b, ", ");
+		pd_buf_putc(b, '[');
+		if (!pd_registry_person(m->reg, id, &p) && (*p.name || *p.org))
+			pd__md_text(b, *p.name ? p.name : p.org);
+		else
+			for (const char *c = id; *c; c++)
+				pd_buf_putc(b, *c == '_' ? ' ' : *c);
+		pd_buf_printf(b, "](https://www.iana.org/assignments/service-names-port-numbers/"
+				 "service-names-port-numbers.xhtml#%s)", id);
+	}
+}
+
+static void md_refs(struct pd_buf *b, const char *field)
+{
+	const char *cur = field, *item;
+	size_t len;
+	int n = 0;
+
+	while (pd_refs_next(&cur, &item, &len)) {
+		char ref[512];
+		if (len >= sizeof(ref))
+			len = sizeof(ref) - 1;
+		memcpy(ref, item, len);
+		ref[len] = '\0';
+		if (n++)
+			pd_buf_puts(b, ", ");
+		if (!strncasecmp(ref, "RFC", 3) && ref[3] >= '0' && ref[3] <= '9') {
+			unsigned num = 0;
+			for (const char *c = ref + 3; *c >= '0' && *c <= '9'; c++)
+				num = num * 10 + (unsigned)(*c - '0');
+			pd_buf_printf(b, "[");
+			pd__md_text(b, ref);
+			pd_buf_printf(b, "](https://www.rfc-editor.org/rfc/rfc%u)", num);
+		} else if (!strncmp(ref, "http://", 7) || !strncmp(ref, "https://", 8)) {
+			pd_buf_printf(b, "<%s>", ref);
+		} else if (!strncmp(ref, "draft-", 6) || !strncmp(ref, "RFC-", 4)) {
+			pd_buf_puts(b, "[");
+			pd__md_text(b, ref);
+			pd_buf_printf(b, "](https://datatracker.ietf.org/doc/%s)", ref);
+		} else {
+			pd__md_text(b, ref);
+		}
+	}
+}
+
+static void md_entry(struct pd_buf *b, const struct pd__page *m, const struct pd_entry *e, int t,
+		     size_t aliases_from, size_t nsvc)
+{
+	pd_buf_printf(b, "- **%s** ", proto_upper[t]);
+	pd_buf_puts(b, "`");
+	pd_buf_puts(b, e->name);
+	pd_buf_puts(b, "`: ");
+	pd__md_text(b, e->description);
+	if (e->first != e->last)
+		pd_buf_printf(b, " (the range %u-%u)", e->first, e->last);
+	if (nsvc > aliases_from) {
+		pd_buf_puts(b, ". Also registered as ");
+		for (size_t i = aliases_from; i < nsvc; i++)
+			pd_buf_printf(b, "%s`%s`", i > aliases_from ? ", " : "", m->svc[t][i].name);
+	}
+	pd_buf_puts(b, ".\n");
+	if (*e->assignee) {
+		pd_buf_puts(b, "  Assignee: ");
+		md_people(b, m, e->assignee);
+		if (*e->contact && strcmp(e->contact, e->assignee)) {
+			pd_buf_puts(b, "; contact: ");
+			md_people(b, m, e->contact);
+		}
+		pd_buf_puts(b, ".\n");
+	}
+	if (*e->registered || *e->modified) {
+		pd_buf_puts(b, "  ");
+		if (*e->registered)
+			pd_buf_printf(b, "Registered %s", e->registered);
+		if (*e->modified)
+			pd_buf_printf(b, "%sodified %s", *e->registered ? ", m" : "M", e->modified);
+		pd_buf_puts(b, ".\n");
+	}
+	if (*e->refs) {
+		pd_buf_puts(b, "  References: ");
+		md_refs(b, e->refs);
+		pd_buf_puts(b, ".\n");
+	}
+	if (*e->service_code)
+		pd_buf_printf(b, "  Service code: %s.\n", e->service_code);
+	if (*e->expires)
+		pd_buf_printf(b, "  A temporary registration, expiring %s.\n", e->expires);
+	if (*e->unauthorized) {
+		pd_buf_puts(b, "  IANA notes unauthorized use: ");
+		pd__md_text(b, e->unauthorized);
+		pd_buf_puts(b, "\n");
+	}
+	if (*e->notes) {
+		pd_buf_puts(b, "  Note: ");
+		pd__md_text(b, e->notes);
+		pd_buf_puts(b, "\n");
+	}
+}
+
+static void md_registry(struct pd_buf *b, const struct pd__page *m)
+{
+	pd_buf_puts(b, "## What the registry says\n\n");
+	for (int t = 0; t < PD_NPROTO; t++) {
+		if (m->nsvc[t]) {
+			md_entry(b, m, &m->svc[t][0], t, 1, m->nsvc[t]);
+			continue;
+		}
+		pd_buf_printf(b, "- **%s** %s", proto_upper[t], pd_status_name(m->st[t]));
+		if (m->has_row[t]) {
+			pd_buf_puts(b, ": the registry row ");
+			if (m->row[t].first == m->row[t].last)
+				pd_buf_printf(b, "for %u", m->row[t].first);
+			else
+				pd_buf_printf(b, "for %u-%u", m->row[t].first, m->row[t].last);
+			pd_buf_puts(b, " says \"");
+			pd__md_text(b, m->row[t].description);
+			pd_buf_puts(b, "\"");
+			if (reserved_for_sibling(m, t))
+				pd_buf_puts(b, ", kept for the service assigned on another transport");
+			if (*m->row[t].notes) {
+				pd_buf_puts(b, ". Note: ");
+				pd__md_text(b, m->row[t].notes);
+			}
+		} else {
+			pd_buf_puts(b, ": no row of the registry lists it");
+		}
+		pd_buf_puts(b, ".\n");
+	}
+	pd_buf_printf(b, "\nRegistry: %s, updated %s.\n\n", pd_registry_source(m->reg),
+		      *pd_registry_updated(m->reg) ? pd_registry_updated(m->reg) : "(unknown)");
+}
+
+static void md_range(struct pd_buf *b, const struct pd__page *m)
+{
+	const struct pd_host *h = m->o->host;
+
+	pd_buf_puts(b, "## The range\n\n");
+	pd_buf_printf(b, "Port %u is one of the ", m->port);
+	md_link_page(b, m->o, m->cls == PD_SYSTEM ? "system ports" : m->cls == PD_USER ? "user ports"
+										 : "dynamic ports",
+		     class_page(m->cls));
+	pd_buf_printf(b, " (%u-%u). %s", m->cf, m->cl, pd_class_procedure(m->cls));
+	if (m->cls == PD_SYSTEM)
+		pd_buf_puts(b, " Unix-like systems let only privileged processes listen on them by default.");
+	else if (m->cls == PD_DYNAMIC)
+		pd_buf_puts(b, " Operating systems pick outgoing connections' local ports from here "
+			       "(Windows, macOS and the IANA range: 49152-65535).");
+	pd_buf_puts(b, "\n\n");
+	if (h) {
+		int v = pd_host_privileged(h, m->port), e = pd_host_ephemeral(h, m->port);
+		pd_buf_puts(b, "On this machine:\n\n");
+		if (v >= 0)
+			pd_buf_printf(b, "- %s (unprivileged ports start at %d).\n",
+				      v ? "binding it needs privileges" : "any user may bind it", h->unpriv_start);
+		if (e >= 0)
+			pd_buf_printf(b, "- %s the ephemeral range %d-%d%s.\n", e ? "it lies inside" : "it lies outside",
+				      h->eph_first, h->eph_last,
+				      e ? ", so the kernel may give it to an outgoing connection" : "");
+		if (pd_host_reserved(h, m->port))
+			pd_buf_puts(b, "- it is listed in ip\\_local\\_reserved\\_ports, so the kernel never "
+				       "picks it for outgoing connections.\n");
+		pd_buf_puts(b, "\n");
+	}
+}
+
+static void md_block(struct pd_buf *b, const struct pd__page *m)
+{
+	pd_buf_puts(b, "## The neighbourhood\n\n");
+	if (m->in_block) {
+		unsigned r = m->blk.rank;
+		pd_buf_printf(b, "Port %u lies in the block %u-%u: %u consecutive port%s unassigned on every "
+				 "transport, ", m->port, m->blk.first, m->blk.last, m->blk.size, m->blk.size == 1 ? "" : "s");
+		if (r == 1)
+			pd_buf_puts(b, "the largest");
+		else
+			pd_buf_printf(b, "the %u%s largest", r,
+				      r % 100 / 10 == 1 ? "th" : r % 10 == 1 ? "st" : r % 10 == 2 ? "nd" : r % 10 == 3 ? "rd" : "th");
+		pd_buf_printf(b, " of the %u ", m->blk.of);
+		md_link_page(b, m->o, "blocks", PD_SITE_BLOCKS);
+		pd_buf_printf(b, " of %s ports.", pd_class_name(m->blk.cls));
+	} else {
+		pd_buf_printf(b, "Port %u is not in a block of unassigned ports: it is taken on at least one "
+				 "transport.", m->port);
+	}
+	pd_buf_puts(b, "\n\n");
+	for (int d = 0; d < 2; d++) {
+		unsigned p = d ? m->above : m->below;
+		uint32_t idx[8];
+		int n = 0;
+		if (d ? !m->has_above : !m->has_below)
+			continue;
+		pd_buf_printf(b, "- The nearest assigned port %s: ", d ? "above" : "below");
+		pd__md_link_port(b, m->o, p);
+		for (int t = 0; t < PD_NPROTO; t++) {
+			size_t k = pd_registry_lookup(m->reg, p, t, idx, 8);
+			for (size_t i = 0; i < k && i < 8; i++) {
+				struct pd_entry e;
+				if (pd_registry_entry(m->reg, idx[i], &e) || e.status != PD_ASSIGNED)
+					continue;
+				pd_buf_printf(b, "%s`%s`/%s", n++ ? ", " : ", ", e.name, pd_proto_name(t));
+				if (n == 1) {
+					pd_buf_puts(b, " (");
+					pd__md_text(b, e.description);
+					pd_buf_puts(b, ")");
+				}
+				break;
+			}
+		}
+		pd_buf_puts(b, ".\n");
+	}
+	pd_buf_puts(b, "\n");
+}
+
+static void md_history(struct pd_buf *b, const struct pd__page *m)
+{
+	pd_buf_puts(b, "## History\n\n");
+	if (!m->nhist) {
+		pd_buf_puts(b, m->in_block
+			    ? "No registration date in the registry tells of a change to this block.\n\n"
+			    : "The registry gives no registration date that tells this port's story.\n\n");
+		return;
+	}
+	for (size_t i = 0; i < m->nhist; i++) {
+		const struct pd_history *h = &m->hist[i];
+		pd_buf_printf(b, "- %s: ", h->date);
+		pd__md_link_port(b, m->o, h->port);
+		if (h->proto != PD_PROTO_ANY)
+			pd_buf_printf(b, "/%s", pd_proto_name(h->proto));
+		if (*h->service)
+			pd_buf_printf(b, " was registered as `%s`", h->service);
+		else
+			pd_buf_puts(b, " was registered");
+		if (h->before_first == h->before_last)
+			pd_buf_printf(b, "; before, port %u was unassigned.\n", h->before_first);
+		else
+			pd_buf_printf(b, "; before, the block was %u-%u (%u ports).\n", h->before_first,
+				      h->before_last, h->before_last - h->before_first + 1);
+	}
+	pd_buf_puts(b, "\n");
+}
+
+static void md_listening(struct pd_buf *b, const struct pd__page *m)
+{
+	static const char *const heads[] = { "Known uses", "Malware", "History", "Security" };
+	int any = 0;
+
+	pd_buf_puts(b, "## What might be listening\n\n");
+	for (int k = PD_FACT_USE; k <= PD_FACT_SECURITY; k++) {
+		int n = 0;
+		for (size_t i = 0; i < m->nfacts; i++) {
+			const struct pd_fact *f = &m->facts[i];
+			if ((int)f->kind != k)
+				continue;
+			if (!n++)
+				pd_buf_printf(b, "%s:\n\n", heads[k]);
+			pd_buf_puts(b, "- ");
+			pd__md_text(b, f->text);
+			if (f->first != f->last)
+				pd_buf_printf(b, " (ports %u-%u)", f->first, f->last);
+			pd_buf_printf(b, " [source](%s)\n", f->source);
+			any = 1;
+		}
+		if (n)
+			pd_buf_puts(b, "\n");
+	}
+	for (int t = 0; t < PD_NPROTO; t++)
+		for (size_t i = 0; i < m->nsvc[t]; i++)
+			if (*m->svc[t][i].unauthorized) {
+				pd_buf_printf(b, "IANA records unauthorized use on %s: ", proto_upper[t]);
+				pd__md_text(b, m->svc[t][i].unauthorized);
+				pd_buf_puts(b, "\n\n");
+				any = 1;
+			}
+	if (!any)
+		pd_buf_printf(b, "Our sources record no common unofficial use of port %u and no malware "
+				 "known for it. Any program can still listen on any port.\n\n", m->port);
+	pd_buf_puts(b, "To see what is listening on it:\n\n");
+	pd_buf_printf(b, "- Linux: `sudo ss -ltnup 'sport = :%u'`, or `portdex listening %u`\n", m->port, m->port);
+	pd_buf_printf(b, "- macOS: `sudo lsof -nP -iTCP:%u -sTCP:LISTEN` and `sudo lsof -nP -iUDP:%u`\n",
+		      m->port, m->port);
+	pd_buf_printf(b, "- Windows: `netstat -ano | findstr :%u`, or in PowerShell "
+			 "`Get-NetTCPConnection -LocalPort %u -State Listen` and `Get-NetUDPEndpoint -LocalPort %u`\n\n",
+		      m->port, m->port, m->port);
+}
+
+static void md_use(struct pd_buf *b, const struct pd__page *m)
+{
+	pd_buf_puts(b, "## Should you use it?\n\n");
+	if (m->has_check) {
+		pd_buf_printf(b, "Verdict for a new service: **%s**.\n\n", pd_verdict_name(m->check.verdict));
+		for (size_t i = 0; i < m->check.nreasons; i++) {
+			pd_buf_printf(b, "- %s: ", m->check.reasons[i].topic);
+			pd__md_text(b, m->check.reasons[i].text);
+			pd_buf_puts(b, "\n");
+		}
+		if (m->check.nreasons)
+			pd_buf_puts(b, "\n");
+	}
+	if (m->nsugg) {
+		pd_buf_puts(b, "Ports with no objection, for a new service: ");
+		for (size_t i = 0; i < m->nsugg; i++) {
+			if (i)
+				pd_buf_puts(b, ", ");
+			pd__md_link_port(b, m->o, m->sugg[i]);
+		}
+		pd_buf_printf(b, " (from `portdex suggest port-%u`).\n\n", m->port);
+	}
+}
+
+static void md_related(struct pd_buf *b, const struct pd__page *m)
+{
+	int n = 0;
+
+	pd_buf_puts(b, "## Related ports\n\n");
+	if (m->in_block && m->blk.size > 1) {
+		pd_buf_puts(b, "- In the same block: ");
+		for (unsigned p = m->blk.first, k = 0; p <= m->blk.last && k < 8; p++) {
+			if (p == m->port)
+				continue;
+			pd_buf_puts(b, k++ ? ", " : "");
+			pd__md_link_port(b, m->o, p);
+		}
+		if (m->blk.size > 9)
+			pd_buf_printf(b, " and %u more", m->blk.size - 9);
+		pd_buf_puts(b, "\n");
+		n++;
+	}
+	for (int t = 0; t < PD_NPROTO; t++) {
+		uint32_t idx[64];
+		size_t k;
+		int shown = 0;
+		if (!m->nsvc[t] || (t && m->nsvc[t - 1] && !strcmp(m->svc[t][0].name, m->svc[t - 1][0].name)))
+			continue;
+		k = pd_registry_find_name(m->reg, m->svc[t][0].name, idx, 64);
+		for (size_t i = 0; i < k && i < 64; i++) {
+			struct pd_entry e;
+			if (pd_registry_entry(m->reg, idx[i], &e) || !e.has_port ||
+			    (e.first <= m->port && m->port <= e.last))
+				continue;
+			if (!shown++)
+				pd_buf_printf(b, "- `%s` on other ports: ", m->svc[t][0].name);
+			else
+				pd_buf_puts(b, ", ");
+			pd__md_link_port(b, m->o, e.first);
+			pd_buf_printf(b, "/%s", pd_proto_name(e.proto));
+		}
+		if (shown) {
+			pd_buf_puts(b, "\n");
+			n++;
+		}
+	}
+	pd_buf_puts(b, "- Around it: ");
+	for (int d = -2, k = 0; d <= 2; d++) {
+		long p = (long)m->port + d;
+		if (!d || p < 0 || p > 65535)
+			continue;
+		pd_buf_puts(b, k++ ? ", " : "");
+		pd__md_link_port(b, m->o, (unsigned)p);
+	}
+	pd_buf_puts(b, "\n\n");
+	(void)n;
+}
+
+static void md_faq(struct pd_buf *b, const struct pd__page *m)
+{
+	pd_buf_puts(b, "## Questions\n\n");
+	for (size_t i = 0; i < m->nfaq; i++) {
+		pd_buf_puts(b, "### ");
+		pd__md_text(b, pd_buf_str(&m->faq_q[i]));
+		pd_buf_puts(b, "\n\n");
+		pd__md_text(b, pd_buf_str(&m->faq_a[i]));
+		pd_buf_puts(b, "\n\n");
+	}
+}
+
+int pd__page_markdown(const struct pd__page *m, struct pd_buf *head, struct pd_buf *body)
+{
+	pd_buf_printf(head, "# Port %u\n\n", m->port);
+	pd__md_text(head, pd_buf_str(&m->summary));
+	pd_buf_puts(head, "\n");
+	md_registry(body, m);
+	md_range(body, m);
+	md_block(body, m);
+	md_history(body, m);
+	md_listening(body, m);
+	md_use(body, m);
+	md_related(body, m);
+	md_faq(body, m);
+	return head->err ? head->err : body->err;
+}
+
+/* ---- JSON: the lookup object plus what the page adds ---- */
+
+int pd__page_json(const struct pd__page *m, struct pd_buf *out)
+{
+	int rc = pd_port_json(m->reg, m->o->host, m->port, PD_PROTO_ANY, out);
+
+	if (rc)
+		return rc;
+	out->len--; /* reopen the object */
+	pd_buf_puts(out, ",\"summary\":");
+	pd_buf_json_str(out, pd_buf_str(&m->summary));
+	pd_buf_puts(out, ",\"facts\":[");
+	for (size_t i = 0; i < m->nfacts; i++) {
+		const struct pd_fact *f = &m->facts[i];
+		pd_buf_printf(out, "%s{\"kind\":\"%s\",\"first\":%u,\"last\":%u,\"transports\":[", i ? "," : "",
+			      pd_fact_kind_name(f->kind), f->first, f->last);
+		for (int t = 0, n = 0; t < PD_NPROTO; t++)
+			if (f->protos & (1u << t))
+				pd_buf_printf(out, "%s\"%s\"", n++ ? "," : "", pd_proto_name(t));
+		pd_buf_puts(out, "],\"text\":");
+		pd_buf_json_str(out, f->text);
+		pd_buf_puts(out, ",\"source\":");
+		pd_buf_json_str(out, f->source);
+		pd_buf_putc(out, '}');
+	}
+	pd_buf_puts(out, "],\"verdict\":");
+	if (m->has_check) {
+		pd_buf_printf(out, "{\"verdict\":\"%s\",\"reasons\":[", pd_verdict_name(m->check.verdict));
+		for (size_t i = 0; i < m->check.nreasons; i++) {
+			pd_buf_printf(out, "%s{\"topic\":", i ? "," : "");
+			pd_buf_json_str(out, m->check.reasons[i].topic);
+			pd_buf_printf(out, ",\"weight\":\"%s\",\"text\":", pd_verdict_name(m->check.reasons[i].weight));
+			pd_buf_json_str(out, m->check.reasons[i].text);
+			pd_buf_putc(out, '}');
+		}
+		pd_buf_puts(out, "]}");
+	} else {
+		pd_buf_puts(out, "null");
+	}
+	pd_buf_puts(out, ",\"suggested\":[");
+	for (size_t i = 0; i < m->nsugg; i++)
+		pd_buf_printf(out, "%s%u", i ? "," : "", m->sugg[i]);
+	pd_buf_printf(out, "],\"check_commands\":{\"linux\":[\"sudo ss -ltnup 'sport = :%u'\",\"portdex listening %u\"],"
+			   "\"macos\":[\"sudo lsof -nP -iTCP:%u -sTCP:LISTEN\",\"sudo lsof -nP -iUDP:%u\"],"
+			   "\"windows\":[\"netstat -ano | findstr :%u\",\"Get-NetTCPConnection -LocalPort %u -State Listen\","
+			   "\"Get-NetUDPEndpoint -LocalPort %u\"]}",
+		      m->port, m->port, m->port, m->port, m->port, m->port, m->port);
+	pd_buf_puts(out, ",\"faq\":[");
+	for (size_t i = 0; i < m->nfaq; i++) {
+		pd_buf_puts(out, i ? ",{\"q\":" : "{\"q\":");
+		pd_buf_json_str(out, pd_buf_str(&m->faq_q[i]));
+		pd_buf_puts(out, ",\"a\":");
+		pd_buf_json_str(out, pd_buf_str(&m->faq_a[i]));
+		pd_buf_putc(out, '}');
+	}
+	pd_buf_puts(out, "]}");
+	return out->err;
+}
+
+/* "Was this page helpful?": a plain form POST that works without
+ * JavaScript; with it, the vote is sent in the background and the counts
+ * update in place. */
+static void feedback_form(struct pd_buf *b, const struct pd_site_opts *o, unsigned port)
+{
+	pd_buf_printf(b, "<section class=\"feedback\" id=\"feedback\"><h2>Was this page helpful?</h2>"
+			 "<form method=\"post\" action=\"%sport/%u/feedback\">"
+			 "<label for=\"fb-comment\">A comment (optional, 500 characters at most)</label>"
+			 "<textarea id=\"fb-comment\" name=\"comment\" maxlength=\"500\"></textarea>"
+			 "<button type=\"submit\" name=\"vote\" value=\"yes\">Yes</button>"
+			 "<button type=\"submit\" name=\"vote\" value=\"no\">No</button></form>",
+		      o->root, port);
+	pd_buf_printf(b, "<p class=\"votes\" aria-live=\"polite\"><span class=\"yes\">%u</span> found it helpful, "
+			 "<span class=\"no\">%u</span> did not.</p>", o->votes_yes, o->votes_no);
+	if (o->feedback_note) {
+		pd_buf_puts(b, "<p class=\"note\">");
+		pd__html_text(b, o->feedback_note);
+		pd_buf_puts(b, "</p>");
+	}
+	pd_buf_puts(b, "<script>(function(){var s=document.getElementById('feedback'),f=s.querySelector('form'),v=null;"
+		       "f.addEventListener('click',function(e){if(e.target.name==='vote')v=e.target.value;});"
+		       "f.addEventListener('submit',function(e){e.preventDefault();var d=new URLSearchParams();"
+		       "d.set('vote',v||'yes');d.set('comment',f.comment.value);"
+		       "fetch(f.action,{method:'POST',body:d,headers:{'Accept':'application/json'}})"
+		       ".then(function(r){return r.json().then(function(j){return[r,j];});}).then(function(x){"
+		       "var r=x[0],j=x[1],n=s.querySelector('.note');if(!n){n=document.createElement('p');"
+		       "n.className='note';s.appendChild(n);}if(r.ok){s.querySelector('.yes').textContent=j.yes;"
+		       "s.querySelector('.no').textContent=j.no;f.comment.value='';n.textContent='Thank you for your feedback.';}"
+		       "else{n.textContent=j.error||'Your feedback could not be saved.';}})"
+		       ".catch(function(){var h=document.createElement('input');h.type='hidden';h.name='vote';"
+		       "h.value=v||'yes';f.appendChild(h);f.submit();});});})();</script></section>");
+}
+
+int pd_page(const struct pd_registry *reg, unsigned port, enum pd_format f, const struct pd_site_opts *o,
+	    struct pd_buf *out)
+{
+	struct pd__page m;
+	struct pd_buf head = PD_BUF_INIT, body = PD_BUF_INIT, fig = PD_BUF_INIT, title = PD_BUF_INIT,
+		      after = PD_BUF_INIT;
+	int rc;
+
+	rc = pd__page_build(&m, reg, port, o);
+	if (rc)
+		goto out;
+	if (f == PD_FMT_JSON) {
+		rc = pd__page_json(&m, out);
+		if (!rc)
+			pd_buf_putc(out, '\n');
+		goto out;
+	}
+	rc = pd__page_markdown(&m, &head, &body);
+	if (rc)
+		goto out;
+	if (f == PD_FMT_HTML) {
+		pd_buf_puts(&fig, "<figure class=\"map\">");
+		if (o->inline_map) {
+			rc = pd_map_svg(reg, port, PD_MAP_FULL, &fig);
+		} else {
+			pd_buf_printf(&fig, "<div class=\"mapbox\"><img src=\"%smaps/%u.svg\" alt=\"\" width=\"%d\" "
+					    "height=\"%d\">", o->root, port / 1024, PD__MAP_W, PD__MAP_H);
+			rc = pd_map_svg(reg, port, PD_MAP_OVERLAY, &fig);
+			pd_buf_puts(&fig, "</div>");
+		}
+		if (rc)
+			goto out;
+		pd_buf_puts(&fig, "<figcaption>");
+		pd__html_text(&fig, pd_buf_str(&m.summary));
+		pd_buf_printf(&fig, " The map shows ports %u-%u, 32 to a row.</figcaption></figure>",
+			      port / 1024 * 1024, port / 1024 * 1024 + 1023);
+	}
+	pd_buf_printf(&title, "Port %u", port);
+	{
+		const char *svc = first_service(&m);
+		if (svc)
+			pd_buf_printf(&title, " (%s)", svc);
+		else
+			pd_buf_printf(&title, ": %s", pd_status_name(m.overall));
+	}
+	if (f == PD_FMT_HTML && o->feedback)
+		feedback_form(&after, o, port);
+	rc = pd__render(pd_buf_str(&title), pd_buf_str(&head), fig.len ? fig.s : NULL, pd_buf_str(&body),
+			after.len ? after.s : NULL, f, o, out);
+out:
+	pd__page_release(&m);
+	pd_buf_release(&head);
+	pd_buf_release(&body);
+	pd_buf_release(&fig);
+	pd_buf_release(&title);
+	pd_buf_release(&after);
+	return rc;
+}

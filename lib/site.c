@@ -1,0 +1,292 @@
+/* site.c: the pages that are not about one port: home, the range
+ * classes, the largest blocks and the common ports */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "page.h"
+
+static const char *const paths[PD_SITE_COUNT] = {
+	"index", "ranges/system", "ranges/user", "ranges/dynamic", "blocks", "common", "search",
+};
+
+/* The static search page: the index is fetched and searched in the
+ * browser; a port number goes straight to its page. */
+static void search_script(struct pd_buf *b, const struct pd_site_opts *o)
+{
+	pd_buf_puts(b, "<ol id=\"results\"></ol><noscript><p>Searching needs JavaScript here; every port has "
+		       "its own page at port/N.html.</p></noscript><script>(function(){"
+		       "var q=(new URLSearchParams(location.search).get('q')||'').trim(),root=");
+	pd_buf_json_str(b, o->root);
+	pd_buf_puts(b, ",ext=");
+	pd_buf_json_str(b, o->ext);
+	pd_buf_puts(b, ",out=document.getElementById('results');if(!q)return;"
+		       "if(/^[0-9]{1,5}$/.test(q)&&+q<65536){location.href=root+'port/'+(+q)+ext;return;}"
+		       "fetch(root+'search-index.json').then(function(r){return r.json();}).then(function(ix){"
+		       "var l=q.toLowerCase(),hits=[];ix.forEach(function(e){var n=e[0].toLowerCase(),d=e[4].toLowerCase(),s=0;"
+		       "if(n===l)s=3;else if(n.indexOf(l)===0)s=2;else if(d.indexOf(l)>=0||n.indexOf(l)>=0)s=1;"
+		       "if(s)hits.push([s,e]);});hits.sort(function(a,b){return b[0]-a[0]||a[1][1]-b[1][1];});"
+		       "if(!hits.length){out.outerHTML='<p>Nothing matches.</p>';return;}"
+		       "hits.slice(0,100).forEach(function(h){var e=h[1],li=document.createElement('li'),a=document.createElement('a');"
+		       "a.href=root+'port/'+e[1]+ext;a.textContent=e[0]+' ('+(e[1]===e[2]?e[1]:e[1]+'-'+e[2])+'/'+e[3]+')';"
+		       "li.appendChild(a);li.appendChild(document.createTextNode(': '+e[4]));out.appendChild(li);});});"
+		       "})();</script>");
+}
+
+int pd_search_index(const struct pd_registry *reg, struct pd_buf *out)
+{
+	size_t n = pd_registry_count(reg), k = 0;
+
+	pd_buf_putc(out, '[');
+	for (size_t i = 0; i < n; i++) {
+		struct pd_entry e, x;
+		unsigned mask = 0;
+		int dup = 0;
+		if (pd_registry_entry(reg, i, &e) || e.status != PD_ASSIGNED || !e.has_port)
+			continue;
+		/* once per name and range: the first record carries the transports of all */
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = !pd_registry_entry(reg, j, &x) && x.has_port && x.first == e.first &&
+			      x.last == e.last && !strcmp(x.name, e.name) && j + 8 > i;
+		if (dup)
+			continue;
+		for (size_t j = i; j < n && j < i + 8; j++)
+			if (!pd_registry_entry(reg, j, &x) && x.has_port && x.first == e.first && x.last == e.last &&
+			    !strcmp(x.name, e.name))
+				mask |= x.proto == PD_PROTO_ANY ? 0xfu : 1u << x.proto;
+		pd_buf_puts(out, k++ ? ",[" : "[");
+		pd_buf_json_str(out, e.name);
+		pd_buf_printf(out, ",%u,%u,\"", e.first, e.last);
+		for (int t = 0, m = 0; t < PD_NPROTO; t++)
+			if (mask & (1u << t))
+				pd_buf_printf(out, "%s%s", m++ ? "," : "", pd_proto_name(t));
+		pd_buf_puts(out, "\",");
+		pd_buf_json_str(out, e.description);
+		pd_buf_putc(out, ']');
+	}
+	pd_buf_puts(out, "]\n");
+	return out->err;
+}
+
+const char *pd_site_page_path(enum pd_site_page p)
+{
+	return (unsigned)p < PD_SITE_COUNT ? paths[p] : "index";
+}
+
+struct counts {
+	unsigned ports[3][3];          /* [class][status] over all transports */
+	unsigned per[3][PD_NPROTO][3]; /* [class][transport][status] */
+};
+
+static void count(const struct pd_registry *reg, struct counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (unsigned p = 0; p < 65536; p++) {
+		enum pd_class k = pd_port_class(p);
+		for (int t = 0; t < PD_NPROTO; t++)
+			c->per[k][t][pd_registry_status(reg, p, t)]++;
+		c->ports[k][pd_registry_port_status(reg, p)]++;
+	}
+}
+
+static int cmp_block(const void *x, const void *y)
+{
+	const struct pd_block *a = x, *b = y;
+
+	if (a->size != b->size)
+		return a->size > b->size ? -1 : 1;
+	return (a->first > b->first) - (a->first < b->first);
+}
+
+/* The largest blocks of a class (or of all classes: cls < 0), as a list. */
+static void largest_blocks(const struct pd_registry *reg, const struct pd_site_opts *o, int cls,
+			   size_t max, struct pd_buf *b)
+{
+	size_t n = pd_registry_block_count(reg), k = 0;
+	struct pd_block *v = calloc(n + 1, sizeof(*v));
+
+	if (!v) {
+		b->err = PD_ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!pd_registry_block_at(reg, i, &v[k]) && (cls < 0 || (int)v[k].cls == cls))
+			k++;
+	qsort(v, k, sizeof(*v), cmp_block);
+	for (size_t i = 0; i < k && i < max; i++) {
+		pd_buf_printf(b, "%zu. ", i + 1);
+		pd__md_link_port(b, o, v[i].first);
+		pd_buf_printf(b, "-%u: %u ports, %s", v[i].last, v[i].size, pd_class_name(v[i].cls));
+		if (cls < 0)
+			pd_buf_printf(b, " (%u of %u in its class)", v[i].rank, v[i].of);
+		pd_buf_puts(b, "\n");
+	}
+	pd_buf_puts(b, "\n");
+	free(v);
+}
+
+static void class_page(const struct pd_registry *reg, const struct pd_site_opts *o, enum pd_class k,
+		       const struct counts *c, struct pd_buf *head, struct pd_buf *body)
+{
+	static const char *const titles[3] = { "System ports", "User ports", "Dynamic ports" };
+	static const char *const about[3] = {
+		"System ports, also called well-known ports, carry the Internet's core protocols. "
+		"Unix-like systems let only privileged processes listen on them, so a client can trust "
+		"that a service there was started by the machine's administrator.",
+		"User ports, also called registered ports, are where most applications are registered. "
+		"Anyone may listen on them, and IANA assigns them to services on request.",
+		"Dynamic ports, also called private or ephemeral ports, are never assigned. Operating "
+		"systems take the local ports of outgoing connections from here, so a service should "
+		"not listen on one as its fixed port.",
+	};
+	unsigned f, l;
+
+	pd_class_bounds(k, &f, &l);
+	pd_buf_printf(head, "# %s: %u-%u\n\n%s\n", titles[k], f, l, about[k]);
+	pd_buf_printf(body, "## How they are assigned\n\n%s\n\n", pd_class_procedure(k));
+	pd_buf_printf(body, "## In the registry\n\nOf the %u ports, %u are assigned on at least one transport, "
+			    "%u are reserved and %u are unassigned on every transport.\n\n",
+		      l - f + 1, c->ports[k][PD_ASSIGNED], c->ports[k][PD_RESERVED], c->ports[k][PD_UNASSIGNED]);
+	for (int t = 0; t < PD_NPROTO; t++)
+		pd_buf_printf(body, "- %s: %u assigned, %u reserved, %u unassigned\n", pd_proto_name(t),
+			      c->per[k][t][PD_ASSIGNED], c->per[k][t][PD_RESERVED], c->per[k][t][PD_UNASSIGNED]);
+	pd_buf_printf(body, "\nRegistry: %s, updated %s.\n\n", pd_registry_source(reg), pd_registry_updated(reg));
+	pd_buf_puts(body, "## The largest unassigned blocks\n\n");
+	largest_blocks(reg, o, k, 20, body);
+	pd_buf_puts(body, "## Maps\n\nEach map shows 1,024 ports:\n\n");
+	for (unsigned w = f / 1024; w <= l / 1024; w++) {
+		pd_buf_printf(body, "%s[%u-%u](%sport/%u%s)", w == f / 1024 ? "" : ", ", w * 1024, w * 1024 + 1023,
+			      o->root, w * 1024 > f ? w * 1024 : f, o->ext);
+	}
+	pd_buf_puts(body, "\n");
+}
+
+/* The common ports page: ports that have a "purpose" fact, by purpose. */
+static void common_page(const struct pd_registry *reg, const struct pd_site_opts *o, struct pd_buf *head,
+			struct pd_buf *body)
+{
+	struct pd_fact f;
+	char groups[64][48];
+	size_t ngroups = 0;
+
+	pd_buf_puts(head, "# Common ports\n\nThe ports people meet most, grouped by what they are for. "
+			  "Each links to its page.\n");
+	for (size_t i = 0; !pd_fact_at(i, &f); i++) {
+		int seen = 0;
+		if (f.kind != PD_FACT_PURPOSE)
+			continue;
+		for (size_t g = 0; g < ngroups && !seen; g++)
+			seen = !strcmp(groups[g], f.text);
+		if (!seen && ngroups < 64)
+			snprintf(groups[ngroups++], sizeof(groups[0]), "%s", f.text);
+	}
+	for (size_t g = 0; g < ngroups; g++) {
+		pd_buf_printf(body, "## %c%s\n\n", groups[g][0] >= 'a' && groups[g][0] <= 'z' ? groups[g][0] - 32 : groups[g][0],
+			      groups[g] + 1);
+		for (size_t i = 0; !pd_fact_at(i, &f); i++) {
+			uint32_t idx[4];
+			struct pd_entry e;
+			int named = 0;
+			if (f.kind != PD_FACT_PURPOSE || strcmp(f.text, groups[g]))
+				continue;
+			pd_buf_puts(body, "- ");
+			pd__md_link_port(body, o, f.first);
+			if (f.last != f.first)
+				pd_buf_printf(body, "-%u", f.last);
+			for (int t = 0; t < PD_NPROTO && !named; t++) {
+				size_t k = pd_registry_lookup(reg, f.first, t, idx, 4);
+				for (size_t j = 0; j < k && j < 4 && !named; j++)
+					if (!pd_registry_entry(reg, idx[j], &e) && e.status == PD_ASSIGNED) {
+						pd_buf_printf(body, " `%s`: ", e.name);
+						pd__md_text(body, e.description);
+						named = 1;
+					}
+			}
+			if (!named) {
+				struct pd_fact uses[8];
+				size_t k = pd_facts(f.first, uses, 8);
+				for (size_t j = 0; j < k && j < 8 && !named; j++)
+					if (uses[j].kind == PD_FACT_USE) {
+						pd_buf_puts(body, ": ");
+						pd__md_text(body, uses[j].text);
+						named = 1;
+					}
+			}
+			pd_buf_puts(body, "\n");
+		}
+		pd_buf_puts(body, "\n");
+	}
+}
+
+int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_format f,
+		 const struct pd_site_opts *o, struct pd_buf *out)
+{
+	struct pd_buf head = PD_BUF_INIT, body = PD_BUF_INIT;
+	struct counts c;
+	const char *title = "portdex";
+	struct pd_buf after = PD_BUF_INIT;
+	int rc;
+
+	if ((unsigned)p >= PD_SITE_COUNT)
+		return PD_EINVAL;
+	if (f == PD_FMT_JSON)
+		return PD_EINVAL;
+	count(reg, &c);
+	switch (p) {
+	case PD_SITE_HOME:
+		title = "Every port number, explained";
+		pd_buf_puts(&head, "# Every port number, explained\n\n"
+				   "What IANA's registry says about each of the 65,536 ports, for TCP, UDP, SCTP "
+				   "and DCCP; the block of unassigned ports around it and how it changed; what "
+				   "might be listening on it; and whether to use it for a new service.\n");
+		pd_buf_printf(&body, "## The three ranges\n\n");
+		for (int k = 0; k < 3; k++) {
+			unsigned a, b;
+			pd_class_bounds((enum pd_class)k, &a, &b);
+			pd_buf_printf(&body, "- [%s ports, %u-%u](%s%s%s): %u assigned, %u unassigned\n",
+				      k == 0 ? "System" : k == 1 ? "User" : "Dynamic", a, b, o->root,
+				      paths[PD_SITE_SYSTEM + k], o->ext, c.ports[k][PD_ASSIGNED], c.ports[k][PD_UNASSIGNED]);
+		}
+		pd_buf_printf(&body, "\n## Start here\n\n- [Common ports](%scommon%s), grouped by purpose\n"
+				     "- [The largest unassigned blocks](%sblocks%s)\n- ",
+			      o->root, o->ext, o->root, o->ext);
+		pd__md_link_port(&body, o, 926);
+		pd_buf_puts(&body, ", a port in the largest block of system ports\n\n");
+		pd_buf_printf(&body, "Registry: %s, updated %s.\n", pd_registry_source(reg), pd_registry_updated(reg));
+		break;
+	case PD_SITE_SYSTEM:
+	case PD_SITE_USER:
+	case PD_SITE_DYNAMIC:
+		title = p == PD_SITE_SYSTEM ? "System ports" : p == PD_SITE_USER ? "User ports" : "Dynamic ports";
+		class_page(reg, o, (enum pd_class)(p - PD_SITE_SYSTEM), &c, &head, &body);
+		break;
+	case PD_SITE_BLOCKS:
+		title = "The largest unassigned blocks";
+		pd_buf_printf(&head, "# The largest unassigned blocks\n\nA block is a run of consecutive ports "
+				     "that are unassigned on every transport. The registry has %zu of them.\n",
+			      pd_registry_block_count(reg));
+		for (int k = 0; k < 3; k++) {
+			pd_buf_printf(&body, "## %s ports\n\n", k == 0 ? "System" : k == 1 ? "User" : "Dynamic");
+			largest_blocks(reg, o, k, k == 2 ? 5 : 25, &body);
+		}
+		break;
+	case PD_SITE_COMMON:
+		title = "Common ports";
+		common_page(reg, o, &head, &body);
+		break;
+	case PD_SITE_SEARCH:
+		title = "Search";
+		pd_buf_puts(&head, "# Search\n\nA port number, a service name or words of a description.\n");
+		search_script(&after, o);
+		break;
+	default:
+		break;
+	}
+	rc = head.err ? head.err : body.err;
+	if (!rc)
+		rc = pd__render(title, pd_buf_str(&head), NULL, pd_buf_str(&body), after.len ? after.s : NULL, f, o, out);
+	pd_buf_release(&head);
+	pd_buf_release(&body);
+	pd_buf_release(&after);
+	return rc;
+}

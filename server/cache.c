@@ -1,0 +1,187 @@
+/* cache.c: response bodies shared by reference (a response holds one until
+ * libmicrohttpd has sent it), their gzip made once on first demand, and a
+ * small cache of rendered pages keyed by registry generation and path */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "server.h"
+
+#define GZIP_MIN 256             /* smaller bodies are sent as they are */
+#define CACHE_SLOTS 2048
+#define CACHE_BYTES ((size_t)12 << 20)
+
+static const unsigned char etag_key[16] = "portdex-etag-key";
+
+struct blob *blob_new(char *data, size_t len, int compressible)
+{
+	struct blob *b = calloc(1, sizeof(*b));
+	uint64_t h;
+
+	if (!b) {
+		free(data);
+		return NULL;
+	}
+	atomic_init(&b->refs, 1);
+	b->data = data;
+	b->len = len;
+	b->compressible = compressible;
+	h = srv_siphash(etag_key, data, len);
+	snprintf(b->etag, sizeof(b->etag), "\"%016llx\"", (unsigned long long)h);
+	snprintf(b->etag_gz, sizeof(b->etag_gz), "\"%016llx-gz\"", (unsigned long long)h);
+	atomic_init(&b->gz, NULL);
+	atomic_init(&b->gz_useless, 0);
+	return b;
+}
+
+void blob_put(struct blob *b)
+{
+	if (b && atomic_fetch_sub(&b->refs, 1) == 1) {
+		free(atomic_load(&b->gz));
+		free(b->data);
+		free(b);
+	}
+}
+
+static struct gzbody *deflate_gzip(const char *data, size_t len)
+{
+	z_stream z;
+	struct gzbody *g = NULL;
+	size_t bound;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	bound = deflateBound(&z, (uLong)len);
+	g = malloc(sizeof(*g) + bound);
+	if (!g)
+		goto out;
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)g->data;
+	z.avail_out = (uInt)bound;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		free(g);
+		g = NULL;
+		goto out;
+	}
+	g->len = bound - z.avail_out;
+out:
+	deflateEnd(&z);
+	return g;
+}
+
+const struct gzbody *blob_gzip(struct blob *b)
+{
+	struct gzbody *g = atomic_load(&b->gz), *expected = NULL;
+
+	if (g)
+		return g;
+	if (!b->compressible || b->len < GZIP_MIN || b->len > UINT32_MAX / 2 || atomic_load(&b->gz_useless))
+		return NULL;
+	g = deflate_gzip(b->data, b->len);
+	if (!g || g->len + 64 >= b->len) {
+		free(g);
+		atomic_store(&b->gz_useless, 1);
+		return NULL;
+	}
+	/* another thread may have made it meanwhile: keep the first */
+	if (!atomic_compare_exchange_strong(&b->gz, &expected, g)) {
+		free(g);
+		g = expected;
+	}
+	return g;
+}
+
+/* ---- the page cache ---- */
+
+struct slot {
+	char *key;
+	uint64_t hash;
+	struct cached c;
+	time_t expires;
+};
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static struct slot slots[CACHE_SLOTS];
+static size_t bytes;
+static const unsigned char key_key[16] = "portdex-cachekey";
+
+atomic_ulong srv_cache_hits, srv_cache_misses;
+
+static time_t now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static void slot_clear(struct slot *s)
+{
+	if (!s->key)
+		return;
+	bytes -= s->c.body->len;
+	blob_put(s->c.body);
+	free(s->key);
+	memset(s, 0, sizeof(*s));
+}
+
+int cache_get(const char *key, struct cached *out)
+{
+	uint64_t h = srv_siphash(key_key, key, strlen(key));
+	struct slot *s = &slots[h % CACHE_SLOTS];
+	int hit = 0;
+
+	pthread_mutex_lock(&mu);
+	if (s->key && s->hash == h && !strcmp(s->key, key) && now_mono() < s->expires) {
+		*out = s->c;
+		atomic_fetch_add(&s->c.body->refs, 1);
+		hit = 1;
+	}
+	pthread_mutex_unlock(&mu);
+	atomic_fetch_add(hit ? &srv_cache_hits : &srv_cache_misses, 1);
+	return hit;
+}
+
+void cache_put(const char *key, const struct cached *c, unsigned ttl)
+{
+	uint64_t h = srv_siphash(key_key, key, strlen(key));
+	struct slot *s = &slots[h % CACHE_SLOTS];
+	time_t now = now_mono();
+	char *k;
+
+	if (!ttl || c->body->len > CACHE_BYTES / 16)
+		return;
+	k = strdup(key);
+	if (!k)
+		return;
+	pthread_mutex_lock(&mu);
+	slot_clear(s);
+	if (bytes + c->body->len > CACHE_BYTES)
+		for (size_t i = 0; i < CACHE_SLOTS; i++)
+			if (slots[i].key && slots[i].expires <= now)
+				slot_clear(&slots[i]);
+	if (bytes + c->body->len > CACHE_BYTES) {
+		pthread_mutex_unlock(&mu);
+		free(k);
+		return;
+	}
+	s->key = k;
+	s->hash = h;
+	s->c = *c;
+	atomic_fetch_add(&c->body->refs, 1);
+	s->expires = now + (time_t)ttl;
+	bytes += c->body->len;
+	pthread_mutex_unlock(&mu);
+}
+
+void cache_clear(void)
+{
+	pthread_mutex_lock(&mu);
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		slot_clear(&slots[i]);
+	pthread_mutex_unlock(&mu);
+}
