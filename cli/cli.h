@@ -34,6 +34,10 @@ struct cli {
 	/* export */
 	const char *out;             /* --out DIR */
 	const char *base_url;        /* --base-url URL (sitemap) */
+	/* serve, feedback (checked by portdex-serve) */
+	const char *listen;          /* --listen ADDR:PORT */
+	const char *db;              /* --db FILE */
+	const char *top;             /* --top N */
 	struct pd_registry *reg;
 	struct pd_host host;
 };
@@ -57,6 +61,9 @@ enum {
 	OPT_COUNT = 1 << 7,
 	OPT_HOLD = 1 << 8,
 	OPT_OUT = 1 << 9,            /* --out, --base-url */
+	OPT_LISTEN = 1 << 10,
+	OPT_DB = 1 << 11,
+	OPT_TOP = 1 << 12,
 };
 
 /* util.c */
@@ -86,5 +93,9 @@ int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_suggest(struct cli *c, int argc, char **argv);
 int cmd_page(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
+/* server/serve.c: exec portdex-serve, which alone links the HTTP server,
+ * SQLite and zlib */
+int cmd_serve(struct cli *c, int argc, char **argv);
+int cmd_feedback(struct cli *c, int argc, char **argv);
 
 #endif

@@ -135,14 +135,22 @@ static const char *family_note(const struct pd_socket *s)
 	return NULL;
 }
 
-/* table cells: printable text only, whatever a process named itself */
-static void cell(char *dst, size_t n, const char *src)
-{
-	size_t o = 0;
+/* ---- the table ---- */
 
-	for (const unsigned char *p = (const unsigned char *)src; *p && o + 1 < n; p++)
-		dst[o++] = *p < 0x20 || *p == 0x7f ? '?' : (char)*p;
-	dst[o] = '\0';
+/* Text for a terminal: control characters (a process may name itself
+ * anything) become '?'. */
+static void put_text(struct pd_buf *b, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		if ((unsigned char)*s >= 0x20 && *s != 0x7f)
+			continue;
+		pd_buf_add(b, run, (size_t)(s - run));
+		pd_buf_putc(b, '?');
+		run = s + 1;
+	}
+	pd_buf_add(b, run, (size_t)(s - run));
 }
 
 /* display width: one column per UTF-8 character */
@@ -155,110 +163,179 @@ static size_t width(const char *s)
 	return w;
 }
 
+static void pad(struct pd_buf *b, size_t n)
+{
+	static const char spaces[] = "                                                                ";
+
+	while (n) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		pd_buf_add(b, spaces, k);
+		n -= k;
+	}
+}
+
+static size_t digits(unsigned long v)
+{
+	size_t n = 1;
+
+	while (v >= 10)
+		v /= 10, n++;
+	return n;
+}
+
+static void put_num(struct pd_buf *b, unsigned long v)
+{
+	char d[24];
+	size_t i = sizeof(d);
+
+	do
+		d[--i] = (char)('0' + v % 10);
+	while (v /= 10);
+	pd_buf_add(b, d + i, sizeof(d) - i);
+}
+
 enum { C_PROTO, C_ADDR, C_PORT, C_SERVICE, C_STATUS, C_RANGE, C_PID, C_COMMAND, C_USER, C_NETNS, C_NOTE, NCOL };
 static const char *const headers[NCOL] = {
 	"proto", "address", "port", "service", "status", "range", "pid", "command", "user", "netns", "note",
 };
 
-struct row {
-	char c[NCOL][192];
+/* what the registry says of each socket's port, looked up once */
+struct annot {
+	const char *service;     /* "-" when none */
+	enum pd_status status;
 };
 
-/* The cells of socket s's line for owner k (k > 0: a continuation line
- * with the owner only). */
-static void row_cells(struct cli *c, struct users *u, const struct pd_socket *s, size_t k, struct row *r)
+/* The cells of socket s's line for owner k (k > 0: a continuation line,
+ * the owner only); NULL for an empty cell. num: the pid, or -1. */
+static void row(struct users *u, const struct pd_socket *s, const struct annot *a, size_t k,
+		const char *cell[NCOL], long *pid)
 {
-	memset(r, 0, sizeof(*r));
+	memset(cell, 0, NCOL * sizeof(*cell));
+	*pid = -1;
 	if (k == 0) {
-		const char *svc = service_name(c, s->port, s->proto);
-		enum pd_status st = pd_registry_status(c->reg, s->port, s->proto);
-		const char *fn = family_note(s);
-		snprintf(r->c[C_PROTO], sizeof(r->c[0]), "%s%s", pd_proto_name(s->proto), s->family == 6 ? "6" : "");
-		cell(r->c[C_ADDR], sizeof(r->c[0]), s->addr);
-		snprintf(r->c[C_PORT], sizeof(r->c[0]), "%u", s->port);
-		cell(r->c[C_SERVICE], sizeof(r->c[0]), svc ? svc : "-");
-		snprintf(r->c[C_STATUS], sizeof(r->c[0]), "%s%s", pd_status_name(st), st == PD_UNASSIGNED ? "*" : "");
-		snprintf(r->c[C_RANGE], sizeof(r->c[0]), "%s", pd_class_name(pd_port_class(s->port)));
-		cell(r->c[C_NETNS], sizeof(r->c[0]), *s->netns ? s->netns : "-");
-		if (!s->nowners && s->unknown)
-			snprintf(r->c[C_NOTE], sizeof(r->c[0]), "%s%sowner unknown: %s", fn ? fn : "", fn ? "; " : "",
-				 s->unknown);
-		else if (fn)
-			snprintf(r->c[C_NOTE], sizeof(r->c[0]), "%s", fn);
+		static const char *const protos[2][3] = { { "tcp", "udp", "sctp" }, { "tcp6", "udp6", "sctp6" } };
+		cell[C_PROTO] = protos[s->family == 6][s->proto < 3 ? s->proto : 0];
+		cell[C_ADDR] = s->addr;
+		cell[C_SERVICE] = a->service;
+		cell[C_STATUS] = a->status == PD_UNASSIGNED ? "unassigned*" : pd_status_name(a->status);
+		cell[C_RANGE] = pd_class_name(pd_port_class(s->port));
+		cell[C_NETNS] = *s->netns ? s->netns : "-";
 	}
 	if (s->nowners) {
-		const struct pd_owner *o = &s->owners[k];
-		snprintf(r->c[C_PID], sizeof(r->c[0]), "%d", o->pid);
-		cell(r->c[C_COMMAND], sizeof(r->c[0]), *o->comm ? o->comm : "?");
-		cell(r->c[C_USER], sizeof(r->c[0]), user_name(u, o->uid));
+		*pid = s->owners[k].pid;
+		cell[C_COMMAND] = *s->owners[k].comm ? s->owners[k].comm : "?";
+		cell[C_USER] = user_name(u, s->owners[k].uid);
 	} else {
-		snprintf(r->c[C_PID], sizeof(r->c[0]), "-");
-		snprintf(r->c[C_COMMAND], sizeof(r->c[0]), "-");
-		cell(r->c[C_USER], sizeof(r->c[0]), user_name(u, s->uid));
+		cell[C_PID] = "-";
+		cell[C_COMMAND] = "-";
+		cell[C_USER] = user_name(u, s->uid);
 	}
 }
 
-static void table(struct cli *c, const struct pd_socket_list *l, int show_ns, struct pd_buf *b)
+static void note(struct pd_buf *b, const struct pd_socket *s)
+{
+	const char *fn = family_note(s);
+
+	if (fn)
+		pd_buf_puts(b, fn);
+	if (!s->nowners && s->unknown) {
+		pd_buf_puts(b, fn ? "; owner unknown: " : "owner unknown: ");
+		pd_buf_puts(b, s->unknown);
+	}
+}
+
+static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, struct pd_buf *b)
 {
 	struct users u = { .n = 0 };
+	struct annot *an = calloc(l->n ? l->n : 1, sizeof(*an));
+	const char *cell[NCOL];
 	size_t w[NCOL];
-	struct row r;
+	long pid;
 	int unassigned = 0;
 
-	for (int i = 0; i < NCOL; i++)
-		w[i] = strlen(headers[i]);
-	for (size_t i = 0; i < l->n; i++)
-		for (size_t k = 0; k < (l->v[i].nowners ? l->v[i].nowners : 1); k++) {
-			row_cells(c, &u, &l->v[i], k, &r);
+	if (!an)
+		return PD_ENOMEM;
+	for (int j = 0; j < NCOL; j++)
+		w[j] = strlen(headers[j]);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct pd_socket *s = &l->v[i];
+		const char *svc = service_name(c, s->port, s->proto);
+		an[i].service = svc ? svc : "-";
+		an[i].status = pd_registry_status(c->reg, s->port, s->proto);
+		unassigned |= an[i].status == PD_UNASSIGNED;
+		if (digits(s->port) > w[C_PORT])
+			w[C_PORT] = digits(s->port);
+		for (size_t k = 0; k < (s->nowners ? s->nowners : 1); k++) {
+			row(&u, s, &an[i], k, cell, &pid);
+			if (pid >= 0 && digits((unsigned long)pid) > w[C_PID])
+				w[C_PID] = digits((unsigned long)pid);
 			for (int j = 0; j < NCOL; j++)
-				if (width(r.c[j]) > w[j])
-					w[j] = width(r.c[j]);
+				if (cell[j] && j != C_NOTE && width(cell[j]) > w[j])
+					w[j] = width(cell[j]);
 		}
-	pd_buf_puts(b, cli_c(c, "bold"));
-	for (int j = 0; j < NCOL; j++) {
-		if (j == C_NETNS && !show_ns)
-			continue;
-		if (j == C_NOTE)
-			pd_buf_puts(b, headers[j]);
-		else
-			pd_buf_printf(b, "%-*s  ", (int)w[j], headers[j]);
 	}
-	pd_buf_printf(b, "%s\n", cli_c(c, "reset"));
+	if (!show_ns)
+		w[C_NETNS] = 0;
+	pd_buf_puts(b, cli_c(c, "bold"));
+	for (int j = 0; j < C_NOTE; j++)
+		if (j != C_NETNS || show_ns) {
+			pd_buf_puts(b, headers[j]);
+			pad(b, w[j] - strlen(headers[j]) + 2);
+		}
+	pd_buf_printf(b, "%s%s\n", headers[C_NOTE], cli_c(c, "reset"));
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pd_socket *s = &l->v[i];
 		for (size_t k = 0; k < (s->nowners ? s->nowners : 1); k++) {
-			size_t len;
-			row_cells(c, &u, s, k, &r);
-			for (int j = 0; j < NCOL; j++) {
-				const char *col = "";
-				size_t pad = w[j] - width(r.c[j]);
+			size_t owed = 0;  /* padding not written yet: none at the end of a line */
+			row(&u, s, &an[i], k, cell, &pid);
+			for (int j = 0; j < C_NOTE; j++) {
+				size_t cw;
 				if (j == C_NETNS && !show_ns)
 					continue;
-				if (j == C_STATUS && k == 0) {
-					enum pd_status st = pd_registry_status(c->reg, s->port, s->proto);
-					col = cli_c(c, st == PD_ASSIGNED ? "green" : "yellow");
-					unassigned |= st == PD_UNASSIGNED;
+				if (j == C_PORT || j == C_PID) {
+					unsigned long v = j == C_PORT ? s->port : (unsigned long)pid;
+					int have = j == C_PORT ? k == 0 : pid >= 0;
+					cw = have ? digits(v) : cell[j] ? 1 : 0;
+					if (have || cell[j]) {
+						pad(b, owed + w[j] - cw);  /* numbers to the right */
+						owed = 0;
+						if (have)
+							put_num(b, v);
+						else
+							pd_buf_puts(b, cell[j]);
+					} else {
+						owed += w[j];
+					}
+					owed += 2;
+					continue;
 				}
-				if (j == C_NOTE) {
-					pd_buf_puts(b, r.c[j]);
-					break;
+				if (!cell[j]) {
+					owed += w[j] + 2;
+					continue;
 				}
-				if (j == C_PORT)
-					pd_buf_printf(b, "%*s%s  ", (int)pad, "", r.c[j]);
-				else
-					pd_buf_printf(b, "%s%s%s%*s  ", col, r.c[j], *col ? cli_c(c, "reset") : "",
-						      (int)pad, "");
+				pad(b, owed);
+				if (j == C_STATUS)
+					pd_buf_puts(b, cli_c(c, an[i].status == PD_ASSIGNED ? "green" : "yellow"));
+				put_text(b, cell[j]);
+				if (j == C_STATUS)
+					pd_buf_puts(b, cli_c(c, "reset"));
+				cw = width(cell[j]);
+				owed = w[j] - cw + 2;
 			}
-			/* no blanks at the end of a line */
-			len = b->len;
-			while (len && b->s[len - 1] == ' ')
-				len--;
-			b->len = len;
+			if (k == 0) {
+				size_t before = b->len;
+				pad(b, owed);
+				note(b, s);
+				if (b->len == before + owed)
+					b->len = before;  /* no note: no trailing blanks */
+			}
 			pd_buf_putc(b, '\n');
 		}
 	}
 	if (unassigned)
 		pd_buf_puts(b, "* unassigned: IANA has registered no service on this port and transport\n");
+	free(an);
+	return b->err;
 }
 
 /* ---- JSON ---- */
@@ -279,13 +356,15 @@ static void json(struct cli *c, const struct pd_socket_list *l, struct pd_buf *b
 		size_t k = pd_registry_lookup(c->reg, s->port, s->proto, idx, 16), names = 0;
 		int v4 = s->family == 4 || pd_socket_dual_stack(s) || pd_socket_v4_mapped(s);
 		int v6 = s->family == 6 && !pd_socket_v4_mapped(s);
+		/* "::" with v6only unknown (/proc/net): IPv4 too, or not */
+		int v4_unknown = s->family == 6 && s->v6only < 0 && !strcmp(s->addr, "::");
 
 		pd_buf_printf(b, "%s\n{\"proto\":\"%s\",\"family\":%d,\"address\":", i ? "," : "",
 			      pd_proto_name(s->proto), s->family);
 		pd_buf_json_str(b, s->addr);
 		pd_buf_printf(b, ",\"port\":%u,\"v6only\":%s,\"ipv4\":%s,\"ipv6\":%s,\"inode\":%lu,\"uid\":%u,\"user\":",
 			      s->port, s->v6only < 0 ? "null" : s->v6only ? "true" : "false",
-			      v4 || (s->family == 6 && s->v6only < 0 && !strcmp(s->addr, "::")) ? "true" : "false",
+			      v4_unknown ? "null" : v4 ? "true" : "false",
 			      v6 ? "true" : "false", s->inode, s->uid);
 		pd_buf_json_str(b, user_name(&u, s->uid));
 		pd_buf_puts(b, ",\"netns\":");
@@ -517,10 +596,12 @@ int cmd_listening(struct cli *c, int argc, char **argv)
 		goto out;
 	case PD_EPERM:
 		if (c->all_netns)
-			cli_error("--all-netns needs root: it enters every network namespace");
+			cli_error("--all-netns needs root: it enters every network namespace%s",
+				  geteuid() ? "" : " (and root was refused)");
 		else
-			cli_error("cannot enter network namespace '%s': permission denied (it needs root)",
-				  cli_quote(c->netns ? c->netns : "", q, sizeof(q)));
+			cli_error("cannot enter network namespace '%s': permission denied%s",
+				  cli_quote(c->netns ? c->netns : "", q, sizeof(q)),
+				  geteuid() ? " (it needs root)" : "");
 		rc = EXIT_FAILURE_OP;
 		goto out;
 	case PD_ENOTFOUND:
@@ -545,7 +626,7 @@ int cmd_listening(struct cli *c, int argc, char **argv)
 	else if (fmt == F_PROM)
 		err = prometheus(c, &l, &b);
 	else if (l.n)
-		table(c, &l, show_ns, &b);
+		err = table(c, &l, show_ns, &b);
 	if (err) {
 		cli_error("%s", pd_strerror(err));
 		rc = EXIT_FAILURE_OP;

@@ -72,16 +72,22 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
-static uint64_t fnv64(const void *p, size_t n)
+/* A content hash for the manifest: 8 bytes at a time (not for security) */
+static uint64_t hash64(const void *p, size_t n)
 {
 	const unsigned char *s = p;
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 1099511628211ull;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
 	}
-	return h;
+	for (; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3ull;
+	h ^= h >> 29;
+	return h * 0xc4ceb9fe1a85ec53ull;
 }
 
 /* What the last export wrote: path -> hash of the content, so an unchanged
@@ -198,7 +204,7 @@ static void manifest_load(struct export *e)
 static int put_file(struct export *e, const char *rel, const struct pd_buf *b)
 {
 	char path[4096], tmp[4200];
-	uint64_t h = fnv64(b->s ? b->s : "", b->len), was;
+	uint64_t h = hash64(b->s ? b->s : "", b->len), was;
 	struct stat st;
 	int fd, rc = 0;
 	size_t off = 0;
@@ -242,9 +248,10 @@ static int put_file(struct export *e, const char *rel, const struct pd_buf *b)
 static void *export_ports(void *arg)
 {
 	struct export *e = arg;
-	struct pd_buf b = PD_BUF_INIT;
+	struct pd_buf html = PD_BUF_INIT, json = PD_BUF_INIT;
+	struct pd_buf *outs[4] = { NULL, NULL, &html, &json };
 	struct pd_site_opts o;
-	char rel[64];
+	char rel[64], rel2[64];
 	unsigned p;
 
 	memset(&o, 0, sizeof(o));
@@ -252,22 +259,18 @@ static void *export_ports(void *arg)
 	o.ext = ".html";
 	o.check = &e->check;
 	while (!interrupted && !e->failed && (p = atomic_fetch_add(&e->next, 1)) < 65536) {
-		b.len = 0;
-		if (pd_page(e->c->reg, p, PD_FMT_HTML, &o, &b) ||
-		    (snprintf(rel, sizeof(rel), "port/%u.html", p), put_file(e, rel, &b))) {
-			e->failed = 1;
-			break;
-		}
-		b.len = 0;
-		if (pd_page(e->c->reg, p, PD_FMT_JSON, &o, &b) ||
-		    (snprintf(rel, sizeof(rel), "port/%u.json", p), put_file(e, rel, &b))) {
+		html.len = json.len = 0;
+		snprintf(rel, sizeof(rel), "port/%u.html", p);
+		snprintf(rel2, sizeof(rel2), "port/%u.json", p);
+		if (pd_page_formats(e->c->reg, p, &o, outs) || put_file(e, rel, &html) || put_file(e, rel2, &json)) {
 			e->failed = 1;
 			break;
 		}
 		if (e->progress && !(atomic_fetch_add(&e->done, 1) % 512))
 			fprintf(stderr, "\rportdex: export %3u%% (%u of 65536 ports)", p * 100 / 65536, p);
 	}
-	pd_buf_release(&b);
+	pd_buf_release(&html);
+	pd_buf_release(&json);
 	return NULL;
 }
 

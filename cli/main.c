@@ -18,8 +18,10 @@ static const struct command commands[] = {
 	{ "who", cmd_listening, "who [QUERY...]", "the same as listening", OPT_NETNS | OPT_FORMAT | OPT_TRANSPORT },
 	{ "page", cmd_page, "page PORT [--format text|markdown|html|json]", "the whole reference page of a port", OPT_FORMAT },
 	{ "export", cmd_export, "export --out DIR [--base-url URL]", "a static site: a page for every port", OPT_OUT },
-	{ "check", cmd_check, "check PORT[/TRANSPORT]", "is this port a good choice for a new service?", 0 },
-	{ "suggest", cmd_suggest, "suggest [NAME] [--count N] [--transport T] [--range R] [--hold S]", "ports to use for a new service", OPT_COUNT | OPT_TRANSPORT | OPT_RANGE | OPT_HOLD },
+	{ "check", cmd_check, "check PORT[/TRANSPORT]...", "good, acceptable or avoid for a new service, and why", 0 },
+	{ "suggest", cmd_suggest, "suggest [NAME] [--count N] [--transport T] [--range R] [--hold S]", "ports for a new service (--transport tcp (default), udp or both)", OPT_COUNT | OPT_TRANSPORT | OPT_RANGE | OPT_HOLD },
+	{ "serve", cmd_serve, "serve [--listen ADDR:PORT] [--db FILE]", "the website and its JSON API over HTTP", OPT_LISTEN | OPT_DB },
+	{ "feedback", cmd_feedback, "feedback [--top N] [--db FILE]", "pages by readers' votes, with their comments", OPT_TOP | OPT_DB },
 };
 
 static void usage(FILE *f)
@@ -42,7 +44,8 @@ static void usage(FILE *f)
 }
 
 enum { O_JSON = 256, O_REGISTRY, O_COLOR, O_STATUS, O_TRANSPORT, O_RANGE, O_FROM, O_LIMIT,
-       O_NETNS, O_ALL_NETNS, O_FORMAT, O_COUNT, O_HOLD, O_OUT, O_BASE_URL };
+       O_NETNS, O_ALL_NETNS, O_FORMAT, O_COUNT, O_HOLD, O_OUT, O_BASE_URL,
+       O_LISTEN, O_DB, O_TOP };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -60,6 +63,9 @@ static const struct option longopts[] = {
 	{ "hold", required_argument, NULL, O_HOLD },
 	{ "out", required_argument, NULL, O_OUT },
 	{ "base-url", required_argument, NULL, O_BASE_URL },
+	{ "listen", required_argument, NULL, O_LISTEN },
+	{ "db", required_argument, NULL, O_DB },
+	{ "top", required_argument, NULL, O_TOP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -151,6 +157,9 @@ int main(int argc, char **argv)
 		case O_FORMAT: c.format = optarg; given |= OPT_FORMAT; break;
 		case O_OUT: c.out = optarg; given |= OPT_OUT; break;
 		case O_BASE_URL: c.base_url = optarg; given |= OPT_OUT; break;
+		case O_LISTEN: c.listen = optarg; given |= OPT_LISTEN; break;
+		case O_DB: c.db = optarg; given |= OPT_DB; break;
+		case O_TOP: c.top = optarg; given |= OPT_TOP; break;
 		case 'h': usage(stdout); return EXIT_ANSWERED;
 		case 'V': want_version = 1; break;
 		case ':':

@@ -281,13 +281,15 @@ const char *pd_verdict_name(enum pd_verdict v);   /* "good", "acceptable", "avoi
 struct pd_reason {
 	enum pd_verdict weight;  /* how much this reason alone weighs */
 	char topic[16];          /* "registry", "host", "in-use", "browser", "collision", "nmap" */
-	const char *rule;        /* stable key for programs: "assigned", "reserved",
-				  * "other-transport", "unassigned", "system-range",
-				  * "dynamic-range", "port-zero", "privileged",
-				  * "unprivileged", "ephemeral", "other-os-ephemeral",
-				  * "local-reserved", "listening", "not-listening",
-				  * "bind-in-use", "bind-denied", "bind-free", "browser",
-				  * "collision", "nmap-frequent", "nmap-rare", "info" */
+	const char *rule;        /* stable key for programs (static string): "port-zero",
+				  * "assigned", "reserved", "other-transport", "unassigned",
+				  * "system-range", "dynamic-range", "other-os-ephemeral",
+				  * "browser", "not-blocked", "collision", "no-collision",
+				  * "privileged", "unprivileged", "ephemeral",
+				  * "not-ephemeral", "local-reserved", "nmap-frequent",
+				  * "nmap-rare", "listening", "not-listening",
+				  * "bind-in-use", "bind-denied", "bind-free"; "info" for
+				  * other facts and for what could not be found out */
 	char text[256];          /* one line, lower-case, no full stop */
 };
 
@@ -311,14 +313,17 @@ struct pd_check_opts {
 /* A verdict on using port/proto for a new service, with every reason.
  * proto: a pd_proto, or PD_PROTO_ANY for tcp and udp together. Facts that
  * cannot be had (no nmap-services, no socket listing, no IPv6) are reasons
- * of weight good that say so, never errors. Caller releases out. */
+ * of weight good that say so, never errors. o may be NULL (all defaults).
+ * The compiled-in lists and nmap-services are read once per process, so
+ * checking many ports is cheap; safe to call from several threads.
+ * Caller releases out. */
 int pd_check_port(const struct pd_registry *reg, const struct pd_check_opts *o, unsigned port,
 		  int proto, struct pd_check *out) PD_WUR;
 void pd_check_release(struct pd_check *c);
 
 /* A fixed pseudo-random order of 0..n-1 (n >= 1) that visits each number
- * exactly once: a 4-round Feistel network over the smallest even power of
- * two >= n, keyed by `key`, skipping values >= n. The same key and n give
+ * exactly once: a 4-round Feistel network over the smallest power of four
+ * >= n, keyed by `key`, skipping values >= n. The same key and n give
  * the same order on every machine. */
 struct pd_walk {
 	uint64_t key;
@@ -345,7 +350,8 @@ struct pd_suggest_opts {
 	struct pd_check_opts check;
 	int *hold_fds;           /* NULL, or 4 * count ints: the ports stay bound and
 				  * [4i..4i+3] are tcp/IPv4, tcp/IPv6, udp/IPv4, udp/IPv6
-				  * (TCP listening), -1 where not bound; caller closes */
+				  * (TCP listening), -1 where not bound; caller closes.
+				  * Holding implies the bind test. */
 	pd_suggest_note_fn note; /* NULL: not told */
 	void *ctx;
 };
@@ -401,6 +407,10 @@ struct pd_site_opts {
 /* The page of one port. */
 int pd_page(const struct pd_registry *reg, unsigned port, enum pd_format f,
 	    const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
+/* The same in several formats at once (the facts are gathered once):
+ * out[f] receives format f, or is NULL to skip it. */
+int pd_page_formats(const struct pd_registry *reg, unsigned port, const struct pd_site_opts *o,
+		    struct pd_buf *out[4]) PD_WUR;
 
 enum pd_site_page { PD_SITE_HOME, PD_SITE_SYSTEM, PD_SITE_USER, PD_SITE_DYNAMIC, PD_SITE_BLOCKS,
 		    PD_SITE_COMMON, PD_SITE_SEARCH, PD_SITE_COUNT };

@@ -128,12 +128,18 @@ static int primary_entry(const struct pd_registry *reg, unsigned port, int proto
 	return found;
 }
 
-static void describe(const struct pd_entry *e, char *buf, size_t n)
+/* "http (World Wide Web HTTP)" for an assignment, "by IANA" or the
+ * description for a reservation */
+static void describe(const struct pd_registry *reg, unsigned port, int proto, char *buf, size_t n)
 {
-	if (e->status == PD_ASSIGNED && *e->name)
-		snprintf(buf, n, "%s (%s)", e->name, *e->description ? e->description : "no description");
-	else if (*e->description && strcasecmp(e->description, "reserved"))
-		snprintf(buf, n, "\"%s\"", e->description);
+	struct pd_entry e;
+
+	if (!primary_entry(reg, port, proto, &e))
+		snprintf(buf, n, "by IANA");
+	else if (e.status == PD_ASSIGNED && *e.name)
+		snprintf(buf, n, "%s (%s)", e.name, *e.description ? e.description : "no description");
+	else if (*e.description && strcasecmp(e.description, "reserved"))
+		snprintf(buf, n, "\"%s\"", e.description);
 	else
 		snprintf(buf, n, "by IANA");
 }
@@ -152,13 +158,10 @@ static int rule_registry(struct eval *e)
 	for (int i = 0; i < e->nprotos; i++) {
 		int t = e->protos[i];
 		enum pd_status st = pd_registry_status(reg, e->port, t);
-		struct pd_entry ent;
 		if (st == PD_UNASSIGNED)
 			continue;
 		taken = 1;
-		if (!primary_entry(reg, e->port, t, &ent))
-			memset(&ent, 0, sizeof(ent)), ent.name = ent.description = "";
-		describe(&ent, what, sizeof(what));
+		describe(reg, e->port, t, what, sizeof(what));
 		if (st == PD_ASSIGNED && !skipped(e, PD__R_ASSIGNED) &&
 		    reason(e, PD__R_ASSIGNED, PD_AVOID, "registry", "assigned", "assigned on %s to %s",
 			   pd_proto_name(t), what))
@@ -172,13 +175,10 @@ static int rule_registry(struct eval *e)
 		/* unassigned on what was asked; what about the other transports? */
 		for (int t = 0; t < PD_NPROTO; t++) {
 			enum pd_status st = pd_registry_status(reg, e->port, t);
-			struct pd_entry ent;
 			if (has_proto(e, t) || st == PD_UNASSIGNED)
 				continue;
 			taken = 1;
-			if (!primary_entry(reg, e->port, t, &ent))
-				memset(&ent, 0, sizeof(ent)), ent.name = ent.description = "";
-			describe(&ent, what, sizeof(what));
+			describe(reg, e->port, t, what, sizeof(what));
 			if (!skipped(e, PD__R_OTHER_TRANSPORT) &&
 			    reason(e, PD__R_OTHER_TRANSPORT, PD_ACCEPTABLE, "registry", "other-transport",
 				   "unassigned on %s, but %s on %s %s%s: IANA keeps a port's transports for one service",
@@ -245,11 +245,11 @@ static int rule_other_os(struct eval *e)
 
 static int rule_browser(struct eval *e)
 {
-	const struct pd__curated *c = &e->x->cur;
+	const struct pd__curated *c = e->x->cur;
 	const struct pd__bad_port *b;
 	char lists[160] = "";
 	size_t o = 0;
-	int tcp = has_proto(e, PD_TCP), udp = has_proto(e, PD_UDP), n = 0, k = 0;
+	int tcp = has_proto(e, PD_TCP), udp = has_proto(e, PD_UDP), n = 0, k = 0, named;
 
 	if (!tcp && !udp)
 		return 0;
@@ -272,10 +272,12 @@ static int rule_browser(struct eval *e)
 	}
 	if (skipped(e, PD__R_BROWSER))
 		return 0;
+	named = *b->service && strcmp(b->service, "-");
 	if (tcp)
 		return reason(e, PD__R_BROWSER, PD_AVOID, "browser", "browser",
-			      "browsers refuse to fetch from it (%s): on the bad-port list of %s, recorded %s",
-			      b->service, lists, *c->browsers_recorded ? c->browsers_recorded : "date unknown");
+			      "browsers refuse to fetch from it%s%s%s: on the bad-port list of %s, recorded %s",
+			      named ? " (" : "", named ? b->service : "", named ? ")" : "", lists,
+			      *c->browsers_recorded ? c->browsers_recorded : "date unknown");
 	return reason(e, PD__R_BROWSER, PD_ACCEPTABLE, "browser", "browser",
 		      "browsers refuse web URLs with this port (on the bad-port list of %s), which matters to "
 		      "a udp service only if it serves HTTP/3", lists);
@@ -283,7 +285,7 @@ static int rule_browser(struct eval *e)
 
 static int rule_collision(struct eval *e)
 {
-	const struct pd__curated *c = &e->x->cur;
+	const struct pd__curated *c = e->x->cur;
 	const struct pd__collision *k = NULL;
 	int any = 0;
 
@@ -351,11 +353,11 @@ static int rule_host(struct eval *e)
 
 static int rule_nmap(struct eval *e)
 {
-	const struct pd__nmap *m = &e->x->nmap;
+	const struct pd__nmap *m = e->x->nmap;
 
 	if (!m->present) {
 		reason(e, -1, PD_GOOD, "nmap", "info",
-		       "how often it is open on the internet is unknown: no nmap-services at %s (nmap-common)",
+		       "how often it is open on the internet is unknown: cannot read %s (package nmap-common)",
 		       m->path);
 		return 0;
 	}
@@ -396,7 +398,7 @@ static int rule_listening(struct eval *e)
 		reason(e, -1, PD_GOOD, "in-use", "info", "could not list sockets: %s", pd_strerror(x->socks_rc));
 		return 0;
 	}
-	for (size_t i = 0; i < x->socks.n; i++) {
+	for (size_t i = 0; (x->busy[e->port / 8] >> (e->port % 8) & 1) && i < x->socks.n; i++) {
 		const struct pd_socket *s = &x->socks.v[i];
 		int v6 = s->family == 6;
 		if (s->port != e->port || !has_proto(e, s->proto))
@@ -575,10 +577,15 @@ int pd__ctx_init(struct pd__ctx *x, const struct pd_registry *reg, const struct 
 	x->reg = reg;
 	x->o = o;
 	x->socks_rc = 1;
-	rc = pd__curated_load(&x->cur, o->datadir);
+	x->cur = &x->own_cur;
+	x->nmap = &x->own_nmap;
+	if (o->datadir)
+		rc = pd__curated_load(&x->own_cur, o->datadir);
+	else
+		rc = pd__curated_shared(&x->cur);
 	if (rc)
 		return rc;
-	rc = pd__nmap_load(&x->nmap, o->nmap_services);
+	rc = pd__nmap_shared(o->nmap_services, &x->own_nmap, &x->nmap);
 	if (rc == PD_ENOMEM)
 		return rc;
 	/* unreadable or too large: said as "unknown" in the nmap reason */
@@ -612,6 +619,9 @@ void pd__ctx_listen(struct pd__ctx *x, unsigned first, unsigned last, int proto,
 	x->socks_rc = pd_listening(&lo, &x->socks);
 	if (x->socks_rc)
 		memset(&x->socks, 0, sizeof(x->socks));
+	for (size_t i = 0; i < x->socks.n; i++)
+		if (x->socks.v[i].port <= 65535)
+			x->busy[x->socks.v[i].port / 8] |= (uint8_t)(1u << (x->socks.v[i].port % 8));
 }
 
 void pd__ctx_release(struct pd__ctx *x)
@@ -619,8 +629,8 @@ void pd__ctx_release(struct pd__ctx *x)
 	if (!x->socks_rc)
 		pd_socket_list_release(&x->socks);
 	pd_host_release(&x->host);
-	pd__nmap_release(&x->nmap);
-	pd__curated_release(&x->cur);
+	pd__nmap_release(&x->own_nmap);
+	pd__curated_release(&x->own_cur);
 }
 
 static int topic_order(const char *t)

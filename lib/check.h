@@ -46,6 +46,8 @@ int pd__curated_collisions(struct pd__curated *c, const char *text, size_t len) 
 /* Both lists: compiled in (datadir NULL) or from datadir. */
 int pd__curated_load(struct pd__curated *c, const char *datadir) PD_WUR;
 void pd__curated_release(struct pd__curated *c);
+/* The compiled-in lists, parsed once per process (thread-safe, read-only). */
+int pd__curated_shared(const struct pd__curated **out) PD_WUR;
 const struct pd__bad_port *pd__curated_blocked(const struct pd__curated *c, unsigned port);
 /* The first collision that contains port, or NULL; *next continues the
  * search (pass the previous result). */
@@ -71,10 +73,16 @@ struct pd__nmap {
 #define PD__NMAP_TOP 1000        /* nmap's default scan: the 1000 most often open ports */
 #define PD__NMAP_MAX (16u << 20) /* largest nmap-services we read */
 
+/* Fills m's table (any old one is forgotten, not freed); release it after,
+ * even on failure. */
 int pd__nmap_parse(struct pd__nmap *m, const char *text, size_t len) PD_WUR;
 /* path NULL: /usr/share/nmap/nmap-services. A missing file leaves
  * present = 0 and returns 0. */
 int pd__nmap_load(struct pd__nmap *m, const char *path) PD_WUR;
+/* The table of path (NULL: the default), read once per process while the
+ * file stays the same (thread-safe, read-only); when it cannot be cached
+ * (absent, unreadable) *out is scratch, which the caller releases. */
+int pd__nmap_shared(const char *path, struct pd__nmap *scratch, const struct pd__nmap **out) PD_WUR;
 const struct pd__nmap_port *pd__nmap_find(const struct pd__nmap *m, unsigned port, int proto);
 void pd__nmap_release(struct pd__nmap *m);
 
@@ -105,11 +113,14 @@ enum pd__rule {
 struct pd__ctx {
 	const struct pd_registry *reg;
 	const struct pd_check_opts *o;
-	struct pd__curated cur;
-	struct pd__nmap nmap;
+	const struct pd__curated *cur;   /* shared, or own_cur (datadir) */
+	struct pd__curated own_cur;
+	const struct pd__nmap *nmap;     /* shared, or own_nmap */
+	struct pd__nmap own_nmap;
 	struct pd_host host;
 	struct pd_socket_list socks;
 	int socks_rc;            /* pd_listening's answer; 1: not asked */
+	uint8_t busy[65536 / 8]; /* ports with a socket in socks */
 	int oom;                 /* a reason could not be stored */
 };
 

@@ -3,6 +3,7 @@
  * time from nmap-services. Parsers of tab-separated text: every line that
  * does not parse is skipped and counted, nothing is trusted. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,23 @@ void pd__curated_release(struct pd__curated *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* The compiled-in lists never change: parsed once per process. */
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+static struct pd__curated builtin;
+static int builtin_rc;
+
+static void parse_builtin(void)
+{
+	builtin_rc = pd__curated_load(&builtin, NULL);
+}
+
+int pd__curated_shared(const struct pd__curated **out)
+{
+	pthread_once(&builtin_once, parse_builtin);
+	*out = &builtin;
+	return builtin_rc;
+}
+
 const struct pd__bad_port *pd__curated_blocked(const struct pd__curated *c, unsigned port)
 {
 	struct pd__bad_port key = { port, 0, NULL };
@@ -317,6 +335,7 @@ int pd__nmap_parse(struct pd__nmap *m, const char *text, size_t len)
 	const char *p = text, *end = text + len;
 	size_t cap = 0, keep;
 
+	m->v = NULL;
 	m->n = 0;
 	memset(m->total, 0, sizeof(m->total));
 	if (len > PD__NMAP_MAX)
@@ -409,6 +428,68 @@ int pd__nmap_load(struct pd__nmap *m, const char *path)
 	m->present = !rc;
 out:
 	pd_buf_release(&text);
+	return rc;
+}
+
+/* Tables read from files, newest first, keyed by path and the file's
+ * identity and time: a program that checks many ports (a site export, the
+ * server) reads nmap-services once. Entries live as long as the process;
+ * a changed file adds one, up to NMAP_CACHED. */
+#define NMAP_CACHED 8
+
+struct nmap_cached {
+	struct nmap_cached *next;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	struct pd__nmap m;
+};
+
+static pthread_mutex_t nmap_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct nmap_cached *nmap_cache;
+static size_t nmap_ncached;
+
+int pd__nmap_shared(const char *path, struct pd__nmap *scratch, const struct pd__nmap **out)
+{
+	struct nmap_cached *e;
+	struct stat st;
+	int rc;
+
+	if (!path)
+		path = "/usr/share/nmap/nmap-services";
+	*out = scratch;
+	if (stat(path, &st) || !S_ISREG(st.st_mode))
+		return pd__nmap_load(scratch, path); /* absent or odd: said so, not cached */
+	pthread_mutex_lock(&nmap_lock);
+	for (e = nmap_cache; e; e = e->next)
+		if (e->dev == st.st_dev && e->ino == st.st_ino && e->size == st.st_size &&
+		    e->mtime.tv_sec == st.st_mtim.tv_sec && e->mtime.tv_nsec == st.st_mtim.tv_nsec &&
+		    !strcmp(e->m.path, path)) {
+			*out = &e->m;
+			pthread_mutex_unlock(&nmap_lock);
+			return 0;
+		}
+	if (nmap_ncached < NMAP_CACHED && (e = calloc(1, sizeof(*e)))) {
+		rc = pd__nmap_load(&e->m, path);
+		if (!rc && e->m.present) {
+			e->dev = st.st_dev;
+			e->ino = st.st_ino;
+			e->size = st.st_size;
+			e->mtime = st.st_mtim;
+			e->next = nmap_cache;
+			nmap_cache = e;
+			nmap_ncached++;
+			*out = &e->m;
+		} else {
+			pd__nmap_release(&e->m);
+			free(e);
+			rc = pd__nmap_load(scratch, path);
+		}
+	} else {
+		rc = pd__nmap_load(scratch, path);
+	}
+	pthread_mutex_unlock(&nmap_lock);
 	return rc;
 }
 

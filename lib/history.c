@@ -87,22 +87,55 @@ static void add_event(const struct pd_registry *reg, unsigned port, uint32_t key
 	(*n)++;
 }
 
+/* Every port of a segment has the same records, so the same key: the walks
+ * below step a segment at a time, which keeps history cheap inside the
+ * 16,384-port dynamic block too. */
+
+/* The lowest port p <= from such that every port of p..from has key k
+ * (exact) or a key of k or later; from + 1 if from itself has not.
+ * reach_up: the highest such port above from; from - 1 if none. */
+static unsigned reach_down(const struct pd_registry *reg, unsigned from, uint32_t k, int exact)
+{
+	unsigned p = from + 1;
+
+	while (p > 0) {
+		const struct pd__img_seg *s = pd__seg_find(reg, p - 1);
+		uint32_t key = hist_key(reg, p - 1);
+		if (exact ? key != k : key < k)
+			break;
+		p = s->first;
+	}
+	return p;
+}
+
+static unsigned reach_up(const struct pd_registry *reg, unsigned from, uint32_t k, int exact)
+{
+	long q = (long)from - 1; /* the last accepted port */
+
+	while (q < 65535) {
+		const struct pd__img_seg *s = pd__seg_find(reg, (unsigned)(q + 1));
+		uint32_t key = hist_key(reg, (unsigned)(q + 1));
+		if (exact ? key != k : key < k)
+			break;
+		q = s->last;
+	}
+	return (unsigned)q;
+}
+
 size_t pd_registry_history(const struct pd_registry *reg, unsigned port, struct pd_history *out,
 			   size_t max)
 {
-	unsigned a, b; /* the block at the current point in time; empty if a > b */
+	unsigned a, b; /* the block at the current point in time */
 	size_t n = 0;
-	int empty;
+	int empty;     /* the port itself is taken today: no block yet */
 
 	if (port > 65535)
 		return 0;
 	a = b = port;
 	empty = hist_key(reg, port) != KEY_FREE;
 	if (!empty) {
-		while (a > 0 && hist_key(reg, a - 1) == KEY_FREE)
-			a--;
-		while (b < 65535 && hist_key(reg, b + 1) == KEY_FREE)
-			b++;
+		a = reach_down(reg, port, KEY_FREE, 1);
+		b = reach_up(reg, port, KEY_FREE, 1);
 	}
 	while (n < max) {
 		uint32_t ka = 0, kb = 0, k;
@@ -120,17 +153,24 @@ size_t pd_registry_history(const struct pd_registry *reg, unsigned port, struct 
 		if (!k || k == KEY_FREE)
 			break;
 		/* the block just before date k: every port taken on k or later was free */
-		na = empty ? port : a;
-		nb = empty ? port : b;
-		while (na > 0 && hist_key(reg, na - 1) >= k)
-			na--;
-		while (nb < 65535 && hist_key(reg, nb + 1) >= k)
-			nb++;
-		for (unsigned p = na; p <= nb && n < max; p++) {
-			if (!empty && p >= a && p <= b)
-				continue;
-			if (hist_key(reg, p) == k)
-				add_event(reg, p, k, na, nb, out, max, &n);
+		na = reach_down(reg, empty ? port : a - 1, k, 0);
+		nb = reach_up(reg, empty ? port : b + 1, k, 0);
+		if (!empty) {
+			na = na < a ? na : a;
+			nb = nb > b ? nb : b;
+		}
+		for (unsigned p = na; p <= nb && n < max;) {
+			const struct pd__img_seg *s = pd__seg_find(reg, p);
+			unsigned last = s->last < nb ? s->last : nb;
+			if ((empty || p < a || p > b) && hist_key(reg, p) == k)
+				for (unsigned q = p; q <= last && n < max; q++)
+					if (empty || q < a || q > b)
+						add_event(reg, q, k, na, nb, out, max, &n);
+			if (!empty && p < a && last >= a)
+				last = a - 1; /* skip the old block */
+			p = (!empty && p >= a && p <= b) ? b + 1 : last + 1;
+			if (p == 0)
+				break;
 		}
 		a = na;
 		b = nb;

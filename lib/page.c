@@ -13,14 +13,24 @@ static const char *const proto_upper[PD_NPROTO] = { "TCP", "UDP", "SCTP", "DCCP"
 
 void pd__md_text(struct pd_buf *b, const char *s)
 {
-	for (const char *p = s; *p; p++) {
-		if (strchr("\\`*_[]<>#!|&~", *p))
-			pd_buf_putc(b, '\\');
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			pd_buf_putc(b, ' ');
-		else
+	/* 1: Markdown syntax, escaped; 2: a line break or tab, made a space */
+	static const unsigned char special[256] = {
+		['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1, ['['] = 1, [']'] = 1, ['<'] = 1, ['>'] = 1,
+		['#'] = 1, ['!'] = 1, ['|'] = 1, ['&'] = 1, ['~'] = 1, ['\n'] = 2, ['\r'] = 2, ['\t'] = 2,
+	};
+	const char *run = s, *p;
+
+	for (p = s; *p; p++) {
+		unsigned char k = special[(unsigned char)*p];
+		if (!k)
+			continue;
+		pd_buf_add(b, run, (size_t)(p - run));
+		pd_buf_add(b, k == 1 ? "\\" : " ", 1);
+		if (k == 1)
 			pd_buf_putc(b, *p);
+		run = p + 1;
 	}
+	pd_buf_add(b, run, (size_t)(p - run));
 }
 
 void pd__md_link_port(struct pd_buf *b, const struct pd_site_opts *o, unsigned port)
@@ -820,61 +830,79 @@ static void feedback_form(struct pd_buf *b, const struct pd_site_opts *o, unsign
 		       "h.value=v||'yes';f.appendChild(h);f.submit();});});})();</script></section>");
 }
 
-int pd_page(const struct pd_registry *reg, unsigned port, enum pd_format f, const struct pd_site_opts *o,
-	    struct pd_buf *out)
+/* One format of an already gathered page. */
+static int render_one(const struct pd__page *m, enum pd_format f, struct pd_buf *out)
 {
-	struct pd__page m;
+	const struct pd_site_opts *o = m->o;
 	struct pd_buf head = PD_BUF_INIT, body = PD_BUF_INIT, fig = PD_BUF_INIT, title = PD_BUF_INIT,
 		      after = PD_BUF_INIT;
+	unsigned port = m->port;
 	int rc;
 
-	rc = pd__page_build(&m, reg, port, o);
-	if (rc)
-		goto out;
 	if (f == PD_FMT_JSON) {
-		rc = pd__page_json(&m, out);
+		rc = pd__page_json(m, out);
 		if (!rc)
 			pd_buf_putc(out, '\n');
-		goto out;
+		return rc;
 	}
-	rc = pd__page_markdown(&m, &head, &body);
+	rc = pd__page_markdown(m, &head, &body);
 	if (rc)
 		goto out;
 	if (f == PD_FMT_HTML) {
 		pd_buf_puts(&fig, "<figure class=\"map\">");
 		if (o->inline_map) {
-			rc = pd_map_svg(reg, port, PD_MAP_FULL, &fig);
+			rc = pd_map_svg(m->reg, port, PD_MAP_FULL, &fig);
 		} else {
 			pd_buf_printf(&fig, "<div class=\"mapbox\"><img src=\"%smaps/%u.svg\" alt=\"\" width=\"%d\" "
 					    "height=\"%d\">", o->root, port / 1024, PD__MAP_W, PD__MAP_H);
-			rc = pd_map_svg(reg, port, PD_MAP_OVERLAY, &fig);
+			rc = pd_map_svg(m->reg, port, PD_MAP_OVERLAY, &fig);
 			pd_buf_puts(&fig, "</div>");
 		}
 		if (rc)
 			goto out;
 		pd_buf_puts(&fig, "<figcaption>");
-		pd__html_text(&fig, pd_buf_str(&m.summary));
+		pd__html_text(&fig, pd_buf_str(&m->summary));
 		pd_buf_printf(&fig, " The map shows ports %u-%u, 32 to a row.</figcaption></figure>",
 			      port / 1024 * 1024, port / 1024 * 1024 + 1023);
+		if (o->feedback)
+			feedback_form(&after, o, port);
 	}
 	pd_buf_printf(&title, "Port %u", port);
-	{
-		const char *svc = first_service(&m);
-		if (svc)
-			pd_buf_printf(&title, " (%s)", svc);
-		else
-			pd_buf_printf(&title, ": %s", pd_status_name(m.overall));
-	}
-	if (f == PD_FMT_HTML && o->feedback)
-		feedback_form(&after, o, port);
+	if (first_service(m))
+		pd_buf_printf(&title, " (%s)", first_service(m));
+	else
+		pd_buf_printf(&title, ": %s", pd_status_name(m->overall));
 	rc = pd__render(pd_buf_str(&title), pd_buf_str(&head), fig.len ? fig.s : NULL, pd_buf_str(&body),
 			after.len ? after.s : NULL, f, o, out);
 out:
-	pd__page_release(&m);
 	pd_buf_release(&head);
 	pd_buf_release(&body);
 	pd_buf_release(&fig);
 	pd_buf_release(&title);
 	pd_buf_release(&after);
 	return rc;
+}
+
+int pd_page_formats(const struct pd_registry *reg, unsigned port, const struct pd_site_opts *o,
+		    struct pd_buf *out[4])
+{
+	struct pd__page m;
+	int rc = pd__page_build(&m, reg, port, o);
+
+	for (int f = 0; f < 4 && !rc; f++)
+		if (out[f])
+			rc = render_one(&m, (enum pd_format)f, out[f]);
+	pd__page_release(&m);
+	return rc;
+}
+
+int pd_page(const struct pd_registry *reg, unsigned port, enum pd_format f, const struct pd_site_opts *o,
+	    struct pd_buf *out)
+{
+	struct pd_buf *outs[4] = { NULL, NULL, NULL, NULL };
+
+	if ((unsigned)f > PD_FMT_JSON)
+		return PD_EINVAL;
+	outs[f] = out;
+	return pd_page_formats(reg, port, o, outs);
 }

@@ -583,11 +583,13 @@ static size_t unescape_name(const char *p, const char *end, char *out, size_t ma
 	return o;
 }
 
-int pd__proc_status(const char *text, size_t len, char *name, size_t namelen, unsigned *euid)
+int pd__proc_status(const char *text, size_t len, char *name, size_t namelen, unsigned *euid,
+		    char *state)
 {
 	const char *p = text, *end = text + len;
 	int have_name = 0, have_uid = 0;
 
+	*state = 0;
 	while (p < end && !(have_name && have_uid)) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
@@ -600,6 +602,10 @@ int pd__proc_status(const char *text, size_t len, char *name, size_t namelen, un
 			n = unescape_name(v, le, raw, sizeof(raw));
 			pd__utf8_clean(name, namelen, raw, n);
 			have_name = 1;
+		} else if (le - p >= 6 && !memcmp(p, "State:", 6)) {
+			const char *v = p + 6;
+			skip_blanks(&v, le);
+			*state = v < le ? *v : 0;
 		} else if (le - p >= 4 && !memcmp(p, "Uid:", 4) && !have_uid) {
 			const char *v = p + 4;
 			unsigned long u;

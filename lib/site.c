@@ -45,9 +45,9 @@ int pd_search_index(const struct pd_registry *reg, struct pd_buf *out)
 		if (pd_registry_entry(reg, i, &e) || e.status != PD_ASSIGNED || !e.has_port)
 			continue;
 		/* once per name and range: the first record carries the transports of all */
-		for (size_t j = 0; j < i && !dup; j++)
+		for (size_t j = i > 8 ? i - 8 : 0; j < i && !dup; j++)
 			dup = !pd_registry_entry(reg, j, &x) && x.has_port && x.first == e.first &&
-			      x.last == e.last && !strcmp(x.name, e.name) && j + 8 > i;
+			      x.last == e.last && !strcmp(x.name, e.name);
 		if (dup)
 			continue;
 		for (size_t j = i; j < n && j < i + 8; j++)

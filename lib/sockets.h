@@ -74,9 +74,11 @@ int pd__diag_parse(const void *buf, size_t len, int proto, const struct pd__filt
 
 /* "socket:[12345]" -> 12345; returns 1, or 0 when the link is not a socket */
 int pd__socket_link_inode(const char *link, size_t len, unsigned long *ino);
-/* /proc/PID/status: the Name (unescaped, made valid UTF-8) and the
- * effective uid. Returns 0, or PD_EFORMAT when either is missing. */
-int pd__proc_status(const char *text, size_t len, char *name, size_t namelen, unsigned *euid) PD_WUR;
+/* /proc/PID/status: the Name (unescaped, made valid UTF-8), the effective
+ * uid and the State letter (0 when absent). Returns 0, or PD_EFORMAT when
+ * the name or the uid is missing. */
+int pd__proc_status(const char *text, size_t len, char *name, size_t namelen, unsigned *euid,
+		    char *state) PD_WUR;
 /* Copies src to dst (NUL-terminated, cut at a character boundary),
  * replacing bytes that are not valid UTF-8 with U+FFFD. */
 void pd__utf8_clean(char *dst, size_t dstlen, const char *src, size_t srclen);

@@ -10,7 +10,8 @@
  *  2. Only when sockets matched and owners are wanted: one pass over
  *     /proc/PID/fd, split across threads, maps socket inodes (one inode
  *     space for every namespace) to processes. Directory-relative calls
- *     (openat, readlinkat) and at most one directory open per thread. */
+ *     (openat, readlinkat); a thread holds at most three descriptors at a
+ *     time, however many processes there are. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -204,6 +205,10 @@ static int diag_dump(struct collect *c, struct mnl_socket *nl, int proto, int fa
 				rc = -errno;
 				break;
 			}
+			if (n == 0) {
+				rc = -EPROTO;  /* the dump ended without NLMSG_DONE */
+				break;
+			}
 			rc = diag_batch(c, c->buf, (size_t)n, portid, proto, &intr);
 		}
 		if (rc == -EINVAL && eq) {
@@ -289,11 +294,18 @@ struct nsset {
 	int explicit_ns;         /* --netns: failing to enter it is an error */
 };
 
-static int ns_add(struct nsset *s, const struct ns *n)
+static int ns_known(const struct nsset *s, unsigned long ino)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].ino == n->ino)
-			return 0;
+		if (s->v[i].ino == ino)
+			return 1;
+	return 0;
+}
+
+static int ns_add(struct nsset *s, const struct ns *n)
+{
+	if (ns_known(s, n->ino))
+		return 0;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 8;
 		struct ns *v = realloc(s->v, cap * sizeof(*v));
@@ -464,6 +476,8 @@ static int ns_all(struct nsset *s, const char *procroot)
 			if (fstatat(dfd, path, &st, 0))
 				continue;  /* exited, or not ours to see */
 			x.ino = (unsigned long)st.st_ino;
+			if (ns_known(s, x.ino))
+				continue;
 			ns_label(&x, s->self);
 			rc = ns_add(s, &x);
 		}
@@ -522,7 +536,6 @@ struct want {
 
 struct hit {
 	size_t sock;
-	unsigned long ino;
 	int pid, fd;
 	unsigned uid;
 	char comm[64];
@@ -547,7 +560,7 @@ struct worker {
 	char tdents[4096] __attribute__((aligned(8)));
 };
 
-static int hit_add(struct worker *wk, size_t sock, unsigned long ino, int pid, int fd)
+static int hit_add(struct worker *wk, size_t sock, int pid, int fd)
 {
 	if (wk->n == wk->cap) {
 		size_t cap = wk->cap ? wk->cap * 2 : 256;
@@ -558,7 +571,6 @@ static int hit_add(struct worker *wk, size_t sock, unsigned long ino, int pid, i
 		wk->cap = cap;
 	}
 	wk->v[wk->n].sock = sock;
-	wk->v[wk->n].ino = ino;
 	wk->v[wk->n].pid = pid;
 	wk->v[wk->n].fd = fd;
 	wk->v[wk->n].uid = (unsigned)-1;
@@ -632,7 +644,7 @@ static size_t scan_fds(struct worker *wk, int fdd, int pid)
 			if (r <= 0)
 				continue;
 			for (i = want_find(wk->s, ino); i < wk->s->nw && wk->s->w[i].ino == ino; i++)
-				if (hit_add(wk, wk->s->w[i].sock, ino, pid, fd_number(dn)))
+				if (hit_add(wk, wk->s->w[i].sock, pid, fd_number(dn)))
 					return entries;
 		}
 	}
@@ -641,24 +653,22 @@ static size_t scan_fds(struct worker *wk, int fdd, int pid)
 
 /* The process's main thread has exited (its fd directory is empty) but
  * other threads hold the descriptor table: scan the first thread that
- * has entries. Returns that thread's fd directory, or -1. */
-static int scan_tasks(struct worker *wk, int pid)
+ * has entries. pd is the process's /proc directory. Returns 1 if one had. */
+static int scan_tasks(struct worker *wk, int pd, int pid)
 {
-	char path[64];
 	struct stat st;
-	int td, found = -1;
+	int td, found = 0;
 	long n;
 
-	snprintf(path, sizeof(path), "%d/task", pid);
 	/* nlink is 2 + the number of threads: skip single-threaded processes
 	 * (and kernel threads) without opening anything */
-	if (fstatat(wk->s->procfd, path, &st, 0) || st.st_nlink <= 3)
-		return -1;
-	td = openat(wk->s->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fstatat(pd, "task", &st, 0) || st.st_nlink <= 3)
+		return 0;
+	td = openat(pd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (td < 0)
-		return -1;
-	while (found < 0 && (n = syscall(SYS_getdents64, td, wk->tdents, sizeof(wk->tdents))) > 0) {
-		for (long off = 0; off < n && found < 0;) {
+		return 0;
+	while (!found && (n = syscall(SYS_getdents64, td, wk->tdents, sizeof(wk->tdents))) > 0) {
+		for (long off = 0; off < n && !found;) {
 			const char *dn = wk->tdents + off + 19;
 			unsigned short reclen;
 			char fdpath[64];
@@ -669,12 +679,12 @@ static int scan_tasks(struct worker *wk, int pid)
 				continue;
 			snprintf(fdpath, sizeof(fdpath), "%.20s/fd", dn);
 			fdd = openat(td, fdpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (fdd < 0 && (errno == EACCES || errno == EPERM))
+				break;  /* not ours to read: its other threads are not either */
 			if (fdd < 0)
 				continue;
-			if (scan_fds(wk, fdd, pid))
-				found = fdd;
-			else
-				close(fdd);
+			found = scan_fds(wk, fdd, pid) > 0;
+			close(fdd);
 		}
 	}
 	close(td);
@@ -682,62 +692,62 @@ static int scan_tasks(struct worker *wk, int pid)
 }
 
 /* For a process that holds wanted sockets (hits from..n): its name and
- * uid, then each descriptor checked again, so that a process that exited
- * (its PID maybe reused) or closed the descriptor meanwhile is not
- * reported: fdd stays bound to the process it was opened for. */
-static void finish_pid(struct worker *wk, int pid, int fdd, size_t from)
+ * uid. pd is the process's /proc directory, opened before its fds were
+ * read: lookups through it fail once that process is gone, even if its
+ * PID was reused since, so the name read is the name of the process whose
+ * fds were read. A process that exited meanwhile (status unreadable, or a
+ * zombie, whose descriptors are closed) is dropped. */
+static void finish_pid(struct worker *wk, int pd, size_t from, int via_task)
 {
-	char path[64], buf[4096], name[64] = "";
+	char buf[4096], name[64] = "", state = 0;
 	unsigned uid = (unsigned)-1;
-	size_t keep = from;
 	ssize_t len = -1;
 	int sf;
 
-	snprintf(path, sizeof(path), "%d/status", pid);
-	sf = openat(wk->s->procfd, path, O_RDONLY | O_CLOEXEC);
+	sf = openat(pd, "status", O_RDONLY | O_CLOEXEC);
 	if (sf >= 0) {
 		len = read(sf, buf, sizeof(buf) - 1);
 		close(sf);
 	}
-	if (len <= 0 || pd__proc_status(buf, (size_t)len, name, sizeof(name), &uid))
-		name[0] = '\0', uid = (unsigned)-1;
-	for (size_t i = from; i < wk->n; i++) {
-		char fdname[16];
-		unsigned long ino;
-		snprintf(fdname, sizeof(fdname), "%d", wk->v[i].fd);
-		if (fd_socket(fdd, fdname, &ino) != 1 || ino != wk->v[i].ino)
-			continue;
-		wk->v[keep] = wk->v[i];
-		wk->v[keep].uid = uid;
-		memcpy(wk->v[keep].comm, name, sizeof(name));
-		keep++;
+	/* a zombie main thread is expected when another thread's table was read */
+	if (len <= 0 || pd__proc_status(buf, (size_t)len, name, sizeof(name), &uid, &state) ||
+	    (!via_task && (state == 'Z' || state == 'X'))) {
+		wk->n = from;
+		return;
 	}
-	wk->n = keep;
+	for (size_t i = from; i < wk->n; i++) {
+		wk->v[i].uid = uid;
+		memcpy(wk->v[i].comm, name, sizeof(name));
+	}
 }
 
 static void scan_pid(struct worker *wk, int pid)
 {
-	char path[64];
+	char path[16];
 	size_t from = wk->n;
-	int fdd;
+	int pd, fdd, via_task = 0;
 
-	snprintf(path, sizeof(path), "%d/fd", pid);
-	fdd = openat(wk->s->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fdd < 0) {
-		if (errno == EACCES || errno == EPERM)
+	snprintf(path, sizeof(path), "%d", pid);
+	pd = openat(wk->s->procfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pd < 0)
+		return;     /* exited since the listing */
+	fdd = openat(pd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fdd < 0 && errno != EACCES && errno != EPERM) {
+		close(pd);
+		return;
+	}
+	/* an exited main thread leaves fd empty, or root's to read (it has
+	 * no memory map left): the other threads hold the table */
+	if (fdd < 0 || !scan_fds(wk, fdd, pid)) {
+		via_task = scan_tasks(wk, pd, pid);
+		if (fdd < 0 && !via_task)
 			wk->denied++;
-		return;     /* ENOENT: exited since the listing */
 	}
-	if (!scan_fds(wk, fdd, pid)) {
-		int t = scan_tasks(wk, pid);
-		if (t >= 0) {
-			close(fdd);
-			fdd = t;
-		}
-	}
+	if (fdd >= 0)
+		close(fdd);
 	if (wk->n > from && !wk->err)
-		finish_pid(wk, pid, fdd, from);
-	close(fdd);
+		finish_pid(wk, pd, from, via_task);
+	close(pd);
 }
 
 static void *scan_worker(void *arg)
@@ -838,7 +848,11 @@ static int map_owners(const char *procroot, struct pd_socket_list *l)
 		return 0;
 	}
 	w = malloc(l->n * sizeof(*w));
-	if (!w || (rc = list_pids(s.procfd, &pids, &npids)))
+	if (!w) {
+		rc = PD_ENOMEM;
+		goto out;
+	}
+	if ((rc = list_pids(s.procfd, &pids, &npids)))
 		goto out;
 	for (size_t i = 0; i < l->n; i++) {
 		w[i].ino = l->v[i].inode;
@@ -888,7 +902,8 @@ static int map_owners(const char *procroot, struct pd_socket_list *l)
 			goto out;
 		}
 		for (size_t i = 0; i < started; i++) {
-			memcpy(all + k, wk[i].v, wk[i].n * sizeof(*all));
+			if (wk[i].n)
+				memcpy(all + k, wk[i].v, wk[i].n * sizeof(*all));
 			k += wk[i].n;
 		}
 		qsort(all, total, sizeof(*all), cmp_hit);

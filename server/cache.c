@@ -10,8 +10,9 @@
 #include "server.h"
 
 #define GZIP_MIN 256             /* smaller bodies are sent as they are */
-#define CACHE_SLOTS 2048
-#define CACHE_BYTES ((size_t)12 << 20)
+#define CACHE_BUCKETS 4096
+#define CACHE_ENTRIES 4096
+#define CACHE_BYTES ((size_t)12 << 20)  /* bodies; their gzip adds about a fifth */
 
 static const unsigned char etag_key[16] = "portdex-etag-key";
 
@@ -95,18 +96,23 @@ const struct gzbody *blob_gzip(struct blob *b)
 	return g;
 }
 
-/* ---- the page cache ---- */
+/* ---- the page cache: a hash table of chains, least recently used out
+ * first when the bytes go over the budget, entries expiring after their
+ * time to live ---- */
 
-struct slot {
+struct entry {
 	char *key;
 	uint64_t hash;
 	struct cached c;
 	time_t expires;
+	struct entry *next;          /* in the bucket's chain */
+	struct entry *newer, *older; /* in the LRU list */
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static struct slot slots[CACHE_SLOTS];
-static size_t bytes;
+static struct entry *buckets[CACHE_BUCKETS];
+static struct entry *newest, *oldest;
+static size_t bytes, count;
 static const unsigned char key_key[16] = "portdex-cachekey";
 
 atomic_ulong srv_cache_hits, srv_cache_misses;
@@ -119,26 +125,70 @@ static time_t now_mono(void)
 	return ts.tv_sec;
 }
 
-static void slot_clear(struct slot *s)
+static void lru_unlink(struct entry *e)
 {
-	if (!s->key)
-		return;
-	bytes -= s->c.body->len;
-	blob_put(s->c.body);
-	free(s->key);
-	memset(s, 0, sizeof(*s));
+	if (e->newer)
+		e->newer->older = e->older;
+	else
+		newest = e->older;
+	if (e->older)
+		e->older->newer = e->newer;
+	else
+		oldest = e->newer;
+	e->newer = e->older = NULL;
+}
+
+static void lru_push(struct entry *e)
+{
+	e->older = newest;
+	e->newer = NULL;
+	if (newest)
+		newest->newer = e;
+	newest = e;
+	if (!oldest)
+		oldest = e;
+}
+
+static void entry_drop(struct entry *e)
+{
+	struct entry **pp = &buckets[e->hash % CACHE_BUCKETS];
+
+	while (*pp != e)
+		pp = &(*pp)->next;
+	*pp = e->next;
+	lru_unlink(e);
+	bytes -= e->c.body->len;
+	count--;
+	blob_put(e->c.body);
+	free(e->key);
+	free(e);
+}
+
+static struct entry *find(const char *key, uint64_t h)
+{
+	for (struct entry *e = buckets[h % CACHE_BUCKETS]; e; e = e->next)
+		if (e->hash == h && !strcmp(e->key, key))
+			return e;
+	return NULL;
 }
 
 int cache_get(const char *key, struct cached *out)
 {
 	uint64_t h = srv_siphash(key_key, key, strlen(key));
-	struct slot *s = &slots[h % CACHE_SLOTS];
+	struct entry *e;
 	int hit = 0;
 
 	pthread_mutex_lock(&mu);
-	if (s->key && s->hash == h && !strcmp(s->key, key) && now_mono() < s->expires) {
-		*out = s->c;
-		atomic_fetch_add(&s->c.body->refs, 1);
+	e = find(key, h);
+	if (e && now_mono() >= e->expires) {
+		entry_drop(e);
+		e = NULL;
+	}
+	if (e) {
+		*out = e->c;
+		atomic_fetch_add(&e->c.body->refs, 1);
+		lru_unlink(e);
+		lru_push(e);
 		hit = 1;
 	}
 	pthread_mutex_unlock(&mu);
@@ -149,39 +199,37 @@ int cache_get(const char *key, struct cached *out)
 void cache_put(const char *key, const struct cached *c, unsigned ttl)
 {
 	uint64_t h = srv_siphash(key_key, key, strlen(key));
-	struct slot *s = &slots[h % CACHE_SLOTS];
-	time_t now = now_mono();
-	char *k;
+	struct entry *e, *old;
 
 	if (!ttl || c->body->len > CACHE_BYTES / 16)
 		return;
-	k = strdup(key);
-	if (!k)
-		return;
-	pthread_mutex_lock(&mu);
-	slot_clear(s);
-	if (bytes + c->body->len > CACHE_BYTES)
-		for (size_t i = 0; i < CACHE_SLOTS; i++)
-			if (slots[i].key && slots[i].expires <= now)
-				slot_clear(&slots[i]);
-	if (bytes + c->body->len > CACHE_BYTES) {
-		pthread_mutex_unlock(&mu);
-		free(k);
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->key = strdup(key))) {
+		free(e);
 		return;
 	}
-	s->key = k;
-	s->hash = h;
-	s->c = *c;
+	e->hash = h;
+	e->c = *c;
+	e->expires = now_mono() + (time_t)ttl;
 	atomic_fetch_add(&c->body->refs, 1);
-	s->expires = now + (time_t)ttl;
+	pthread_mutex_lock(&mu);
+	old = find(key, h);
+	if (old)
+		entry_drop(old); /* rendered twice at once: the newer wins */
+	while (oldest && (bytes + c->body->len > CACHE_BYTES || count >= CACHE_ENTRIES))
+		entry_drop(oldest);
+	e->next = buckets[h % CACHE_BUCKETS];
+	buckets[h % CACHE_BUCKETS] = e;
+	lru_push(e);
 	bytes += c->body->len;
+	count++;
 	pthread_mutex_unlock(&mu);
 }
 
 void cache_clear(void)
 {
 	pthread_mutex_lock(&mu);
-	for (size_t i = 0; i < CACHE_SLOTS; i++)
-		slot_clear(&slots[i]);
+	while (oldest)
+		entry_drop(oldest);
 	pthread_mutex_unlock(&mu);
 }

@@ -28,7 +28,8 @@ static pthread_t writer;
 static pthread_mutex_t qmu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t qcond = PTHREAD_COND_INITIALIZER;
 static struct fb_vote *qhead, **qtail = &qhead;
-static int running, stopping;
+static int running;             /* the writer thread exists (main thread only) */
+static int accepting, stopping;  /* under qmu */
 
 static _Atomic uint32_t *counts[2];   /* [FB_NO], [FB_YES]: one per port */
 static unsigned char client_key[16];
@@ -288,6 +289,8 @@ int fb_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot use WAL mode: %s", sqlite3_errmsg(wdb));
 		goto out;
 	}
+	sqlite3_finalize(st);
+	st = NULL;
 	if (exec_sql(wdb, "PRAGMA synchronous = FULL", err, errlen) || exec_sql(wdb, schema, err, errlen) ||
 	    load_client_key(err, errlen) || load_counts(err, errlen))
 		goto out;
@@ -309,6 +312,9 @@ int fb_open(const char *path, char *err, size_t errlen)
 	}
 	ins = NULL;
 	running = 1;
+	pthread_mutex_lock(&qmu);
+	accepting = 1;
+	pthread_mutex_unlock(&qmu);
 	rc = 0;
 out:
 	sqlite3_finalize(st);
@@ -318,16 +324,21 @@ out:
 	return rc;
 }
 
-void fb_close(void)
+void fb_stop(void)
 {
+	pthread_mutex_lock(&qmu);
+	stopping = 1;
+	pthread_cond_signal(&qcond);
+	pthread_mutex_unlock(&qmu);
 	if (running) {
-		pthread_mutex_lock(&qmu);
-		stopping = 1;
-		pthread_cond_signal(&qcond);
-		pthread_mutex_unlock(&qmu);
 		pthread_join(writer, NULL);
 		running = 0;
 	}
+}
+
+void fb_close(void)
+{
+	fb_stop();
 	sqlite3_finalize(latest_stmt);
 	latest_stmt = NULL;
 	sqlite3_close(rdb);
@@ -346,7 +357,7 @@ int fb_submit(struct fb_vote *v)
 		return PD_EINVAL;
 	v->next = NULL;
 	pthread_mutex_lock(&qmu);
-	if (!running || stopping) {
+	if (!accepting || stopping) {
 		rc = PD_EIO;
 	} else {
 		*qtail = v;

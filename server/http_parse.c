@@ -55,6 +55,18 @@ int hp_target_parse(const char *s, size_t n, struct hp_target *out)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* absolute-form (RFC 9112 3.2.2): the path and query after the authority */
+	if ((n > 7 && !strncasecmp(s, "http://", 7)) || (n > 8 && !strncasecmp(s, "https://", 8))) {
+		size_t i = s[4] == ':' ? 7 : 8;
+		while (i < n && s[i] != '/' && s[i] != '?')
+			i++;
+		if (i < n && s[i] == '?')
+			return HP_EBAD; /* "http://host?q": no path to speak of */
+		if (i == n)
+			return hp_target_parse("/", 1, out);
+		s += i;
+		n -= i;
+	}
 	if (!n || s[0] != '/')
 		return HP_EBAD;
 	for (size_t i = 0; i < n; i++) {

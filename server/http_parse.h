@@ -23,8 +23,9 @@ struct hp_target {
 	size_t qlen;
 };
 
-/* Splits an origin-form request target ("/port/80?x=1") of n bytes into the
- * decoded path and the raw query. The target must start with '/', contain
+/* Splits a request target of n bytes, origin-form ("/port/80?x=1") or
+ * absolute-form ("http://host/port/80"), into the decoded path and the raw
+ * query. The target must start with '/', contain
  * no control bytes, spaces, '#' or bytes above 0x7e; escapes must be %XX
  * with two hex digits and must not decode to NUL. */
 int hp_target_parse(const char *s, size_t n, struct hp_target *out);
@@ -44,7 +45,7 @@ int hp_form_next(const char **cursor, const char *end, char *key, size_t keymax,
 		 size_t valmax);
 
 /* The value of the first pair named key: 1 found, 0 absent, HP_E* code
- * when the string (up to that pair) is malformed. */
+ * when a pair before it is malformed or too long for value. */
 int hp_form_get(const char *s, size_t n, const char *key, char *value, size_t valmax);
 
 /* 0 when s[0..n) is valid UTF-8 (no overlong forms, surrogates or code

@@ -11,7 +11,7 @@ static const char *const route_names[R_COUNT] = {
 	"api_listening", "api_feedback", "feedback", "metrics", "healthz", "other",
 };
 
-static const int statuses[] = { 200, 301, 302, 303, 304, 400, 404, 405, 413, 414, 429, 431, 500, 503 };
+static const int statuses[] = { 200, 301, 302, 303, 304, 400, 404, 405, 413, 414, 415, 429, 431, 500, 501, 503 };
 #define NSTATUS (sizeof(statuses) / sizeof(statuses[0]) + 1) /* + "other" */
 
 static const double bounds[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
@@ -22,6 +22,11 @@ static atomic_ulong buckets[R_COUNT][NBUCKET];
 static atomic_ullong sum_us[R_COUNT];
 static time_t started;
 
+void metrics_start(void)
+{
+	started = time(NULL);
+}
+
 const char *metrics_route_name(enum srv_route r)
 {
 	return (unsigned)r < R_COUNT ? route_names[r] : "other";
@@ -31,8 +36,6 @@ void metrics_record(enum srv_route r, int status, double seconds)
 {
 	size_t si = NSTATUS - 1, bi = NBUCKET - 1;
 
-	if (!started)
-		started = time(NULL);
 	if ((unsigned)r >= R_COUNT)
 		r = R_NONE;
 	for (size_t i = 0; i < NSTATUS - 1; i++)
@@ -187,10 +190,8 @@ int metrics_render(struct pd_buf *b)
 		label(b, pd_registry_updated(s->reg));
 		pd_buf_printf(b, ",generation=\"%lu\"} 1\n", s->gen);
 	}
-	if (started) {
-		head(b, "portdex_start_time_seconds", "gauge", "When the server answered its first request (Unix time).");
-		pd_buf_printf(b, "portdex_start_time_seconds %lld\n", (long long)started);
-	}
+	head(b, "portdex_start_time_seconds", "gauge", "When the server started (Unix time).");
+	pd_buf_printf(b, "portdex_start_time_seconds %lld\n", (long long)started);
 	listening_text(b, s);
 	state_put(s);
 	return b->err;

@@ -109,7 +109,10 @@ struct fb_vote {
 /* Opens (creating the directory and the schema) the database in WAL mode
  * with synchronous=FULL, loads the counts and starts the writer thread. */
 int fb_open(const char *path, char *err, size_t errlen);
-/* Stops the writer after it committed every queued vote; closes. */
+/* Stops the writer after it committed (and answered) every queued vote;
+ * later votes fail with PD_EIO. */
+void fb_stop(void);
+/* Stops the writer if need be and closes the database. */
 void fb_close(void);
 /* Queues a vote; v->done is called once it is committed (or failed).
  * PD_EIO when the writer is stopped. v must live until done. */
@@ -127,7 +130,8 @@ extern atomic_ulong srv_votes[2], srv_vote_failures;
 
 /* ---- ratelimit.c: votes per client per minute ---- */
 void rl_init(unsigned per_minute);
-/* 0 allowed (and counted), else the seconds until the client may vote again */
+/* 0 allowed (and counted), else the seconds until the client may vote
+ * again; now is a monotonic clock's seconds */
 unsigned rl_take(const unsigned char addr[16], int family, time_t now);
 extern atomic_ulong srv_rate_limited;
 
@@ -136,6 +140,7 @@ enum srv_route {
 	R_HOME, R_PORT, R_RANGES, R_BLOCKS, R_COMMON, R_SEARCH, R_MAP, R_API_PORT, R_API_SEARCH,
 	R_API_LISTENING, R_API_FEEDBACK, R_FEEDBACK, R_METRICS, R_HEALTHZ, R_NONE, R_COUNT
 };
+void metrics_start(void);
 const char *metrics_route_name(enum srv_route r);
 void metrics_record(enum srv_route r, int status, double seconds);
 /* The Prometheus text exposition: requests, latencies, cache, feedback,

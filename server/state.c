@@ -4,6 +4,7 @@
  * by whoever drops its last reference. So a request sees one registry from
  * start to end: the old one or the new one, never a mix. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>

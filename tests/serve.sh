@@ -1,0 +1,407 @@
+#!/bin/bash
+# serve.sh: `portdex serve` on loopback, driven with curl:
+#   - every route: status, content type, charset
+#   - HTTP: 400, 404, 405 with Allow, 413, 414/431, 415, 429 with Retry-After;
+#     strong ETag and If-None-Match (304); gzip with Vary; HEAD; Cache-Control
+#   - feedback: form POST (303) and JSON, counts, escaping, bad forms,
+#     `portdex feedback`
+#   - limits: a slow client is cut off after the idle timeout while other
+#     requests are served
+#   - durability: votes sent by 8 parallel clients, the server killed with
+#     SIGKILL midway and restarted on the same database: every acknowledged
+#     vote is there
+#   - reload: `portdex update` and SIGHUP while pages are requested: every
+#     page is whole and comes from the old or the new registry
+#   - the lookup path does not load libmicrohttpd, SQLite or zlib
+# Environment (from tests/meson.build): PORTDEX, PD_SHARED. Loops and waits
+# are bounded; servers are stopped by PID in the EXIT trap.
+set -u
+PORTDEX=${PORTDEX:?PORTDEX must name the portdex binary}
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+export HOME=$tmp XDG_DATA_HOME=$tmp/xdg NO_COLOR=1
+unset PORTDEX_REGISTRY PORTDEX_SERVE_TIMEOUT PORTDEX_VOTE_LIMIT PORTDEX_SERVE_CACHE_TTL
+mkdir -p "$XDG_DATA_HOME"
+
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+bad() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+# is WHAT GOT WANT
+is() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1: got '$2', want '$3'"; fi; }
+# like WHAT GOT PATTERN (bash glob)
+like() { if [[ $2 == $3 ]]; then ok "$1"; else bad "$1: got '${2:0:200}', want $3"; fi; }
+
+# start NAME [ENV=VALUE...] -- [serve options]: sets SPID, PORT, B
+start() {
+	local name=$1 log
+	shift
+	local envs=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	log=$tmp/$name.log
+	env "${envs[@]}" "$PORTDEX" serve --listen 127.0.0.1:0 "$@" 2>"$log" &
+	SPID=$!
+	pids+=("$SPID")
+	for _ in $(seq 200); do
+		grep -q "serving on" "$log" 2>/dev/null && break
+		kill -0 "$SPID" 2>/dev/null || break
+		sleep 0.05
+	done
+	PORT=$(sed -n 's|^portdex: serving on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$log")
+	if [ -z "$PORT" ]; then
+		cat "$log" >&2
+		bad "server $name started"
+		exit 1
+	fi
+	B=http://127.0.0.1:$PORT
+}
+
+# stop: SIGTERM, and the server must exit 0 (under ASan: no leaks)
+stop() {
+	local rc=0
+	kill -TERM "$SPID"
+	wait "$SPID" || rc=$?
+	is "server stops cleanly on SIGTERM" "$rc" 0
+}
+
+code() { curl -s -o /dev/null -m 30 -w '%{http_code}' "$@"; }
+ctype() { curl -s -o /dev/null -m 30 -w '%{content_type}' "$@"; }
+# headers of a response, CRs removed, names lower-cased
+heads() { curl -s -m 30 -D - -o /dev/null "$@" | tr -d '\r' | sed 's/^\([^:]*\):/\L\1:/'; }
+hdr() { local h=$1; shift; heads "$@" | sed -n "s/^$h: //p" | head -1; }
+
+# ---- the lookup path ----
+libs=$(LD_TRACE_LOADED_OBJECTS=1 "$PORTDEX" 2>&1 || true)
+if [[ $libs == *microhttpd* || $libs == *sqlite* || $libs == *libz.so* ]]; then
+	bad "portdex does not load libmicrohttpd, SQLite or zlib: $libs"
+else
+	ok "portdex does not load libmicrohttpd, SQLite or zlib"
+fi
+
+# ---- usage ----
+"$PORTDEX" serve --listen 127.0.0.1:70000 2>"$tmp/err" >/dev/null
+is "a bad --listen is a usage error" "$?" 2
+like "it is quoted" "$(cat "$tmp/err")" "portdex: '127.0.0.1:70000' is not an address*"
+"$PORTDEX" serve --listen ::1:80 2>/dev/null >/dev/null
+is "IPv6 needs brackets" "$?" 2
+"$PORTDEX" serve extra 2>/dev/null >/dev/null
+is "serve takes no arguments" "$?" 2
+"$PORTDEX" serve --top 3 2>/dev/null >/dev/null
+is "serve does not take --top" "$?" 2
+"$PORTDEX" feedback --top 0 2>/dev/null >/dev/null
+is "feedback --top 0 is a usage error" "$?" 2
+"$PORTDEX" feedback --db "$tmp/none.db" 2>/dev/null >/dev/null
+is "feedback without a database: nothing found" "$?" 1
+
+# ---- routes ----
+start main
+for r in / /port/80 /port/926 /port/0 /port/65535 /ranges/system /ranges/user /ranges/dynamic /blocks /common \
+	'/search?q=remote+desktop' /search; do
+	is "GET $r" "$(code "$B$r")" 200
+	is "GET $r is HTML" "$(ctype "$B$r")" "text/html; charset=utf-8"
+done
+page=$(curl -s "$B/port/926")
+like "a port page is a whole page" "$page" "<!doctype html>*Port 926*</html>"
+like "a port page says which registry" "$page" "*Registry: *"
+is "/search?q=ssh redirects" "$(code "$B/search?q=ssh")" 302
+is "to ssh's port" "$(hdr location "$B/search?q=ssh")" /port/22
+is "/search?q=926 redirects to the port" "$(hdr location "$B/search?q=926")" /port/926
+is "/search?q=%38%30 (80, escaped)" "$(hdr location "$B/search?q=%38%30")" /port/80
+like "search results list ports" "$(curl -s "$B/search?q=remote+desktop")" "*<a href=\"/port/*"
+like "search terms are escaped" "$(curl -s "$B/search?q=%3Cb%3Ex")" "*Search: &lt;b&gt;x*"
+is "GET /maps/0.svg" "$(code "$B/maps/0.svg")" 200
+is "a map is SVG" "$(ctype "$B/maps/0.svg")" "image/svg+xml; charset=utf-8"
+like "a map is an SVG document" "$(curl -s "$B/maps/63.svg" | head -c 200)" "*<svg*"
+like "the port page shows the shared map" "$page" "*<img src=\"/maps/0.svg\"*"
+is "GET /api/v1/ports/80" "$(code "$B/api/v1/ports/80")" 200
+is "the port API is JSON" "$(ctype "$B/api/v1/ports/80")" "application/json; charset=utf-8"
+curl -s "$B/api/v1/ports/80" | python3 -c 'import json,sys; json.load(sys.stdin)' 2>/dev/null
+is "the port API parses as JSON" "$?" 0
+is "GET /api/v1/search?q=http" "$(code "$B/api/v1/search?q=http")" 200
+json=$(curl -s "$B/api/v1/search?q=http&limit=3")
+is "search API: results, at most limit" "$(printf '%s' "$json" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["query"], len(d["results"]) <= 3, "source" in d["registry"])')" "http True True"
+is "search API without q" "$(code "$B/api/v1/search")" 400
+is "search API errors are JSON" "$(ctype "$B/api/v1/search")" "application/json; charset=utf-8"
+is "search API bad limit" "$(code "$B/api/v1/search?q=x&limit=1000")" 400
+lcode=$(code "$B/api/v1/listening")
+if [ "$lcode" = 200 ]; then
+	is "the listening API is JSON" "$(ctype "$B/api/v1/listening")" "application/json; charset=utf-8"
+	like "it lists this server's own socket" "$(curl -s "$B/api/v1/listening")" "*\"address\":\"127.0.0.1\",\"port\":$PORT,*"
+else
+	like "GET /api/v1/listening: 200, or 501/503 where sockets cannot be listed" "$lcode" "50[13]"
+fi
+is "GET /healthz" "$(curl -s "$B/healthz")" ok
+is "healthz is plain text" "$(ctype "$B/healthz")" "text/plain; charset=utf-8"
+is "GET /metrics" "$(code "$B/metrics")" 200
+is "metrics are Prometheus text" "$(ctype "$B/metrics")" "text/plain; version=0.0.4; charset=utf-8"
+metrics=$(curl -s "$B/metrics")
+like "metrics count requests by route and status" "$metrics" '*portdex_http_requests_total{route="port",code="200"} *'
+like "metrics have latency histograms" "$metrics" '*portdex_http_request_duration_seconds_bucket{route="port",le="+Inf"} *'
+like "metrics list listening sockets" "$metrics" '*portdex_listening_scan_ok *'
+if [ "$lcode" = 200 ]; then
+	like "metrics show this server's socket" "$metrics" "*portdex_listening_socket{transport=\"tcp\",family=\"ipv4\",address=\"127.0.0.1\",port=\"$PORT\"*"
+fi
+
+# ---- errors ----
+for r in /port/70000 /port/abc /port/-1 /port/080 /port/ /port/8%30x /maps/x.svg /api/v1/ports/65536 /api/v1/ports/1e3/feedback; do
+	is "GET $r is a bad request" "$(code "$B$r")" 400
+done
+for r in /nope /port/80/x /ranges/other /maps/64.svg /maps/1.png /api/v1/nope /index.html /port; do
+	is "GET $r is not found" "$(code "$B$r")" 404
+done
+is "404 pages are HTML" "$(ctype "$B/nope")" "text/html; charset=utf-8"
+is "API errors are JSON" "$(ctype "$B/api/v1/ports/70000")" "application/json; charset=utf-8"
+is "a bad %-escape" "$(code "$B/port/%ZZ")" 400
+is "an escaped NUL" "$(code "$B/port/8%000")" 400
+is "an escaped port is the port" "$(code "$B/port/%39%32%36")" 200
+is "a bad escape in the query" "$(code "$B/search?q=%G1")" 400
+is "a search that is not UTF-8" "$(code "$B/search?q=%FF")" 400
+is "a search longer than 200 bytes" "$(code "$B/search?q=$(printf 'a%.0s' $(seq 201))")" 400
+is "an address longer than 4 KiB" "$(code "$B/port/80?$(printf 'a%.0s' $(seq 5000))")" 414
+like "headers over the memory limit" "$(code -H "X-Big: $(printf 'b%.0s' $(seq 20000))" "$B/healthz")" "4[0-9][0-9]"
+raw=$(printf 'GET http://localhost/port/80 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' |
+	timeout 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; cat >&3; head -1 <&3" | tr -d '\r')
+is "absolute-form targets" "$raw" "HTTP/1.1 200 OK"
+
+# ---- methods ----
+is "PUT /port/80" "$(code -X PUT "$B/port/80")" 405
+is "405 says what is allowed" "$(hdr allow -X DELETE "$B/port/80")" "GET, HEAD"
+is "POST to a page" "$(code -d vote=yes "$B/port/80")" 405
+is "GET of the feedback address" "$(code "$B/port/80/feedback")" 405
+is "it allows POST only" "$(hdr allow "$B/port/80/feedback")" POST
+is "unknown paths are 404 whatever the method" "$(code -X PUT "$B/nope")" 404
+
+# ---- ETag, 304, gzip, HEAD, caching ----
+etag=$(hdr etag "$B/port/80")
+like "ETags are strong and quoted" "$etag" '"[0-9a-f]*"'
+is "If-None-Match with it: 304" "$(code -H "If-None-Match: $etag" "$B/port/80")" 304
+is "a 304 has no body" "$(curl -s -H "If-None-Match: $etag" "$B/port/80" | wc -c)" 0
+is "If-None-Match in a list, weak" "$(code -H "If-None-Match: \"x\", W/$etag" "$B/port/80")" 304
+is "If-None-Match: *" "$(code -H "If-None-Match: *" "$B/port/80")" 304
+is "another ETag: 200" "$(code -H 'If-None-Match: "0000"' "$B/port/80")" 200
+is "another page has another ETag" "$([ "$(hdr etag "$B/port/81")" != "$etag" ] && echo yes)" yes
+is "the same page keeps its ETag" "$(hdr etag "$B/port/80")" "$etag"
+is "gzip when asked" "$(hdr content-encoding -H 'Accept-Encoding: gzip, deflate' "$B/port/80")" gzip
+is "Vary: Accept-Encoding" "$(hdr vary "$B/port/80")" Accept-Encoding
+curl -s -H 'Accept-Encoding: gzip' "$B/port/80" | gunzip >"$tmp/gz.html" 2>/dev/null
+curl -s "$B/port/80" >"$tmp/plain.html"
+cmp -s "$tmp/gz.html" "$tmp/plain.html"
+is "the gzip body is the page" "$?" 0
+gzetag=$(hdr etag -H 'Accept-Encoding: gzip' "$B/port/80")
+is "the gzip representation has its own ETag" "$([ "$gzetag" != "$etag" ] && echo yes)" yes
+is "If-None-Match with the gzip ETag" "$(code -H 'Accept-Encoding: gzip' -H "If-None-Match: $gzetag" "$B/port/80")" 304
+is "gzip;q=0 is refused" "$(hdr content-encoding -H 'Accept-Encoding: gzip;q=0, identity' "$B/port/80")" ""
+is "*;q=1 takes gzip" "$(hdr content-encoding -H 'Accept-Encoding: *' "$B/port/80")" gzip
+is "maps come gzipped too" "$(hdr content-encoding -H 'Accept-Encoding: gzip' "$B/maps/1.svg")" gzip
+is "JSON comes gzipped too" "$(hdr content-encoding -H 'Accept-Encoding: gzip' "$B/api/v1/ports/80")" gzip
+is "HEAD: 200" "$(code -I "$B/port/80")" 200
+is "HEAD: no body" "$(curl -s -I "$B/port/80" -o /dev/null -w '%{size_download}')" 0
+is "HEAD: the length of the GET" "$(hdr content-length -I "$B/port/80")" "$(wc -c <"$tmp/plain.html" | tr -d ' ')"
+is "HEAD: the ETag of the GET" "$(hdr etag -I "$B/port/80")" "$etag"
+is "pages are revalidated" "$(hdr cache-control "$B/port/80")" no-cache
+is "metrics are not stored" "$(hdr cache-control "$B/metrics")" no-store
+like "maps are cached" "$(hdr cache-control "$B/maps/0.svg")" "public, max-age=*"
+like "HTML has a content security policy" "$(hdr content-security-policy "$B/")" "default-src 'none'*"
+is "nosniff" "$(hdr x-content-type-options "$B/healthz")" nosniff
+is "keep-alive: two requests, one connection" \
+	"$(curl -s -v "$B/healthz" "$B/healthz" 2>&1 | grep -c 'Re-using existing connection')" 1
+
+# ---- feedback ----
+fb=$B/port/926/feedback
+is "vote by form: 303" "$(code -d 'vote=yes&comment=useful' "$fb")" 303
+is "back to the page, with thanks" "$(hdr location -d 'vote=yes' "$fb")" "/port/926?feedback=thanks#feedback"
+like "the page then thanks" "$(curl -s "$B/port/926?feedback=thanks")" "*Thank you for your feedback.*"
+is "vote by JSON: 200" "$(code -H 'Accept: application/json' -d 'vote=no' "$fb")" 200
+is "the JSON answer has the counts" "$(curl -s -H 'Accept: application/json' -d 'vote=no' "$fb")" '{"yes":2,"no":2}'
+like "the page shows the counts" "$(curl -s "$B/port/926")" '*<span class="yes">2</span> found it helpful, <span class="no">2</span>*'
+curl -s -o /dev/null -H 'Accept: application/json' --data-urlencode 'vote=yes' \
+	--data-urlencode 'comment=<script>alert(1)</script> & "quotes"' "$fb"
+api=$(curl -s "$B/api/v1/ports/926/feedback")
+is "counts at /api/v1/ports/N/feedback" "$(printf '%s' "$api" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["port"], d["yes"], d["no"])')" "926 3 2"
+is "comments come back as JSON strings, as written" \
+	"$(printf '%s' "$api" | python3 -c 'import json,sys; print(json.load(sys.stdin)["comments"][0]["comment"])')" \
+	'<script>alert(1)</script> & "quotes"'
+if [[ $(curl -s "$B/port/926") == *"<script>alert(1)"* ]]; then
+	bad "a comment never reaches a page unescaped"
+else
+	ok "a comment never reaches a page unescaped"
+fi
+is "feedback API of another port" "$(curl -s "$B/api/v1/ports/927/feedback")" '{"port":927,"yes":0,"no":0,"comments":[]}'
+is "feedback API is not cached" "$(hdr cache-control "$B/api/v1/ports/927/feedback")" no-store
+long=$(printf 'é%.0s' $(seq 500))
+is "a comment of 500 characters (1000 bytes)" "$(code -H 'Accept: application/json' --data-urlencode vote=yes --data-urlencode "comment=$long" "$fb")" 200
+is "501 characters" "$(code --data-urlencode vote=yes --data-urlencode "comment=${long}x" "$fb")" 400
+is "no vote" "$(code -d 'comment=hi' "$fb")" 400
+is "a vote that is not yes or no" "$(code -d 'vote=maybe' "$fb")" 400
+is "two votes" "$(code -d 'vote=yes&vote=no' "$fb")" 400
+is "a comment that is not UTF-8" "$(code -d 'vote=yes&comment=%C3%28' "$fb")" 400
+is "a comment with control characters" "$(code -d 'vote=yes&comment=a%1Bb' "$fb")" 400
+is "a bad escape in the form" "$(code -d 'vote=yes&comment=%Z' "$fb")" 400
+is "a form that is not urlencoded" "$(code -H 'Content-Type: text/plain' -d 'vote=yes' "$fb")" 415
+is "feedback on a bad port" "$(code -d 'vote=yes' "$B/port/70000/feedback")" 400
+is "form errors in JSON when asked" "$(ctype -H 'Accept: application/json' -d 'vote=x' "$fb")" "application/json; charset=utf-8"
+printf 'vote=yes&comment=' >"$tmp/big"
+head -c 20000 /dev/zero | tr '\0' a >>"$tmp/big"
+is "a body over 8 KiB (Content-Length)" "$(code --data-binary @"$tmp/big" "$fb")" 413
+is "a body over 8 KiB (chunked)" "$(code -H 'Transfer-Encoding: chunked' --data-binary @"$tmp/big" "$fb")" 413
+is "the server still serves" "$(code "$B/healthz")" 200
+db=$XDG_DATA_HOME/portdex/feedback.db
+is "the database is in the data directory" "$([ -f "$db" ] && echo yes)" yes
+out=$("$PORTDEX" feedback --top 5)
+like "portdex feedback lists the page" "$out" "*  926     4     2 *"
+out=$("$PORTDEX" feedback --json --db "$db")
+is "portdex feedback --json" "$(printf '%s' "$out" | python3 -c 'import json,sys; p=json.load(sys.stdin)["pages"][0]; print(p["port"], p["yes"], p["no"], p["comments"])')" "926 4 2 3"
+
+# rate limit: 10 votes a minute per address (from 127.0.0.7, so that the
+# votes above do not count)
+codes=""
+for i in $(seq 11); do
+	codes+="$(code --interface 127.0.0.7 -H 'Accept: application/json' -d vote=yes "$B/port/1000/feedback") "
+done
+is "10 votes a minute, then 429" "$codes" "200 200 200 200 200 200 200 200 200 200 429 "
+like "429 says when to retry" "$(hdr retry-after --interface 127.0.0.7 -d vote=yes "$B/port/1000/feedback")" "[1-6]*"
+is "other addresses may still vote" "$(code --interface 127.0.0.8 -d vote=yes "$B/port/1000/feedback")" 303
+metrics=$(curl -s "$B/metrics")
+like "metrics count 429s" "$metrics" '*portdex_http_requests_total{route="feedback",code="429"} 2*'
+like "metrics count votes" "$metrics" '*portdex_feedback_votes_total{vote="yes"} 1[0-9]*'
+stop
+
+# ---- limits: a slow client ----
+start slow PORTDEX_SERVE_TIMEOUT=2
+t0=$(date +%s%N)
+(
+	exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+	printf 'GET / HTTP/1.1\r\nHost: x\r\n' >&3  # never finished
+	timeout 15 cat <&3 >/dev/null
+	echo $(( ($(date +%s%N) - t0) / 1000000 )) >"$tmp/slow.ms"
+) &
+slow=$!
+sleep 0.3
+fast=0
+for i in $(seq 5); do
+	[ "$(curl -s -m 1 -o /dev/null -w '%{http_code}' "$B/port/$i")" = 200 ] && fast=$((fast + 1))
+done
+is "other requests are served while a slow client waits" "$fast" 5
+wait "$slow"
+ms=$(cat "$tmp/slow.ms" 2>/dev/null || echo none)
+if [[ $ms =~ ^[0-9]+$ ]] && [ "$ms" -ge 1500 ] && [ "$ms" -le 8000 ]; then
+	ok "the slow client is cut off after the 2 s timeout (${ms} ms)"
+else
+	bad "the slow client is cut off after the 2 s timeout (${ms} ms)"
+fi
+stop
+
+# ---- durability: acknowledged votes survive SIGKILL ----
+ddb=$tmp/durable.db
+start durable PORTDEX_VOTE_LIMIT=0 -- --db "$ddb"
+mkdir -p "$tmp/votes"
+for k in $(seq 8); do
+	(
+		for i in $(seq 150); do
+			c=$(curl -s -o /dev/null -m 5 -w '%{http_code}' -H 'Accept: application/json' \
+				-d "vote=$([ $((i % 3)) = 0 ] && echo no || echo yes)&comment=client+$k+vote+$i" \
+				"$B/port/7777/feedback")
+			echo "$c" >>"$tmp/votes/$k"
+			[ "$c" = 000 ] && break # the server is gone
+		done
+	) &
+done
+# kill it once some votes are in, while the clients are still sending
+for _ in $(seq 200); do
+	[ "$(cat "$tmp"/votes/* 2>/dev/null | grep -c '^200$')" -ge 40 ] && break
+	sleep 0.05
+done
+kill -9 "$SPID"
+wait "$SPID" 2>/dev/null
+wait
+acked=$(cat "$tmp"/votes/* | grep -c '^200$')
+sent=$(cat "$tmp"/votes/* | wc -l)
+echo "# durability: $acked of $sent votes acknowledged before SIGKILL"
+[ "$acked" -ge 40 ] && ok "votes were acknowledged before the kill ($acked)" || bad "votes were acknowledged before the kill ($acked)"
+start durable2 PORTDEX_VOTE_LIMIT=0 -- --db "$ddb"
+counts=$(curl -s "$B/api/v1/ports/7777/feedback" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["yes"] + d["no"])')
+if [ "${counts:-0}" -ge "$acked" ] && [ "${counts:-0}" -le "$sent" ]; then
+	ok "after SIGKILL and restart: $counts votes stored >= $acked acknowledged"
+else
+	bad "after SIGKILL and restart: ${counts:-none} votes stored, $acked acknowledged, $sent sent"
+fi
+if command -v sqlite3 >/dev/null; then
+	is "the database is in WAL mode" "$(sqlite3 "$ddb" 'PRAGMA journal_mode')" wal
+	is "it passes an integrity check" "$(sqlite3 "$ddb" 'PRAGMA integrity_check')" ok
+fi
+stop
+
+# ---- reload: update and SIGHUP under load ----
+xml=${PD_SHARED:-}/iana/service-names-port-numbers.xml
+if [ -z "${PD_SHARED:-}" ] || [ ! -f "$xml" ]; then
+	echo "# SKIPPED: reload under load needs the official registry in PD_SHARED (../shared/iana/)"
+else
+	export XDG_DATA_HOME=$tmp/xdg-reload
+	mkdir -p "$XDG_DATA_HOME"
+	start reload PORTDEX_SERVE_CACHE_TTL=1
+	old=$(curl -s "$B/port/926" | grep -o 'Registry: [^,]*' | head -1)
+	like "the server starts on the compiled-in registry" "$old" "Registry: npm *"
+	mkdir -p "$tmp/pages"
+	for k in $(seq 4); do
+		(
+			for i in $(seq 60); do
+				p=$(( (k * 997 + i * 31) % 2000 ))
+				curl -s -m 20 -o "$tmp/pages/$k-$i" -w '%{http_code}\n' "$B/port/$p" >>"$tmp/pages/codes"
+			done
+		) &
+	done
+	sleep 0.5
+	"$PORTDEX" update --from "$xml" >/dev/null 2>"$tmp/update.err"
+	is "portdex update during the load" "$?" 0
+	kill -HUP "$SPID"
+	wait_ok=0
+	for _ in $(seq 100); do
+		grep -q "registry reloaded (SIGHUP)" "$tmp/reload.log" && { wait_ok=1; break; }
+		sleep 0.1
+	done
+	is "the server reloaded on SIGHUP" "$wait_ok" 1
+	wait $(jobs -p | grep -v "^$SPID$") 2>/dev/null
+	total=$(ls "$tmp/pages" | grep -vc codes)
+	is "every page request answered 200" "$(sort -u "$tmp/pages/codes")" 200
+	whole=0 olds=0 news=0 mixed=0
+	for f in "$tmp"/pages/*-*; do
+		tail -c 8 "$f" | grep -q '</html>' && whole=$((whole + 1))
+		srcs=$(grep -o 'Registry: [^,]*' "$f" | sort -u)
+		case $srcs in
+		"Registry: npm "*) olds=$((olds + 1)) ;;
+		"Registry: IANA XML "*) news=$((news + 1)) ;;
+		*) mixed=$((mixed + 1)) ;;
+		esac
+	done
+	echo "# reload: $total pages, $olds from the old registry, $news from the new one"
+	is "every page is whole (ends with </html>)" "$whole" "$total"
+	is "every page comes from one registry, old or new" "$mixed" 0
+	like "after the reload, the new registry" "$(curl -s "$B/port/926" | grep -o 'Registry: [^,]*' | head -1)" "Registry: IANA XML *"
+	grep -q "registry reloaded (registry file changed)" "$tmp/reload.log"
+	is "the update was noticed without a signal too" "$?" 0
+	like "metrics count reloads" "$(curl -s "$B/metrics")" "*portdex_registry_reloads_total [1-9]*"
+	stop
+fi
+
+# ---- IPv6 ----
+if [ -s /proc/net/if_inet6 ] && grep -q ' lo$' /proc/net/if_inet6; then
+	"$PORTDEX" serve --listen '[::1]:0' 2>"$tmp/v6.log" &
+	SPID=$!
+	pids+=("$SPID")
+	for _ in $(seq 100); do grep -q "serving on" "$tmp/v6.log" && break; sleep 0.05; done
+	p6=$(sed -n 's|^portdex: serving on http://\[::1\]:\([0-9]*\)/$|\1|p' "$tmp/v6.log")
+	is "listens on [::1]" "$(curl -s -g "http://[::1]:$p6/healthz")" ok
+	stop
+else
+	echo "# SKIPPED: no IPv6 loopback"
+fi
+
+echo "1..$n"
+echo "$((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,647 @@
+/* test_check.c: the verdict rules of `portdex check` and the walk behind
+ * `portdex suggest`, on a small registry, recorded /proc files and a fake
+ * nmap-services (tests/data) */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "check.h"
+#include "portdex.h"
+
+#define HDR "Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,Registration Date,Modification Date,Reference,Service Code,Unauthorized Use Reported,Assignment Notes\n"
+
+/* Ports not listed are unassigned. */
+static const char csv[] = HDR
+	",0,tcp,Reserved,,,,,,,,\n"
+	",0,udp,Reserved,,,,,,,,\n"
+	"http,80,tcp,World Wide Web HTTP,[IESG],[IETF_Chair],,2021-10-01,[RFC9110],,,\n"
+	"http,80,udp,World Wide Web HTTP,[IESG],[IETF_Chair],,2021-10-01,[RFC9110],,,\n"
+	",81-1023,,Unassigned,,,,,,,,\n"
+	"hbci,3000,tcp,HBCI,[X],[X],2001-01-01,,,,,\n"
+	"hbci,3000,udp,HBCI,[X],[X],2001-01-01,,,,,\n"
+	"udponly,4100,udp,Only on udp,[Y],[Y],2002-02-02,,,,,\n"
+	"x11,6000-6063,tcp,X Window System,,,,,,,,\n"
+	"x11,6000-6063,udp,X Window System,,,,,,,,\n"
+	",6100,tcp,Reserved,,,,,,,,\n"
+	"osaut,6679,tcp,Osorno Automation,,,,,,,,\n";
+
+/* tests/data/NAME under PD_SOURCE_ROOT (a few at a time) */
+static const char *data_path(const char *name)
+{
+	static char path[8][4096];
+	static int next;
+	const char *root = getenv("PD_SOURCE_ROOT");
+	char *p = path[next++ % 8];
+
+	if ((size_t)snprintf(p, 4096, "%s/tests/data/%s", root ? root : ".", name) >= 4096)
+		fail_msg("path too long");
+	return p;
+}
+
+static struct pd_registry *reg;
+
+static int setup(void **state)
+{
+	char err[256] = "";
+
+	if (pd_registry_open_buffer(csv, strlen(csv), "test", &reg, err, sizeof(err))) {
+		fprintf(stderr, "registry: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	pd_registry_free(reg);
+	return 0;
+}
+
+/* recorded host, fake nmap, no live socket checks */
+static struct pd_check_opts replay(void)
+{
+	struct pd_check_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.procroot = data_path("proc");
+	o.nmap_services = data_path("nmap-services");
+	o.no_bind_test = 1;
+	o.no_listening = 1;
+	return o;
+}
+
+static const struct pd_reason *find_rule(const struct pd_check *c, const char *rule)
+{
+	for (size_t i = 0; i < c->nreasons; i++)
+		if (!strcmp(c->reasons[i].rule, rule))
+			return &c->reasons[i];
+	return NULL;
+}
+
+/* Checks port/proto and that the verdict is v and every rule named is among
+ * the reasons (NULL-terminated list). */
+static void expect(const struct pd_check_opts *o, unsigned port, int proto, enum pd_verdict v, ...)
+{
+	struct pd_check c;
+	va_list ap;
+	const char *rule;
+
+	assert_int_equal(pd_check_port(reg, o, port, proto, &c), 0);
+	va_start(ap, v);
+	while ((rule = va_arg(ap, const char *))) {
+		if (!find_rule(&c, rule)) {
+			for (size_t i = 0; i < c.nreasons; i++)
+				fprintf(stderr, "  %s %s %s: %s\n", pd_verdict_name(c.reasons[i].weight),
+					c.reasons[i].topic, c.reasons[i].rule, c.reasons[i].text);
+			fail_msg("%u/%s: no reason '%s'", port, pd_proto_name(proto), rule);
+		}
+	}
+	va_end(ap);
+	if (c.verdict != v) {
+		for (size_t i = 0; i < c.nreasons; i++)
+			fprintf(stderr, "  %s %s %s: %s\n", pd_verdict_name(c.reasons[i].weight), c.reasons[i].topic,
+				c.reasons[i].rule, c.reasons[i].text);
+		fail_msg("%u/%s: verdict %s, want %s", port, pd_proto_name(proto), pd_verdict_name(c.verdict),
+			 pd_verdict_name(v));
+	}
+	/* heaviest first, and the verdict is the heaviest */
+	for (size_t i = 1; i < c.nreasons; i++)
+		assert_true(c.reasons[i - 1].weight >= c.reasons[i].weight);
+	assert_true(c.nreasons > 0 && c.reasons[0].weight == c.verdict);
+	pd_check_release(&c);
+}
+
+static void expect_not(const struct pd_check_opts *o, unsigned port, int proto, const char *rule)
+{
+	struct pd_check c;
+
+	assert_int_equal(pd_check_port(reg, o, port, proto, &c), 0);
+	if (find_rule(&c, rule))
+		fail_msg("%u/%s: unexpected reason '%s': %s", port, pd_proto_name(proto), rule,
+			 find_rule(&c, rule)->text);
+	pd_check_release(&c);
+}
+
+static void test_names(void **state)
+{
+	assert_string_equal(pd_verdict_name(PD_GOOD), "good");
+	assert_string_equal(pd_verdict_name(PD_ACCEPTABLE), "acceptable");
+	assert_string_equal(pd_verdict_name(PD_AVOID), "avoid");
+}
+
+static void test_registry_rules(void **state)
+{
+	struct pd_check_opts o = replay();
+
+	expect(&o, 80, PD_TCP, PD_AVOID, "assigned", "privileged", NULL);
+	expect(&o, 0, PD_TCP, PD_AVOID, "port-zero", "reserved", NULL);
+	expect(&o, 6100, PD_TCP, PD_AVOID, "reserved", NULL);
+	/* unassigned on what was asked, assigned on udp */
+	expect(&o, 4100, PD_TCP, PD_ACCEPTABLE, "other-transport", NULL);
+	expect(&o, 4100, PD_UDP, PD_AVOID, "assigned", NULL);
+	expect(&o, 4100, PD_PROTO_ANY, PD_AVOID, "assigned", NULL);
+	/* an unassigned system port: IETF-only, and privileged here */
+	expect(&o, 926, PD_TCP, PD_ACCEPTABLE, "system-range", "privileged", "unassigned", NULL);
+	/* an unassigned user port, nothing against it */
+	expect(&o, 1600, PD_TCP, PD_GOOD, "unassigned", "unprivileged", "not-ephemeral", "not-blocked",
+	       "no-collision", "nmap-rare", NULL);
+	expect(&o, 50000, PD_TCP, PD_AVOID, "dynamic-range", NULL);
+}
+
+static void test_host_rules(void **state)
+{
+	struct pd_check_opts o = replay();
+
+	/* tests/data/proc: 1024, 32768-60999, reserved 8080,9000-9010 */
+	expect(&o, 40000, PD_TCP, PD_AVOID, "ephemeral", NULL);
+	expect_not(&o, 40000, PD_TCP, "other-os-ephemeral"); /* the host has Linux's default */
+	expect(&o, 9005, PD_TCP, PD_AVOID, "local-reserved", NULL);
+	expect(&o, 1023 + 1, PD_TCP, PD_GOOD, "unprivileged", NULL);
+	/* tests/data/proc-other: 0, 50000-60000, nothing reserved */
+	o.procroot = data_path("proc-other");
+	expect(&o, 40000, PD_TCP, PD_ACCEPTABLE, "other-os-ephemeral", "not-ephemeral", NULL);
+	expect(&o, 55000, PD_TCP, PD_AVOID, "ephemeral", "dynamic-range", NULL);
+	expect(&o, 9005, PD_TCP, PD_GOOD, "unassigned", NULL);
+	expect_not(&o, 926, PD_TCP, "privileged");
+	/* no /proc at all: privileges from the classic rule, the rest unknown */
+	o.procroot = data_path("no-such-proc");
+	expect(&o, 926, PD_TCP, PD_ACCEPTABLE, "privileged", "info", NULL);
+	expect(&o, 40000, PD_TCP, PD_ACCEPTABLE, "other-os-ephemeral", NULL);
+}
+
+static void test_browser_and_collisions(void **state)
+{
+	struct pd_check_opts o = replay();
+	struct pd_check c;
+	const struct pd_reason *r;
+
+	expect(&o, 10080, PD_TCP, PD_AVOID, "browser", NULL);
+	/* for udp it only matters to HTTP/3 */
+	expect(&o, 10080, PD_UDP, PD_ACCEPTABLE, "browser", NULL);
+	/* Fetch and Firefox block 6679, Chromium does not */
+	assert_int_equal(pd_check_port(reg, &o, 6679, PD_TCP, &c), 0);
+	r = find_rule(&c, "browser");
+	assert_non_null(r);
+	assert_non_null(strstr(r->text, "Firefox"));
+	assert_null(strstr(r->text, "Chromium"));
+	pd_check_release(&c);
+	/* Vite's default; and a range: Kubernetes NodePorts */
+	expect(&o, 5173, PD_TCP, PD_AVOID, "collision", NULL);
+	expect(&o, 30123, PD_UDP, PD_AVOID, "collision", NULL);
+	assert_int_equal(pd_check_port(reg, &o, 5000, PD_TCP, &c), 0);
+	r = find_rule(&c, "collision");
+	assert_non_null(r);
+	assert_non_null(strstr(r->text, "AirPlay"));
+	assert_non_null(strstr(r->text, "https://"));
+	pd_check_release(&c);
+	/* curated lists from a directory */
+	o.datadir = data_path("curated");
+	expect(&o, 1600, PD_TCP, PD_AVOID, "browser", NULL);
+	expect(&o, 2150, PD_TCP, PD_AVOID, "collision", NULL);
+	expect_not(&o, 5173, PD_TCP, "collision");
+	o.datadir = data_path("no-such-dir");
+	assert_int_not_equal(pd_check_port(reg, &o, 1600, PD_TCP, &c), 0);
+}
+
+static void test_nmap_rule(void **state)
+{
+	struct pd_check_opts o = replay();
+	struct pd_check c;
+	const struct pd_reason *r;
+	char path[] = "/tmp/portdex-nmap-XXXXXX";
+	FILE *f;
+	int fd;
+
+	expect(&o, 1500, PD_TCP, PD_ACCEPTABLE, "nmap-frequent", NULL);
+	expect(&o, 1600, PD_TCP, PD_GOOD, "nmap-rare", NULL);
+	/* both transports are looked up */
+	assert_int_equal(pd_check_port(reg, &o, 1700, PD_PROTO_ANY, &c), 0);
+	assert_int_equal(c.verdict, PD_ACCEPTABLE);
+	{
+		int tcp = 0, udp = 0;
+		for (size_t i = 0; i < c.nreasons; i++) {
+			if (strcmp(c.reasons[i].rule, "nmap-frequent"))
+				continue;
+			tcp += strstr(c.reasons[i].text, "1700/tcp") != NULL;
+			udp += strstr(c.reasons[i].text, "1700/udp") != NULL;
+		}
+		assert_int_equal(tcp, 1);
+		assert_int_equal(udp, 1);
+	}
+	pd_check_release(&c);
+	/* no nmap-services: a fact of weight good that says so */
+	o.nmap_services = data_path("no-such-nmap-services");
+	assert_int_equal(pd_check_port(reg, &o, 1500, PD_TCP, &c), 0);
+	assert_int_equal(c.verdict, PD_GOOD);
+	r = find_rule(&c, "info");
+	assert_non_null(r);
+	pd_check_release(&c);
+	/* beyond nmap's top 1000: rare */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	for (unsigned i = 0; i < 1200; i++)
+		fprintf(f, "svc%u\t%u/tcp\t0.%06u\n", i, 20000 + i, 999999 - i);
+	fclose(f);
+	o.nmap_services = path;
+	expect(&o, 20000 + 999, PD_TCP, PD_ACCEPTABLE, "nmap-frequent", NULL);
+	expect(&o, 20000 + 1000, PD_TCP, PD_GOOD, "nmap-rare", NULL);
+	unlink(path);
+}
+
+static void test_curated_parsers(void **state)
+{
+	struct pd__curated c;
+	const struct pd__bad_port *b;
+	int fetch = -1, chromium = -1, firefox = -1;
+
+	/* the compiled-in lists parse without a bad line */
+	assert_int_equal(pd__curated_load(&c, NULL), 0);
+	assert_int_equal(c.bad_lines, 0);
+	assert_int_equal(c.nlists, 3);
+	assert_true(c.nbad >= 80);
+	assert_true(c.ncoll >= 100);
+	assert_string_equal(c.browsers_recorded, "2026-11-22");
+	for (size_t i = 0; i < c.nlists; i++) {
+		if (!strcmp(c.lists[i].key, "fetch"))
+			fetch = (int)i;
+		if (!strcmp(c.lists[i].key, "chromium"))
+			chromium = (int)i;
+		if (!strcmp(c.lists[i].key, "firefox"))
+			firefox = (int)i;
+		assert_int_equal(strncmp(c.lists[i].url, "https://", 8), 0);
+	}
+	assert_true(fetch >= 0 && chromium >= 0 && firefox >= 0);
+	b = pd__curated_blocked(&c, 4190);
+	assert_non_null(b);
+	assert_int_equal(b->lists, (1u << fetch) | (1u << firefox));
+	b = pd__curated_blocked(&c, 0);
+	assert_non_null(b);
+	assert_int_equal(b->lists, 1u << chromium);
+	assert_non_null(pd__curated_blocked(&c, 10080));
+	assert_null(pd__curated_blocked(&c, 80));
+	assert_null(pd__curated_blocked(&c, 8080));
+	for (size_t i = 0; i < c.ncoll; i++) {
+		/* a reason line holds both */
+		assert_true(strlen(c.coll[i].what) < 100);
+		assert_true(strlen(c.coll[i].url) < 140);
+		assert_true(c.coll[i].first <= c.coll[i].last);
+	}
+	assert_non_null(pd__curated_collision(&c, 31000, NULL));
+	assert_null(pd__curated_collision(&c, 21422, NULL));
+	pd__curated_release(&c);
+
+	/* bad lines are counted and skipped */
+	assert_int_equal(pd__curated_load(&c, data_path("curated")), 0);
+	assert_int_equal(c.nlists, 2);
+	assert_int_equal(c.nbad, 2);
+	assert_int_equal(c.ncoll, 2);
+	assert_int_equal(c.bad_lines, 4);
+	assert_string_equal(c.collisions_recorded, "2000-01-03");
+	assert_non_null(pd__curated_collision(&c, 2150, NULL));
+	assert_non_null(pd__curated_collision(&c, 2150, pd__curated_collision(&c, 2150, NULL)));
+	pd__curated_release(&c);
+}
+
+static void test_nmap_parser(void **state)
+{
+	struct pd__nmap m;
+	const struct pd__nmap_port *p, *q;
+	const char *text = "a\t10/tcp\t0.5\nb\t11/tcp\t0.5\nc\t12/tcp\t0.25\nd\t10/udp\t1.000000\n"
+			   "e\t13/tcp\t0.1234567\nf\t14/tcp\t\nno newline at the end\t15/tcp\t0.75";
+
+	assert_int_equal(pd__nmap_parse(&m, text, strlen(text)), 0);
+	assert_int_equal(m.total[PD_TCP], 5);
+	assert_int_equal(m.total[PD_UDP], 1);
+	p = pd__nmap_find(&m, 10, PD_TCP);
+	q = pd__nmap_find(&m, 11, PD_TCP);
+	assert_non_null(p);
+	assert_non_null(q);
+	assert_int_equal(p->freq, 500000);
+	assert_int_equal(p->rank, 2); /* after 15/tcp; ties share a rank */
+	assert_int_equal(q->rank, 2);
+	assert_int_equal(pd__nmap_find(&m, 12, PD_TCP)->rank, 4);
+	assert_int_equal(pd__nmap_find(&m, 13, PD_TCP)->freq, 123456);
+	assert_int_equal(pd__nmap_find(&m, 10, PD_UDP)->rank, 1);
+	assert_null(pd__nmap_find(&m, 14, PD_TCP));
+	assert_null(pd__nmap_find(&m, 10, PD_SCTP));
+	pd__nmap_release(&m);
+	/* the recorded file: malformed lines skipped */
+	assert_int_equal(pd__nmap_load(&m, data_path("nmap-services")), 0);
+	assert_true(m.present);
+	assert_int_equal(m.total[PD_TCP], 6);
+	assert_int_equal(m.total[PD_UDP], 2);
+	assert_int_equal(m.total[PD_SCTP], 1);
+	assert_int_equal(pd__nmap_find(&m, 1500, PD_TCP)->rank, pd__nmap_find(&m, 1501, PD_TCP)->rank);
+	pd__nmap_release(&m);
+	assert_int_equal(pd__nmap_load(&m, data_path("absent")), 0);
+	assert_false(m.present);
+	pd__nmap_release(&m);
+}
+
+static void test_walk(void **state)
+{
+	static const uint32_t sizes[] = { 1, 2, 3, 4, 5, 7, 16, 17, 100, 1000, 1023, 48128, 65536 };
+	static const uint64_t keys[] = { 0, 1, 0xfa9239dc0f88116ull, 0xffffffffffffffffull };
+	unsigned char *seen = malloc(65536);
+
+	assert_non_null(seen);
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			struct pd_walk w;
+			uint32_t v, count = 0;
+			memset(seen, 0, 65536);
+			pd_walk_init(&w, keys[k], sizes[s]);
+			while (pd_walk_next(&w, &v)) {
+				assert_true(v < sizes[s]);
+				if (seen[v]++)
+					fail_msg("n %u key %llx: %u visited twice", sizes[s], (unsigned long long)keys[k], v);
+				count++;
+			}
+			assert_int_equal(count, sizes[s]);
+			assert_int_equal(pd_walk_next(&w, &v), 0);
+		}
+	}
+	free(seen);
+	/* n = 0: nothing */
+	{
+		struct pd_walk w;
+		uint32_t v;
+		pd_walk_init(&w, 1, 0);
+		assert_int_equal(pd_walk_next(&w, &v), 0);
+	}
+}
+
+/* The order must be the same on every machine and in every version that
+ * keeps this registry: these values are part of portdex's promise. */
+static void test_walk_is_stable(void **state)
+{
+	static const uint32_t want[] = { 20398, 27799, 16879, 34419, 8249, 20317, 22664, 16602 };
+	struct pd_walk w;
+	uint32_t v;
+
+	assert_int_equal(pd_name_key("myservice"), 0x0fa9239dc0f88116ull);
+	assert_int_equal(pd_name_key("MyService"), pd_name_key("myservice"));
+	assert_int_not_equal(pd_name_key("myservice2"), pd_name_key("myservice"));
+	assert_int_equal(pd_name_key(""), 0xcbf29ce484222325ull);
+	pd_walk_init(&w, pd_name_key("myservice"), 48128);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_int_equal(pd_walk_next(&w, &v), 1);
+		assert_int_equal(v, want[i]);
+	}
+}
+
+static struct pd_suggest_opts suggest_opts(const char *name, size_t count)
+{
+	struct pd_suggest_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.name = name;
+	o.count = count;
+	o.proto = PD_TCP;
+	pd_class_bounds(PD_USER, &o.first, &o.last);
+	o.check = replay();
+	return o;
+}
+
+static void test_suggest_deterministic(void **state)
+{
+	struct pd_suggest_opts o = suggest_opts("myservice", 5);
+	unsigned a[5], b[5], c[5];
+
+	assert_int_equal(pd_suggest(reg, &o, a), 5);
+	assert_int_equal(pd_suggest(reg, &o, b), 5);
+	assert_memory_equal(a, b, sizeof(a));
+	o.name = "MYSERVICE";
+	assert_int_equal(pd_suggest(reg, &o, c), 5);
+	assert_memory_equal(a, c, sizeof(a));
+	o.name = "otherservice";
+	assert_int_equal(pd_suggest(reg, &o, c), 5);
+	assert_int_not_equal(a[0], c[0]);
+	/* random without a name: still good ports */
+	o.name = NULL;
+	assert_int_equal(pd_suggest(reg, &o, c), 5);
+	for (int i = 0; i < 5; i++)
+		assert_true(c[i] >= 1024 && c[i] <= 49151);
+}
+
+/* Every suggestion checks good, with the same options. */
+static void test_suggest_rules(void **state)
+{
+	struct pd_suggest_opts o = suggest_opts("rules", 300);
+	unsigned ports[300];
+	int n;
+
+	o.check.no_bind_test = 0; /* live: each must be free, too */
+	n = pd_suggest(reg, &o, ports);
+	assert_int_equal(n, 300);
+	for (int i = 0; i < n; i++) {
+		struct pd_check c;
+		assert_int_equal(pd_check_port(reg, &o.check, ports[i], PD_TCP, &c), 0);
+		if (c.verdict != PD_GOOD)
+			fail_msg("suggested %u checks %s: %s", ports[i], pd_verdict_name(c.verdict), c.reasons[0].text);
+		assert_true(ports[i] < 32768); /* Linux's default ephemeral range */
+		pd_check_release(&c);
+	}
+	/* both transports */
+	o.proto = PD_PROTO_ANY;
+	o.count = 20;
+	n = pd_suggest(reg, &o, ports);
+	assert_int_equal(n, 20);
+	for (int i = 0; i < n; i++) {
+		struct pd_check c;
+		assert_int_equal(pd_check_port(reg, &o.check, ports[i], PD_PROTO_ANY, &c), 0);
+		assert_int_equal(c.verdict, PD_GOOD);
+		pd_check_release(&c);
+	}
+}
+
+struct seen_notes {
+	unsigned ports[64];
+	char rules[64][24];
+	size_t n, relaxed;
+};
+
+static void note(void *ctx, unsigned port, const struct pd_reason *why)
+{
+	struct seen_notes *s = ctx;
+
+	if (!port) {
+		s->relaxed++;
+		return;
+	}
+	if (s->n < 64) {
+		s->ports[s->n] = port;
+		snprintf(s->rules[s->n], sizeof(s->rules[0]), "%s", why->rule);
+		s->n++;
+	}
+}
+
+static void test_suggest_ranges(void **state)
+{
+	struct pd_suggest_opts o = suggest_opts("ranges", 10);
+	struct seen_notes s;
+	unsigned ports[10];
+	int n;
+
+	memset(&s, 0, sizeof(s));
+	o.note = note;
+	o.ctx = &s;
+	/* the dynamic range: the rules about it are set aside, this host's
+	 * ephemeral range (to 60999) is not */
+	o.first = 49152;
+	o.last = 65535;
+	n = pd_suggest(reg, &o, ports);
+	assert_int_equal(n, 10);
+	for (int i = 0; i < n; i++)
+		assert_true(ports[i] >= 61000);
+	assert_int_equal(s.relaxed, 2);
+	assert_true(s.n > 0);
+	assert_string_equal(s.rules[0], "ephemeral");
+	/* nothing left */
+	memset(&s, 0, sizeof(s));
+	o.first = 32768;
+	o.last = 33000;
+	assert_int_equal(pd_suggest(reg, &o, ports), 0);
+	/* the system range, here: 926 is among them, 80 never */
+	o.first = 1;
+	o.last = 1023;
+	o.count = 10;
+	n = pd_suggest(reg, &o, ports);
+	assert_int_equal(n, 10);
+	for (int i = 0; i < n; i++)
+		assert_true(ports[i] != 80 && ports[i] <= 1023);
+	/* invalid options */
+	o.count = 0;
+	assert_int_equal(pd_suggest(reg, &o, ports), PD_EINVAL);
+	o.count = 1001;
+	assert_int_equal(pd_suggest(reg, &o, ports), PD_EINVAL);
+	o.count = 1;
+	o.first = 9;
+	o.last = 1;
+	assert_int_equal(pd_suggest(reg, &o, ports), PD_EINVAL);
+	o.first = 1;
+	o.proto = PD_SCTP;
+	assert_int_equal(pd_suggest(reg, &o, ports), PD_EINVAL);
+	{
+		struct pd_check c;
+		assert_int_equal(pd_check_port(reg, &o.check, 65536, PD_TCP, &c), PD_EINVAL);
+		assert_int_equal(pd_check_port(reg, &o.check, 80, 7, &c), PD_EINVAL);
+	}
+}
+
+/* Binds 0.0.0.0:port (TCP, listening); -1 if taken. */
+static int bind_tcp(unsigned port)
+{
+	struct sockaddr_in a;
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(INADDR_ANY);
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) || listen(s, 1)) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+static void test_in_use(void **state)
+{
+	struct pd_suggest_opts o = suggest_opts("in-use", 1);
+	struct seen_notes s;
+	struct pd_check c;
+	unsigned first, again;
+	int held;
+
+	o.check.no_bind_test = 0;
+	o.check.no_listening = 0;
+	memset(&s, 0, sizeof(s));
+	o.note = note;
+	o.ctx = &s;
+	assert_int_equal(pd_suggest(reg, &o, &first), 1);
+	held = bind_tcp(first);
+	if (held < 0)
+		skip(); /* someone else took it meanwhile */
+	/* reported in use... */
+	assert_int_equal(pd_check_port(reg, &o.check, first, PD_TCP, &c), 0);
+	assert_int_equal(c.verdict, PD_AVOID);
+	assert_non_null(find_rule(&c, "bind-in-use"));
+	pd_check_release(&c);
+	/* ...never suggested, and the note says why */
+	assert_int_equal(pd_suggest(reg, &o, &again), 1);
+	assert_int_not_equal(again, first);
+	assert_true(s.n >= 1);
+	assert_int_equal(s.ports[0], first);
+	assert_true(!strcmp(s.rules[0], "bind-in-use") || !strcmp(s.rules[0], "listening"));
+	o.first = o.last = first;
+	assert_int_equal(pd_suggest(reg, &o, &again), 0);
+	close(held);
+	/* free again: suggested again */
+	pd_class_bounds(PD_USER, &o.first, &o.last);
+	assert_int_equal(pd_suggest(reg, &o, &again), 1);
+	assert_int_equal(again, first);
+}
+
+static void test_hold(void **state)
+{
+	struct pd_suggest_opts o = suggest_opts("hold", 2);
+	unsigned ports[2];
+	int fds[8];
+
+	o.proto = PD_PROTO_ANY;
+	o.hold_fds = fds;
+	assert_int_equal(pd_suggest(reg, &o, ports), 2);
+	for (int i = 0; i < 2; i++) {
+		int s;
+		assert_true(fds[4 * i] >= 0);     /* tcp, IPv4 */
+		assert_true(fds[4 * i + 2] >= 0); /* udp, IPv4 */
+		s = bind_tcp(ports[i]);
+		assert_int_equal(s, -1);          /* held */
+	}
+	for (int i = 0; i < 8; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	for (int i = 0; i < 2; i++) {
+		int s = bind_tcp(ports[i]);
+		assert_true(s >= 0);              /* released */
+		close(s);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_registry_rules),
+		cmocka_unit_test(test_host_rules),
+		cmocka_unit_test(test_browser_and_collisions),
+		cmocka_unit_test(test_nmap_rule),
+		cmocka_unit_test(test_curated_parsers),
+		cmocka_unit_test(test_nmap_parser),
+		cmocka_unit_test(test_walk),
+		cmocka_unit_test(test_walk_is_stable),
+		cmocka_unit_test(test_suggest_deterministic),
+		cmocka_unit_test(test_suggest_rules),
+		cmocka_unit_test(test_suggest_ranges),
+		cmocka_unit_test(test_in_use),
+		cmocka_unit_test(test_hold),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
