@@ -8,7 +8,8 @@ src=${PD_SOURCE_ROOT:?}
 shared=${PD_SHARED:-$src/../shared}
 exp=$src/tests/expected
 tmp=$(mktemp -d)
-trap 'kill $httpd_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+site=
+trap 'kill $httpd_pid 2>/dev/null; rm -rf "$tmp"; [ -z "$site" ] || rm -rf "$(dirname "$site")"' EXIT
 httpd_pid=
 pass=0 fail=0 skip=0
 
@@ -127,6 +128,80 @@ run stats --json; json_ok "stats --json"
 run services; contains "$out" $'\nhttp            80/tcp www www-http' "services: aliases"
 contains "$out" $'\nx11             6063/tcp' "services: ranges expanded"
 run services --json; json_ok "services --json"
+
+# ---- pages ----
+run page 926
+[ "$rc" -eq 0 ] && ok || ko "page 926: rc $rc: $err"
+long_lines=$(printf '%s\n' "$out" | awk 'length($0) > 80' | wc -l)
+[ "$long_lines" -eq 0 ] && ok || ko "page 926: $long_lines lines wider than 80 columns"
+contains "$out" "PORT 926" "page title"
+contains "$out" "The neighbourhood" "page sections"
+contains "$out" "916-952: 37 consecutive ports" "page block"
+[ "$(printf '%s\n' "$out" | grep -c '?$')" -ge 5 ] && ok || ko "page 926: fewer than 5 questions"
+a926=$(printf '%s\n' "$out" | sed -n '/^Is port 926 assigned?/,/^$/p')
+run page 80; a80=$(printf '%s\n' "$out" | sed -n '/^Is port 80 assigned?/,/^$/p')
+[ -n "$a926" ] && [ -n "$a80" ] && [ "${a926#*?}" != "${a80#*?}" ] && ok || ko "FAQ answers do not follow the facts"
+contains "$a80" "Yes." "80 is assigned in the FAQ"
+run page 80 --format html
+contains "$out" "u=&lt;username&gt;" "html escapes service notes"
+case $out in *"<username>"*) ko "raw <username> in html" ;; *) ok ;; esac
+contains "$out" "<svg" "html has the map"
+contains "$out" "aria-labelledby" "map has a text alternative"
+run page 926 --format markdown; contains "$out" "# Port 926" "markdown"
+run page 926 --format json; json_ok "page json"
+[ "$(node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(j.faq.length)' "$tmp/out")" -ge 5 ] && ok || ko "page json faq"
+expect_rc 2 page 70000
+expect_rc 2 page 926 --format pdf
+
+# ---- export ----
+# 131,145 files: on a memory file system when there is one
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	site=$(mktemp -d /dev/shm/portdex-site.XXXXXX)/site
+else
+	site=$tmp/site
+fi
+run export --out "$site"
+[ "$rc" -eq 0 ] && ok || ko "export: rc $rc: $err"
+for f in index.html ranges/system.html ranges/user.html ranges/dynamic.html blocks.html common.html \
+	search.html search-index.json sitemap.xml port/0.html port/65535.html port/926.json maps/0.svg maps/63.svg; do
+	[ -s "$site/$f" ] && ok || ko "export: no $f"
+done
+[ "$(ls "$site/port" | wc -l)" -eq 131072 ] && ok || ko "export: not a page and a JSON file for every port"
+[ "$(grep -c '<loc>' "$site/sitemap.xml")" -ge 65536 ] && ok || ko "sitemap"
+node -e 'JSON.parse(require("fs").readFileSync(process.argv[1]))' "$site/search-index.json" && ok || ko "search index JSON"
+# every relative link of some pages leads to a file of the export
+broken=0
+for page in index.html common.html blocks.html ranges/system.html port/926.html port/80.html port/65535.html; do
+	dir=$(dirname "$site/$page")
+	for href in $(grep -o 'href="[^"#?]*' "$site/$page" | sed 's/^href="//' | grep -v '^https\?:' | sort -u); do
+		[ -e "$dir/$href" ] || { broken=$((broken + 1)); echo "broken link in $page: $href" >&2; }
+	done
+	for img in $(grep -o 'src="[^"]*' "$site/$page" | sed 's/^src="//'); do
+		[ -e "$dir/$img" ] || { broken=$((broken + 1)); echo "broken src in $page: $img" >&2; }
+	done
+done
+[ "$broken" -eq 0 ] && ok || ko "export: $broken broken links"
+run export --out "$site"; contains "$out" "(0 written" "second export writes nothing"
+printf 'changed' > "$site/port/1000.html"
+run export --out "$site"; contains "$out" "(1 written" "export rewrites only what changed"
+# an interrupted export leaves whole pages only
+rm -rf "$site"
+"$PORTDEX" export --out "$site" >/dev/null 2>&1 &
+xp=$!
+sleep 2
+kill -INT $xp
+wait $xp
+xrc=$?
+[ "$xrc" -ne 0 ] && ok || ko "interrupted export exited 0"
+partial=0
+for f in "$site"/port/*.html; do
+	[ "$(tail -c 8 "$f")" = "</html>" ] || partial=$((partial + 1))
+done
+[ "$partial" -eq 0 ] && ok || ko "interrupted export left $partial partial pages"
+[ -z "$(find "$site" -name '.*.tmp*')" ] && ok || ko "interrupted export left temporary files"
+run export --out "$site"; [ "$rc" -eq 0 ] && ok || ko "export after an interruption: rc $rc"
+expect_rc 2 export
+expect_rc 2 export --out "$tmp/x" --base-url ftp://x
 
 # ---- registries from files, update and diff ----
 xml=$shared/iana/service-names-port-numbers.xml
