@@ -205,9 +205,8 @@ static void faqs(struct pd__page *m)
 
 	snprintf(q, sizeof(q), "Do I need root privileges to listen on port %u?", m->port);
 	if (m->o->host && pd_host_privileged(m->o->host, m->port) >= 0)
-		faq(m, q, "%s On this machine, ports below %d need privileges.",
-		    pd_host_privileged(m->o->host, m->port) ? "Yes, on this machine." : "No, not on this machine.",
-		    m->o->host->unpriv_start);
+		faq(m, q, "%s: on this machine, ports below %d need privileges.",
+		    pd_host_privileged(m->o->host, m->port) ? "Yes" : "No", m->o->host->unpriv_start);
 	else if (m->cls == PD_SYSTEM)
 		faq(m, q, "Usually yes: port %u is below 1024, and Linux, BSD and older macOS let only "
 			  "privileged processes bind those ports (Linux: CAP_NET_BIND_SERVICE, or a lower "
@@ -234,10 +233,19 @@ static void faqs(struct pd__page *m)
 		size_t l = strlen(list);
 		snprintf(list + l, sizeof(list) - l, "%s%u", i ? ", " : "", m->sugg[i]);
 	}
-	if (m->has_check)
-		faq(m, q, "portdex's verdict is \"%s\": %s%s%s", pd_verdict_name(m->check.verdict),
-		    m->check.nreasons ? m->check.reasons[0].text : "no objection found.",
-		    *list ? " Ports with no objection: " : "", list);
+	if (m->has_check) {
+		/* the reason that decided the verdict */
+		const char *why = "no objection found";
+		size_t wl;
+		for (size_t i = 0; i < m->check.nreasons; i++)
+			if (m->check.reasons[i].weight == m->check.verdict) {
+				why = m->check.reasons[i].text;
+				break;
+			}
+		wl = strlen(why);
+		faq(m, q, "portdex's verdict is \"%s\": %s%s%s%s", pd_verdict_name(m->check.verdict), why,
+		    wl && strchr(".!?", why[wl - 1]) ? "" : ".", *list ? " Ports with no objection: " : "", list);
+	}
 	else if (m->cls == PD_DYNAMIC)
 		faq(m, q, "Not as a fixed port: dynamic ports are for ephemeral use and are never assigned (RFC 6335).");
 	else

@@ -4,7 +4,8 @@
 set -eu
 pkgs="gcc make git pkg-config meson ninja-build libxml2-dev libcsv-dev libcurl4-openssl-dev
 libcmocka-dev clang libclang-rt-14-dev hyperfine python3 time libmnl-dev iproute2 lsof
-prometheus nmap-common util-linux"
+prometheus nmap-common util-linux libmicrohttpd-dev libsqlite3-dev
+libcmark-dev zlib1g-dev nginx-light wrk chromium curl netcat-openbsd"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

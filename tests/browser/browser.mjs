@@ -1,0 +1,107 @@
+// browser.mjs: opens portdex serve's page of port 926 in Debian's chromium
+// (playwright-core, headless, no browser download), checks the facts shown,
+// sends feedback with and without JavaScript, and saves screenshots of a
+// desktop and a phone view into $PD_BROWSER_OUT (default tests/browser/out).
+import { chromium } from "playwright-core";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const portdex = process.env.PORTDEX;
+const out = process.env.PD_BROWSER_OUT || join(here, "out");
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+let pass = 0, fail = 0;
+const check = (ok, what) => { if (ok) pass++; else { fail++; console.error("FAIL: " + what); } };
+
+if (!portdex) { console.error("set PORTDEX to the built portdex binary"); process.exit(2); }
+mkdirSync(out, { recursive: true });
+const data = mkdtempSync(join(tmpdir(), "portdex-browser-"));
+
+// the server, on a free loopback port
+const server = spawn(portdex, ["serve", "--listen", "127.0.0.1:0", "--db", join(data, "feedback.db")], {
+  env: { ...process.env, XDG_DATA_HOME: data, HOME: data, PORTDEX_REGISTRY: "" },
+  stdio: ["ignore", "ignore", "pipe"],
+});
+const base = await new Promise((resolve, reject) => {
+  let err = "";
+  const timer = setTimeout(() => reject(new Error("server did not start: " + err)), 15000);
+  server.stderr.on("data", (d) => {
+    err += d;
+    const m = /serving on (http:\/\/[^\s]+)/.exec(err);
+    if (m) { clearTimeout(timer); resolve(m[1].replace(/\/$/, "")); }
+  });
+  server.on("exit", (code) => reject(new Error("server exited " + code + ": " + err)));
+});
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"],
+});
+try {
+  // desktop, with JavaScript
+  const desk = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await desk.newPage();
+  await page.goto(base + "/port/926");
+  const text = await page.textContent("main");
+  check((await page.textContent("h1")).trim() === "Port 926", "h1 is 'Port 926'");
+  check(/unassigned on every transport/.test(text), "926 is unassigned on every transport");
+  check(/block 916-952/.test(text), "926's block 916-952");
+  check(/Should you use it\?/.test(text), "verdict section");
+  check((await page.locator("h3").count()) >= 5, "at least five questions");
+  check(await page.locator("figure.map svg, figure.map img").first().isVisible(), "the map is shown");
+  await page.screenshot({ path: join(out, "desktop-926.png"), fullPage: true });
+
+  const yes0 = Number(await page.textContent(".feedback .yes"));
+  await page.evaluate(() => { window.__stayed = true; });
+  await page.fill("#fb-comment", "<script>alert(1)</script> clear & useful");
+  await page.click(".feedback button[value=yes]");
+  await page.waitForSelector(".feedback .note", { timeout: 10000 });
+  check(/thank/i.test(await page.textContent(".feedback .note")), "thank-you note with JavaScript");
+  check(await page.evaluate(() => window.__stayed === true), "no reload with JavaScript");
+  check(Number(await page.textContent(".feedback .yes")) === yes0 + 1, "yes count went up in place");
+  await page.screenshot({ path: join(out, "desktop-926-feedback.png") });
+
+  // without JavaScript: a plain form POST and a redirect back
+  const nojs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+  const p2 = await nojs.newPage();
+  await p2.goto(base + "/port/926");
+  const no0 = Number(await p2.textContent(".feedback .no"));
+  await Promise.all([p2.waitForNavigation(), p2.click(".feedback button[value=no]")]);
+  check(/port\/926/.test(p2.url()), "redirected back to the page without JavaScript");
+  check(Number(await p2.textContent(".feedback .no")) === no0 + 1, "no count went up without JavaScript");
+  check(/thank/i.test((await p2.textContent(".feedback")) || ""), "thank-you note without JavaScript");
+
+  // the comment is kept as text and comes back escaped
+  const api = await (await fetch(base + "/api/v1/ports/926/feedback")).json();
+  check(JSON.stringify(api).includes("<script>alert(1)</script> clear & useful"), "comment stored as text");
+  const html = await (await fetch(base + "/port/926")).text();
+  check(!html.includes("<script>alert(1)"), "comment never shown raw");
+
+  // a phone
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const p3 = await phone.newPage();
+  for (const port of [926, 80]) {
+    await p3.goto(base + "/port/" + port);
+    const overflow = await p3.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 1, `no sideways scrolling on a phone for port ${port} (overflow ${overflow}px)`);
+    await p3.screenshot({ path: join(out, `phone-${port}.png`), fullPage: false });
+  }
+  await p3.goto(base + "/");
+  await p3.screenshot({ path: join(out, "phone-home.png") });
+  await p3.fill("input[name=q]", "ssh");
+  await Promise.all([p3.waitForNavigation(), p3.press("input[name=q]", "Enter")]);
+  check(/Port 22\b/.test(await p3.textContent("h1")), "searching 'ssh' leads to port 22");
+} catch (e) {
+  check(false, "browser run: " + e.message);
+} finally {
+  await browser.close();
+  server.kill("SIGTERM");
+  rmSync(data, { recursive: true, force: true });
+}
+console.log(`browser: ${pass} passed, ${fail} failed (screenshots in ${out})`);
+process.exit(fail ? 1 : 0);
