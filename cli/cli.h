@@ -76,9 +76,6 @@ int cli_write(const struct pd_buf *b);            /* writes to stdout; EXIT_* */
 const char *cli_c(const struct cli *c, const char *code); /* ANSI code or "" */
 int cli_parse_range(const char *s, unsigned *first, unsigned *last);
 int cli_registry_json(const struct cli *c, struct pd_buf *b); /* "registry":{...} */
-/* Appends text wrapped to width columns; continuation lines get indent
- * spaces; the first line is assumed to start at column `col`. Ends with \n. */
-void cli_wrap(struct pd_buf *b, const char *text, size_t col, size_t indent, size_t width);
 
 int cmd_lookup(struct cli *c, int argc, char **argv);
 int cmd_search(struct cli *c, int argc, char **argv);

@@ -67,7 +67,7 @@ static void registry_line(const struct cli *c, struct pd_buf *b, size_t col)
 	pd_buf_printf(b, "  %s%-*s%s", cli_c(c, "cyan"), (int)col - 2, "registry", cli_c(c, "reset"));
 	pd_buf_printf(&t, "%s, updated %s", pd_registry_source(c->reg),
 		      *pd_registry_updated(c->reg) ? pd_registry_updated(c->reg) : "unknown");
-	cli_wrap(b, pd_buf_str(&t), col, col, WIDTH);
+	pd_buf_wrap(b, pd_buf_str(&t), col, col, WIDTH);
 	pd_buf_release(&t);
 }
 
@@ -79,7 +79,7 @@ static void check_text(const struct cli *c, struct pd_buf *b, const struct pd_ch
 		const struct pd_reason *r = &k->reasons[i];
 		pd_buf_printf(b, "  %s%-11s%s %s%-10s%s ", weight_color(c, r->weight), pd_verdict_name(r->weight),
 			      cli_c(c, "reset"), cli_c(c, "cyan"), r->topic, cli_c(c, "reset"));
-		cli_wrap(b, r->text, 25, 25, WIDTH);
+		pd_buf_wrap(b, r->text, 25, 25, WIDTH);
 	}
 	registry_line(c, b, 25);
 }
@@ -240,7 +240,7 @@ static void suggest_text(const struct cli *c, struct pd_buf *b, const struct pd_
 			      "suggests the same ports, unless its own checks turn one down (see skipped)", o->name);
 	else
 		pd_buf_puts(&t, "no name: a random order (give a name for the same answer every time)");
-	cli_wrap(b, pd_buf_str(&t), 13, 13, WIDTH);
+	pd_buf_wrap(b, pd_buf_str(&t), 13, 13, WIDTH);
 	label(c, b, "transport");
 	pd_buf_printf(b, "%s\n", o->proto == PD_PROTO_ANY ? "tcp and udp" : pd_proto_name(o->proto));
 	label(c, b, "range");
@@ -257,7 +257,7 @@ static void suggest_text(const struct cli *c, struct pd_buf *b, const struct pd_
 		pd_buf_add(&t, "", 0);
 		pd_buf_printf(&t, "%u: %s", notes->port[i], notes->skipped[i].text);
 		label(c, b, i ? "" : "skipped");
-		cli_wrap(b, pd_buf_str(&t), 13, 15, WIDTH);
+		pd_buf_wrap(b, pd_buf_str(&t), 13, 15, WIDTH);
 	}
 	if (notes->total > 5) {
 		label(c, b, "");
@@ -265,7 +265,7 @@ static void suggest_text(const struct cli *c, struct pd_buf *b, const struct pd_
 	}
 	for (size_t i = 0; i < notes->nrelaxed; i++) {
 		label(c, b, i ? "" : "relaxed");
-		cli_wrap(b, notes->relaxed[i].text, 13, 15, WIDTH);
+		pd_buf_wrap(b, notes->relaxed[i].text, 13, 15, WIDTH);
 	}
 	label(c, b, "rules");
 	t.len = 0;
@@ -275,7 +275,7 @@ static void suggest_text(const struct cli *c, struct pd_buf *b, const struct pd_
 		      "(49152-65535) and outside this host's, not a known collision, not among nmap's 1000 "
 		      "most often open ports, and free on this host right now%s (see portdex check)",
 		      notes->nrelaxed ? ", but for the rules relaxed above" : "");
-	cli_wrap(b, pd_buf_str(&t), 13, 13, WIDTH);
+	pd_buf_wrap(b, pd_buf_str(&t), 13, 13, WIDTH);
 	if (c->hold > 0) {
 		label(c, b, "held");
 		pd_buf_printf(b, "bound for %ld s, or until SIGTERM or SIGINT\n", c->hold);

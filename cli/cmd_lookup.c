@@ -68,7 +68,7 @@ static void line(const struct cli *c, struct pd_buf *b, const char *label)
 static void detail(struct pd_buf *b, const char *label, const char *text)
 {
 	pd_buf_printf(b, "%*s%s", INDENT, "", label);
-	cli_wrap(b, text, INDENT + strlen(label), INDENT + 2, WIDTH);
+	pd_buf_wrap(b, text, INDENT + strlen(label), INDENT + 2, WIDTH);
 }
 
 static void entry_details(const struct cli *c, struct pd_buf *b, const struct pd_entry *e)
@@ -137,7 +137,7 @@ static void transport_lines(const struct cli *c, struct pd_buf *b, unsigned port
 		if (e.first != e.last)
 			pd_buf_printf(b, " (range %u-%u)", e.first, e.last);
 		pd_buf_puts(b, ": ");
-		cli_wrap(b, e.description, INDENT + strlen(e.name) + 2 + (e.first != e.last ? 20 : 0), INDENT + 2, WIDTH);
+		pd_buf_wrap(b, e.description, INDENT + strlen(e.name) + 2 + (e.first != e.last ? 20 : 0), INDENT + 2, WIDTH);
 	}
 	if (shown) {
 		if (also.len)
@@ -162,7 +162,7 @@ static void transport_lines(const struct cli *c, struct pd_buf *b, unsigned port
 static void field(const struct cli *c, struct pd_buf *b, const char *label, struct pd_buf *t)
 {
 	line(c, b, label);
-	cli_wrap(b, pd_buf_str(t), 12, 12, WIDTH);
+	pd_buf_wrap(b, pd_buf_str(t), 12, 12, WIDTH);
 	t->len = 0;
 	pd_buf_add(t, "", 0);
 }

@@ -159,33 +159,3 @@ int cli_registry_json(const struct cli *c, struct pd_buf *b)
 	pd_buf_putc(b, '}');
 	return b->err;
 }
-
-void cli_wrap(struct pd_buf *b, const char *text, size_t col, size_t indent, size_t width)
-{
-	const char *p = text;
-	int first = 1;
-
-	for (;;) {
-		size_t wl = 0;
-		while (*p == ' ' || *p == '\n')
-			p++;
-		if (!*p)
-			break;
-		while (p[wl] && p[wl] != ' ' && p[wl] != '\n')
-			wl++;
-		if (!first && col + 1 + wl > width) {
-			pd_buf_putc(b, '\n');
-			for (size_t i = 0; i < indent; i++)
-				pd_buf_putc(b, ' ');
-			col = indent;
-		} else if (!first) {
-			pd_buf_putc(b, ' ');
-			col++;
-		}
-		pd_buf_add(b, p, wl);
-		col += wl;
-		p += wl;
-		first = 0;
-	}
-	pd_buf_putc(b, '\n');
-}

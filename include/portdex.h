@@ -45,6 +45,11 @@ void pd_buf_puts(struct pd_buf *b, const char *s);
 void pd_buf_putc(struct pd_buf *b, char c);
 void pd_buf_printf(struct pd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pd_buf_json_str(struct pd_buf *b, const char *s); /* adds a quoted, escaped JSON string; NULL: null */
+void pd_buf_html(struct pd_buf *b, const char *s);     /* adds s with &, <, >, " and ' escaped for HTML */
+/* Adds text wrapped at `width` columns: the first line continues from column
+ * `col`, the next ones start with `indent` spaces; a '\n' in text breaks the
+ * line. Ends with a newline. */
+void pd_buf_wrap(struct pd_buf *b, const char *text, size_t col, size_t indent, size_t width);
 const char *pd_buf_str(const struct pd_buf *b);        /* "" when empty, never NULL */
 char *pd_buf_detach(struct pd_buf *b);                 /* caller frees; buffer reset */
 void pd_buf_release(struct pd_buf *b);

@@ -106,6 +106,66 @@ void pd_buf_json_str(struct pd_buf *b, const char *s)
 	pd_buf_putc(b, '"');
 }
 
+void pd_buf_html(struct pd_buf *b, const char *s)
+{
+	const char *run = s;
+
+	for (const char *p = s; *p; p++) {
+		const char *rep;
+		switch (*p) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		pd_buf_add(b, run, (size_t)(p - run));
+		pd_buf_puts(b, rep);
+		run = p + 1;
+	}
+	pd_buf_puts(b, run);
+}
+
+void pd_buf_wrap(struct pd_buf *b, const char *text, size_t col, size_t indent, size_t width)
+{
+	const char *p = text;
+	int first = 1;
+
+	for (;;) {
+		size_t wl = 0;
+		while (*p == ' ')
+			p++;
+		if (*p == '\n') {
+			pd_buf_putc(b, '\n');
+			for (size_t i = 0; i < indent; i++)
+				pd_buf_putc(b, ' ');
+			col = indent;
+			first = 1;
+			p++;
+			continue;
+		}
+		if (!*p)
+			break;
+		while (p[wl] && p[wl] != ' ' && p[wl] != '\n')
+			wl++;
+		if (!first && col + 1 + wl > width) {
+			pd_buf_putc(b, '\n');
+			for (size_t i = 0; i < indent; i++)
+				pd_buf_putc(b, ' ');
+			col = indent;
+		} else if (!first) {
+			pd_buf_putc(b, ' ');
+			col++;
+		}
+		pd_buf_add(b, p, wl);
+		col += wl;
+		p += wl;
+		first = 0;
+	}
+	pd_buf_putc(b, '\n');
+}
+
 const char *pd_buf_str(const struct pd_buf *b)
 {
 	return b->s ? b->s : "";

@@ -821,7 +821,7 @@ static void feedback_form(struct pd_buf *b, const struct pd_site_opts *o, unsign
 			 "<span class=\"no\">%u</span> did not.</p>", o->votes_yes, o->votes_no);
 	if (o->feedback_note) {
 		pd_buf_puts(b, "<p class=\"note\">");
-		pd__html_text(b, o->feedback_note);
+		pd_buf_html(b, o->feedback_note);
 		pd_buf_puts(b, "</p>");
 	}
 	pd_buf_puts(b, "<script>(function(){var s=document.getElementById('feedback'),f=s.querySelector('form'),v=null;"
@@ -869,7 +869,7 @@ static int render_one(const struct pd__page *m, enum pd_format f, struct pd_buf 
 		if (rc)
 			goto out;
 		pd_buf_puts(&fig, "<figcaption>");
-		pd__html_text(&fig, pd_buf_str(&m->summary));
+		pd_buf_html(&fig, pd_buf_str(&m->summary));
 		pd_buf_printf(&fig, " The map shows ports %u-%u, 32 to a row.</figcaption></figure>",
 			      port / 1024 * 1024, port / 1024 * 1024 + 1023);
 		if (o->feedback)

@@ -53,6 +53,5 @@ void pd__md_link_port(struct pd_buf *b, const struct pd_site_opts *o, unsigned p
 /* render.c: Markdown to the output formats, and the HTML frame */
 int pd__render(const char *title, const char *head_md, const char *figure_html, const char *body_md,
 	       const char *after_html, enum pd_format f, const struct pd_site_opts *o, struct pd_buf *out);
-void pd__html_text(struct pd_buf *b, const char *s);   /* escapes &, <, >, " and ' */
 
 #endif

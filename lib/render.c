@@ -9,27 +9,6 @@
 
 #define TEXT_WIDTH 78
 
-void pd__html_text(struct pd_buf *b, const char *s)
-{
-	const char *run = s;
-
-	for (const char *p = s; *p; p++) {
-		const char *rep = NULL;
-		switch (*p) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		pd_buf_add(b, run, (size_t)(p - run));
-		pd_buf_puts(b, rep);
-		run = p + 1;
-	}
-	pd_buf_puts(b, run);
-}
-
 int pd_format_parse(const char *s)
 {
 	static const char *const names[] = { "text", "markdown", "html", "json" };
@@ -73,48 +52,6 @@ static void inlines(cmark_node *n, struct pd_buf *b)
 	}
 }
 
-/* Wraps text at TEXT_WIDTH; the first line starts with first, the others
- * with rest (both prefixes of the same width). */
-static void wrap(struct pd_buf *out, const char *text, const char *first, const char *rest)
-{
-	size_t col = 0, ind = strlen(first);
-	const char *p = text;
-	int start = 1;
-
-	pd_buf_puts(out, first);
-	col = ind;
-	while (*p) {
-		size_t wl = 0;
-		while (*p == ' ')
-			p++;
-		if (*p == '\n') {
-			pd_buf_putc(out, '\n');
-			pd_buf_puts(out, rest);
-			col = ind;
-			start = 1;
-			p++;
-			continue;
-		}
-		while (p[wl] && p[wl] != ' ' && p[wl] != '\n')
-			wl++;
-		if (!wl)
-			break;
-		if (!start && col + 1 + wl > TEXT_WIDTH) {
-			pd_buf_putc(out, '\n');
-			pd_buf_puts(out, rest);
-			col = ind;
-		} else if (!start) {
-			pd_buf_putc(out, ' ');
-			col++;
-		}
-		pd_buf_add(out, p, wl);
-		col += wl;
-		p += wl;
-		start = 0;
-	}
-	pd_buf_putc(out, '\n');
-}
-
 static void blocks(cmark_node *n, struct pd_buf *out, int depth)
 {
 	struct pd_buf t = PD_BUF_INIT;
@@ -138,13 +75,14 @@ static void blocks(cmark_node *n, struct pd_buf *out, int depth)
 					pd_buf_putc(out, level == 1 ? '=' : '-');
 				pd_buf_puts(out, "\n\n");
 			} else {
-				wrap(out, t.s, "", "");
+				pd_buf_wrap(out, t.s, 0, 0, TEXT_WIDTH);
 			}
 			break;
 		}
 		case CMARK_NODE_PARAGRAPH:
 			inlines(c, &t);
-			wrap(out, t.s, depth ? "    " : "", depth ? "    " : "");
+			pd_buf_puts(out, depth ? "    " : "");
+			pd_buf_wrap(out, t.s, depth ? 4 : 0, depth ? 4 : 0, TEXT_WIDTH);
 			if (!depth)
 				pd_buf_putc(out, '\n');
 			break;
@@ -159,10 +97,12 @@ static void blocks(cmark_node *n, struct pd_buf *out, int depth)
 					pd_buf_putc(&t, '\n');
 				inlines(p, &t);
 			}
-			wrap(out, t.s, "  - ", "    ");
+			pd_buf_puts(out, "  - ");
+			pd_buf_wrap(out, t.s, 4, 4, TEXT_WIDTH);
 			break;
 		case CMARK_NODE_CODE_BLOCK:
-			wrap(out, cmark_node_get_literal(c), "    ", "    ");
+			pd_buf_puts(out, "    ");
+			pd_buf_wrap(out, cmark_node_get_literal(c), 4, 4, TEXT_WIDTH);
 			break;
 		default:
 			blocks(c, out, depth);
@@ -230,7 +170,7 @@ static void html_frame_top(struct pd_buf *b, const char *title, const struct pd_
 {
 	pd_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
-	pd__html_text(b, title);
+	pd_buf_html(b, title);
 	pd_buf_puts(b, " - portdex</title><style>");
 	pd_buf_puts(b, css);
 	pd_buf_puts(b, "</style></head><body><header><nav>");

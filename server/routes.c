@@ -112,27 +112,6 @@ static int is_api(enum srv_route r)
 
 /* ---- helpers ---- */
 
-void srv_html_text(struct pd_buf *b, const char *s)
-{
-	const char *run = s;
-
-	for (const char *p = s; *p; p++) {
-		const char *rep;
-		switch (*p) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		pd_buf_add(b, run, (size_t)(p - run));
-		pd_buf_puts(b, rep);
-		run = p + 1;
-	}
-	pd_buf_puts(b, run);
-}
-
 void reply_release(struct reply *r)
 {
 	pd_buf_release(&r->body);
@@ -162,7 +141,7 @@ static void framed(const struct srv_state *s, const char *title, const char *con
 
 	if (t0 && t1) {
 		pd_buf_add(out, top, (size_t)(t0 - top) + 7);
-		srv_html_text(out, title);
+		pd_buf_html(out, title);
 		pd_buf_puts(out, " - portdex");
 		pd_buf_puts(out, t1);
 	} else {
@@ -190,7 +169,7 @@ void route_error(enum srv_route r, int status, const char *message, int want_jso
 	{
 		struct pd_buf c = PD_BUF_INIT;
 		pd_buf_printf(&c, "<h1>%s</h1><p>", status_text(status));
-		srv_html_text(&c, message);
+		pd_buf_html(&c, message);
 		pd_buf_puts(&c, "</p><p><a href=\"/\">Every port number, explained</a></p>");
 		out->ctype = CT_HTML;
 		framed(s, status_text(status), pd_buf_str(&c), &out->body);
@@ -432,7 +411,7 @@ static void search_page(const struct srv_state *s, const char *query, size_t qle
 	}
 	n = pd_registry_search(s->reg, q, idx, SEARCH_MAX);
 	pd_buf_puts(&c, "<h1>Search: ");
-	srv_html_text(&c, q);
+	pd_buf_html(&c, q);
 	pd_buf_printf(&c, "</h1><p>%zu result%s%s</p>", n, n == 1 ? "" : "s", n == SEARCH_MAX ? " (the first 50)" : "");
 	if (n)
 		pd_buf_puts(&c, "<table class=\"results\"><thead><tr><th>service</th><th>port</th><th>transports</th>"
@@ -445,7 +424,7 @@ static void search_page(const struct srv_state *s, const char *query, size_t qle
 		pd_buf_add(&tr, "", 0);
 		transports(s->reg, &e, &tr);
 		pd_buf_puts(&c, "<tr><td>");
-		srv_html_text(&c, *e.name ? e.name : "-");
+		pd_buf_html(&c, *e.name ? e.name : "-");
 		pd_buf_puts(&c, "</td><td>");
 		if (e.has_port && e.first == e.last)
 			pd_buf_printf(&c, "<a href=\"/port/%u\">%u</a>", e.first, e.first);
@@ -455,7 +434,7 @@ static void search_page(const struct srv_state *s, const char *query, size_t qle
 		else
 			pd_buf_puts(&c, "-");
 		pd_buf_printf(&c, "</td><td>%s</td><td>%s</td><td>", pd_buf_str(&tr), pd_status_name(e.status));
-		srv_html_text(&c, e.description);
+		pd_buf_html(&c, e.description);
 		pd_buf_puts(&c, "</td></tr>");
 	}
 	if (n)
@@ -463,9 +442,9 @@ static void search_page(const struct srv_state *s, const char *query, size_t qle
 	else
 		pd_buf_puts(&c, "<p>Nothing in the registry matches. Try fewer words, or a port number.</p>");
 	pd_buf_printf(&c, "<p>Registry: ");
-	srv_html_text(&c, pd_registry_source(s->reg));
+	pd_buf_html(&c, pd_registry_source(s->reg));
 	pd_buf_puts(&c, ", updated ");
-	srv_html_text(&c, pd_registry_updated(s->reg));
+	pd_buf_html(&c, pd_registry_updated(s->reg));
 	pd_buf_puts(&c, ".</p>");
 	framed(s, "Search", pd_buf_str(&c), &out->body);
 	rendered(out, c.err ? c.err : out->body.err, CT_HTML, CC_REVALIDATE, 0);

@@ -178,7 +178,6 @@ const char *route_feedback_form(unsigned port, const char *body, size_t len, str
 void route_error(enum srv_route r, int status, const char *message, int want_json, struct reply *out);
 void reply_release(struct reply *r);
 /* HTML escaping of text */
-void srv_html_text(struct pd_buf *b, const char *s);
 
 /* ---- http.c: the libmicrohttpd daemon ---- */
 int http_start(const struct srv_config *cfg, char *err, size_t errlen);

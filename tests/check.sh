@@ -17,29 +17,7 @@ export XDG_DATA_HOME=$tmp/data HOME=$tmp/home PORTDEX_PROC=$src/tests/data/proc 
 unset PORTDEX_REGISTRY NO_COLOR
 mkdir -p "$HOME"
 
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# run ARGS...: sets out, err, rc
-run() {
-	"$PORTDEX" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	out=$(cat "$tmp/out")
-	err=$(cat "$tmp/err")
-}
-
-contains() { # contains TEXT NEEDLE WHAT
-	case $1 in *"$2"*) ok ;; *) ko "$3: no '$2' in: $(printf %s "$1" | head -c 400) (stderr: $(head -c 300 "$tmp/err"))" ;; esac
-}
-
-json_ok() { # json_ok WHAT [JS expression over j that must be true]
-	if node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-		if (process.argv[2] && !eval(process.argv[2])) process.exit(1)' "$tmp/out" "${2:-}" 2>/dev/null; then
-		ok
-	else
-		ko "$1: invalid JSON or ${2:-}: $(head -c 300 "$tmp/out")"
-	fi
-}
+. "$src/tests/lib.sh"
 
 # usage_error ARGS...: exit 2, one line on stderr, nothing on stdout
 usage_error() {

@@ -18,16 +18,7 @@ export XDG_DATA_HOME=$tmp/data HOME=$tmp/home PORTDEX_PROC=$src/tests/data/proc
 unset PORTDEX_REGISTRY NO_COLOR
 mkdir -p "$HOME"
 
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# run ARGS...: sets out, err, rc
-run() {
-	"$PORTDEX" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	out=$(cat "$tmp/out")
-	err=$(cat "$tmp/err")
-}
+. "$src/tests/lib.sh"
 
 # expect_rc RC ARGS...
 expect_rc() {
@@ -50,18 +41,6 @@ golden() {
 	else
 		ko "portdex $* differs from tests/expected/$name (rc $rc)"
 		diff -u "$exp/$name" "$tmp/out" | head -20 >&2
-	fi
-}
-
-contains() { # contains TEXT NEEDLE WHAT
-	case $1 in *"$2"*) ok ;; *) ko "$3: no '$2' in: $(printf %s "$1" | head -c 300) (stderr: $(head -c 300 "$tmp/err"))" ;; esac
-}
-
-json_ok() { # json_ok WHAT: stdout must be valid JSON
-	if node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$tmp/out" 2>/dev/null; then
-		ok
-	else
-		ko "$1: invalid JSON"
 	fi
 }
 

@@ -1,0 +1,27 @@
+# lib.sh: helpers shared by the shell tests (sourced; needs $tmp, and
+# $PORTDEX for run). Each check counts into $pass or $fail.
+pass=${pass:-0} fail=${fail:-0}
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# run ARGS...: runs portdex; sets out, err, rc
+run() {
+	"$PORTDEX" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+contains() { # contains TEXT NEEDLE WHAT
+	case $1 in *"$2"*) ok ;; *) ko "$3: no '$2' in: $(printf %s "$1" | head -c 400) (stderr: $(head -c 300 "$tmp/err"))" ;; esac
+}
+
+json_ok() { # json_ok WHAT [JS expression over j that must be true]: on the last stdout
+	if node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		if (process.argv[2] && !eval(process.argv[2])) process.exit(1)' "$tmp/out" "${2:-}" 2>/dev/null; then
+		ok
+	else
+		ko "$1: invalid JSON or ${2:-}: $(head -c 300 "$tmp/out")"
+	fi
+}
