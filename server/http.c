@@ -25,7 +25,6 @@
 #include "http_parse.h"
 #include "server.h"
 
-#define THREADS 2
 #define CONN_LIMIT 256
 #define PER_IP_LIMIT 64
 #define CONN_MEMORY 16384          /* the request line and headers must fit */
@@ -515,7 +514,7 @@ int http_start(const struct srv_config *cfg, char *err, size_t errlen)
 				   0, NULL, NULL, on_request, NULL,
 				   MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
 				   MHD_OPTION_LISTEN_SOCKET, listen_fd,
-				   MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
+				   MHD_OPTION_THREAD_POOL_SIZE, cfg->threads ? cfg->threads : 1,
 				   MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
 				   MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
 				   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,

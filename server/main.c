@@ -186,7 +186,8 @@ static int serve_main(int argc, char **argv)
 	}
 	if (env_uint("PORTDEX_SERVE_TIMEOUT", 1, 3600, 15, &cfg.timeout) ||
 	    env_uint("PORTDEX_VOTE_LIMIT", 0, 1000000, 10, &cfg.vote_limit) ||
-	    env_uint("PORTDEX_SERVE_CACHE_TTL", 0, 3600, 60, &cfg.cache_ttl))
+	    env_uint("PORTDEX_SERVE_CACHE_TTL", 0, 3600, 60, &cfg.cache_ttl) ||
+	    env_uint("PORTDEX_SERVE_THREADS", 1, 64, 2, &cfg.threads))
 		return EXIT_USAGE;
 	if (!cfg.db) {
 		if (fb_default_path(&db)) {

@@ -25,6 +25,7 @@ struct srv_config {
 	unsigned timeout;            /* idle connection timeout, seconds (PORTDEX_SERVE_TIMEOUT) */
 	unsigned vote_limit;         /* votes per minute per client, 0: none (PORTDEX_VOTE_LIMIT) */
 	unsigned cache_ttl;          /* seconds a rendered page is reused (PORTDEX_SERVE_CACHE_TTL) */
+	unsigned threads;            /* request threads (PORTDEX_SERVE_THREADS) */
 };
 
 /* siphash.c: SipHash-2-4, for ETags, client hashes and hash tables */
