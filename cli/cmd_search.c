@@ -5,30 +5,6 @@
 
 #include "cli.h"
 
-/* "tcp,udp" for the transports on which a service has this port range */
-static void transports(const struct cli *c, const struct pd_entry *e, struct pd_buf *b)
-{
-	uint32_t idx[64];
-	size_t k = pd_registry_find_name(c->reg, e->name, idx, 64);
-	unsigned mask = 0;
-	int n = 0;
-
-	if (!*e->name || k > 64)
-		k = 0;
-	for (size_t i = 0; i < k; i++) {
-		struct pd_entry x;
-		if (pd_registry_entry(c->reg, idx[i], &x) || x.first != e->first || x.last != e->last ||
-		    x.has_port != e->has_port)
-			continue;
-		mask |= x.proto == PD_PROTO_ANY ? 0xfu : 1u << x.proto;
-	}
-	if (!mask && e->proto != PD_PROTO_ANY)
-		mask = 1u << e->proto;
-	for (int t = 0; t < PD_NPROTO; t++)
-		if (mask & (1u << t))
-			pd_buf_printf(b, "%s%s", n++ ? "," : "", pd_proto_name(t));
-}
-
 int cmd_search(struct cli *c, int argc, char **argv)
 {
 	struct pd_buf words = PD_BUF_INIT, b = PD_BUF_INIT, tr = PD_BUF_INIT;
@@ -72,7 +48,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
 			continue;
 		tr.len = 0;
 		pd_buf_add(&tr, "", 0);
-		transports(c, &e, &tr);
+		pd_registry_service_transports(c->reg, &e, &tr);
 		if (c->json) {
 			pd_buf_puts(&b, i ? ",{\"name\":" : "{\"name\":");
 			pd_buf_json_str(&b, e.name);

@@ -142,6 +142,11 @@ enum pd_status pd_registry_port_status(const struct pd_registry *reg, unsigned p
 size_t pd_registry_find_name(const struct pd_registry *reg, const char *name,
 			     uint32_t *entries, size_t max);
 
+/* The transports on which the service of e (same name) has e's ports,
+ * written as "tcp,udp" into b; e's own transport when it has no name. */
+void pd_registry_service_transports(const struct pd_registry *reg, const struct pd_entry *e,
+				    struct pd_buf *b);
+
 /* ---- blocks: maximal runs of ports unassigned on every transport ---- */
 struct pd_block {
 	unsigned first, last, size;

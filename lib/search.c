@@ -163,3 +163,27 @@ size_t pd_registry_search(const struct pd_registry *reg, const char *words, uint
 	free(hits);
 	return n;
 }
+
+void pd_registry_service_transports(const struct pd_registry *reg, const struct pd_entry *e,
+				    struct pd_buf *b)
+{
+	uint32_t idx[64];
+	size_t k = *e->name ? pd_registry_find_name(reg, e->name, idx, 64) : 0;
+	unsigned mask = 0;
+	int n = 0;
+
+	if (k > 64)
+		k = 64;
+	for (size_t i = 0; i < k; i++) {
+		struct pd_entry x;
+		if (pd_registry_entry(reg, idx[i], &x) || x.first != e->first || x.last != e->last ||
+		    x.has_port != e->has_port)
+			continue;
+		mask |= x.proto == PD_PROTO_ANY ? 0xfu : 1u << x.proto;
+	}
+	if (!mask && e->proto != PD_PROTO_ANY)
+		mask = 1u << e->proto;
+	for (int t = 0; t < PD_NPROTO; t++)
+		if (mask & (1u << t))
+			pd_buf_printf(b, "%s%s", n++ ? "," : "", pd_proto_name(t));
+}

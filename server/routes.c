@@ -294,30 +294,6 @@ static void api_port(const struct srv_state *s, unsigned port, struct reply *out
 
 /* ---- search ---- */
 
-/* "tcp,udp": the transports on which the service of e has e's ports */
-static void transports(const struct pd_registry *reg, const struct pd_entry *e, struct pd_buf *b)
-{
-	uint32_t idx[64];
-	size_t k = *e->name ? pd_registry_find_name(reg, e->name, idx, 64) : 0;
-	unsigned mask = 0;
-	int n = 0;
-
-	if (k > 64)
-		k = 64;
-	for (size_t i = 0; i < k; i++) {
-		struct pd_entry x;
-		if (pd_registry_entry(reg, idx[i], &x) || x.first != e->first || x.last != e->last ||
-		    x.has_port != e->has_port)
-			continue;
-		mask |= x.proto == PD_PROTO_ANY ? 0xfu : 1u << x.proto;
-	}
-	if (!mask && e->proto != PD_PROTO_ANY)
-		mask = 1u << e->proto;
-	for (int t = 0; t < PD_NPROTO; t++)
-		if (mask & (1u << t))
-			pd_buf_printf(b, "%s%s", n++ ? "," : "", pd_proto_name(t));
-}
-
 /* The one port a query names ("80", "80/tcp", "ssh"), or -1 */
 static long named_port(const struct pd_registry *reg, const char *q)
 {
@@ -422,7 +398,7 @@ static void search_page(const struct srv_state *s, const char *query, size_t qle
 			continue;
 		tr.len = 0;
 		pd_buf_add(&tr, "", 0);
-		transports(s->reg, &e, &tr);
+		pd_registry_service_transports(s->reg, &e, &tr);
 		pd_buf_puts(&c, "<tr><td>");
 		pd_buf_html(&c, *e.name ? e.name : "-");
 		pd_buf_puts(&c, "</td><td>");
@@ -481,7 +457,7 @@ static void api_search(const struct srv_state *s, const char *query, size_t qlen
 			continue;
 		tr.len = 0;
 		pd_buf_add(&tr, "", 0);
-		transports(s->reg, &e, &tr);
+		pd_registry_service_transports(s->reg, &e, &tr);
 		pd_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
 		pd_buf_json_str(b, e.name);
 		if (e.has_port)
