@@ -55,6 +55,20 @@ static enum srv_route port_path(const char *rest, enum srv_route plain, enum srv
 	return slash ? fb : plain;
 }
 
+/* the addresses without a parameter */
+static const struct {
+	const char *path;
+	enum srv_route route;
+} fixed[] = {
+	{ "/blocks", R_BLOCKS },
+	{ "/common", R_COMMON },
+	{ "/search", R_SEARCH },
+	{ "/api/v1/search", R_API_SEARCH },
+	{ "/api/v1/listening", R_API_LISTENING },
+	{ "/metrics", R_METRICS },
+	{ "/healthz", R_HEALTHZ },
+};
+
 enum srv_route route_match(const char *path, unsigned *port, int *bad)
 {
 	static const char *const classes[] = { "system", "user", "dynamic" };
@@ -83,20 +97,9 @@ enum srv_route route_match(const char *path, unsigned *port, int *bad)
 			*bad = 1;
 		return R_MAP;
 	}
-	if (!strcmp(path, "/blocks"))
-		return R_BLOCKS;
-	if (!strcmp(path, "/common"))
-		return R_COMMON;
-	if (!strcmp(path, "/search"))
-		return R_SEARCH;
-	if (!strcmp(path, "/api/v1/search"))
-		return R_API_SEARCH;
-	if (!strcmp(path, "/api/v1/listening"))
-		return R_API_LISTENING;
-	if (!strcmp(path, "/metrics"))
-		return R_METRICS;
-	if (!strcmp(path, "/healthz"))
-		return R_HEALTHZ;
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (!strcmp(path, fixed[i].path))
+			return fixed[i].route;
 	return R_NONE;
 }
 

@@ -67,6 +67,15 @@ static int no_arguments(const char *cmd, int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+/* adds "--name value" when value is set */
+static void add_opt(char **args, int *n, const char *name, const char *value)
+{
+	if (!value)
+		return;
+	args[(*n)++] = (char *)name;
+	args[(*n)++] = (char *)value;
+}
+
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	char *args[10];
@@ -75,18 +84,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	args[n++] = "serve";
-	if (c->listen) {
-		args[n++] = "--listen";
-		args[n++] = (char *)c->listen;
-	}
-	if (c->db) {
-		args[n++] = "--db";
-		args[n++] = (char *)c->db;
-	}
-	if (c->registry_path) {
-		args[n++] = "--registry";
-		args[n++] = (char *)c->registry_path;
-	}
+	add_opt(args, &n, "--listen", c->listen);
+	add_opt(args, &n, "--db", c->db);
+	add_opt(args, &n, "--registry", c->registry_path);
 	args[n] = NULL;
 	return run_server(args);
 }
@@ -99,20 +99,11 @@ int cmd_feedback(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	args[n++] = "feedback";
-	if (c->top) {
-		args[n++] = "--top";
-		args[n++] = (char *)c->top;
-	}
+	add_opt(args, &n, "--top", c->top);
 	if (c->json)
 		args[n++] = "--json";
-	if (c->db) {
-		args[n++] = "--db";
-		args[n++] = (char *)c->db;
-	}
-	if (c->registry_path) {
-		args[n++] = "--registry";
-		args[n++] = (char *)c->registry_path;
-	}
+	add_opt(args, &n, "--db", c->db);
+	add_opt(args, &n, "--registry", c->registry_path);
 	args[n] = NULL;
 	return run_server(args);
 }
