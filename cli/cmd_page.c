@@ -62,6 +62,7 @@ int cmd_page(struct cli *c, int argc, char **argv)
 /* ---- export ---- */
 
 #define MANIFEST ".portdex-export"
+#define STAGING ".port.staging"
 #define NPATHS (65536 * 2 + 256)
 
 static volatile sig_atomic_t interrupted;
@@ -107,6 +108,7 @@ struct export {
 	atomic_uint done, written;
 	int failed;
 	int progress;
+	int staging;        /* a first export: port/ is written in .port.staging/ and renamed at the end */
 	struct pd_check_opts check;
 };
 
@@ -215,10 +217,14 @@ static int put_file(struct export *e, const char *rel, const struct pd_buf *b)
 	pthread_mutex_unlock(&e->lock);
 	if (rc)
 		return -1;
-	if (old_hash(e, rel, &was) && was == h && !stat(path, &st) && (size_t)st.st_size == b->len)
-		return 0;
-	{
+	if (e->staging && !strncmp(rel, "port/", 5)) {
+		/* nobody sees the staging directory: write in place */
+		snprintf(tmp, sizeof(tmp), "%s/" STAGING "/%s", e->dir, rel + 5);
+		*path = '\0';
+	} else {
 		const char *slash = strrchr(path, '/');
+		if (old_hash(e, rel, &was) && was == h && !stat(path, &st) && (size_t)st.st_size == b->len)
+			return 0;
 		snprintf(tmp, sizeof(tmp), "%.*s/.%s.tmp%ld", (int)(slash - path), path, slash + 1, (long)getpid());
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -236,7 +242,7 @@ static int put_file(struct export *e, const char *rel, const struct pd_buf *b)
 	}
 	if (close(fd))
 		rc = -1;
-	if (!rc && rename(tmp, path))
+	if (!rc && *path && rename(tmp, path))
 		rc = -1;
 	if (rc)
 		unlink(tmp);
@@ -302,6 +308,36 @@ static void remove_temporaries(const char *dir)
 				unlinkat(dirfd(d), de->d_name, 0);
 		closedir(d);
 	}
+}
+
+static const char *staging_path(const char *dir, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/" STAGING, dir);
+	return buf;
+}
+
+static const char *port_path(const char *dir, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/port", dir);
+	return buf;
+}
+
+/* Removes DIR/.port.staging, left by an interrupted first export. */
+static void remove_staging(const char *dir)
+{
+	char path[4096];
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(path, sizeof(path), "%s/" STAGING, dir);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+	rmdir(path);
 }
 
 static int export_site(struct export *e, const char *base)
@@ -371,7 +407,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	struct sigaction sa, old_int, old_term;
 	pthread_t th[2];
 	const char *base = c->base_url ? c->base_url : "http://localhost/";
-	char q[256];
+	char q[256], q2[4096], q3[4096];
 	int rc, nth = 0;
 
 	if (argc) {
@@ -396,11 +432,26 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	e.check.procroot = "/nonexistent"; /* the site says nothing about this host */
 	e.progress = isatty(STDERR_FILENO);
 	pthread_mutex_init(&e.lock, NULL);
-	if (mkdir_p(e.dir, "") || mkdir_p(e.dir, "port") || mkdir_p(e.dir, "ranges") || mkdir_p(e.dir, "maps")) {
+	{
+		/* a first export writes the 131,072 port files in a hidden
+		 * directory and renames it into place at the end: no temporary
+		 * file and rename per page, and no half-written page visible */
+		char port_dir[4096];
+		struct stat st;
+		snprintf(port_dir, sizeof(port_dir), "%s/port", e.dir);
+		e.staging = stat(port_dir, &st) != 0;
+	}
+	if (mkdir_p(e.dir, "") || mkdir_p(e.dir, e.staging ? "" : "port") || mkdir_p(e.dir, "ranges") ||
+	    mkdir_p(e.dir, "maps")) {
 		cli_error("cannot create '%s': %s", cli_quote(e.dir, q, sizeof(q)), strerror(errno));
 		return EXIT_FAILURE_OP;
 	}
 	remove_temporaries(e.dir);
+	remove_staging(e.dir);
+	if (e.staging && mkdir_p(e.dir, STAGING)) {
+		cli_error("cannot create '%s/%s': %s", cli_quote(e.dir, q, sizeof(q)), STAGING, strerror(errno));
+		return EXIT_FAILURE_OP;
+	}
 	manifest_load(&e);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -423,6 +474,10 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		rc = EXIT_FAILURE_OP;
 	} else if (rc || e.failed) {
 		cli_error("export to '%s' failed: %s", cli_quote(e.dir, q, sizeof(q)), strerror(errno));
+		rc = EXIT_FAILURE_OP;
+	} else if (e.staging && renameat(AT_FDCWD, staging_path(e.dir, q2, sizeof(q2)), AT_FDCWD,
+					 port_path(e.dir, q3, sizeof(q3)))) {
+		cli_error("cannot move the pages into place: %s", strerror(errno));
 		rc = EXIT_FAILURE_OP;
 	} else if (manifest_save(&e)) {
 		cli_error("cannot write the export manifest: %s", strerror(errno));
