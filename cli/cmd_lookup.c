@@ -10,30 +10,20 @@
 
 static void people(const struct cli *c, struct pd_buf *b, const char *field)
 {
-	const char *cur = field, *item;
-	size_t len;
+	const char *cur = field;
+	struct pd_person_ref r;
 	int n = 0;
 
-	while (pd_refs_next(&cur, &item, &len)) {
-		char id[256];
-		struct pd_person p;
-		if (len >= sizeof(id))
-			len = sizeof(id) - 1;
-		memcpy(id, item, len);
-		id[len] = '\0';
+	while (pd_registry_people_next(c->reg, &cur, &r)) {
 		if (n++)
 			pd_buf_puts(b, ", ");
-		if (!pd_registry_person(c->reg, id, &p) && (*p.name || *p.org)) {
-			pd_buf_puts(b, *p.name ? p.name : p.org);
-			if (*p.uri) {
-				pd_buf_puts(b, " <");
-				for (const char *u = strncmp(p.uri, "mailto:", 7) ? p.uri : p.uri + 7; *u; u++)
-					pd_buf_putc(b, *u == '&' ? '@' : *u);
-				pd_buf_putc(b, '>');
-			}
-		} else {
-			for (size_t i = 0; id[i]; i++)
-				pd_buf_putc(b, id[i] == '_' ? ' ' : id[i]);
+		pd_buf_puts(b, r.label);
+		if (*r.p.uri) {
+			pd_buf_puts(b, " <");
+			/* IANA writes e-mail addresses as mailto:user&host */
+			for (const char *u = strncmp(r.p.uri, "mailto:", 7) ? r.p.uri : r.p.uri + 7; *u; u++)
+				pd_buf_putc(b, *u == '&' ? '@' : *u);
+			pd_buf_putc(b, '>');
 		}
 	}
 }

@@ -126,6 +126,16 @@ int pd_refs_next(const char **cursor, const char **item, size_t *len);
 /* A person or organisation of the registry's people list (XML only). */
 struct pd_person { const char *id, *name, *org, *uri, *updated; };
 int pd_registry_person(const struct pd_registry *reg, const char *id, struct pd_person *out) PD_WUR;
+/* One person of an assignee or contact field ("[Jon_Postel][IESG]"). */
+struct pd_person_ref {
+	char id[128];            /* the bracketed id */
+	char label[128];         /* what to show: the name, else the org, else the id with '_' as ' ' */
+	int known;               /* 1: found in the registry's people list, p filled */
+	struct pd_person p;      /* all "" when unknown */
+};
+/* Iterates the people of a field: returns 1 with out filled, 0 at the end.
+ * Ids too long for out->id are skipped. */
+int pd_registry_people_next(const struct pd_registry *reg, const char **cursor, struct pd_person_ref *out);
 
 /* Status of (port, proto): single-port records override the ranges that
  * contain them; several records may apply (80/tcp: http, www, www-http). */

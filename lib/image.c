@@ -361,6 +361,30 @@ int pd_registry_person(const struct pd_registry *reg, const char *id, struct pd_
 	return PD_ENOTFOUND;
 }
 
+int pd_registry_people_next(const struct pd_registry *reg, const char **cursor, struct pd_person_ref *out)
+{
+	const char *item;
+	size_t len;
+
+	while (pd_refs_next(cursor, &item, &len)) {
+		if (len >= sizeof(out->id))
+			continue;
+		memcpy(out->id, item, len);
+		out->id[len] = '\0';
+		out->known = !pd_registry_person(reg, out->id, &out->p);
+		if (!out->known)
+			out->p.id = out->p.name = out->p.org = out->p.uri = out->p.updated = "";
+		if (*out->p.name || *out->p.org) {
+			snprintf(out->label, sizeof(out->label), "%s", *out->p.name ? out->p.name : out->p.org);
+		} else {
+			for (size_t i = 0; i <= len; i++)
+				out->label[i] = out->id[i] == '_' ? ' ' : out->id[i];
+		}
+		return 1;
+	}
+	return 0;
+}
+
 const struct pd__img_seg *pd__seg_find(const struct pd_registry *reg, unsigned port)
 {
 	size_t lo = 0, hi = reg->h->n_segs;

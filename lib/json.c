@@ -35,24 +35,18 @@ static void json_field(struct pd_buf *b, const char *key, const char *val, int c
 
 static void json_people(const struct pd_registry *reg, struct pd_buf *b, const char *key, const char *field)
 {
-	const char *cur = field, *item;
-	size_t len;
+	const char *cur = field;
+	struct pd_person_ref r;
 	int n = 0;
 
 	pd_buf_printf(b, ",\"%s\":[", key);
-	while (pd_refs_next(&cur, &item, &len)) {
-		char id[256];
-		struct pd_person person;
-		if (len >= sizeof(id))
-			continue;
-		memcpy(id, item, len);
-		id[len] = '\0';
+	while (pd_registry_people_next(reg, &cur, &r)) {
 		pd_buf_puts(b, n++ ? ",{" : "{");
-		json_field(b, "id", id, 0);
-		if (!pd_registry_person(reg, id, &person)) {
-			json_field(b, "name", person.name, 1);
-			json_field(b, "org", person.org, 1);
-			json_field(b, "uri", person.uri, 1);
+		json_field(b, "id", r.id, 0);
+		if (r.known) {
+			json_field(b, "name", r.p.name, 1);
+			json_field(b, "org", r.p.org, 1);
+			json_field(b, "uri", r.p.uri, 1);
 		}
 		pd_buf_putc(b, '}');
 	}

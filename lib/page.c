@@ -343,27 +343,17 @@ void pd__page_release(struct pd__page *m)
 
 static void md_people(struct pd_buf *b, const struct pd__page *m, const char *field)
 {
-	const char *cur = field, *item;
-	size_t len;
+	const char *cur = field;
+	struct pd_person_ref r;
 	int n = 0;
 
-	while (pd_refs_next(&cur, &item, &len)) {
-		char id[256];
-		struct pd_person p;
-		if (len >= sizeof(id))
-			continue;
-		memcpy(id, item, len);
-		id[len] = '\0';
+	while (pd_registry_people_next(m->reg, &cur, &r)) {
 		if (n++)
 			pd_buf_puts(b, ", ");
 		pd_buf_putc(b, '[');
-		if (!pd_registry_person(m->reg, id, &p) && (*p.name || *p.org))
-			pd__md_text(b, *p.name ? p.name : p.org);
-		else
-			for (const char *c = id; *c; c++)
-				pd_buf_putc(b, *c == '_' ? ' ' : *c);
+		pd__md_text(b, r.label);
 		pd_buf_printf(b, "](https://www.iana.org/assignments/service-names-port-numbers/"
-				 "service-names-port-numbers.xhtml#%s)", id);
+				 "service-names-port-numbers.xhtml#%s)", r.id);
 	}
 }
 

@@ -185,6 +185,21 @@ static void test_entry_fields(void **state)
 	assert_int_equal(len, 7);
 	assert_memory_equal(item, "RFC9110", 7);
 	assert_int_equal(pd_refs_next(&cur, &item, &len), 0);
+	{
+		/* no people list in a CSV: the id, with spaces, is the label */
+		struct pd_person_ref r;
+		const char *people = "[IETF_Chair][" /* an id too long to keep is skipped */
+				     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+				     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx][IESG]";
+		assert_int_equal(pd_registry_people_next(reg, &people, &r), 1);
+		assert_string_equal(r.id, "IETF_Chair");
+		assert_string_equal(r.label, "IETF Chair");
+		assert_int_equal(r.known, 0);
+		assert_string_equal(r.p.uri, "");
+		assert_int_equal(pd_registry_people_next(reg, &people, &r), 1);
+		assert_string_equal(r.id, "IESG");
+		assert_int_equal(pd_registry_people_next(reg, &people, &r), 0);
+	}
 	assert_int_equal(pd_registry_lookup(reg, 120, PD_UDP, idx, 4), 1);
 	assert_int_equal(pd_registry_entry(reg, idx[0], &e), 0);
 	assert_string_equal(e.expires, "2024-02-01");
