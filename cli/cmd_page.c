@@ -422,6 +422,13 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		cli_error("'%s' is not an http(s) URL for --base-url", cli_quote(base, q, sizeof(q)));
 		return EXIT_USAGE;
 	}
+	{
+		struct stat st;
+		if (!stat(c->out, &st) && !S_ISDIR(st.st_mode)) {
+			cli_error("'%s' exists and is not a directory", cli_quote(c->out, q, sizeof(q)));
+			return EXIT_USAGE;
+		}
+	}
 	if ((rc = cli_open_registry(c)))
 		return rc;
 	memset(&e, 0, sizeof(e));

@@ -184,6 +184,28 @@ run export --out "$site"; [ "$rc" -eq 0 ] && ok || ko "export after an interrupt
 expect_rc 2 export
 expect_rc 2 export --out "$tmp/x" --base-url ftp://x
 
+# ---- operational errors: exit status, one line on stderr, nothing on stdout ----
+fails() { # fails RC ARGS...
+	local want=$1
+	shift
+	run "$@"
+	if [ "$rc" -eq "$want" ] && [ -z "$out" ] && [ -n "$err" ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then
+		ok
+	else
+		ko "portdex $*: rc $rc (want $want), stdout '${out:0:80}', stderr '$err'"
+	fi
+}
+touch "$tmp/a-file"
+fails 3 --registry "$tmp/missing.xml" 926
+fails 2 --registry "$tmp/a-file" 926
+fails 3 diff "$tmp/missing.xml" "$tmp/missing.xml"
+fails 2 diff only-one
+fails 2 search
+fails 2 --color bogus 926
+fails 2 export --out "$tmp/a-file"
+XDG_DATA_HOME=$tmp/a-file fails 3 update --from "$src/data/snapshot.csv"
+[ ! -e "$tmp/data/portdex/registry.pdx" ] && ok || ko "a failed update left a registry behind"
+
 # ---- registries from files, update and diff ----
 xml=$shared/iana/service-names-port-numbers.xml
 csv=$shared/iana/service-names-port-numbers.csv
