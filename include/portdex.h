@@ -6,6 +6,7 @@
 #ifndef PORTDEX_H
 #define PORTDEX_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ enum pd_error {
 	PD_ETOOBIG = -8,   /* input exceeds a size limit */
 	PD_ENOTSUP = -9,   /* not supported on this system */
 	PD_EPERM = -10,    /* not permitted (e.g. another namespace without root) */
+	PD_ECANCELED = -11, /* stopped on request */
 };
 const char *pd_strerror(int err);
 
@@ -440,6 +442,25 @@ enum pd_site_page { PD_SITE_HOME, PD_SITE_SYSTEM, PD_SITE_USER, PD_SITE_DYNAMIC,
 const char *pd_site_page_path(enum pd_site_page p);
 int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_format f,
 		 const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
+
+/* A static site in o->dir: an HTML page and a JSON file for every port,
+ * the site pages, maps, search index and sitemap.xml (URLs under
+ * base_url, default http://localhost/). Only files whose content changed
+ * are written, each through a temporary file and a rename; a first export
+ * writes the port files in a hidden directory renamed into place at the
+ * end, so no half-written page is ever visible. *stop (may be NULL),
+ * set from a signal handler, ends it early with PD_ECANCELED. progress, if
+ * set, is called now and then from the working threads. On return, files
+ * and written say how many files the site has and how many were written. */
+struct pd_export_opts {
+	const char *dir;
+	const char *base_url;
+	volatile sig_atomic_t *stop;
+	void (*progress)(void *ctx, unsigned done, unsigned total);
+	void *ctx;
+	size_t files, written;   /* out */
+};
+int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err, size_t errlen) PD_WUR;
 
 /* The static site's search index: a JSON array of [name, first, last,
  * "tcp,udp", description], one per service name and port range. */

@@ -15,6 +15,7 @@ const char *pd_strerror(int err)
 	case PD_ETOOBIG: return "input too large";
 	case PD_ENOTSUP: return "not supported on this system";
 	case PD_EPERM: return "permission denied";
+	case PD_ECANCELED: return "stopped on request";
 	default: return "unknown error";
 	}
 }

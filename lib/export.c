@@ -1,0 +1,429 @@
+/* export.c: the static site: a page and a JSON file for every port, the
+ * site pages, maps, search index and sitemap, written so that a second run
+ * rewrites only what changed and an interrupted run shows no half page */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "portdex.h"
+
+#define MANIFEST ".portdex-export"
+#define STAGING ".port.staging"
+
+/* A content hash for the manifest: 8 bytes at a time (not for security) */
+static uint64_t hash64(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	for (; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3ull;
+	h ^= h >> 29;
+	return h * 0xc4ceb9fe1a85ec53ull;
+}
+
+/* What the last export wrote: path -> hash of the content, so an unchanged
+ * page is not written again. */
+struct manifest {
+	char **path;
+	uint64_t *hash;
+	size_t n, cap;
+};
+
+struct export {
+	const char *dir;
+	const struct pd_registry *reg;
+	const struct pd_export_opts *o;
+	size_t *old_index;           /* the old manifest, sorted by path */
+	struct manifest old, now;
+	pthread_mutex_t lock;
+	atomic_uint next;
+	atomic_uint done, written;
+	int failed;
+	int staging;        /* a first export: port/ is written in .port.staging/ and renamed at the end */
+	struct pd_check_opts check;
+};
+
+static int manifest_add(struct manifest *m, const char *path, uint64_t hash)
+{
+	if (m->n == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 4096;
+		char **np = realloc(m->path, nc * sizeof(*np));
+		uint64_t *nh;
+		if (!np)
+			return -1;
+		m->path = np;
+		nh = realloc(m->hash, nc * sizeof(*nh));
+		if (!nh)
+			return -1;
+		m->hash = nh;
+		m->cap = nc;
+	}
+	m->path[m->n] = strdup(path);
+	if (!m->path[m->n])
+		return -1;
+	m->hash[m->n++] = hash;
+	return 0;
+}
+
+static void manifest_release(struct manifest *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->path[i]);
+	free(m->path);
+	free(m->hash);
+	memset(m, 0, sizeof(*m));
+}
+
+static int cmp_idx(const void *a, const void *b, void *m)
+{
+	const struct manifest *man = m;
+
+	return strcmp(man->path[*(const size_t *)a], man->path[*(const size_t *)b]);
+}
+
+static int old_hash(const struct export *e, const char *path, uint64_t *hash)
+{
+	size_t lo = 0, hi = e->old.n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(e->old.path[e->old_index[mid]], path);
+		if (!c) {
+			*hash = e->old.hash[e->old_index[mid]];
+			return 1;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static void manifest_load(struct export *e)
+{
+	char path[4096], line[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", e->dir, MANIFEST);
+	f = fopen(path, "re");
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			char *sp = strchr(line, ' ');
+			if (!sp)
+				continue;
+			*sp = '\0';
+			line[strcspn(sp + 1, "\n") + (size_t)(sp + 1 - line)] = '\0';
+			if (manifest_add(&e->old, sp + 1, strtoull(line, NULL, 16)))
+				break;
+		}
+		fclose(f);
+	}
+	e->old_index = calloc(e->old.n + 1, sizeof(*e->old_index));
+	for (size_t i = 0; e->old_index && i < e->old.n; i++)
+		e->old_index[i] = i;
+	if (e->old_index)
+		qsort_r(e->old_index, e->old.n, sizeof(*e->old_index), cmp_idx, &e->old);
+	else
+		e->old.n = 0; /* without the index, everything is written again */
+}
+
+/* Writes DIR/rel through a temporary file and a rename, so that no
+ * half-written page is ever visible; skips it when unchanged. */
+static int put_file(struct export *e, const char *rel, const struct pd_buf *b)
+{
+	char path[4096], tmp[4200];
+	uint64_t h = hash64(b->s ? b->s : "", b->len), was;
+	struct stat st;
+	int fd, rc = 0;
+	size_t off = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", e->dir, rel);
+	pthread_mutex_lock(&e->lock);
+	rc = manifest_add(&e->now, rel, h);
+	pthread_mutex_unlock(&e->lock);
+	if (rc)
+		return -1;
+	if (e->staging && !strncmp(rel, "port/", 5)) {
+		/* nobody sees the staging directory: write in place */
+		snprintf(tmp, sizeof(tmp), "%s/" STAGING "/%s", e->dir, rel + 5);
+		*path = '\0';
+	} else {
+		const char *slash = strrchr(path, '/');
+		if (old_hash(e, rel, &was) && was == h && !stat(path, &st) && (size_t)st.st_size == b->len)
+			return 0;
+		snprintf(tmp, sizeof(tmp), "%.*s/.%s.tmp%ld", (int)(slash - path), path, slash + 1, (long)getpid());
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	while (off < b->len) {
+		ssize_t n = write(fd, b->s + off, b->len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = -1;
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd))
+		rc = -1;
+	if (!rc && *path && rename(tmp, path))
+		rc = -1;
+	if (rc)
+		unlink(tmp);
+	else
+		atomic_fetch_add(&e->written, 1);
+	return rc;
+}
+
+static int stopped(const struct export *e)
+{
+	return e->o->stop && *e->o->stop;
+}
+
+static void *export_ports(void *arg)
+{
+	struct export *e = arg;
+	struct pd_buf html = PD_BUF_INIT, json = PD_BUF_INIT;
+	struct pd_buf *outs[4] = { NULL, NULL, &html, &json };
+	struct pd_site_opts o;
+	char rel[64], rel2[64];
+	unsigned p;
+
+	memset(&o, 0, sizeof(o));
+	o.root = "../";
+	o.ext = ".html";
+	o.check = &e->check;
+	while (!stopped(e) && !e->failed && (p = atomic_fetch_add(&e->next, 1)) < 65536) {
+		html.len = json.len = 0;
+		snprintf(rel, sizeof(rel), "port/%u.html", p);
+		snprintf(rel2, sizeof(rel2), "port/%u.json", p);
+		if (pd_page_formats(e->reg, p, &o, outs) || put_file(e, rel, &html) || put_file(e, rel2, &json)) {
+			e->failed = 1;
+			break;
+		}
+		if (!(atomic_fetch_add(&e->done, 1) % 512) && e->o->progress)
+			e->o->progress(e->o->ctx, atomic_load(&e->done), 65536);
+	}
+	pd_buf_release(&html);
+	pd_buf_release(&json);
+	return NULL;
+}
+
+static int mkdir_p(const char *dir, const char *sub)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s%s%s", dir, *sub ? "/" : "", sub);
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* leftovers of an interrupted run */
+static void remove_temporaries(const char *dir)
+{
+	const char *subs[] = { "", "port", "ranges", "maps" };
+
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		char path[4096];
+		DIR *d;
+		struct dirent *de;
+		snprintf(path, sizeof(path), "%s/%s", dir, subs[i]);
+		d = opendir(path);
+		if (!d)
+			continue;
+		while ((de = readdir(d)))
+			if (de->d_name[0] == '.' && strstr(de->d_name, ".tmp"))
+				unlinkat(dirfd(d), de->d_name, 0);
+		closedir(d);
+	}
+}
+
+static const char *staging_path(const char *dir, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/" STAGING, dir);
+	return buf;
+}
+
+static const char *port_path(const char *dir, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/port", dir);
+	return buf;
+}
+
+/* Removes DIR/.port.staging, left by an interrupted first export. */
+static void remove_staging(const char *dir)
+{
+	char path[4096];
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(path, sizeof(path), "%s/" STAGING, dir);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+	rmdir(path);
+}
+
+static int export_site(struct export *e, const char *base)
+{
+	struct pd_buf b = PD_BUF_INIT;
+	struct pd_site_opts o;
+	char rel[64];
+	int rc = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.ext = ".html";
+	o.check = &e->check;
+	for (int p = 0; p < PD_SITE_COUNT && !rc; p++) {
+		const char *path = pd_site_page_path((enum pd_site_page)p);
+		o.root = strchr(path, '/') ? "../" : "";
+		b.len = 0;
+		snprintf(rel, sizeof(rel), "%s.html", path);
+		rc = pd_site_page(e->reg, (enum pd_site_page)p, PD_FMT_HTML, &o, &b) || put_file(e, rel, &b);
+	}
+	for (unsigned w = 0; w < 64 && !rc; w++) {
+		b.len = 0;
+		snprintf(rel, sizeof(rel), "maps/%u.svg", w);
+		rc = pd_map_svg(e->reg, w * 1024, PD_MAP_WINDOW, &b) || put_file(e, rel, &b);
+	}
+	if (!rc) {
+		b.len = 0;
+		rc = pd_search_index(e->reg, &b) || put_file(e, "search-index.json", &b);
+	}
+	if (!rc) {
+		b.len = 0;
+		pd_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+				"<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+		for (int p = 0; p < PD_SITE_COUNT; p++)
+			if (p != PD_SITE_SEARCH)
+				pd_buf_printf(&b, "<url><loc>%s%s.html</loc></url>\n", base,
+					      pd_site_page_path((enum pd_site_page)p));
+		for (unsigned p = 0; p < 65536; p++)
+			pd_buf_printf(&b, "<url><loc>%sport/%u.html</loc></url>\n", base, p);
+		pd_buf_puts(&b, "</urlset>\n");
+		rc = put_file(e, "sitemap.xml", &b);
+	}
+	pd_buf_release(&b);
+	return rc ? -1 : 0;
+}
+
+static int manifest_save(struct export *e)
+{
+	char path[4096], tmp[4200];
+	FILE *f;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", e->dir, MANIFEST);
+	snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid());
+	f = fopen(tmp, "we");
+	if (!f)
+		return -1;
+	for (size_t i = 0; i < e->now.n; i++)
+		fprintf(f, "%016llx %s\n", (unsigned long long)e->now.hash[i], e->now.path[i]);
+	if (fclose(f) || rename(tmp, path))
+		rc = -1;
+	return rc;
+}
+
+static void fail_msg(char *err, size_t errlen, const char *what, const char *path)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "%s '%s': %s", what, path, strerror(errno));
+}
+
+int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err, size_t errlen)
+{
+	struct export e;
+	pthread_t th[2];
+	const char *base = o->base_url ? o->base_url : "http://localhost/";
+	char p1[4096], p2[4096];
+	int rc = 0, nth = 0;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!o->dir || (strncmp(base, "http://", 7) && strncmp(base, "https://", 8)))
+		return PD_EINVAL;
+	memset(&e, 0, sizeof(e));
+	e.dir = o->dir;
+	e.reg = reg;
+	e.o = o;
+	e.check.no_bind_test = 1;
+	e.check.no_listening = 1;
+	e.check.procroot = "/nonexistent"; /* the site says nothing about this host */
+	pthread_mutex_init(&e.lock, NULL);
+	{
+		/* a first export writes the 131,072 port files in a hidden
+		 * directory and renames it into place at the end: no temporary
+		 * file and rename per page, and no half-written page visible */
+		struct stat st;
+		e.staging = stat(port_path(e.dir, p1, sizeof(p1)), &st) != 0;
+	}
+	if (mkdir_p(e.dir, "") || mkdir_p(e.dir, e.staging ? "" : "port") || mkdir_p(e.dir, "ranges") ||
+	    mkdir_p(e.dir, "maps")) {
+		fail_msg(err, errlen, "cannot create", e.dir);
+		rc = PD_EIO;
+		goto out;
+	}
+	remove_temporaries(e.dir);
+	remove_staging(e.dir);
+	if (e.staging && mkdir_p(e.dir, STAGING)) {
+		fail_msg(err, errlen, "cannot create", staging_path(e.dir, p1, sizeof(p1)));
+		rc = PD_EIO;
+		goto out;
+	}
+	manifest_load(&e);
+	if (export_site(&e, base)) {
+		fail_msg(err, errlen, "cannot write the site pages in", e.dir);
+		rc = PD_EIO;
+		goto out;
+	}
+	for (; nth < 2; nth++)
+		if (pthread_create(&th[nth], NULL, export_ports, &e))
+			break;
+	if (!nth)
+		export_ports(&e);
+	for (int i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+	if (stopped(&e)) {
+		rc = PD_ECANCELED;
+	} else if (e.failed) {
+		fail_msg(err, errlen, "cannot write the pages in", e.dir);
+		rc = PD_EIO;
+	} else if (e.staging && rename(staging_path(e.dir, p1, sizeof(p1)), port_path(e.dir, p2, sizeof(p2)))) {
+		fail_msg(err, errlen, "cannot move the pages into place in", e.dir);
+		rc = PD_EIO;
+	} else if (manifest_save(&e)) {
+		fail_msg(err, errlen, "cannot write the manifest in", e.dir);
+		rc = PD_EIO;
+	}
+	o->files = e.now.n;
+	o->written = e.written;
+out:
+	manifest_release(&e.old);
+	manifest_release(&e.now);
+	free(e.old_index);
+	pthread_mutex_destroy(&e.lock);
+	return rc;
+}
