@@ -41,9 +41,12 @@ check: deps
 install: all
 	meson install -C $(BUILD)
 
-snapshot:
-	npm ci --prefix tools/snapshot --no-audit --no-fund
-	node tools/snapshot/make-snapshot.mjs
+# Regenerates the compiled-in registry (data/registry.tsv and .meta) from an
+# official IANA registry file, XML or CSV.
+FROM ?= ../shared/iana/service-names-port-numbers.xml
+snapshot: all
+	$(BUILD)/pd-mkimage generate $(FROM) data/registry.tsv data/registry.meta
+	ninja -C $(BUILD)
 
 bench: all
 	bench/run

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!copy)
 		return 0;
 	memcpy(copy, data, size);
-	if (pd__registry_from_image(copy, size, 0, NULL, NULL, &reg) == 0) {
+	if (pd__registry_from_image(copy, size, PD__IMG_STRUCTURE, NULL, &reg) == 0) {
 		for (unsigned p = 0; p < 65536; p += 257) {
 			pd_registry_lookup(reg, p, p % 4, idx, 8);
 			pd_registry_block(reg, p, &b);

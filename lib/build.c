@@ -166,13 +166,14 @@ static int fail(struct builder *b, int rc, const char *what, const char *value)
 	return rc;
 }
 
-/* "Unassigned", "unassigned", "Unassigned [was netstat]" and "Reserved"
- * come in several spellings; a record with a service name is an assignment. */
+/* "Unassigned", "unassigned", "Unassigned [was netstat]",
+ * "(unassigned) Possibly assigned" (2825) and "Reserved" come in several
+ * spellings; a record with a service name is an assignment. */
 static uint8_t status_of(const char *name, const char *desc)
 {
 	if (*name)
 		return PD_ASSIGNED;
-	if (!strncasecmp(desc, "unassigned", 10))
+	if (!strncasecmp(desc, "unassigned", 10) || !strncasecmp(desc, "(unassigned)", 12))
 		return PD_UNASSIGNED;
 	return PD_RESERVED;
 }
@@ -597,7 +598,7 @@ static int emit(struct builder *b, const char *source, void **out, size_t *out_l
 	h.source = src;
 	h.updated = b->updated;
 	memcpy(img.s, &h, sizeof(h));
-	h.checksum = pd__fnv1a(img.s, img.len, 2166136261u);
+	h.checksum = pd__image_sum(img.s, img.len);
 	memcpy(img.s, &h, sizeof(h));
 	*out_len = img.len;
 	*out = pd_buf_detach(&img);

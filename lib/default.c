@@ -8,6 +8,6 @@ extern const unsigned char pd__embedded_end[];
 
 int pd_registry_open_default(struct pd_registry **out)
 {
-	return pd__registry_from_image(pd__embedded, (size_t)(pd__embedded_end - pd__embedded), 1,
-				       NULL, NULL, out);
+	return pd__registry_from_image(pd__embedded, (size_t)(pd__embedded_end - pd__embedded),
+				       PD__IMG_TRUSTED, NULL, out);
 }

