@@ -13,8 +13,12 @@ all: $(BUILD)/build.ninja
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --prefix=$(PREFIX) -Dwerror=$(WERROR)
 
+# what building and running need; `make check` adds what the tests need
 deps:
 	tools/install-deps.sh
+
+test-deps:
+	tools/install-deps.sh --test
 
 test: all
 	meson test -C $(BUILD) --print-errorlogs
@@ -35,7 +39,7 @@ fuzz: $(FUZZ)/build.ninja
 	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run $(FUZZ)
 
 # The whole suite, as CI runs it; prints "N passed, N failed" last.
-check: deps
+check: test-deps
 	tests/run-all
 
 install: all
@@ -54,4 +58,4 @@ bench: all
 clean:
 	rm -rf $(BUILD) $(ASAN) $(FUZZ)
 
-.PHONY: all deps test sanitize fuzz check install snapshot bench clean
+.PHONY: all deps test-deps test sanitize fuzz check install snapshot bench clean

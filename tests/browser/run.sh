@@ -1,11 +1,15 @@
 #!/bin/sh
-# run.sh: the browser test (see browser.mjs). Installs playwright-core from
-# package-lock.json when missing; needs Debian's chromium (make deps).
+# run.sh: the browser test (see browser.mjs). Needs Debian's chromium and
+# playwright-core from package-lock.json, both installed by `make check`
+# (tools/install-deps.sh --test); skipped when either is missing.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-	echo "SKIP: chromium is not installed (make deps installs it)" >&2
+	echo "SKIP: chromium is not installed (tools/install-deps.sh --test installs it)" >&2
 	exit 77
 fi
-[ -d "$here/node_modules/playwright-core" ] || npm ci --prefix "$here" --no-audit --no-fund >/dev/null
+if [ ! -d "$here/node_modules/playwright-core" ]; then
+	echo "SKIP: playwright-core is not installed (tools/install-deps.sh --test installs it)" >&2
+	exit 77
+fi
 exec node "$here/browser.mjs"
