@@ -405,23 +405,51 @@ static int same_lists(const struct resolved *r, unsigned a, unsigned b)
 	return 1;
 }
 
-static const struct builder *sort_ctx;
+/* Sort keys carry their string, so that the comparisons need no context
+ * (no global: imports run in several threads at once). */
+struct sort_key {
+	const char *s;
+	uint32_t i;
+};
 
 static int cmp_names(const void *x, const void *y)
 {
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	const char *s = sort_ctx->pool.data.s;
-	int c = strcasecmp(s + sort_ctx->recs[a].str[PD__S_NAME], s + sort_ctx->recs[b].str[PD__S_NAME]);
+	const struct sort_key *a = x, *b = y;
+	int c = strcasecmp(a->s, b->s);
 
-	return c ? c : (a > b) - (a < b);
+	return c ? c : (a->i > b->i) - (a->i < b->i);
 }
 
-static int cmp_people(const void *x, const void *y)
+static int cmp_ids(const void *x, const void *y)
 {
-	const struct pd__img_person *a = x, *b = y;
-	const char *s = sort_ctx->pool.data.s;
+	const struct sort_key *a = x, *b = y;
 
-	return strcmp(s + a->id, s + b->id);
+	return strcmp(a->s, b->s);
+}
+
+/* Sorts the people by id. */
+static int sort_people(struct builder *b)
+{
+	struct sort_key *k = malloc((b->npeople + 1) * sizeof(*k));
+	struct pd__img_person *sorted = malloc((b->npeople + 1) * sizeof(*sorted));
+
+	if (!k || !sorted) {
+		free(k);
+		free(sorted);
+		return PD_ENOMEM;
+	}
+	for (size_t i = 0; i < b->npeople; i++) {
+		k[i].s = b->pool.data.s + b->people[i].id;
+		k[i].i = (uint32_t)i;
+	}
+	qsort(k, b->npeople, sizeof(*k), cmp_ids);
+	for (size_t i = 0; i < b->npeople; i++)
+		sorted[i] = b->people[k[i].i];
+	free(k);
+	free(b->people);
+	b->people = sorted;
+	b->cappeople = b->npeople + 1;
+	return 0;
 }
 
 struct blk {
@@ -456,6 +484,7 @@ static int emit(struct builder *b, const char *source, void **out, size_t *out_l
 	struct pd__img_hdr h;
 	struct blk *blks = NULL, **order = NULL;
 	struct pd__img_block *iblk = NULL;
+	struct sort_key *keys = NULL;
 	uint32_t *names = NULL;
 	size_t nblk = 0, nnames = 0;
 	uint32_t src;
@@ -552,17 +581,22 @@ static int emit(struct builder *b, const char *source, void **out, size_t *out_l
 
 	/* name index */
 	names = calloc(b->n + 1, sizeof(*names));
-	if (!names) {
+	keys = calloc(b->n + 1, sizeof(*keys));
+	if (!names || !keys) {
 		rc = PD_ENOMEM;
 		goto out;
 	}
 	for (size_t i = 0; i < b->n; i++)
-		if (b->recs[i].str[PD__S_NAME])
-			names[nnames++] = (uint32_t)i;
-	sort_ctx = b;
-	qsort(names, nnames, sizeof(*names), cmp_names);
-	if (b->npeople)
-		qsort(b->people, b->npeople, sizeof(*b->people), cmp_people);
+		if (b->recs[i].str[PD__S_NAME]) {
+			keys[nnames].s = b->pool.data.s + b->recs[i].str[PD__S_NAME];
+			keys[nnames++].i = (uint32_t)i;
+		}
+	qsort(keys, nnames, sizeof(*keys), cmp_names);
+	for (size_t i = 0; i < nnames; i++)
+		names[i] = keys[i].i;
+	rc = sort_people(b);
+	if (rc)
+		goto out;
 
 	/* layout */
 	memset(&h, 0, sizeof(h));
@@ -610,6 +644,7 @@ out:
 	free(blks);
 	free(order);
 	free(iblk);
+	free(keys);
 	free(names);
 	return rc;
 }

@@ -617,7 +617,7 @@ int pd_registry_block_at(const struct pd_registry *reg, size_t i, struct pd_bloc
 int pd_registry_neighbour(const struct pd_registry *reg, unsigned port, int dir, unsigned *out)
 {
 	const struct pd__img_seg *s = pd__seg_find(reg, port);
-	const struct pd__img_seg *end = reg->segs + reg->h->n_segs;
+	size_t i;
 
 	if (!s)
 		return PD_EINVAL;
@@ -626,7 +626,9 @@ int pd_registry_neighbour(const struct pd_registry *reg, unsigned port, int dir,
 			*out = dir < 0 ? port - 1 : port + 1;
 			return 0;
 		}
-	for (s += dir < 0 ? -1 : 1; s >= reg->segs && s < end; s += dir < 0 ? -1 : 1) {
+	/* walk by index: a pointer before the first segment is undefined */
+	for (i = (size_t)(s - reg->segs); dir < 0 ? i-- > 0 : ++i < reg->h->n_segs;) {
+		s = &reg->segs[i];
 		for (int t = 0; t < PD_NPROTO; t++)
 			if (s->status[t] == PD_ASSIGNED) {
 				*out = dir < 0 ? s->last : s->first;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -244,7 +245,62 @@ static void test_blocks_and_neighbours(void **state)
 	assert_int_equal(n, 6000);
 	assert_int_equal(pd_registry_neighbour(reg, 6063, 1, &n), 0);
 	assert_int_equal(n, 6070);
+	/* at both ends of the port space (the first and the last segment) */
+	assert_int_equal(pd_registry_neighbour(reg, 0, -1, &n), PD_ENOTFOUND);
+	assert_int_equal(pd_registry_neighbour(reg, 65535, 1, &n), PD_ENOTFOUND);
+	assert_int_equal(pd_registry_neighbour(reg, 65535, -1, &n), 0);
+	assert_int_equal(n, 6070);
 	pd_registry_free(reg);
+}
+
+/* Imports in two threads at once, each of its own registry, must not mix
+ * their name indexes (the builder once sorted through a global). */
+struct import_job {
+	const char *csv, *name;
+	unsigned port;
+	int bad;
+};
+
+static void *import_many(void *arg)
+{
+	struct import_job *j = arg;
+
+	for (int i = 0; i < 100; i++) {
+		struct pd_registry *reg = NULL;
+		uint32_t idx[4];
+		struct pd_entry e;
+		char err[128];
+		if (pd_registry_open_buffer(j->csv, strlen(j->csv), "t", &reg, err, sizeof(err)) ||
+		    pd_registry_find_name(reg, j->name, idx, 4) != 1 || pd_registry_entry(reg, idx[0], &e) ||
+		    e.first != j->port)
+			j->bad++;
+		pd_registry_free(reg);
+	}
+	return NULL;
+}
+
+static void test_parallel_imports(void **state)
+{
+	static char a[65536], b[65536];
+	struct import_job ja = { a, "svc-a-77", 0, 0 }, jb = { b, "svc-b-33", 0, 0 };
+	pthread_t ta, tb;
+	size_t na = 0, nb = 0;
+
+	/* many names each, so that the two sorts overlap in time */
+	na += (size_t)snprintf(a + na, sizeof(a) - na, HDR);
+	nb += (size_t)snprintf(b + nb, sizeof(b) - nb, HDR);
+	for (unsigned i = 0; i < 500; i++) {
+		na += (size_t)snprintf(a + na, sizeof(a) - na, "svc-a-%u,%u,tcp,A,,,,,,,,\n", i, 1000 + i);
+		nb += (size_t)snprintf(b + nb, sizeof(b) - nb, "svc-b-%u,%u,udp,B,,,,,,,,\n", 499 - i, 3000 + i);
+	}
+	ja.port = 1077;
+	jb.port = 3466;
+	assert_int_equal(pthread_create(&ta, NULL, import_many, &ja), 0);
+	assert_int_equal(pthread_create(&tb, NULL, import_many, &jb), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	assert_int_equal(ja.bad, 0);
+	assert_int_equal(jb.bad, 0);
 }
 
 static void test_find_name_and_search(void **state)
@@ -490,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_status_and_names),
 		cmocka_unit_test(test_entry_fields),
 		cmocka_unit_test(test_blocks_and_neighbours),
+		cmocka_unit_test(test_parallel_imports),
 		cmocka_unit_test(test_find_name_and_search),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_diff),
