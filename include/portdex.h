@@ -478,7 +478,9 @@ int pd_map_svg(const struct pd_registry *reg, unsigned port, enum pd_map_layer l
 
 /* ---- update ---- */
 /* Reads FILE or URL (http://, https://, file://) into memory, at most max
- * bytes; URLs need the fetch module (libcurl). */
+ * bytes; URLs need the fetch module (libcurl). A download gives up
+ * (PD_EFETCH) when the server sends nothing for 30 s (the environment
+ * variable PORTDEX_FETCH_IDLE_TIMEOUT, 1-3600 s, changes it for tests). */
 int pd_fetch(const char *what, size_t max, struct pd_buf *out, struct pd_buf *errmsg) PD_WUR;
 /* $XDG_DATA_HOME/portdex or ~/.local/share/portdex (not created). */
 int pd_data_dir(struct pd_buf *out) PD_WUR;

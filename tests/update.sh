@@ -1,0 +1,151 @@
+#!/bin/bash
+# update.sh MODE: `portdex update` and `portdex diff` with the built binary.
+#   url       update from a loopback HTTP server (python3), the idle
+#             time-out; exits 77 without python3
+#   official  IANA's files in $PD_SHARED/iana; exits 77 when they are absent
+# Needs PORTDEX (the binary) and PD_SOURCE_ROOT.
+set -u
+mode=${1:?usage: update.sh url|official}
+PORTDEX=${PORTDEX:?set PORTDEX to the built binary}
+src=${PD_SOURCE_ROOT:?}
+shared=${PD_SHARED:-$src/../shared}
+xml=$shared/iana/service-names-port-numbers.xml
+csv=$shared/iana/service-names-port-numbers.csv
+
+case $mode in
+url)
+	if ! command -v python3 >/dev/null; then
+		echo "SKIP: no python3 for the loopback HTTP server" >&2
+		exit 77
+	fi ;;
+official)
+	if [ ! -r "$xml" ] || [ ! -r "$csv" ]; then
+		echo "SKIP: $shared/iana/service-names-port-numbers.{xml,csv} not found" >&2
+		exit 77
+	fi ;;
+*) echo "update.sh: unknown mode '$mode'" >&2; exit 2 ;;
+esac
+
+tmp=$(mktemp -d)
+httpd_pid=
+trap '[ -z "$httpd_pid" ] || kill $httpd_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# Isolate from the user's registry and terminal.
+export XDG_DATA_HOME=$tmp/data HOME=$tmp/home PORTDEX_PROC=$src/tests/data/proc
+unset PORTDEX_REGISTRY NO_COLOR PORTDEX_FETCH_IDLE_TIMEOUT
+mkdir -p "$HOME"
+dir=$XDG_DATA_HOME/portdex
+reg=$dir/registry.pdx
+
+. "$src/tests/lib.sh"
+
+expect_rc() { # expect_rc RC ARGS...
+	local want=$1
+	shift
+	run "$@"
+	if [ "$rc" -eq "$want" ]; then ok; else ko "portdex $* exited $rc, want $want; stderr: $err"; fi
+}
+
+fails() { # fails RC ARGS...: exit status RC, one line on stderr, nothing on stdout
+	local want=$1
+	shift
+	run "$@"
+	if [ "$rc" -eq "$want" ] && [ -z "$out" ] && [ -n "$err" ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then
+		ok
+	else
+		ko "portdex $* : rc $rc (want $want), stdout '${out:0:80}', stderr '$err'"
+	fi
+}
+
+same() { # same FILE1 FILE2 WHAT
+	if cmp -s "$1" "$2"; then ok; else ko "$3"; fi
+}
+
+# Two registries as large as the compiled-in snapshot (update refuses one
+# with fewer than 90% of the records of the registry it replaces): a.csv
+# dated 2015-07-24 (its latest date), b.csv the same with one record dated
+# 2030-01-01.
+cp "$src/data/snapshot.csv" "$tmp/a.csv"
+{ cat "$tmp/a.csv"; printf 'zzz-test,,,A test record,,,2030-01-01,,,,,\n'; } > "$tmp/b.csv"
+
+url_tests() {
+	mkdir -p "$tmp/www"
+	cp "$tmp/a.csv" "$tmp/b.csv" "$tmp/www/"
+	coproc HTTPD { exec python3 "$src/tests/httpd.py" "$tmp/www"; }
+	httpd_pid=$HTTPD_PID
+	read -r -t 10 port <&"${HTTPD[0]}" || port=
+	if [ -z "$port" ]; then
+		ko "test HTTP server did not start"
+		return
+	fi
+	url=http://127.0.0.1:$port
+	run update --from "$url/a.csv"
+	[ "$rc" -eq 0 ] && ok || ko "update from URL: rc $rc: $err"
+	run --version; contains "$out" "$url/a.csv" "registry from URL in use"
+	cp "$reg" "$tmp/before.pdx"
+	fails 3 update --from "$url/nothing-here.csv"
+	contains "$err" "404" "HTTP error reported"
+	contains "$err" "current registry stays in use" "failed update says the registry stays"
+	fails 3 update --from "$url/truncated/b.csv"
+	same "$reg" "$tmp/before.pdx" "truncated download changed the registry"
+	# a server that accepts and then sends nothing
+	start=$SECONDS
+	PORTDEX_FETCH_IDLE_TIMEOUT=2 fails 3 update --from "$url/slow"
+	contains "$err" "cannot read '$url/slow': the server sent nothing for 2 s; the current registry stays in use" "idle server"
+	[ $((SECONDS - start)) -lt 20 ] && ok || ko "an idle server held update for $((SECONDS - start)) s"
+	same "$reg" "$tmp/before.pdx" "an idle server changed the registry"
+	# a killed download leaves the registry as it was
+	"$PORTDEX" update --from "$url/slow" >/dev/null 2>&1 &
+	pid=$!
+	sleep 0.3
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	same "$reg" "$tmp/before.pdx" "a killed download changed the registry"
+	run update --from "$url/b.csv"
+	[ "$rc" -eq 0 ] && ok || ko "update after a killed download: rc $rc: $err"
+}
+
+official_tests() {
+	run --registry "$xml" 926; contains "$out" "2023-02-17 914/udp rift-lies registered; before, the block was 914-952" "926 history from the XML"
+	contains "$out" "916-952: 37 ports" "926 block from the XML"
+	run --registry "$xml" 293; contains "$out" "2025-07-15 300/tcp tacacss registered; before, the block was 288-307" "293 history"
+	PORTDEX_REGISTRY=$csv run --version; contains "$out" "IANA CSV" "PORTDEX_REGISTRY"
+	run --registry "$xml" 80 --json; contains "$out" '"source":"IANA XML' "json names the registry"
+	contains "$out" '"updated":"2026-08-17"' "json registry date"
+	run diff "$csv" "$xml"; contains "$out" "+ 5319/tcp roughtime" "diff CSV XML"
+	contains "$out" "~ 300/tcp tacacss (references)" "diff: changed fields"
+	[ "$rc" -eq 0 ] && ok || ko "diff rc $rc"
+	run diff --json "$csv" "$xml"; json_ok "diff --json"
+
+	# update from a file
+	run update --from "$csv"
+	[ "$rc" -eq 0 ] && ok || ko "update --from csv: rc $rc $err"
+	[ -s "$reg" ] && ok || ko "update stored nothing at $reg"
+	run --version; contains "$out" "IANA CSV" "updated registry in use"
+	run update --from "$xml"; contains "$out" "+ 5319/tcp roughtime" "update prints what changed"
+	[ -s "$reg.prev" ] && ok || ko "previous registry not kept"
+	run --version; contains "$out" "updated 2026-08-17" "XML registry in use after update"
+
+	# bad and truncated input leaves the registry in place
+	cp "$reg" "$tmp/before.pdx"
+	head -c 200000 "$xml" > "$tmp/trunc.xml"
+	head -c 300000 "$csv" > "$tmp/trunc.csv"
+	printf '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><registry>&b;</registry>\n' > "$tmp/entities.xml"
+	printf 'hello\n' > "$tmp/junk.txt"
+	: > "$tmp/empty"
+	for f in trunc.xml trunc.csv entities.xml junk.txt empty; do
+		fails 2 update --from "$tmp/$f"
+		same "$reg" "$tmp/before.pdx" "update from $f changed the registry"
+	done
+	fails 3 update --from "$tmp/missing.xml"
+	contains "$err" "current registry stays in use" "failed update says the registry stays"
+
+	# an image written by update is itself a registry file
+	run --registry "$reg" 926 --json; contains "$out" '"block":{"first":916,"last":952' "image file"
+	printf 'PORTDEX\001garbage' > "$tmp/bad.pdx"
+	expect_rc 2 --registry "$tmp/bad.pdx" 926
+}
+
+"${mode}_tests"
+echo "update $mode: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
