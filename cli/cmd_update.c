@@ -1,7 +1,10 @@
 /* cmd_update.c: `portdex update` and `portdex diff` */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -162,22 +165,132 @@ static int mkdirs(char *path)
 	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+/* Takes the update lock of the data directory (dir/registry.pdx.lock, held
+ * until the process ends) and removes what updates killed before their end
+ * left behind: every registry.pdx.tmp* (pd_registry_save's temporaries
+ * and the link made while keeping the previous registry). Returns the
+ * lock's descriptor or -1 with the reason printed. */
+static int lock_data_dir(const char *dir)
+{
+	struct pd_buf path = PD_BUF_INIT;
+	struct dirent *d;
+	DIR *dh;
+	int fd = -1;
+
+	pd_buf_printf(&path, "%s/registry.pdx.lock", dir);
+	if (path.err) {
+		cli_error("%s", pd_strerror(path.err));
+		goto out;
+	}
+	fd = open(path.s, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		cli_error("cannot open the lock '%s': %s", path.s, strerror(errno));
+		goto out;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno == EWOULDBLOCK)
+			cli_error("another 'portdex update' is running (it holds '%s')", path.s);
+		else
+			cli_error("cannot lock '%s': %s", path.s, strerror(errno));
+		close(fd);
+		fd = -1;
+		goto out;
+	}
+	dh = opendir(dir);
+	if (!dh) {
+		cli_error("cannot read the data directory '%s': %s", dir, strerror(errno));
+		close(fd);
+		fd = -1;
+		goto out;
+	}
+	while ((d = readdir(dh)))
+		if (!strncmp(d->d_name, "registry.pdx.tmp", 16))
+			unlinkat(dirfd(dh), d->d_name, 0);
+	closedir(dh);
+out:
+	pd_buf_release(&path);
+	return fd;
+}
+
+/* Keeps the installed registry as prev: a hard link made beside it and
+ * renamed over prev, so that prev is always a whole registry. */
+static int keep_previous(const char *dir, const char *cur, const char *prev)
+{
+	struct pd_buf tmp = PD_BUF_INIT;
+	int rc = -1;
+
+	pd_buf_printf(&tmp, "%s/registry.pdx.tmp.prev.%ld", dir, (long)getpid());
+	if (tmp.err) {
+		errno = ENOMEM;
+		goto out;
+	}
+	unlink(tmp.s);
+	if (link(cur, tmp.s))
+		goto out;
+	rc = rename(tmp.s, prev);
+	/* rename() does nothing when both name the same file */
+	unlink(tmp.s);
+out:
+	pd_buf_release(&tmp);
+	return rc;
+}
+
 int cmd_update(struct cli *c, int argc, char **argv)
 {
 	const char *from = c->from ? c->from : IANA_XML_URL;
 	struct pd_buf data = PD_BUF_INIT, emsg = PD_BUF_INIT, dir = PD_BUF_INIT, cur = PD_BUF_INIT,
 		      prev = PD_BUF_INIT;
-	struct pd_registry *next = NULL;
+	struct pd_registry *next = NULL, *installed = NULL;
+	const struct pd_registry *old;
 	char err[512] = "", q[256];
 	size_t old_n;
-	int rc;
+	int rc, lock = -1, damaged;
 
 	if (argc) {
 		cli_error("update takes no argument, got '%s' (use --from)", cli_quote(argv[0], q, sizeof(q)));
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_open_registry(c)))
-		return rc;
+	if (pd_data_dir(&dir) || mkdirs(dir.s)) {
+		cli_error("cannot create the data directory '%s': %s", pd_buf_str(&dir),
+			  dir.len ? strerror(errno) : "set XDG_DATA_HOME or HOME");
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	}
+	pd_buf_printf(&cur, "%s/registry.pdx", dir.s);
+	pd_buf_printf(&prev, "%s/registry.pdx.prev", dir.s);
+	if (cur.err || prev.err) {
+		cli_error("out of memory");
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	}
+	if ((lock = lock_data_dir(dir.s)) < 0) {
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	}
+	/* Update never needs the installed registry: a damaged one is replaced
+	 * as if there were none (the report compares with the compiled-in
+	 * snapshot) and is not kept as the previous one. */
+	rc = cli_open_installed(cur.s, &installed, 1, err, sizeof(err));
+	damaged = rc && rc != PD_ENOTFOUND;
+	if (damaged)
+		fprintf(stderr, "portdex: installed registry '%s' is unusable (%s): replacing it; '%s' stays as it was\n",
+			cur.s, err, prev.s);
+	/* the report and the size check compare with --registry, else the
+	 * installed registry, else the compiled-in snapshot */
+	if (c->registry_path) {
+		if ((rc = cli_open_registry(c)))
+			goto out;
+		old = c->reg;
+	} else if (installed) {
+		old = installed;
+	} else {
+		if (pd_registry_open_default(&c->reg)) {
+			cli_error("no registry compiled in: out of memory");
+			rc = EXIT_FAILURE_OP;
+			goto out;
+		}
+		old = c->reg;
+	}
 	if (pd_fetch(from, MAX_REGISTRY, &data, &emsg)) {
 		cli_error("cannot read '%s': %s; the current registry stays in use", cli_quote(from, q, sizeof(q)),
 			  pd_buf_str(&emsg));
@@ -189,6 +302,7 @@ int cmd_update(struct cli *c, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	err[0] = '\0';
 	rc = pd_registry_open_buffer(data.s, data.len, from, &next, err, sizeof(err));
 	if (rc) {
 		cli_error("'%s' is not a usable registry: %s; the current registry stays in use",
@@ -197,43 +311,32 @@ int cmd_update(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	/* a CSV cut at a line boundary still parses: compare sizes */
-	old_n = pd_registry_count(c->reg);
+	old_n = pd_registry_count(old);
 	if (pd_registry_count(next) * 10 < old_n * 9) {
 		cli_error("'%s' has %zu records where the current registry has %zu: truncated? the current registry stays in use",
 			  cli_quote(from, q, sizeof(q)), pd_registry_count(next), old_n);
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (pd_data_dir(&dir) || mkdirs(dir.s)) {
-		cli_error("cannot create the data directory '%s': %s", pd_buf_str(&dir), strerror(errno));
+	if (installed && keep_previous(dir.s, cur.s, prev.s)) {
+		cli_error("cannot keep the previous registry as '%s': %s; the current registry stays in use", prev.s,
+			  strerror(errno));
 		rc = EXIT_FAILURE_OP;
 		goto out;
-	}
-	pd_buf_printf(&cur, "%s/registry.pdx", dir.s);
-	pd_buf_printf(&prev, "%s/registry.pdx.prev", dir.s);
-	if (cur.err || prev.err) {
-		rc = EXIT_FAILURE_OP;
-		goto out;
-	}
-	/* keep the previous one: a hard link survives the rename below */
-	if (!access(cur.s, F_OK)) {
-		unlink(prev.s);
-		if (link(cur.s, prev.s)) {
-			cli_error("cannot keep the previous registry as '%s': %s", prev.s, strerror(errno));
-			rc = EXIT_FAILURE_OP;
-			goto out;
-		}
 	}
 	if (pd_registry_save(next, cur.s)) {
 		cli_error("cannot write '%s': %s; the current registry stays in use", cur.s, strerror(errno));
 		rc = EXIT_FAILURE_OP;
 		goto out;
 	}
-	rc = report(c, c->reg, next);
+	rc = report(c, old, next);
 	if (!c->json)
 		fprintf(stderr, "portdex: installed %s (%s, updated %s)\n", cur.s, pd_registry_source(next),
 			pd_registry_updated(next));
 out:
+	if (lock >= 0)
+		close(lock);
+	pd_registry_free(installed);
 	pd_registry_free(next);
 	pd_buf_release(&data);
 	pd_buf_release(&emsg);

@@ -102,7 +102,14 @@ void pd_registry_free(struct pd_registry *reg);
 
 const char *pd_registry_source(const struct pd_registry *reg);  /* where it came from */
 const char *pd_registry_updated(const struct pd_registry *reg); /* registry date YYYY-MM-DD, or "" */
-/* Writes the registry as a portdex image (write to PATH.tmp, fsync, rename). */
+/* Checks the image's checksum (opening a portdex image checks only its
+ * structure, which is cheap): 0, or PD_EFORMAT when the bytes were changed
+ * since it was written. Registries parsed from XML or CSV always pass. */
+int pd_registry_verify(const struct pd_registry *reg) PD_WUR;
+/* Writes the registry as a portdex image: to PATH.tmp.PID, fsync, rename
+ * over PATH, fsync of PATH's directory. A process killed meanwhile leaves
+ * PATH as it was and PATH.tmp.PID behind: remove such files under a lock
+ * that every writer takes (portdex update does). */
 int pd_registry_save(const struct pd_registry *reg, const char *path) PD_WUR;
 /* The image bytes (for embedding or hashing); valid while reg lives. */
 const void *pd_registry_image(const struct pd_registry *reg, size_t *len);

