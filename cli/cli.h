@@ -23,6 +23,7 @@ struct cli {
 	const char *transport;
 	const char *range;
 	const char *from;            /* update --from */
+	int allow_older;             /* update --allow-older */
 	long limit;
 	/* listening */
 	const char *netns;           /* --netns NAME|PID */
@@ -64,6 +65,7 @@ enum {
 	OPT_LISTEN = 1 << 10,
 	OPT_DB = 1 << 11,
 	OPT_TOP = 1 << 12,
+	OPT_ALLOW_OLDER = 1 << 13,
 };
 
 /* util.c */

@@ -318,6 +318,14 @@ int cmd_update(struct cli *c, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	/* dates are YYYY-MM-DD: they compare as strings */
+	if (installed && !c->allow_older && *pd_registry_updated(next) && *pd_registry_updated(installed) &&
+	    strcmp(pd_registry_updated(next), pd_registry_updated(installed)) < 0) {
+		cli_error("'%s' is dated %s, older than the installed registry (%s); the current registry stays in use (--allow-older installs it)",
+			  cli_quote(from, q, sizeof(q)), pd_registry_updated(next), pd_registry_updated(installed));
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (installed && keep_previous(dir.s, cur.s, prev.s)) {
 		cli_error("cannot keep the previous registry as '%s': %s; the current registry stays in use", prev.s,
 			  strerror(errno));

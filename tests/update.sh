@@ -1,8 +1,8 @@
 #!/bin/bash
 # update.sh MODE: `portdex update` and `portdex diff` with the built binary.
 #   files     registries made from data/snapshot.csv: a damaged installed
-#             registry and its repair, the lock, temporaries left by
-#             kill -9; always runs
+#             registry and its repair, --allow-older, the lock, temporaries
+#             left by kill -9; always runs
 #   url       update from a loopback HTTP server (python3), the idle
 #             time-out; exits 77 without python3
 #   official  IANA's files in $PD_SHARED/iana; exits 77 when they are absent
@@ -75,6 +75,7 @@ leftovers() { # the temporaries of killed updates
 # 2030-01-01.
 cp "$src/data/snapshot.csv" "$tmp/a.csv"
 { cat "$tmp/a.csv"; printf 'zzz-test,,,A test record,,,2030-01-01,,,,,\n'; } > "$tmp/b.csv"
+date_a=2015-07-24 date_b=2030-01-01
 
 files_tests() {
 	# ---- a first update, then one that keeps the previous registry ----
@@ -86,9 +87,17 @@ files_tests() {
 	cp "$reg" "$tmp/b.pdx"
 	same "$reg.prev" "$tmp/a.pdx" "the previous registry is kept as .prev"
 
+	# ---- an older registry is refused unless --allow-older ----
+	fails 2 update --from "$tmp/a.csv"
+	contains "$err" "dated $date_a, older than the installed registry ($date_b)" "older refused, both dates"
+	contains "$err" "--allow-older" "older refused names the option"
+	same "$reg" "$tmp/b.pdx" "a refused older registry changed the installed one"
+	expect_rc 0 update --from "$tmp/a.csv" --allow-older
+	same "$reg" "$tmp/a.pdx" "--allow-older installs the older registry"
+	same "$reg.prev" "$tmp/b.pdx" "--allow-older keeps the newer one as .prev"
 	expect_rc 0 update --from "$tmp/a.csv"
-	same "$reg" "$tmp/a.pdx" "update installs the same image again"
-	same "$reg.prev" "$tmp/b.pdx" "the previous registry is kept again"
+	same "$reg" "$tmp/a.pdx" "a registry of the same date is installed"
+	expect_rc 2 diff --allow-older "$tmp/a.csv" "$tmp/b.csv"
 
 	# ---- a damaged installed registry: every command that needs it exits 3 ----
 	run update --from "$tmp/b.csv"
@@ -122,7 +131,8 @@ files_tests() {
 	same "$reg" "$tmp/b.pdx" "update repairs a damaged registry"
 	same "$reg.prev" "$tmp/prev-before" "update kept a damaged registry as .prev"
 	expect_rc 0 926
-	# damage that only the checksum finds: lookups do not verify it, update does
+	# damage that only the checksum finds: lookups do not verify it, update
+	# does (and the date of a damaged registry does not count: a.csv is older)
 	size=$(stat -c %s "$reg")
 	printf 'X' | dd of="$reg" bs=1 seek=$((size - 100)) conv=notrunc status=none
 	run update --from "$tmp/a.csv"
@@ -142,7 +152,7 @@ files_tests() {
 	if command -v flock >/dev/null; then
 		exec 9>"$reg.lock"
 		flock -n 9 || ko "cannot take the update lock"
-		fails 3 update --from "$tmp/a.csv"
+		fails 3 update --from "$tmp/a.csv" --allow-older
 		contains "$err" "another 'portdex update' is running" "a second update is refused"
 		same "$reg" "$tmp/b.pdx" "a refused concurrent update changed the registry"
 		exec 9>&-
@@ -152,7 +162,7 @@ files_tests() {
 	caught=0
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
 		if cmp -s "$reg" "$tmp/a.pdx"; then next=b; else next=a; fi
-		"$PORTDEX" update --from "$tmp/$next.csv" >/dev/null 2>&1 &
+		"$PORTDEX" update --from "$tmp/$next.csv" --allow-older >/dev/null 2>&1 &
 		pid=$!
 		if [ $((i % 2)) -eq 0 ]; then
 			# as soon as it writes its temporary (when this shell is fast enough)
@@ -171,7 +181,7 @@ files_tests() {
 	# the next update removes what killed ones left (and a made-up one)
 	printf 'partial' > "$reg.tmp.99999"
 	printf 'partial' > "$reg.tmp.prev.99998"
-	run update --from "$tmp/b.csv"
+	run update --from "$tmp/b.csv" --allow-older
 	[ "$rc" -eq 0 ] && ok || ko "update after kill -9: rc $rc, $err"
 	[ "$(leftovers)" -eq 0 ] && ok || ko "update left temporaries: $(ls "$dir")"
 	same "$reg" "$tmp/b.pdx" "update after kill -9"
@@ -234,6 +244,8 @@ official_tests() {
 	run update --from "$xml"; contains "$out" "+ 5319/tcp roughtime" "update prints what changed"
 	[ -s "$reg.prev" ] && ok || ko "previous registry not kept"
 	run --version; contains "$out" "updated 2026-08-17" "XML registry in use after update"
+	fails 2 update --from "$csv"
+	contains "$err" "dated 2025-11-14, older than the installed registry (2026-08-17)" "the older CSV is refused"
 
 	# bad and truncated input leaves the registry in place
 	cp "$reg" "$tmp/before.pdx"
