@@ -1,8 +1,10 @@
 #!/bin/bash
 # update.sh MODE: `portdex update` and `portdex diff` with the built binary.
-#   files     registries made from data/snapshot.csv: a damaged installed
-#             registry and its repair, --allow-older, the lock, temporaries
-#             left by kill -9; always runs
+#   files     the change report on the fixtures of tests/data/diff (exact
+#             output in tests/expected/diff.*); registries made from
+#             data/snapshot.csv: a damaged installed registry and its
+#             repair, --allow-older, the lock, temporaries left by kill -9;
+#             always runs
 #   url       update from a loopback HTTP server (python3), the idle
 #             time-out; exits 77 without python3
 #   official  IANA's files in $PD_SHARED/iana; exits 77 when they are absent
@@ -61,6 +63,22 @@ fails() { # fails RC ARGS...: exit status RC, one line on stderr, nothing on std
 	fi
 }
 
+# golden NAME ARGS...: portdex ARGS, run in tests/data/diff, must exit 0
+# and print tests/expected/NAME (UPDATE_GOLDEN=1 rewrites it)
+golden() {
+	local name=$1
+	shift
+	(cd "$src/tests/data/diff" && "$PORTDEX" "$@") >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "${UPDATE_GOLDEN:-}" = 1 ] && cp "$tmp/out" "$src/tests/expected/$name"
+	if [ "$rc" -eq 0 ] && cmp -s "$tmp/out" "$src/tests/expected/$name"; then
+		ok
+	else
+		ko "portdex $* (in tests/data/diff) differs from tests/expected/$name (rc $rc): $(head -c 300 "$tmp/err")"
+		diff -u "$src/tests/expected/$name" "$tmp/out" | head -20 >&2
+	fi
+}
+
 same() { # same FILE1 FILE2 WHAT
 	if cmp -s "$1" "$2"; then ok; else ko "$3"; fi
 }
@@ -78,6 +96,22 @@ cp "$src/data/snapshot.csv" "$tmp/a.csv"
 date_a=2015-07-24 date_b=2030-01-01
 
 files_tests() {
+	# ---- the change report: every kind of change, text and JSON ----
+	golden diff.txt diff old.csv new.csv
+	golden diff.json diff --json old.csv new.csv
+	json_ok "diff --json" 'j.counts.status.changed === 22 && j.counts.name.removed === 1 && j.added === 1'
+	# update prints the same report (--registry: what it compares with)
+	XDG_DATA_HOME=$tmp/fixture golden diff.txt --registry old.csv update --from new.csv
+	contains "$(cat "$tmp/err")" "portdex: installed $tmp/fixture/portdex/registry.pdx (IANA CSV new.csv, updated 2025-01-01)" "update says what it installed"
+	XDG_DATA_HOME=$tmp/fixture golden diff.json --registry old.csv update --from new.csv --json
+	run diff "$src/tests/data/diff/new.csv" "$src/tests/data/diff/new.csv"
+	[ "$out" = "0 (port, transport) statuses changed; ranges: 0 added, 0 changed, 0 removed; assignments: 0 added, 0 changed, 0 removed; names: 0 added, 0 changed, 0 removed (IANA CSV $src/tests/data/diff/new.csv 2025-01-01 -> IANA CSV $src/tests/data/diff/new.csv 2025-01-01)" ] && ok || ko "diff of a registry with itself: $out"
+	# b.csv adds one name-only record to the snapshot
+	run diff "$src/data/snapshot.csv" "$tmp/b.csv"
+	[ "$rc" -eq 0 ] && ok || ko "diff snapshot: rc $rc, $err"
+	contains "$out" $'name + zzz-test: A test record\n0 (port, transport) statuses changed; ' "diff: a name-only record added"
+	contains "$out" "; names: 1 added, 0 changed, 0 removed (" "diff: names counted"
+
 	# ---- a first update, then one that keeps the previous registry ----
 	run update --from "$tmp/a.csv"
 	[ "$rc" -eq 0 ] && [ -s "$reg" ] && [ ! -e "$reg.prev" ] && ok || ko "first update: rc $rc, $err"
@@ -231,17 +265,23 @@ official_tests() {
 	PORTDEX_REGISTRY=$csv run --version; contains "$out" "IANA CSV" "PORTDEX_REGISTRY"
 	run --registry "$xml" 80 --json; contains "$out" '"source":"IANA XML' "json names the registry"
 	contains "$out" '"updated":"2026-08-17"' "json registry date"
-	run diff "$csv" "$xml"; contains "$out" "+ 5319/tcp roughtime" "diff CSV XML"
-	contains "$out" "~ 300/tcp tacacss (references)" "diff: changed fields"
+	run diff "$csv" "$xml"; contains "$out" $'\nassignment + 5319/tcp roughtime: ' "diff CSV XML"
+	contains "$out" $'\nassignment ~ 300/tcp tacacss (references)\n' "diff: changed fields"
+	contains "$out" $'\nstatus ~ 5319/tcp,udp unassigned -> assigned\n' "diff: status"
+	contains "$out" $'\nrange ~ 4461-4483 -> 4461-4479, 4481-4483 Unassigned\n' "diff: a range row split"
+	contains "$out" $'\nname + ab-secure/tcp: AB Secure Protocol\n' "diff: a name-only record added"
 	[ "$rc" -eq 0 ] && ok || ko "diff rc $rc"
-	run diff --json "$csv" "$xml"; json_ok "diff --json"
+	run diff --json "$csv" "$xml"; json_ok "diff --json" 'j.counts.assignment.added === j.added && j.counts.name.added > 0'
+	# the compiled-in snapshot's CSV to the XML: what a first update reports
+	run diff "$src/data/snapshot.csv" "$xml"
+	contains "$out" $'status ~ 8010/tcp,udp,sctp,dccp unassigned -> reserved\n' "diff snapshot XML: 8010 became reserved"
 
 	# update from a file
 	run update --from "$csv"
 	[ "$rc" -eq 0 ] && ok || ko "update --from csv: rc $rc $err"
 	[ -s "$reg" ] && ok || ko "update stored nothing at $reg"
 	run --version; contains "$out" "IANA CSV" "updated registry in use"
-	run update --from "$xml"; contains "$out" "+ 5319/tcp roughtime" "update prints what changed"
+	run update --from "$xml"; contains "$out" $'\nassignment + 5319/tcp roughtime: ' "update prints what changed"
 	[ -s "$reg.prev" ] && ok || ko "previous registry not kept"
 	run --version; contains "$out" "updated 2026-08-17" "XML registry in use after update"
 	fails 2 update --from "$csv"
@@ -260,6 +300,25 @@ official_tests() {
 	done
 	fails 3 update --from "$tmp/missing.xml"
 	contains "$err" "current registry stays in use" "failed update says the registry stays"
+
+	# a CSV cut short by 5% still has 95% of the records and is installed:
+	# the report counts the name-only records that vanished with its end
+	lines=$(wc -l < "$csv")
+	head -n $((lines * 95 / 100)) "$csv" > "$tmp/cut.csv"
+	expect_rc 0 update --from "$csv" --allow-older
+	run update --from "$tmp/cut.csv"
+	[ "$rc" -eq 0 ] && ok || ko "update from a CSV cut by 5%: rc $rc, $err"
+	if command -v python3 >/dev/null; then
+		gone=$(python3 -c 'import csv, sys
+def names(p):
+    with open(p, newline="") as f:
+        return sum(1 for r in list(csv.reader(f))[1:] if len(r) > 2 and r[0] and not r[1])
+print(names(sys.argv[1]) - names(sys.argv[2]))' "$csv" "$tmp/cut.csv")
+		[ "$gone" -gt 0 ] && ok || ko "the cut removed no name-only record ($gone)"
+		contains "$out" "; names: 0 added, 0 changed, $gone removed (" "a cut CSV reports the names it lost"
+	else
+		case $out in *"names: 0 added, 0 changed, 0 removed"*) ko "a cut CSV reports no name removed" ;; *) ok ;; esac
+	fi
 
 	# an image written by update is itself a registry file
 	run --registry "$reg" 926 --json; contains "$out" '"block":{"first":916,"last":952' "image file"
