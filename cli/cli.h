@@ -23,6 +23,7 @@ struct cli {
 	const char *transport;
 	const char *range;
 	const char *from;            /* update --from */
+	int allow_older;             /* update --allow-older */
 	long limit;
 	/* listening */
 	const char *netns;           /* --netns NAME|PID */
@@ -64,6 +65,7 @@ enum {
 	OPT_LISTEN = 1 << 10,
 	OPT_DB = 1 << 11,
 	OPT_TOP = 1 << 12,
+	OPT_ALLOW_OLDER = 1 << 13,
 };
 
 /* util.c */
@@ -72,6 +74,14 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *cli_quote(const char *s, char *buf, size_t n);
 int cli_bad_query(const char *arg);               /* prints why, returns EXIT_USAGE */
 int cli_open_registry(struct cli *c);             /* EXIT_* */
+/* $XDG_DATA_HOME/portdex/registry.pdx: 0, or -1 when there is no data directory */
+int cli_installed_path(struct pd_buf *path);
+/* Opens the registry `portdex update` installed at path: 0; PD_ENOTFOUND
+ * when there is none; else the error, with a reason in err (opening checks
+ * the image's checksum and structure). */
+int cli_open_installed(const char *path, struct pd_registry **reg, char *err, size_t errlen);
+/* One line: the installed registry is damaged or unreadable, and how to repair it */
+void cli_installed_error(const char *path, const char *why);
 int cli_write(const struct pd_buf *b);            /* writes to stdout; EXIT_* */
 const char *cli_c(const struct cli *c, const char *code); /* ANSI code or "" */
 int cli_parse_range(const char *s, unsigned *first, unsigned *last);

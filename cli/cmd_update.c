@@ -1,7 +1,10 @@
 /* cmd_update.c: `portdex update` and `portdex diff` */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,69 +16,175 @@
 struct report {
 	const struct cli *c;
 	struct pd_buf out;
-	unsigned n[3];
+	unsigned n[PD_DIFF_NKINDS][3];  /* changes by kind and pd_change */
+	unsigned long pairs;            /* (port, transport) pairs whose status changed */
+	int any;                        /* a change was written (JSON commas) */
 };
+
+static const char *const change_key[] = { "added", "changed", "removed" };
+static const char change_mark[] = { '+', '~', '-' };
+
+static void ports(struct pd_buf *b, unsigned first, unsigned last)
+{
+	if (first == last)
+		pd_buf_printf(b, "%u", first);
+	else
+		pd_buf_printf(b, "%u-%u", first, last);
+}
+
+/* "tcp,udp" in text, "\"tcp\",\"udp\"" in JSON */
+static void transports(struct pd_buf *b, unsigned protos, int json)
+{
+	int n = 0;
+
+	for (int t = 0; t < PD_NPROTO; t++)
+		if (protos & (1u << t))
+			pd_buf_printf(b, json ? "%s\"%s\"" : "%s%s", n++ ? "," : "", pd_proto_name(t));
+}
+
+static void fields(struct pd_buf *b, unsigned mask, int json)
+{
+	int n = 0;
+
+	for (int f = 0; f < PD_NFIELDS; f++)
+		if (mask & (1u << f))
+			pd_buf_printf(b, json ? "%s\"%s\"" : "%s%s", n++ ? (json ? "," : ", ") : "",
+				      pd_field_name((enum pd_field)f));
+}
+
+static void json_transport(struct pd_buf *b, int proto)
+{
+	if (proto == PD_PROTO_ANY)
+		pd_buf_puts(b, "null");
+	else
+		pd_buf_printf(b, "\"%s\"", pd_proto_name(proto));
+}
 
 static void json_entry_brief(struct pd_buf *b, const struct pd_entry *e)
 {
 	pd_buf_puts(b, "{\"name\":");
 	pd_buf_json_str(b, e->name);
-	pd_buf_printf(b, ",\"first\":%u,\"last\":%u,\"transport\":\"%s\",\"description\":", e->first, e->last,
-		      pd_proto_name(e->proto));
+	if (e->has_port)
+		pd_buf_printf(b, ",\"first\":%u,\"last\":%u,\"transport\":", e->first, e->last);
+	else
+		pd_buf_puts(b, ",\"first\":null,\"last\":null,\"transport\":");
+	json_transport(b, e->proto);
+	pd_buf_puts(b, ",\"description\":");
 	pd_buf_json_str(b, e->description);
 	pd_buf_putc(b, '}');
 }
 
-static void changed_fields(struct pd_buf *b, const struct pd_entry *a, const struct pd_entry *e, int json)
+static void json_bounds(struct pd_buf *b, const struct pd_entry *rows, size_t n)
 {
-	const char *names[] = { "name", "description", "assignee", "contact", "registered", "modified",
-				"references", "notes", "unauthorized_use", "service_code" };
-	const char *x[] = { a->name, a->description, a->assignee, a->contact, a->registered, a->modified,
-			    a->refs, a->notes, a->unauthorized, a->service_code };
-	const char *y[] = { e->name, e->description, e->assignee, e->contact, e->registered, e->modified,
-			    e->refs, e->notes, e->unauthorized, e->service_code };
-	int n = 0;
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(x[i], y[i]))
-			pd_buf_printf(b, json ? "%s\"%s\"" : "%s%s", n++ ? (json ? "," : ", ") : "", names[i]);
+	pd_buf_putc(b, '[');
+	for (size_t i = 0; i < n; i++)
+		pd_buf_printf(b, "%s{\"first\":%u,\"last\":%u}", i ? "," : "", rows[i].first, rows[i].last);
+	pd_buf_putc(b, ']');
 }
 
-static void on_change(void *ctx, enum pd_change what, const struct pd_entry *a, const struct pd_entry *e)
+static void text_bounds(struct pd_buf *b, const struct pd_entry *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		pd_buf_puts(b, i ? ", " : "");
+		ports(b, rows[i].first, rows[i].last);
+		if (rows[i].proto != PD_PROTO_ANY)
+			pd_buf_printf(b, "/%s", pd_proto_name(rows[i].proto));
+	}
+}
+
+static void json_change(struct pd_buf *b, const struct pd_diff_item *d)
+{
+	const struct pd_entry *x = d->new_e ? d->new_e : d->old_e;
+
+	pd_buf_printf(b, "{\"kind\":\"%s\",\"change\":\"%s\"", pd_diff_kind_name(d->kind), change_key[d->what]);
+	switch (d->kind) {
+	case PD_DIFF_STATUS:
+		pd_buf_printf(b, ",\"first\":%u,\"last\":%u,\"transports\":[", d->first, d->last);
+		transports(b, d->protos, 1);
+		pd_buf_printf(b, "],\"from\":\"%s\",\"to\":\"%s\"", pd_status_name(d->old_status),
+			      pd_status_name(d->new_status));
+		break;
+	case PD_DIFF_RANGE:
+		x = d->n_old ? d->old_rows : d->new_rows;
+		pd_buf_puts(b, ",\"transport\":");
+		json_transport(b, x->proto);
+		pd_buf_printf(b, ",\"status\":\"%s\",\"description\":", pd_status_name(x->status));
+		pd_buf_json_str(b, x->description);
+		pd_buf_puts(b, ",\"from\":");
+		json_bounds(b, d->old_rows, d->n_old);
+		pd_buf_puts(b, ",\"to\":");
+		json_bounds(b, d->new_rows, d->n_new);
+		break;
+	default:
+		pd_buf_puts(b, ",\"entry\":");
+		json_entry_brief(b, x);
+		if (d->what == PD_CHANGED) {
+			pd_buf_puts(b, ",\"fields\":[");
+			fields(b, d->fields, 1);
+			pd_buf_putc(b, ']');
+		}
+		break;
+	}
+	pd_buf_putc(b, '}');
+}
+
+/* One line: KIND MARK WHAT */
+static void text_change(struct pd_buf *b, const struct pd_diff_item *d)
+{
+	const struct pd_entry *x = d->new_e ? d->new_e : d->old_e;
+
+	pd_buf_printf(b, "%s %c ", pd_diff_kind_name(d->kind), change_mark[d->what]);
+	switch (d->kind) {
+	case PD_DIFF_STATUS:
+		ports(b, d->first, d->last);
+		pd_buf_putc(b, '/');
+		transports(b, d->protos, 0);
+		pd_buf_printf(b, " %s -> %s", pd_status_name(d->old_status), pd_status_name(d->new_status));
+		break;
+	case PD_DIFF_RANGE:
+		text_bounds(b, d->n_old ? d->old_rows : d->new_rows, d->n_old ? d->n_old : d->n_new);
+		if (d->n_old && d->n_new) {
+			pd_buf_puts(b, " -> ");
+			text_bounds(b, d->new_rows, d->n_new);
+		}
+		pd_buf_printf(b, " %s", (d->n_old ? d->old_rows : d->new_rows)->description);
+		break;
+	default:
+		if (x->has_port) {
+			ports(b, x->first, x->last);
+			pd_buf_printf(b, "/%s %s", pd_proto_name(x->proto), x->name);
+		} else if (x->proto != PD_PROTO_ANY) {
+			pd_buf_printf(b, "%s/%s", x->name, pd_proto_name(x->proto));
+		} else {
+			pd_buf_puts(b, x->name);
+		}
+		if (d->what == PD_CHANGED) {
+			pd_buf_puts(b, " (");
+			fields(b, d->fields, 0);
+			pd_buf_putc(b, ')');
+		} else {
+			pd_buf_printf(b, ": %s", x->description);
+		}
+		break;
+	}
+	pd_buf_putc(b, '\n');
+}
+
+static void on_change(void *ctx, const struct pd_diff_item *d)
 {
 	struct report *r = ctx;
-	const struct pd_entry *x = e ? e : a;
-	static const char mark[] = { '+', '~', '-' };
-	static const char *const key[] = { "added", "changed", "removed" };
-	char port[16];
 
+	r->n[d->kind][d->what]++;
+	if (d->kind == PD_DIFF_STATUS)
+		r->pairs += (unsigned long)(d->last - d->first + 1) * (unsigned)__builtin_popcount(d->protos);
 	if (r->c->json) {
-		pd_buf_printf(&r->out, "%s{\"change\":\"%s\",\"entry\":", r->n[0] + r->n[1] + r->n[2] ? "," : "",
-			      key[what]);
-		json_entry_brief(&r->out, x);
-		if (what == PD_CHANGED) {
-			pd_buf_puts(&r->out, ",\"fields\":[");
-			changed_fields(&r->out, a, e, 1);
-			pd_buf_putc(&r->out, ']');
-		}
-		pd_buf_putc(&r->out, '}');
-		r->n[what]++;
-		return;
-	}
-	r->n[what]++;
-	if (x->first == x->last)
-		snprintf(port, sizeof(port), "%u", x->first);
-	else
-		snprintf(port, sizeof(port), "%u-%u", x->first, x->last);
-	pd_buf_printf(&r->out, "%c %s/%s %s", mark[what], port, pd_proto_name(x->proto), x->name);
-	if (what == PD_CHANGED) {
-		pd_buf_puts(&r->out, " (");
-		changed_fields(&r->out, a, e, 0);
-		pd_buf_putc(&r->out, ')');
+		if (r->any)
+			pd_buf_putc(&r->out, ',');
+		json_change(&r->out, d);
 	} else {
-		pd_buf_printf(&r->out, ": %s", x->description);
+		text_change(&r->out, d);
 	}
-	pd_buf_putc(&r->out, '\n');
+	r->any = 1;
 }
 
 static void registry_obj(struct pd_buf *b, const char *key, const struct pd_registry *reg)
@@ -87,9 +196,21 @@ static void registry_obj(struct pd_buf *b, const char *key, const struct pd_regi
 	pd_buf_putc(b, '}');
 }
 
+/* "counts":{"status":{"changed":N},"range":{"added":N,...},...} */
+static void json_counts(struct pd_buf *b, const struct report *r)
+{
+	pd_buf_printf(b, "\"counts\":{\"status\":{\"changed\":%lu}", r->pairs);
+	for (int k = PD_DIFF_RANGE; k < PD_DIFF_NKINDS; k++)
+		pd_buf_printf(b, ",\"%s\":{\"added\":%u,\"changed\":%u,\"removed\":%u}",
+			      pd_diff_kind_name((enum pd_diff_kind)k), r->n[k][PD_ADDED], r->n[k][PD_CHANGED],
+			      r->n[k][PD_REMOVED]);
+	pd_buf_putc(b, '}');
+}
+
 /* Prints the change report between two registries; EXIT_* */
 static int report(const struct cli *c, const struct pd_registry *a, const struct pd_registry *b)
 {
+	const unsigned *n;
 	struct report r;
 	int rc;
 
@@ -107,13 +228,22 @@ static int report(const struct cli *c, const struct pd_registry *a, const struct
 		pd_buf_release(&r.out);
 		return EXIT_FAILURE_OP;
 	}
-	if (c->json)
-		pd_buf_printf(&r.out, "],\"added\":%u,\"changed\":%u,\"removed\":%u}\n", r.n[PD_ADDED],
-			      r.n[PD_CHANGED], r.n[PD_REMOVED]);
-	else
-		pd_buf_printf(&r.out, "%u added, %u changed, %u removed (%s %s -> %s %s)\n", r.n[PD_ADDED],
-			      r.n[PD_CHANGED], r.n[PD_REMOVED], pd_registry_source(a), pd_registry_updated(a),
+	n = r.n[PD_DIFF_ASSIGNMENT];
+	if (c->json) {
+		pd_buf_puts(&r.out, "],");
+		json_counts(&r.out, &r);
+		/* assignments, as before the other kinds were reported */
+		pd_buf_printf(&r.out, ",\"added\":%u,\"changed\":%u,\"removed\":%u}\n", n[PD_ADDED],
+			      n[PD_CHANGED], n[PD_REMOVED]);
+	} else {
+		pd_buf_printf(&r.out, "%lu (port, transport) statuses changed", r.pairs);
+		for (int k = PD_DIFF_RANGE; k < PD_DIFF_NKINDS; k++)
+			pd_buf_printf(&r.out, "; %ss: %u added, %u changed, %u removed",
+				      pd_diff_kind_name((enum pd_diff_kind)k), r.n[k][PD_ADDED], r.n[k][PD_CHANGED],
+				      r.n[k][PD_REMOVED]);
+		pd_buf_printf(&r.out, " (%s %s -> %s %s)\n", pd_registry_source(a), pd_registry_updated(a),
 			      pd_registry_source(b), pd_registry_updated(b));
+	}
 	rc = cli_write(&r.out);
 	pd_buf_release(&r.out);
 	return rc;
@@ -162,22 +292,132 @@ static int mkdirs(char *path)
 	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
 }
 
+/* Takes the update lock of the data directory (dir/registry.pdx.lock, held
+ * until the process ends) and removes what updates killed before their end
+ * left behind: every registry.pdx.tmp* (pd_registry_save's temporaries
+ * and the link made while keeping the previous registry). Returns the
+ * lock's descriptor or -1 with the reason printed. */
+static int lock_data_dir(const char *dir)
+{
+	struct pd_buf path = PD_BUF_INIT;
+	struct dirent *d;
+	DIR *dh;
+	int fd = -1;
+
+	pd_buf_printf(&path, "%s/registry.pdx.lock", dir);
+	if (path.err) {
+		cli_error("%s", pd_strerror(path.err));
+		goto out;
+	}
+	fd = open(path.s, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		cli_error("cannot open the lock '%s': %s", path.s, strerror(errno));
+		goto out;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno == EWOULDBLOCK)
+			cli_error("another 'portdex update' is running (it holds '%s')", path.s);
+		else
+			cli_error("cannot lock '%s': %s", path.s, strerror(errno));
+		close(fd);
+		fd = -1;
+		goto out;
+	}
+	dh = opendir(dir);
+	if (!dh) {
+		cli_error("cannot read the data directory '%s': %s", dir, strerror(errno));
+		close(fd);
+		fd = -1;
+		goto out;
+	}
+	while ((d = readdir(dh)))
+		if (!strncmp(d->d_name, "registry.pdx.tmp", 16))
+			unlinkat(dirfd(dh), d->d_name, 0);
+	closedir(dh);
+out:
+	pd_buf_release(&path);
+	return fd;
+}
+
+/* Keeps the installed registry as prev: a hard link made beside it and
+ * renamed over prev, so that prev is always a whole registry. */
+static int keep_previous(const char *dir, const char *cur, const char *prev)
+{
+	struct pd_buf tmp = PD_BUF_INIT;
+	int rc = -1;
+
+	pd_buf_printf(&tmp, "%s/registry.pdx.tmp.prev.%ld", dir, (long)getpid());
+	if (tmp.err) {
+		errno = ENOMEM;
+		goto out;
+	}
+	unlink(tmp.s);
+	if (link(cur, tmp.s))
+		goto out;
+	rc = rename(tmp.s, prev);
+	/* rename() does nothing when both name the same file */
+	unlink(tmp.s);
+out:
+	pd_buf_release(&tmp);
+	return rc;
+}
+
 int cmd_update(struct cli *c, int argc, char **argv)
 {
 	const char *from = c->from ? c->from : IANA_XML_URL;
 	struct pd_buf data = PD_BUF_INIT, emsg = PD_BUF_INIT, dir = PD_BUF_INIT, cur = PD_BUF_INIT,
 		      prev = PD_BUF_INIT;
-	struct pd_registry *next = NULL;
+	struct pd_registry *next = NULL, *installed = NULL;
+	const struct pd_registry *old;
 	char err[512] = "", q[256];
 	size_t old_n;
-	int rc;
+	int rc, lock = -1, damaged;
 
 	if (argc) {
 		cli_error("update takes no argument, got '%s' (use --from)", cli_quote(argv[0], q, sizeof(q)));
 		return EXIT_USAGE;
 	}
-	if ((rc = cli_open_registry(c)))
-		return rc;
+	if (pd_data_dir(&dir) || mkdirs(dir.s)) {
+		cli_error("cannot create the data directory '%s': %s", pd_buf_str(&dir),
+			  dir.len ? strerror(errno) : "set XDG_DATA_HOME or HOME");
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	}
+	pd_buf_printf(&cur, "%s/registry.pdx", dir.s);
+	pd_buf_printf(&prev, "%s/registry.pdx.prev", dir.s);
+	if (cur.err || prev.err) {
+		cli_error("out of memory");
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	}
+	if ((lock = lock_data_dir(dir.s)) < 0) {
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	}
+	/* Update never needs the installed registry: a damaged one is replaced
+	 * as if there were none (the report compares with the compiled-in
+	 * snapshot) and is not kept as the previous one. */
+	rc = cli_open_installed(cur.s, &installed, err, sizeof(err));
+	damaged = rc && rc != PD_ENOTFOUND;
+	if (damaged)
+		fprintf(stderr, "portdex: installed registry '%s' is unusable (%s): replacing it; '%s' stays as it was\n",
+			cur.s, err, prev.s);
+	/* the report and the size check compare with --registry, else the
+	 * installed registry, else the compiled-in registry */
+	if (c->registry_path) {
+		if ((rc = cli_open_registry(c)))
+			goto out;
+		old = c->reg;
+	} else if (installed) {
+		old = installed;
+	} else {
+		if (pd_registry_open_default(&c->reg)) {
+			cli_error("no registry compiled in: out of memory");
+			rc = EXIT_FAILURE_OP;
+			goto out;
+		}
+		old = c->reg;
+	}
 	if (pd_fetch(from, MAX_REGISTRY, &data, &emsg)) {
 		cli_error("cannot read '%s': %s; the current registry stays in use", cli_quote(from, q, sizeof(q)),
 			  pd_buf_str(&emsg));
@@ -189,6 +429,7 @@ int cmd_update(struct cli *c, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	err[0] = '\0';
 	rc = pd_registry_open_buffer(data.s, data.len, from, &next, err, sizeof(err));
 	if (rc) {
 		cli_error("'%s' is not a usable registry: %s; the current registry stays in use",
@@ -197,43 +438,40 @@ int cmd_update(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	/* a CSV cut at a line boundary still parses: compare sizes */
-	old_n = pd_registry_count(c->reg);
+	old_n = pd_registry_count(old);
 	if (pd_registry_count(next) * 10 < old_n * 9) {
 		cli_error("'%s' has %zu records where the current registry has %zu: truncated? the current registry stays in use",
 			  cli_quote(from, q, sizeof(q)), pd_registry_count(next), old_n);
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (pd_data_dir(&dir) || mkdirs(dir.s)) {
-		cli_error("cannot create the data directory '%s': %s", pd_buf_str(&dir), strerror(errno));
-		rc = EXIT_FAILURE_OP;
+	/* dates are YYYY-MM-DD: they compare as strings */
+	if (installed && !c->allow_older && *pd_registry_updated(next) && *pd_registry_updated(installed) &&
+	    strcmp(pd_registry_updated(next), pd_registry_updated(installed)) < 0) {
+		cli_error("'%s' is dated %s, older than the installed registry (%s); the current registry stays in use (--allow-older installs it)",
+			  cli_quote(from, q, sizeof(q)), pd_registry_updated(next), pd_registry_updated(installed));
+		rc = EXIT_USAGE;
 		goto out;
 	}
-	pd_buf_printf(&cur, "%s/registry.pdx", dir.s);
-	pd_buf_printf(&prev, "%s/registry.pdx.prev", dir.s);
-	if (cur.err || prev.err) {
+	if (installed && keep_previous(dir.s, cur.s, prev.s)) {
+		cli_error("cannot keep the previous registry as '%s': %s; the current registry stays in use", prev.s,
+			  strerror(errno));
 		rc = EXIT_FAILURE_OP;
 		goto out;
-	}
-	/* keep the previous one: a hard link survives the rename below */
-	if (!access(cur.s, F_OK)) {
-		unlink(prev.s);
-		if (link(cur.s, prev.s)) {
-			cli_error("cannot keep the previous registry as '%s': %s", prev.s, strerror(errno));
-			rc = EXIT_FAILURE_OP;
-			goto out;
-		}
 	}
 	if (pd_registry_save(next, cur.s)) {
 		cli_error("cannot write '%s': %s; the current registry stays in use", cur.s, strerror(errno));
 		rc = EXIT_FAILURE_OP;
 		goto out;
 	}
-	rc = report(c, c->reg, next);
+	rc = report(c, old, next);
 	if (!c->json)
 		fprintf(stderr, "portdex: installed %s (%s, updated %s)\n", cur.s, pd_registry_source(next),
 			pd_registry_updated(next));
 out:
+	if (lock >= 0)
+		close(lock);
+	pd_registry_free(installed);
 	pd_registry_free(next);
 	pd_buf_release(&data);
 	pd_buf_release(&emsg);

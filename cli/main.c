@@ -12,7 +12,7 @@ static const struct command commands[] = {
 	{ "gaps", cmd_gaps, "gaps [--range R] [--limit N]", "unassigned blocks, largest first", OPT_RANGE | OPT_LIMIT },
 	{ "stats", cmd_stats, "stats", "counts per range class, transport and status", 0 },
 	{ "services", cmd_services, "services", "the registry in /etc/services format", 0 },
-	{ "update", cmd_update, "update [--from FILE|URL]", "install a new official registry", OPT_FROM },
+	{ "update", cmd_update, "update [--from FILE|URL] [--allow-older]", "install a new official registry", OPT_FROM | OPT_ALLOW_OLDER },
 	{ "diff", cmd_diff, "diff OLD NEW", "what changed between two registry files", 0 },
 	{ "listening", cmd_listening, "listening [QUERY...] [--netns NS|--all-netns] [--format F]", "listening sockets on this host, with their processes", OPT_NETNS | OPT_FORMAT | OPT_TRANSPORT },
 	{ "who", cmd_listening, "who [QUERY...]", "the same as listening", OPT_NETNS | OPT_FORMAT | OPT_TRANSPORT },
@@ -45,7 +45,7 @@ static void usage(FILE *f)
 
 enum { O_JSON = 256, O_REGISTRY, O_COLOR, O_STATUS, O_TRANSPORT, O_RANGE, O_FROM, O_LIMIT,
        O_NETNS, O_ALL_NETNS, O_FORMAT, O_COUNT, O_HOLD, O_OUT, O_BASE_URL,
-       O_LISTEN, O_DB, O_TOP };
+       O_LISTEN, O_DB, O_TOP, O_ALLOW_OLDER };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -55,6 +55,7 @@ static const struct option longopts[] = {
 	{ "transport", required_argument, NULL, O_TRANSPORT },
 	{ "range", required_argument, NULL, O_RANGE },
 	{ "from", required_argument, NULL, O_FROM },
+	{ "allow-older", no_argument, NULL, O_ALLOW_OLDER },
 	{ "limit", required_argument, NULL, O_LIMIT },
 	{ "netns", required_argument, NULL, O_NETNS },
 	{ "all-netns", no_argument, NULL, O_ALL_NETNS },
@@ -128,6 +129,7 @@ int main(int argc, char **argv)
 		case O_TRANSPORT: c.transport = optarg; given |= OPT_TRANSPORT; break;
 		case O_RANGE: c.range = optarg; given |= OPT_RANGE; break;
 		case O_FROM: c.from = optarg; given |= OPT_FROM; break;
+		case O_ALLOW_OLDER: c.allow_older = 1; given |= OPT_ALLOW_OLDER; break;
 		case O_LIMIT:
 		case O_COUNT:
 		case O_HOLD: {

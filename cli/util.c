@@ -70,27 +70,64 @@ static int open_path(struct cli *c, const char *path)
 	return EXIT_ANSWERED;
 }
 
+int cli_installed_path(struct pd_buf *path)
+{
+	if (pd_data_dir(path))
+		return -1;
+	pd_buf_puts(path, "/registry.pdx");
+	return path->err ? -1 : 0;
+}
+
+int cli_open_installed(const char *path, struct pd_registry **reg, char *err, size_t errlen)
+{
+	struct stat st;
+	int rc;
+
+	*reg = NULL;
+	err[0] = '\0';
+	if (stat(path, &st)) {
+		/* a directory this user cannot search holds no registry of his */
+		if (errno == ENOENT || errno == ENOTDIR || errno == EACCES)
+			return PD_ENOTFOUND;
+		snprintf(err, errlen, "%s", strerror(errno));
+		return PD_EIO;
+	}
+	rc = pd_registry_open_file(path, reg, err, errlen);
+	if (rc && !*err)
+		snprintf(err, errlen, "%s", pd_strerror(rc));
+	return rc;
+}
+
+void cli_installed_error(const char *path, const char *why)
+{
+	cli_error("installed registry '%s' is unusable (%s); repair it with 'portdex update' or 'portdex update --from FILE'",
+		  path, why);
+}
+
 /* --registry, then PORTDEX_REGISTRY, then what `portdex update` stored,
- * then the compiled-in snapshot. */
+ * then the compiled-in registry. An installed registry that cannot be
+ * used is an operational failure: answering from the compiled-in one instead
+ * would hide it. */
 int cli_open_registry(struct cli *c)
 {
-	struct pd_buf dir = PD_BUF_INIT;
+	struct pd_buf path = PD_BUF_INIT;
+	char err[512];
 	int rc;
 
 	if (c->reg)
 		return EXIT_ANSWERED;
 	if (c->registry_path)
 		return open_path(c, c->registry_path);
-	if (!pd_data_dir(&dir)) {
-		struct stat st;
-		pd_buf_puts(&dir, "/registry.pdx");
-		if (!dir.err && !stat(dir.s, &st)) {
-			rc = open_path(c, dir.s);
-			pd_buf_release(&dir);
-			return rc;
+	if (!cli_installed_path(&path)) {
+		rc = cli_open_installed(path.s, &c->reg, err, sizeof(err));
+		if (rc != PD_ENOTFOUND) {
+			if (rc)
+				cli_installed_error(path.s, err);
+			pd_buf_release(&path);
+			return rc ? EXIT_FAILURE_OP : EXIT_ANSWERED;
 		}
 	}
-	pd_buf_release(&dir);
+	pd_buf_release(&path);
 	rc = pd_registry_open_default(&c->reg);
 	if (rc) {
 		cli_error("no registry compiled in: %s", pd_strerror(rc));

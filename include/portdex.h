@@ -102,7 +102,10 @@ void pd_registry_free(struct pd_registry *reg);
 
 const char *pd_registry_source(const struct pd_registry *reg);  /* where it came from */
 const char *pd_registry_updated(const struct pd_registry *reg); /* registry date YYYY-MM-DD, or "" */
-/* Writes the registry as a portdex image (write to PATH.tmp, fsync, rename). */
+/* Writes the registry as a portdex image: to PATH.tmp.PID, fsync, rename
+ * over PATH, fsync of PATH's directory. A process killed meanwhile leaves
+ * PATH as it was and PATH.tmp.PID behind: remove such files under a lock
+ * that every writer takes (portdex update does). */
 int pd_registry_save(const struct pd_registry *reg, const char *path) PD_WUR;
 /* The image bytes (for embedding or hashing); valid while reg lives. */
 const void *pd_registry_image(const struct pd_registry *reg, size_t *len);
@@ -195,10 +198,51 @@ size_t pd_registry_search(const struct pd_registry *reg, const char *words, uint
 
 /* ---- differences between two registries ---- */
 enum pd_change { PD_ADDED, PD_CHANGED, PD_REMOVED };
-typedef void (*pd_diff_fn)(void *ctx, enum pd_change what, const struct pd_entry *old_e,
-			   const struct pd_entry *new_e);
-/* Compares assignments (records with a port and a name) keyed by
- * (name, port range, proto); calls fn for each change in port order. */
+
+/* What a change is about:
+ *   PD_DIFF_STATUS      the status of (port, transport) pairs
+ *   PD_DIFF_RANGE       rows of more than one port that are not assignments
+ *                       ("Unassigned", "Reserved"), by their bounds
+ *   PD_DIFF_ASSIGNMENT  records with a port and a name, keyed by (port
+ *                       range, transport, name)
+ *   PD_DIFF_NAME        records with a name and no port, keyed by (name,
+ *                       transport) */
+enum pd_diff_kind { PD_DIFF_STATUS, PD_DIFF_RANGE, PD_DIFF_ASSIGNMENT, PD_DIFF_NAME, PD_DIFF_NKINDS };
+const char *pd_diff_kind_name(enum pd_diff_kind k);  /* "status", "range", "assignment", "name" */
+
+/* The fields of a record that the diff compares. */
+enum pd_field { PD_FIELD_NAME, PD_FIELD_DESCRIPTION, PD_FIELD_ASSIGNEE, PD_FIELD_CONTACT,
+		PD_FIELD_REGISTERED, PD_FIELD_MODIFIED, PD_FIELD_REFERENCES, PD_FIELD_NOTES,
+		PD_FIELD_UNAUTHORIZED, PD_FIELD_SERVICE_CODE, PD_NFIELDS };
+const char *pd_field_name(enum pd_field f);  /* "name", "description", ..., "unauthorized_use", "service_code" */
+
+/* One change. Pointers are valid during the callback only. */
+struct pd_diff_item {
+	enum pd_diff_kind kind;
+	enum pd_change what;      /* PD_DIFF_STATUS: always PD_CHANGED */
+	unsigned first, last;     /* the ports concerned (0-0 for PD_DIFF_NAME) */
+	unsigned protos;          /* their transports: bit mask of 1u << PD_TCP ... (all four for
+				   * rows that name none) */
+	/* PD_DIFF_STATUS: every (port, transport) of first-last and protos went
+	 * from old_status to new_status. PD_DIFF_RANGE: the rows' status. */
+	enum pd_status old_status, new_status;
+	/* PD_DIFF_RANGE: a group of overlapping rows of the same transport,
+	 * status and description (any case) whose bounds are not the same in
+	 * both registries: its old rows and its new rows, by first port. No
+	 * old rows: added; no new rows: removed. */
+	const struct pd_entry *old_rows, *new_rows;
+	size_t n_old, n_new;
+	/* PD_DIFF_ASSIGNMENT, PD_DIFF_NAME: the record before and after; old_e
+	 * is NULL when added, new_e when removed. */
+	const struct pd_entry *old_e, *new_e;
+	unsigned fields;          /* PD_CHANGED records: 1u << pd_field for each field that differs */
+};
+typedef void (*pd_diff_fn)(void *ctx, const struct pd_diff_item *d);
+
+/* Calls fn for each change, kind by kind: status changes as runs of
+ * consecutive ports with the same change (transports with the same run
+ * together), by port; range rows by port; assignments by port; name-only
+ * records by name. */
 int pd_registry_diff(const struct pd_registry *old_r, const struct pd_registry *new_r,
 		     pd_diff_fn fn, void *ctx) PD_WUR;
 
@@ -478,7 +522,9 @@ int pd_map_svg(const struct pd_registry *reg, unsigned port, enum pd_map_layer l
 
 /* ---- update ---- */
 /* Reads FILE or URL (http://, https://, file://) into memory, at most max
- * bytes; URLs need the fetch module (libcurl). */
+ * bytes; URLs need the fetch module (libcurl). A download gives up
+ * (PD_EFETCH) when the server sends nothing for 30 s (the environment
+ * variable PORTDEX_FETCH_IDLE_TIMEOUT, 1-3600 s, changes it for tests). */
 int pd_fetch(const char *what, size_t max, struct pd_buf *out, struct pd_buf *errmsg) PD_WUR;
 /* $XDG_DATA_HOME/portdex or ~/.local/share/portdex (not created). */
 int pd_data_dir(struct pd_buf *out) PD_WUR;

@@ -38,6 +38,20 @@ static int read_fd(int fd, size_t max, struct pd_buf *out)
 	}
 }
 
+/* Seconds of silence after which a download gives up: 30, or
+ * PORTDEX_FETCH_IDLE_TIMEOUT (1-3600; a knob for the tests). */
+static long idle_timeout(void)
+{
+	const char *s = getenv("PORTDEX_FETCH_IDLE_TIMEOUT");
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return 30;
+	v = strtol(s, &end, 10);
+	return *end || v < 1 || v > 3600 ? 30 : v;
+}
+
 int pd_fetch(const char *what, size_t max, struct pd_buf *out, struct pd_buf *errmsg)
 {
 	int rc;
@@ -54,7 +68,7 @@ int pd_fetch(const char *what, size_t max, struct pd_buf *out, struct pd_buf *er
 			return rc;
 		}
 		out->max = max;
-		rc = fetch(what, write_cb, out, err, sizeof(err));
+		rc = fetch(what, idle_timeout(), write_cb, out, err, sizeof(err));
 		if (!rc && out->err)
 			rc = out->err;
 		out->max = oldmax;

@@ -385,6 +385,26 @@ const void *pd_registry_image(const struct pd_registry *reg, size_t *len)
 	return reg->base;
 }
 
+/* Makes a rename in path's directory durable. */
+static int sync_dir(const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	int fd, rc = 0;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path) >= (int)sizeof(dir))
+		return PD_EINVAL;
+	fd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return PD_EIO;
+	if (fsync(fd) && errno != EINVAL)
+		rc = PD_EIO;
+	close(fd);
+	return rc;
+}
+
 int pd_registry_save(const struct pd_registry *reg, const char *path)
 {
 	char tmp[4096];
@@ -414,8 +434,13 @@ int pd_registry_save(const struct pd_registry *reg, const char *path)
 		rc = PD_EIO;
 	if (!rc && rename(tmp, path))
 		rc = PD_EIO;
-	if (rc)
+	if (rc) {
+		int saved = errno;
 		unlink(tmp);
+		errno = saved;
+	} else {
+		rc = sync_dir(path);
+	}
 	return rc;
 }
 

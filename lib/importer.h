@@ -49,11 +49,13 @@ int pd__import_xml(const char *data, size_t len, const struct pd__sink *sink, ch
 int pd__import_csv(const char *data, size_t len, const struct pd__sink *sink, char *err, size_t errlen);
 
 /* The fetch module (libcurl) exports PD__FETCH_SYMBOL. write returns 0 to
- * go on or non-zero to stop (e.g. over the size cap). */
-typedef int (*pd__fetch_fn)(const char *url, int (*write)(void *ctx, const void *p, size_t n),
-			    void *ctx, char *err, size_t errlen);
+ * go on or non-zero to stop (e.g. over the size cap). The fetch gives up
+ * (PD_EFETCH) when the server sends nothing for idle_seconds. */
+typedef int (*pd__fetch_fn)(const char *url, long idle_seconds,
+			    int (*write)(void *ctx, const void *p, size_t n), void *ctx,
+			    char *err, size_t errlen);
 #define PD__FETCH_SYMBOL "pd__fetch_url"
-int pd__fetch_url(const char *url, int (*write)(void *ctx, const void *p, size_t n), void *ctx,
-		  char *err, size_t errlen);
+int pd__fetch_url(const char *url, long idle_seconds, int (*write)(void *ctx, const void *p, size_t n),
+		  void *ctx, char *err, size_t errlen);
 
 #endif

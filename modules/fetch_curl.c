@@ -24,9 +24,18 @@ static size_t on_data(char *p, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
+/* 1 once the connection was made: a time-out after that is the server's
+ * silence, not the connection's */
+static int connected(CURL *c)
+{
+	curl_off_t t = 0;
+
+	return curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK && t > 0;
+}
+
 __attribute__((visibility("default")))
-int pd__fetch_url(const char *url, int (*write)(void *ctx, const void *p, size_t n), void *ctx,
-		  char *err, size_t errlen)
+int pd__fetch_url(const char *url, long idle_seconds, int (*write)(void *ctx, const void *p, size_t n),
+		  void *ctx, char *err, size_t errlen)
 {
 	char cerr[CURL_ERROR_SIZE] = "";
 	struct sink s = { write, ctx, 0 };
@@ -47,9 +56,11 @@ int pd__fetch_url(const char *url, int (*write)(void *ctx, const void *p, size_t
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
+	/* give up when the server sends nothing (not even headers) for
+	 * idle_seconds, and when connecting takes longer */
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, idle_seconds < 15 ? idle_seconds : 15L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, idle_seconds);
 	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "portdex/0.1");
@@ -62,6 +73,9 @@ int pd__fetch_url(const char *url, int (*write)(void *ctx, const void *p, size_t
 	if (s.stopped) {
 		ret = PD_ETOOBIG; /* the writer refused more */
 		snprintf(err, errlen, "download stopped: size limit");
+	} else if (rc == CURLE_OPERATION_TIMEDOUT && connected(c)) {
+		ret = PD_EFETCH;
+		snprintf(err, errlen, "the server sent nothing for %ld s", idle_seconds);
 	} else if (rc != CURLE_OK) {
 		ret = PD_EFETCH;
 		snprintf(err, errlen, "%s", *cerr ? cerr : curl_easy_strerror(rc));

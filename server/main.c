@@ -213,7 +213,15 @@ static int serve_main(int argc, char **argv)
 		goto out;
 	}
 	if ((rc = state_load(&cfg, err, sizeof(err)))) {
-		cli_error("cannot use registry '%s': %s", cli_quote(cfg.registry ? cfg.registry : "(snapshot)", q, sizeof(q)),
+		char *installed = cfg.registry ? NULL : state_watch_path(&cfg);
+		if (installed) {
+			/* as every command: the installed registry, and its repair */
+			cli_installed_error(installed, *err ? err : pd_strerror(rc));
+			free(installed);
+			rc = EXIT_FAILURE_OP;
+			goto out;
+		}
+		cli_error("cannot use registry '%s': %s", cli_quote(cfg.registry ? cfg.registry : "(compiled in)", q, sizeof(q)),
 			  err);
 		rc = rc == PD_EIO || rc == PD_EMODULE || rc == PD_ENOMEM ? EXIT_FAILURE_OP : EXIT_USAGE;
 		goto out;

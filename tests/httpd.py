@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """httpd.py DIR: serves DIR on 127.0.0.1 (a free port, printed on stdout)
 for the `portdex update` URL tests. /truncated/NAME sends half of NAME while
-announcing all of it; /slow never answers. Stops by itself after 120 s."""
+announcing all of it; /slow accepts the request and sends nothing for 60 s.
+Stops by itself after 120 s."""
 import http.server
 import os
 import sys
 import threading
+import time
 
 root = sys.argv[1]
 
@@ -18,6 +20,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self):
+        if self.path == "/slow":
+            time.sleep(60)
+            self.close_connection = True
+            return
         if self.path.startswith("/truncated/"):
             data = open(os.path.join(root, os.path.basename(self.path)), "rb").read()
             self.send_response(200)

@@ -558,14 +558,26 @@ static size_t csv_data_rows(const char *path, const char *row, int *has_row)
 struct diff_count {
 	size_t n[3];
 	int tacacss; /* how 300/tcp tacacss was reported, -1 if it was not */
+	unsigned char (*changed)[PD_NPROTO]; /* (port, transport) pairs reported as status changes */
 };
 
-static void on_change(void *ctx, enum pd_change what, const struct pd_entry *old_e,
-		      const struct pd_entry *new_e)
+static void on_change(void *ctx, const struct pd_diff_item *item)
 {
 	struct diff_count *d = ctx;
+	enum pd_change what = item->what;
+	const struct pd_entry *old_e = item->old_e, *new_e = item->new_e;
 
 	assert_true(what == PD_ADDED || what == PD_CHANGED || what == PD_REMOVED);
+	if (item->kind == PD_DIFF_STATUS) {
+		for (unsigned p = item->first; p <= item->last; p++)
+			for (int t = 0; t < PD_NPROTO; t++)
+				if (item->protos & (1u << t)) {
+					assert_int_equal(d->changed[p][t], 0);
+					d->changed[p][t] = 1;
+				}
+	}
+	if (item->kind != PD_DIFF_ASSIGNMENT)
+		return;
 	d->n[what]++;
 	assert_true(what == PD_ADDED ? !old_e && new_e : what == PD_REMOVED ? old_e && !new_e
 										   : old_e && new_e);
@@ -579,7 +591,7 @@ static void csv_counts_and_diff(void **st)
 	struct state *s = *st;
 	char csv_path[4096], err[256] = "";
 	struct pd_registry *old_r = NULL, *new_r;
-	struct diff_count d = {{0, 0, 0}, -1};
+	struct diff_count d = {{0, 0, 0}, -1, NULL};
 	static const char *const change_names[] = {"added", "changed", "removed"};
 	size_t rows;
 	int rc, csv_has_tacacss, want;
@@ -596,7 +608,16 @@ static void csv_counts_and_diff(void **st)
 	rows = csv_data_rows(csv_path, "tacacss,300,tcp,", &csv_has_tacacss);
 	assert_int_equal(pd_registry_count(old_r), rows);
 
+	d.changed = calloc(65536, sizeof(*d.changed));
+	assert_non_null(d.changed);
 	assert_int_equal(pd_registry_diff(old_r, new_r, on_change, &d), 0);
+	/* the status changes are exactly the pairs whose status differs */
+	for (unsigned p = 0; p < 65536; p++)
+		for (int t = 0; t < PD_NPROTO; t++)
+			if ((pd_registry_status(old_r, p, t) != pd_registry_status(new_r, p, t)) != d.changed[p][t])
+				fail_msg("%u/%s: status change %sreported", p, pd_proto_name(t),
+					 d.changed[p][t] ? "wrongly " : "not ");
+	free(d.changed);
 	fprintf(stderr, "csv (%zu rows) -> xml (%zu records): %zu added, %zu changed, %zu removed\n",
 		rows, pd_registry_count(new_r), d.n[PD_ADDED], d.n[PD_CHANGED], d.n[PD_REMOVED]);
 	/* tacacss (300/tcp, registered 2025-07-15) is new to a copy older than

@@ -394,36 +394,131 @@ static void test_history(void **state)
 	pd_registry_free(reg);
 }
 
-static int diff_counts[3];
-static char diff_log[512];
-
-static void on_diff(void *ctx, enum pd_change what, const struct pd_entry *a, const struct pd_entry *b)
+static struct pd_registry *open_fixture(const char *name)
 {
-	const struct pd_entry *e = b ? b : a;
-	char line[64];
+	const char *root = getenv("PD_SOURCE_ROOT");
+	char path[1024], err[256] = "";
+	struct pd_registry *reg = NULL;
+	int rc;
 
-	diff_counts[what]++;
-	snprintf(line, sizeof(line), "%c%s/%u ", "+~-"[what], e->name, e->first);
-	strncat(diff_log, line, sizeof(diff_log) - strlen(diff_log) - 1);
+	snprintf(path, sizeof(path), "%s/tests/data/diff/%s", root ? root : ".", name);
+	rc = pd_registry_open_file(path, &reg, err, sizeof(err));
+	if (rc)
+		fail_msg("%s: %s (%s)", path, pd_strerror(rc), err);
+	return reg;
+}
+
+struct diff_log {
+	char text[2048];
+	unsigned n[PD_DIFF_NKINDS][3];
+	unsigned char changed[65536][PD_NPROTO]; /* pairs reported as status changes */
+	int order_ok;
+	enum pd_diff_kind last_kind;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void log_add(struct diff_log *l, const char *fmt, ...)
+{
+	size_t n = strlen(l->text);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->text + n, sizeof(l->text) - n, fmt, ap);
+	va_end(ap);
+}
+
+static void on_diff(void *ctx, const struct pd_diff_item *d)
+{
+	struct diff_log *l = ctx;
+	const struct pd_entry *x = d->new_e ? d->new_e : d->old_e;
+
+	if (d->kind < l->last_kind)
+		l->order_ok = 0;
+	l->last_kind = d->kind;
+	l->n[d->kind][d->what]++;
+	log_add(l, "%s%c", pd_diff_kind_name(d->kind), "+~-"[d->what]);
+	switch (d->kind) {
+	case PD_DIFF_STATUS:
+		assert_int_equal(d->what, PD_CHANGED);
+		log_add(l, "%u-%u/%x:%d>%d ", d->first, d->last, d->protos, d->old_status, d->new_status);
+		for (unsigned p = d->first; p <= d->last; p++)
+			for (int t = 0; t < PD_NPROTO; t++)
+				if (d->protos & (1u << t)) {
+					assert_int_equal(l->changed[p][t], 0); /* each pair once */
+					l->changed[p][t] = 1;
+				}
+		break;
+	case PD_DIFF_RANGE:
+		assert_true(d->n_old || d->n_new);
+		for (size_t i = 0; i < d->n_old; i++)
+			log_add(l, "%s%u-%u", i ? "," : "", d->old_rows[i].first, d->old_rows[i].last);
+		log_add(l, ">");
+		for (size_t i = 0; i < d->n_new; i++)
+			log_add(l, "%s%u-%u", i ? "," : "", d->new_rows[i].first, d->new_rows[i].last);
+		log_add(l, " ");
+		break;
+	default:
+		assert_true(d->what == PD_ADDED ? !d->old_e && d->new_e
+			    : d->what == PD_REMOVED ? d->old_e && !d->new_e : d->old_e && d->new_e);
+		assert_true(d->what == PD_CHANGED ? d->fields != 0 : d->fields == 0);
+		log_add(l, "%s/%u", x->name, x->first);
+		for (int f = 0; f < PD_NFIELDS; f++)
+			if (d->fields & (1u << f))
+				log_add(l, ":%s", pd_field_name((enum pd_field)f));
+		log_add(l, " ");
+		break;
+	}
+}
+
+/* Every (port, transport) whose status differs is reported once, and no other. */
+static void check_status_pairs(const struct pd_registry *a, const struct pd_registry *b, const struct diff_log *l)
+{
+	for (unsigned p = 0; p < 65536; p++)
+		for (int t = 0; t < PD_NPROTO; t++)
+			if ((pd_registry_status(a, p, t) != pd_registry_status(b, p, t)) != l->changed[p][t])
+				fail_msg("%u/%s: status change %sreported", p, pd_proto_name(t),
+					 l->changed[p][t] ? "wrongly " : "not ");
 }
 
 static void test_diff(void **state)
 {
-	static const char a_csv[] = HDR
-		"one,1,tcp,One,,,,,,,,\n"
-		"two,2,tcp,Two,,,,,,,,\n"
-		",3,tcp,Reserved,,,,,,,,\n"
-		"four,4,tcp,Four,,,,,,,,\n";
-	static const char b_csv[] = HDR
-		"one,1,tcp,One,,,,,,,,\n"
-		"two,2,tcp,Two again,,,,,,,,\n"
-		"three,3,tcp,Three,,,2025-01-01,,,,,\n";
-	struct pd_registry *a = open_csv(a_csv), *b = open_csv(b_csv);
+	struct pd_registry *a = open_fixture("old.csv"), *b = open_fixture("new.csv");
+	struct diff_log *l = calloc(1, sizeof(*l));
 
-	memset(diff_counts, 0, sizeof(diff_counts));
-	diff_log[0] = '\0';
-	assert_int_equal(pd_registry_diff(a, b, on_diff, NULL), 0);
-	assert_string_equal(diff_log, "~two/2 +three/3 -four/4 ");
+	assert_non_null(l);
+	l->order_ok = 1;
+	assert_int_equal(pd_registry_diff(a, b, on_diff, l), 0);
+	assert_string_equal(l->text,
+		"status~11-11/1:0>1 status~11-11/2:0>2 status~40-40/1:2>1 status~41-42/f:0>1 "
+		"status~100-110/1:1>0 "
+		"range~8-20>8-10,12-20 range~41-49>43-49 range+>41-42 range-100-110> "
+		"assignment+eleven/11 assignment~two/30:description assignment-four/40 "
+		"name-argus/0 name~keepnote/0:notes name+newname/0 ");
+	assert_true(l->order_ok);
+	check_status_pairs(a, b, l);
+
+	/* the other way round: every change reversed */
+	memset(l, 0, sizeof(*l));
+	l->order_ok = 1;
+	assert_int_equal(pd_registry_diff(b, a, on_diff, l), 0);
+	assert_int_equal(l->n[PD_DIFF_RANGE][PD_ADDED], 1);
+	assert_int_equal(l->n[PD_DIFF_RANGE][PD_REMOVED], 1);
+	assert_int_equal(l->n[PD_DIFF_ASSIGNMENT][PD_ADDED], 1);
+	assert_int_equal(l->n[PD_DIFF_NAME][PD_REMOVED], 1);
+	check_status_pairs(b, a, l);
+
+	/* a registry against itself, and against the snapshot */
+	memset(l, 0, sizeof(*l));
+	assert_int_equal(pd_registry_diff(a, a, on_diff, l), 0);
+	assert_string_equal(l->text, "");
+	pd_registry_free(b);
+	assert_int_equal(pd_registry_open_default(&b), 0);
+	memset(l, 0, sizeof(*l));
+	l->order_ok = 1;
+	assert_int_equal(pd_registry_diff(a, b, on_diff, l), 0);
+	assert_true(l->order_ok);
+	check_status_pairs(a, b, l);
+	free(l);
 	pd_registry_free(a);
 	pd_registry_free(b);
 }
@@ -483,6 +578,26 @@ static void test_image_roundtrip(void **state)
 	assert_int_equal(pd_registry_status(again, 6070, PD_TCP), PD_ASSIGNED);
 	assert_string_equal(pd_registry_source(again), "IANA CSV test");
 	pd_registry_free(again);
+	/* a changed string passes the structural checks, not the checksum:
+	 * opening a file checks both */
+	{
+		FILE *f = fopen(file, "r+b");
+		char *bytes = malloc(1 << 20), *at;
+		size_t n;
+		assert_non_null(f);
+		assert_non_null(bytes);
+		n = fread(bytes, 1, 1 << 20, f);
+		at = memmem(bytes, n, "X Window System", 15);
+		assert_non_null(at);
+		assert_int_equal(fseek(f, at - bytes, SEEK_SET), 0);
+		fputc('Y', f);
+		assert_int_equal(fclose(f), 0);
+		free(bytes);
+	}
+	again = NULL;
+	assert_int_equal(pd_registry_open_file(file, &again, err, sizeof(err)), PD_EFORMAT);
+	assert_null(again);
+	assert_string_equal(err, "damaged portdex image (checksum)");
 	/* a damaged image is refused, never trusted */
 	img = pd_registry_image(reg, &len);
 	copy = malloc(len);
