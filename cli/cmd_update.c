@@ -67,13 +67,15 @@ static void on_change(void *ctx, enum pd_change what, const struct pd_entry *a, 
 		snprintf(port, sizeof(port), "%u", x->first);
 	else
 		snprintf(port, sizeof(port), "%u-%u", x->first, x->last);
-	pd_buf_printf(&r->out, "%c %s/%s %s", mark[what], port, pd_proto_name(x->proto), x->name);
+	pd_buf_printf(&r->out, "%c %s/%s ", mark[what], port, pd_proto_name(x->proto));
+	pd_buf_text(&r->out, x->name);
 	if (what == PD_CHANGED) {
 		pd_buf_puts(&r->out, " (");
 		changed_fields(&r->out, a, e, 0);
 		pd_buf_putc(&r->out, ')');
 	} else {
-		pd_buf_printf(&r->out, ": %s", x->description);
+		pd_buf_puts(&r->out, ": ");
+		pd_buf_text(&r->out, x->description);
 	}
 	pd_buf_putc(&r->out, '\n');
 }
@@ -110,10 +112,19 @@ static int report(const struct cli *c, const struct pd_registry *a, const struct
 	if (c->json)
 		pd_buf_printf(&r.out, "],\"added\":%u,\"changed\":%u,\"removed\":%u}\n", r.n[PD_ADDED],
 			      r.n[PD_CHANGED], r.n[PD_REMOVED]);
-	else
-		pd_buf_printf(&r.out, "%u added, %u changed, %u removed (%s %s -> %s %s)\n", r.n[PD_ADDED],
-			      r.n[PD_CHANGED], r.n[PD_REMOVED], pd_registry_source(a), pd_registry_updated(a),
-			      pd_registry_source(b), pd_registry_updated(b));
+	else {
+		pd_buf_printf(&r.out, "%u added, %u changed, %u removed (", r.n[PD_ADDED], r.n[PD_CHANGED],
+			      r.n[PD_REMOVED]);
+		/* sources are file names or URLs */
+		pd_buf_text(&r.out, pd_registry_source(a));
+		pd_buf_putc(&r.out, ' ');
+		pd_buf_text(&r.out, pd_registry_updated(a));
+		pd_buf_puts(&r.out, " -> ");
+		pd_buf_text(&r.out, pd_registry_source(b));
+		pd_buf_putc(&r.out, ' ');
+		pd_buf_text(&r.out, pd_registry_updated(b));
+		pd_buf_puts(&r.out, ")\n");
+	}
 	rc = cli_write(&r.out);
 	pd_buf_release(&r.out);
 	return rc;
@@ -231,8 +242,7 @@ int cmd_update(struct cli *c, int argc, char **argv)
 	}
 	rc = report(c, c->reg, next);
 	if (!c->json)
-		fprintf(stderr, "portdex: installed %s (%s, updated %s)\n", cur.s, pd_registry_source(next),
-			pd_registry_updated(next));
+		cli_error("installed %s (%s, updated %s)", cur.s, pd_registry_source(next), pd_registry_updated(next));
 out:
 	pd_registry_free(next);
 	pd_buf_release(&data);
