@@ -257,6 +257,22 @@ out=$("$PORTDEX" feedback --top 5)
 like "portdex feedback lists the page" "$out" "*  926     4     2 *"
 out=$("$PORTDEX" feedback --json --db "$db")
 is "portdex feedback --json" "$(printf '%s' "$out" | python3 -c 'import json,sys; p=json.load(sys.stdin)["pages"][0]; print(p["port"], p["yes"], p["no"], p["comments"])')" "926 4 2 3"
+# a comment may carry bidi and C1 controls: the report shows them escaped
+# (from 127.0.0.8: the votes above used up 127.0.0.1's rate)
+is "a comment with bidi and C1 controls is taken" "$(code --interface 127.0.0.8 -H 'Accept: application/json' \
+	--data-urlencode vote=no --data-urlencode $'comment=rtl \xe2\x80\xaeevil\xe2\x80\xac and \xc2\x85 next' \
+	"$B/port/928/feedback")" 200
+"$PORTDEX" feedback --db "$db" >"$tmp/fb.out" 2>"$tmp/fb.err"
+if grep -qF 'no: rtl \u202eevil\u202c and \u0085 next' "$tmp/fb.out"; then
+	ok "portdex feedback shows a comment's controls escaped"
+else
+	bad "portdex feedback shows a comment's controls escaped: $(grep -a 'rtl' "$tmp/fb.out")"
+fi
+if raw=$(python3 "${PD_SOURCE_ROOT:?}/tests/no-raw-controls.py" "$tmp/fb.out" "$tmp/fb.err"); then
+	ok "portdex feedback: no raw control character"
+else
+	bad "portdex feedback: $raw"
+fi
 
 # rate limit: 10 votes a minute per address (from 127.0.0.7, so that the
 # votes above do not count)
