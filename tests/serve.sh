@@ -353,6 +353,34 @@ if command -v sqlite3 >/dev/null; then
 fi
 stop
 
+# ---- a hostile registry (tests/data/hostile.csv, under a hostile file
+# name): pages, the API, the metrics and the log show its control
+# characters escaped ----
+hostile=$tmp/$'reg\e[31m\xe2\x80\xae.csv'
+cp "${PD_SOURCE_ROOT:?}/tests/data/hostile.csv" "$hostile"
+start hostile -- --registry "$hostile" --db "$tmp/hostile.db"
+no_raw() { # no_raw WHAT FILE...
+	local what=$1 raw
+	shift
+	if raw=$(python3 "$PD_SOURCE_ROOT/tests/no-raw-controls.py" "$@"); then ok "$what"; else bad "$what: $raw"; fi
+}
+for path in port/4440 port/4441 api/v1/ports/4440 metrics "" common; do
+	curl -s -m 30 "$B/$path" >"$tmp/hostile.out"
+	no_raw "hostile registry: /$path" "$tmp/hostile.out"
+	case $path in
+	port/4440) want='<code>evil\x1b[31m</code>: Red \x1b]0;pwned\x07 title \u202egpj.exe\u202c' ;;
+	api/*) want='"name":"evil\u001b[31m"' ;;
+	metrics) want='portdex_registry_info{source="IANA CSV '"$tmp"'/reg\\x1b[31m\\u202e.csv"' ;;
+	*) want= ;;
+	esac
+	if [ -z "$want" ] || grep -qF "$want" "$tmp/hostile.out"; then ok "hostile registry: /$path escaped"; else
+		bad "hostile registry: /$path has no '$want'"; fi
+done
+stop
+no_raw "hostile registry: the server's messages" "$tmp/hostile.log"
+grep -qF "registry: IANA CSV $tmp/reg\\x1b[31m\\u202e.csv" "$tmp/hostile.log" && ok "the log names the file escaped" ||
+	bad "the log names the file escaped: $(cat -v "$tmp/hostile.log")"
+
 # ---- reload: update and SIGHUP under load ----
 xml=${PD_SHARED:-}/iana/service-names-port-numbers.xml
 if [ -z "${PD_SHARED:-}" ] || [ ! -f "$xml" ]; then
