@@ -69,9 +69,17 @@ enum {
 };
 
 /* util.c */
+/* "portdex: MESSAGE" on stderr, the message through pd_buf_text (what it
+ * quotes cannot drive the terminal); also for notices */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Quotes user input for a message: printable ASCII, escapes, cut at 40 chars. */
+/* Quotes user input for a message: as pd_buf_text shows it, ' as \x27,
+ * cut at 40 characters. */
 const char *cli_quote(const char *s, char *buf, size_t n);
+/* pd_buf_wrap of text from outside: made visible first, so that its
+ * newlines are shown ("\x0a") rather than taken for line breaks */
+void cli_wrap(struct pd_buf *b, const char *text, size_t col, size_t indent, size_t width);
+/* Columns of text already made visible: one per UTF-8 character */
+size_t cli_width(const char *s);
 int cli_bad_query(const char *arg);               /* prints why, returns EXIT_USAGE */
 int cli_open_registry(struct cli *c);             /* EXIT_* */
 /* $XDG_DATA_HOME/portdex/registry.pdx: 0, or -1 when there is no data directory */

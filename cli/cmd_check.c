@@ -67,7 +67,7 @@ static void registry_line(const struct cli *c, struct pd_buf *b, size_t col)
 	pd_buf_printf(b, "  %s%-*s%s", cli_c(c, "cyan"), (int)col - 2, "registry", cli_c(c, "reset"));
 	pd_buf_printf(&t, "%s, updated %s", pd_registry_source(c->reg),
 		      *pd_registry_updated(c->reg) ? pd_registry_updated(c->reg) : "unknown");
-	pd_buf_wrap(b, pd_buf_str(&t), col, col, WIDTH);
+	cli_wrap(b, pd_buf_str(&t), col, col, WIDTH);
 	pd_buf_release(&t);
 }
 
@@ -79,7 +79,7 @@ static void check_text(const struct cli *c, struct pd_buf *b, const struct pd_ch
 		const struct pd_reason *r = &k->reasons[i];
 		pd_buf_printf(b, "  %s%-11s%s %s%-10s%s ", weight_color(c, r->weight), pd_verdict_name(r->weight),
 			      cli_c(c, "reset"), cli_c(c, "cyan"), r->topic, cli_c(c, "reset"));
-		pd_buf_wrap(b, r->text, 25, 25, WIDTH);
+		cli_wrap(b, r->text, 25, 25, WIDTH); /* names and descriptions from the registry */
 	}
 	registry_line(c, b, 25);
 }
@@ -257,7 +257,7 @@ static void suggest_text(const struct cli *c, struct pd_buf *b, const struct pd_
 		pd_buf_add(&t, "", 0);
 		pd_buf_printf(&t, "%u: %s", notes->port[i], notes->skipped[i].text);
 		label(c, b, i ? "" : "skipped");
-		pd_buf_wrap(b, pd_buf_str(&t), 13, 15, WIDTH);
+		cli_wrap(b, pd_buf_str(&t), 13, 15, WIDTH);
 	}
 	if (notes->total > 5) {
 		label(c, b, "");
@@ -265,7 +265,7 @@ static void suggest_text(const struct cli *c, struct pd_buf *b, const struct pd_
 	}
 	for (size_t i = 0; i < notes->nrelaxed; i++) {
 		label(c, b, i ? "" : "relaxed");
-		pd_buf_wrap(b, notes->relaxed[i].text, 13, 15, WIDTH);
+		cli_wrap(b, notes->relaxed[i].text, 13, 15, WIDTH);
 	}
 	label(c, b, "rules");
 	t.len = 0;

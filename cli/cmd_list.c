@@ -86,7 +86,8 @@ int cmd_list(struct cli *c, int argc, char **argv)
 						pd_buf_putc(&b, ',');
 					pd_buf_json_str(&b, e.name);
 				} else {
-					pd_buf_printf(&b, "%s%s", names ? "," : " ", e.name);
+					pd_buf_putc(&b, names ? ',' : ' ');
+					pd_buf_text(&b, e.name);
 				}
 				names++;
 			}
@@ -212,8 +213,11 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 		}
 		pd_buf_puts(&b, "}}\n");
 	} else {
-		pd_buf_printf(&b, "registry %s, updated %s: %zu records, %zu unassigned blocks\n\n",
-			      pd_registry_source(c->reg), pd_registry_updated(c->reg), pd_registry_count(c->reg),
+		pd_buf_puts(&b, "registry ");
+		pd_buf_text(&b, pd_registry_source(c->reg));
+		pd_buf_puts(&b, ", updated ");
+		pd_buf_text(&b, pd_registry_updated(c->reg));
+		pd_buf_printf(&b, ": %zu records, %zu unassigned blocks\n\n", pd_registry_count(c->reg),
 			      pd_registry_block_count(c->reg));
 		pd_buf_printf(&b, "%s%-9s %-9s %10s %10s %10s%s\n", cli_c(c, "bold"), "class", "transport",
 			      "assigned", "reserved", "unassigned", cli_c(c, "reset"));

@@ -137,30 +137,14 @@ static const char *family_note(const struct pd_socket *s)
 
 /* ---- the table ---- */
 
-/* Text for a terminal: control characters (a process may name itself
- * anything) become '?'. */
-static void put_text(struct pd_buf *b, const char *s)
+/* The columns a cell takes once made visible (pd_buf_text: a process
+ * may name itself anything, a namespace is a file name); tmp is scratch. */
+static size_t width(struct pd_buf *tmp, const char *s)
 {
-	const char *run = s;
-
-	for (; *s; s++) {
-		if ((unsigned char)*s >= 0x20 && *s != 0x7f)
-			continue;
-		pd_buf_add(b, run, (size_t)(s - run));
-		pd_buf_putc(b, '?');
-		run = s + 1;
-	}
-	pd_buf_add(b, run, (size_t)(s - run));
-}
-
-/* display width: one column per UTF-8 character */
-static size_t width(const char *s)
-{
-	size_t w = 0;
-
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
+	tmp->len = 0;
+	pd_buf_add(tmp, "", 0);
+	pd_buf_text(tmp, s);
+	return cli_width(pd_buf_str(tmp));
 }
 
 static void pad(struct pd_buf *b, size_t n)
@@ -248,6 +232,7 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 {
 	struct users u = { .n = 0 };
 	struct annot *an = calloc(l->n ? l->n : 1, sizeof(*an));
+	struct pd_buf tmp = PD_BUF_INIT;
 	const char *cell[NCOL];
 	size_t w[NCOL];
 	long pid;
@@ -270,8 +255,8 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 			if (pid >= 0 && digits((unsigned long)pid) > w[C_PID])
 				w[C_PID] = digits((unsigned long)pid);
 			for (int j = 0; j < NCOL; j++)
-				if (cell[j] && j != C_NOTE && width(cell[j]) > w[j])
-					w[j] = width(cell[j]);
+				if (cell[j] && j != C_NOTE && width(&tmp, cell[j]) > w[j])
+					w[j] = width(&tmp, cell[j]);
 		}
 	}
 	if (!show_ns)
@@ -316,10 +301,10 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 				pad(b, owed);
 				if (j == C_STATUS)
 					pd_buf_puts(b, cli_c(c, an[i].status == PD_ASSIGNED ? "green" : "yellow"));
-				put_text(b, cell[j]);
+				pd_buf_text(b, cell[j]);
 				if (j == C_STATUS)
 					pd_buf_puts(b, cli_c(c, "reset"));
-				cw = width(cell[j]);
+				cw = width(&tmp, cell[j]);
 				owed = w[j] - cw + 2;
 			}
 			if (k == 0) {
@@ -335,7 +320,8 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 	if (unassigned)
 		pd_buf_puts(b, "* unassigned: IANA has registered no service on this port and transport\n");
 	free(an);
-	return b->err;
+	pd_buf_release(&tmp);
+	return b->err ? b->err : tmp.err;
 }
 
 /* ---- JSON ---- */
@@ -408,19 +394,25 @@ static void json(struct cli *c, const struct pd_socket_list *l, struct pd_buf *b
 
 /* ---- Prometheus text exposition format ---- */
 
-/* a label value: \ " and newline escaped (the text is valid UTF-8) */
-static void prom_value(struct pd_buf *b, const char *s)
+/* a label value: made visible as for a terminal (pd_buf_text), then \ and
+ * " escaped as the format wants */
+static void prom_value(struct pd_buf *b, const char *raw)
 {
+	struct pd_buf t = PD_BUF_INIT;
+	const char *s;
+
+	pd_buf_text(&t, raw);
+	if (t.err && !b->err)
+		b->err = t.err;
+	s = pd_buf_str(&t);
 	pd_buf_putc(b, '"');
-	for (; *s; s++) {
+	for (; *s; s++) {  /* no newline left */
 		if (*s == '\\' || *s == '"')
-			pd_buf_putc(b, '\\'), pd_buf_putc(b, *s);
-		else if (*s == '\n')
-			pd_buf_puts(b, "\\n");
-		else
-			pd_buf_putc(b, *s);
+			pd_buf_putc(b, '\\');
+		pd_buf_putc(b, *s);
 	}
 	pd_buf_putc(b, '"');
+	pd_buf_release(&t);
 }
 
 static int cmp_str(const void *a, const void *b)

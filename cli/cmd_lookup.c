@@ -1,4 +1,5 @@
-/* cmd_lookup.c: `portdex QUERY...`: a card per port, or JSON */
+/* cmd_lookup.c: `portdex QUERY...`: a card per port, or JSON. Text from
+ * the registry goes through pd_buf_text (or cli_wrap, which uses it). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -54,11 +55,12 @@ static void line(const struct cli *c, struct pd_buf *b, const char *label)
 #define INDENT 24
 #define WIDTH 80
 
-/* One detail line under a service: "label: text", wrapped at 80 columns. */
+/* One detail line under a service: "label: text", wrapped at 80 columns;
+ * text (from the registry) made visible. */
 static void detail(struct pd_buf *b, const char *label, const char *text)
 {
 	pd_buf_printf(b, "%*s%s", INDENT, "", label);
-	pd_buf_wrap(b, text, INDENT + strlen(label), INDENT + 2, WIDTH);
+	cli_wrap(b, text, INDENT + strlen(label), INDENT + 2, WIDTH);
 }
 
 static void entry_details(const struct cli *c, struct pd_buf *b, const struct pd_entry *e)
@@ -106,6 +108,7 @@ static void transport_lines(const struct cli *c, struct pd_buf *b, unsigned port
 	enum pd_status st = pd_registry_status(c->reg, port, t);
 	struct pd_entry e, primary;
 	struct pd_buf also = PD_BUF_INIT;
+	size_t name_at, name_w;
 	int shown = 0;
 
 	memset(&primary, 0, sizeof(primary));
@@ -123,18 +126,24 @@ static void transport_lines(const struct cli *c, struct pd_buf *b, unsigned port
 			continue;
 		}
 		primary = e;
-		pd_buf_printf(b, "%s%s%s", cli_c(c, "bold"), e.name, cli_c(c, "reset"));
+		pd_buf_puts(b, cli_c(c, "bold"));
+		name_at = b->len;
+		pd_buf_text(b, e.name);
+		name_w = b->err ? 0 : cli_width(b->s + name_at);
+		pd_buf_puts(b, cli_c(c, "reset"));
 		if (e.first != e.last)
 			pd_buf_printf(b, " (range %u-%u)", e.first, e.last);
 		pd_buf_puts(b, ": ");
-		pd_buf_wrap(b, e.description, INDENT + strlen(e.name) + 2 + (e.first != e.last ? 20 : 0), INDENT + 2, WIDTH);
+		cli_wrap(b, e.description, INDENT + name_w + 2 + (e.first != e.last ? 20 : 0), INDENT + 2, WIDTH);
 	}
 	if (shown) {
 		if (also.len)
 			detail(b, "also named: ", also.s);
 		entry_details(c, b, &primary);
 	} else if (n && !pd_registry_entry(c->reg, idx[0], &e)) {
-		pd_buf_printf(b, "\"%s\"", e.description);
+		pd_buf_putc(b, '"');
+		pd_buf_text(b, e.description);
+		pd_buf_putc(b, '"');
 		if (e.first != e.last)
 			pd_buf_printf(b, " (registry row %u-%u)", e.first, e.last);
 		pd_buf_putc(b, '\n');
@@ -148,11 +157,12 @@ static void transport_lines(const struct cli *c, struct pd_buf *b, unsigned port
 	pd_buf_release(&also);
 }
 
-/* "  label     text" with text wrapped; empties t for the next field */
+/* "  label     text" with text wrapped and made visible (the registry's
+ * source is a file name); empties t for the next field */
 static void field(const struct cli *c, struct pd_buf *b, const char *label, struct pd_buf *t)
 {
 	line(c, b, label);
-	pd_buf_wrap(b, pd_buf_str(t), 12, 12, WIDTH);
+	cli_wrap(b, pd_buf_str(t), 12, 12, WIDTH);
 	t->len = 0;
 	pd_buf_add(t, "", 0);
 }
@@ -179,9 +189,14 @@ static void neighbour(const struct cli *c, struct pd_buf *b, const char *label, 
 		struct pd_entry e;
 		for (size_t i = 0; i < k && i < MAX_ENTRIES; i++)
 			if (!pd_registry_entry(c->reg, idx[i], &e) && e.status == PD_ASSIGNED) {
-				pd_buf_printf(b, "%s%s/%s", n++ ? ", " : "", e.name, pd_proto_name(t));
-				if (n == 1)
-					pd_buf_printf(b, " (%s)", e.description);
+				pd_buf_puts(b, n++ ? ", " : "");
+				pd_buf_text(b, e.name);
+				pd_buf_printf(b, "/%s", pd_proto_name(t));
+				if (n == 1) {
+					pd_buf_puts(b, " (");
+					pd_buf_text(b, e.description);
+					pd_buf_putc(b, ')');
+				}
 				break;
 			}
 	}
@@ -236,9 +251,10 @@ static void card(struct cli *c, struct pd_buf *b, unsigned port, int proto)
 	nh = pd_registry_history(c->reg, port, h, 16);
 	for (size_t i = 0; i < nh; i++) {
 		line(c, b, i ? "" : "history");
-		pd_buf_printf(b, "%s %u%s%s %s registered; ", h[i].date, h[i].port,
-			      h[i].proto == PD_PROTO_ANY ? "" : "/", h[i].proto == PD_PROTO_ANY ? "" : pd_proto_name(h[i].proto),
-			      *h[i].service ? h[i].service : "(unnamed)");
+		pd_buf_printf(b, "%s %u%s%s ", h[i].date, h[i].port,
+			      h[i].proto == PD_PROTO_ANY ? "" : "/", h[i].proto == PD_PROTO_ANY ? "" : pd_proto_name(h[i].proto));
+		pd_buf_text(b, *h[i].service ? h[i].service : "(unnamed)");
+		pd_buf_puts(b, " registered; ");
 		if (h[i].before_first == h[i].before_last)
 			pd_buf_printf(b, "before, %u was unassigned\n", h[i].before_first);
 		else
@@ -302,7 +318,10 @@ static void table_row(struct cli *c, struct pd_buf *b, unsigned port, int proto)
 			continue;
 		for (size_t i = 0; i < k && i < MAX_ENTRIES && !n; i++)
 			if (!pd_registry_entry(c->reg, idx[i], &e) && e.status == PD_ASSIGNED) {
-				pd_buf_printf(b, "  %s: %s", e.name, e.description);
+				pd_buf_puts(b, "  ");
+				pd_buf_text(b, e.name);
+				pd_buf_puts(b, ": ");
+				pd_buf_text(b, e.description);
 				n++;
 			}
 	}

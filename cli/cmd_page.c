@@ -123,7 +123,13 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		cli_error("export to '%s' failed: %s", cli_quote(c->out, q, sizeof(q)), *err ? err : pd_strerror(rc));
 		return EXIT_FAILURE_OP;
 	}
-	printf("exported %zu files to %s (%zu written, %zu unchanged)\n", o.files, c->out, o.written,
-	       o.files - o.written);
-	return EXIT_ANSWERED;
+	{
+		struct pd_buf b = PD_BUF_INIT;
+		pd_buf_printf(&b, "exported %zu files to ", o.files);
+		pd_buf_text(&b, c->out);
+		pd_buf_printf(&b, " (%zu written, %zu unchanged)\n", o.written, o.files - o.written);
+		rc = cli_write(&b);
+		pd_buf_release(&b);
+		return rc;
+	}
 }

@@ -62,12 +62,19 @@ int cmd_search(struct cli *c, int argc, char **argv)
 			pd_buf_putc(&b, '}');
 		} else {
 			char ports[16] = "-";
+			size_t at, w;
 			if (e.has_port && e.first == e.last)
 				snprintf(ports, sizeof(ports), "%u", e.first);
 			else if (e.has_port)
 				snprintf(ports, sizeof(ports), "%u-%u", e.first, e.last);
-			pd_buf_printf(&b, "%s%-20s%s %-11s %-14s %s\n", cli_c(c, "bold"), *e.name ? e.name : "-",
-				      cli_c(c, "reset"), ports, pd_buf_str(&tr), e.description);
+			pd_buf_puts(&b, cli_c(c, "bold"));
+			at = b.len;
+			pd_buf_text(&b, *e.name ? e.name : "-");
+			w = b.err ? 0 : cli_width(b.s + at);
+			pd_buf_printf(&b, "%*s%s %-11s %-14s ", w < 20 ? (int)(20 - w) : 0, "", cli_c(c, "reset"), ports,
+				      pd_buf_str(&tr));
+			pd_buf_text(&b, e.description);
+			pd_buf_putc(&b, '\n');
 		}
 	}
 	if (c->json)

@@ -147,23 +147,26 @@ static void text_change(struct pd_buf *b, const struct pd_diff_item *d)
 			pd_buf_puts(b, " -> ");
 			text_bounds(b, d->new_rows, d->n_new);
 		}
-		pd_buf_printf(b, " %s", (d->n_old ? d->old_rows : d->new_rows)->description);
+		pd_buf_putc(b, ' ');
+		pd_buf_text(b, (d->n_old ? d->old_rows : d->new_rows)->description);
 		break;
 	default:
 		if (x->has_port) {
 			ports(b, x->first, x->last);
-			pd_buf_printf(b, "/%s %s", pd_proto_name(x->proto), x->name);
-		} else if (x->proto != PD_PROTO_ANY) {
-			pd_buf_printf(b, "%s/%s", x->name, pd_proto_name(x->proto));
+			pd_buf_printf(b, "/%s ", pd_proto_name(x->proto));
+			pd_buf_text(b, x->name);
 		} else {
-			pd_buf_puts(b, x->name);
+			pd_buf_text(b, x->name);
+			if (x->proto != PD_PROTO_ANY)
+				pd_buf_printf(b, "/%s", pd_proto_name(x->proto));
 		}
 		if (d->what == PD_CHANGED) {
 			pd_buf_puts(b, " (");
 			fields(b, d->fields, 0);
 			pd_buf_putc(b, ')');
 		} else {
-			pd_buf_printf(b, ": %s", x->description);
+			pd_buf_puts(b, ": ");
+			pd_buf_text(b, x->description);
 		}
 		break;
 	}
@@ -241,8 +244,16 @@ static int report(const struct cli *c, const struct pd_registry *a, const struct
 			pd_buf_printf(&r.out, "; %ss: %u added, %u changed, %u removed",
 				      pd_diff_kind_name((enum pd_diff_kind)k), r.n[k][PD_ADDED], r.n[k][PD_CHANGED],
 				      r.n[k][PD_REMOVED]);
-		pd_buf_printf(&r.out, " (%s %s -> %s %s)\n", pd_registry_source(a), pd_registry_updated(a),
-			      pd_registry_source(b), pd_registry_updated(b));
+		/* sources are file names or URLs */
+		pd_buf_puts(&r.out, " (");
+		pd_buf_text(&r.out, pd_registry_source(a));
+		pd_buf_putc(&r.out, ' ');
+		pd_buf_text(&r.out, pd_registry_updated(a));
+		pd_buf_puts(&r.out, " -> ");
+		pd_buf_text(&r.out, pd_registry_source(b));
+		pd_buf_putc(&r.out, ' ');
+		pd_buf_text(&r.out, pd_registry_updated(b));
+		pd_buf_puts(&r.out, ")\n");
 	}
 	rc = cli_write(&r.out);
 	pd_buf_release(&r.out);
@@ -400,8 +411,8 @@ int cmd_update(struct cli *c, int argc, char **argv)
 	rc = cli_open_installed(cur.s, &installed, err, sizeof(err));
 	damaged = rc && rc != PD_ENOTFOUND;
 	if (damaged)
-		fprintf(stderr, "portdex: installed registry '%s' is unusable (%s): replacing it; '%s' stays as it was\n",
-			cur.s, err, prev.s);
+		cli_error("installed registry '%s' is unusable (%s): replacing it; '%s' stays as it was",
+			  cur.s, err, prev.s);
 	/* the report and the size check compare with --registry, else the
 	 * installed registry, else the compiled-in registry */
 	if (c->registry_path) {
@@ -466,8 +477,7 @@ int cmd_update(struct cli *c, int argc, char **argv)
 	}
 	rc = report(c, old, next);
 	if (!c->json)
-		fprintf(stderr, "portdex: installed %s (%s, updated %s)\n", cur.s, pd_registry_source(next),
-			pd_registry_updated(next));
+		cli_error("installed %s (%s, updated %s)", cur.s, pd_registry_source(next), pd_registry_updated(next));
 out:
 	if (lock >= 0)
 		close(lock);

@@ -87,9 +87,17 @@ static int version(struct cli *c)
 		pd_buf_release(&b);
 		return rc;
 	}
-	printf("portdex %s\nregistry: %s, updated %s\n", PD_VERSION, pd_registry_source(c->reg),
-	       *pd_registry_updated(c->reg) ? pd_registry_updated(c->reg) : "unknown");
-	return EXIT_ANSWERED;
+	{
+		struct pd_buf b = PD_BUF_INIT;
+		pd_buf_printf(&b, "portdex %s\nregistry: ", PD_VERSION);
+		pd_buf_text(&b, pd_registry_source(c->reg));  /* a file name or URL */
+		pd_buf_puts(&b, ", updated ");
+		pd_buf_text(&b, *pd_registry_updated(c->reg) ? pd_registry_updated(c->reg) : "unknown");
+		pd_buf_putc(&b, '\n');
+		rc = cli_write(&b);
+		pd_buf_release(&b);
+		return rc;
+	}
 }
 
 /* Arguments such as "-1" are bad queries, not options. */

@@ -1,5 +1,6 @@
 /* util.c: helpers shared by the portdex subcommands */
 #include <errno.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,34 +11,71 @@
 
 void cli_error(const char *fmt, ...)
 {
+	struct pd_buf b = PD_BUF_INIT;
+	char *msg = NULL;
 	va_list ap;
+	int n;
 
-	fputs("portdex: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* the whole message through pd_buf_text: whatever it quotes (a file
+	 * name, a library's reason, data) cannot drive the terminal */
+	pd_buf_puts(&b, "portdex: ");
+	pd_buf_text(&b, n >= 0 ? msg : fmt);
+	pd_buf_putc(&b, '\n');
+	fputs(b.err ? "portdex: out of memory\n" : pd_buf_str(&b), stderr);
+	pd_buf_release(&b);
+	free(msg);
 }
 
 const char *cli_quote(const char *s, char *buf, size_t n)
 {
-	size_t o = 0;
+	struct pd_buf b = PD_BUF_INIT;
+	const char *p = s, *start = s;
 	size_t shown = 0;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p && o + 8 < n; p++) {
-		if (shown++ == 40) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (*p >= 0x20 && *p < 0x7f && *p != '\'') {
-			buf[o++] = (char)*p;
-		} else {
-			o += (size_t)snprintf(buf + o, n - o, "\\x%02x", *p);
+	/* at most 40 characters (160 bytes), as pd_buf_text shows them, and
+	 * ' as \x27 */
+	for (; *p && shown < 40 && p - start < 160; p++) {
+		shown += ((unsigned char)*p & 0xc0) != 0x80;
+		if (*p == '\'') {
+			pd_buf_text_n(&b, s, (size_t)(p - s));
+			pd_buf_puts(&b, "\\x27");
+			s = p + 1;
 		}
 	}
-	buf[o] = '\0';
+	while (*p && ((unsigned char)*p & 0xc0) == 0x80 && p - start < 164)
+		p++; /* the rest of the last character */
+	pd_buf_text_n(&b, s, (size_t)(p - s));
+	if (*p)
+		pd_buf_puts(&b, "...");
+	snprintf(buf, n, "%s", b.err ? "(out of memory)" : pd_buf_str(&b));
+	if (b.len >= n && n > 4) /* too long for buf: cut (escapes are ASCII), and say so */
+		memcpy(buf + n - 4, "...", 4);
+	pd_buf_release(&b);
 	return buf;
+}
+
+void cli_wrap(struct pd_buf *b, const char *text, size_t col, size_t indent, size_t width)
+{
+	struct pd_buf t = PD_BUF_INIT;
+
+	pd_buf_text(&t, text);
+	if (t.err)
+		b->err = b->err ? b->err : t.err;
+	else
+		pd_buf_wrap(b, pd_buf_str(&t), col, indent, width);
+	pd_buf_release(&t);
+}
+
+size_t cli_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
 }
 
 int cli_bad_query(const char *arg)

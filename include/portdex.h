@@ -46,11 +46,31 @@ void pd_buf_add(struct pd_buf *b, const char *s, size_t n);
 void pd_buf_puts(struct pd_buf *b, const char *s);
 void pd_buf_putc(struct pd_buf *b, char c);
 void pd_buf_printf(struct pd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void pd_buf_json_str(struct pd_buf *b, const char *s); /* adds a quoted, escaped JSON string; NULL: null */
-void pd_buf_html(struct pd_buf *b, const char *s);     /* adds s with &, <, >, " and ' escaped for HTML */
+/* Text from outside (registry data, file names, arguments, process names)
+ * for a terminal: adds s with what could drive the terminal made visible.
+ * C0 controls (newlines and tabs too: data has no layout role) and DEL
+ * become "\x1b", C1 controls, the bidi controls (Unicode Bidi_Control:
+ * U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) and U+2028, U+2029
+ * become "\u202e", and bytes that are not UTF-8 become "\xff". Other
+ * characters, backslashes included, are left as they are, so escaping twice
+ * changes nothing; the escapes are for reading (JSON has the exact text).
+ * pd_buf_text(b, NULL) adds nothing. */
+void pd_buf_text(struct pd_buf *b, const char *s);
+void pd_buf_text_n(struct pd_buf *b, const char *s, size_t n); /* n bytes, NULs too */
+/* Adds a quoted, escaped JSON string; NULL: null. Besides what JSON
+ * requires, DEL, C1 controls, the bidi controls and U+2028, U+2029 are
+ * written as \uXXXX, and a byte that is not UTF-8 as \ufffd. */
+void pd_buf_json_str(struct pd_buf *b, const char *s);
+/* Adds s with &, <, >, " and ' escaped for HTML, and the characters that
+ * pd_buf_text makes visible shown the same way (as text: a character
+ * reference would still put the control character in the page). */
+void pd_buf_html(struct pd_buf *b, const char *s);
 /* Adds text wrapped at `width` columns: the first line continues from column
  * `col`, the next ones start with `indent` spaces; a '\n' in text breaks the
- * line. Ends with a newline. */
+ * line. Other characters are written as pd_buf_text writes them, each
+ * character (and each character of an escape) one column. Text from outside
+ * that may hold newlines goes through pd_buf_text first. Ends with a
+ * newline. */
 void pd_buf_wrap(struct pd_buf *b, const char *text, size_t col, size_t indent, size_t width);
 const char *pd_buf_str(const struct pd_buf *b);        /* "" when empty, never NULL */
 char *pd_buf_detach(struct pd_buf *b);                 /* caller frees; buffer reset */

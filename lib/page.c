@@ -11,26 +11,70 @@ static const char *const proto_upper[PD_NPROTO] = { "TCP", "UDP", "SCTP", "DCCP"
 
 /* ---- Markdown helpers ---- */
 
+/* Markdown syntax is escaped with a backslash; the rest goes through
+ * pd_buf_text, whose escapes ("\x1b", "\u202e") stay plain text in
+ * Markdown (a backslash before a letter is a backslash), so that the
+ * Markdown, the text made from it and the HTML all show them, and no
+ * control character or line break of the data reaches any of them. */
 void pd__md_text(struct pd_buf *b, const char *s)
 {
-	/* 1: Markdown syntax, escaped; 2: a line break or tab, made a space */
 	static const unsigned char special[256] = {
 		['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1, ['['] = 1, [']'] = 1, ['<'] = 1, ['>'] = 1,
-		['#'] = 1, ['!'] = 1, ['|'] = 1, ['&'] = 1, ['~'] = 1, ['\n'] = 2, ['\r'] = 2, ['\t'] = 2,
+		['#'] = 1, ['!'] = 1, ['|'] = 1, ['&'] = 1, ['~'] = 1,
 	};
 	const char *run = s, *p;
 
 	for (p = s; *p; p++) {
-		unsigned char k = special[(unsigned char)*p];
-		if (!k)
+		if (!special[(unsigned char)*p])
 			continue;
-		pd_buf_add(b, run, (size_t)(p - run));
-		pd_buf_add(b, k == 1 ? "\\" : " ", 1);
-		if (k == 1)
-			pd_buf_putc(b, *p);
+		pd_buf_text_n(b, run, (size_t)(p - run));
+		pd_buf_putc(b, '\\');
+		pd_buf_putc(b, *p);
 		run = p + 1;
 	}
-	pd_buf_add(b, run, (size_t)(p - run));
+	pd_buf_text_n(b, run, (size_t)(p - run));
+}
+
+void pd__md_code(struct pd_buf *b, const char *s)
+{
+	if (!*s || strchr(s, '`')) {
+		pd__md_text(b, s);
+		return;
+	}
+	pd_buf_putc(b, '`');
+	pd_buf_text(b, s);
+	pd_buf_putc(b, '`');
+}
+
+/* A part of a URL from the registry (an id, a document name): every byte
+ * but letters, digits and -._~ percent-encoded */
+static void md_url_part(struct pd_buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~", *p))
+			pd_buf_putc(b, (char)*p);
+		else
+			pd_buf_printf(b, "%%%02X", *p);
+	}
+}
+
+/* 1 if s can be written as an autolink <s>: printable ASCII, no <, > */
+static int autolink_ok(const char *s)
+{
+	for (; *s; s++)
+		if (*s <= ' ' || *s >= 0x7f || *s == '<' || *s == '>')
+			return 0;
+	return 1;
+}
+
+void pd__md_registry(struct pd_buf *b, const struct pd_registry *reg)
+{
+	pd_buf_puts(b, "Registry: ");
+	pd__md_text(b, pd_registry_source(reg));
+	pd_buf_puts(b, ", updated ");
+	pd__md_text(b, *pd_registry_updated(reg) ? pd_registry_updated(reg) : "(unknown)");
+	pd_buf_putc(b, '.');
 }
 
 void pd__md_link_port(struct pd_buf *b, const struct pd_site_opts *o, unsigned port)
@@ -352,8 +396,10 @@ static void md_people(struct pd_buf *b, const struct pd__page *m, const char *fi
 			pd_buf_puts(b, ", ");
 		pd_buf_putc(b, '[');
 		pd__md_text(b, r.label);
-		pd_buf_printf(b, "](https://www.iana.org/assignments/service-names-port-numbers/"
-				 "service-names-port-numbers.xhtml#%s)", r.id);
+		pd_buf_puts(b, "](https://www.iana.org/assignments/service-names-port-numbers/"
+			       "service-names-port-numbers.xhtml#");
+		md_url_part(b, r.id);
+		pd_buf_putc(b, ')');
 	}
 }
 
@@ -378,12 +424,14 @@ static void md_refs(struct pd_buf *b, const char *field)
 			pd_buf_printf(b, "[");
 			pd__md_text(b, ref);
 			pd_buf_printf(b, "](https://www.rfc-editor.org/rfc/rfc%u)", num);
-		} else if (!strncmp(ref, "http://", 7) || !strncmp(ref, "https://", 8)) {
+		} else if ((!strncmp(ref, "http://", 7) || !strncmp(ref, "https://", 8)) && autolink_ok(ref)) {
 			pd_buf_printf(b, "<%s>", ref);
 		} else if (!strncmp(ref, "draft-", 6) || !strncmp(ref, "RFC-", 4)) {
 			pd_buf_puts(b, "[");
 			pd__md_text(b, ref);
-			pd_buf_printf(b, "](https://datatracker.ietf.org/doc/%s)", ref);
+			pd_buf_puts(b, "](https://datatracker.ietf.org/doc/");
+			md_url_part(b, ref);
+			pd_buf_putc(b, ')');
 		} else {
 			pd__md_text(b, ref);
 		}
@@ -394,16 +442,17 @@ static void md_entry(struct pd_buf *b, const struct pd__page *m, const struct pd
 		     size_t aliases_from, size_t nsvc)
 {
 	pd_buf_printf(b, "- **%s** ", proto_upper[t]);
-	pd_buf_puts(b, "`");
-	pd_buf_puts(b, e->name);
-	pd_buf_puts(b, "`: ");
+	pd__md_code(b, e->name);
+	pd_buf_puts(b, ": ");
 	pd__md_text(b, e->description);
 	if (e->first != e->last)
 		pd_buf_printf(b, " (the range %u-%u)", e->first, e->last);
 	if (nsvc > aliases_from) {
 		pd_buf_puts(b, ". Also registered as ");
-		for (size_t i = aliases_from; i < nsvc; i++)
-			pd_buf_printf(b, "%s`%s`", i > aliases_from ? ", " : "", m->svc[t][i].name);
+		for (size_t i = aliases_from; i < nsvc; i++) {
+			pd_buf_puts(b, i > aliases_from ? ", " : "");
+			pd__md_code(b, m->svc[t][i].name);
+		}
 	}
 	pd_buf_puts(b, ".\n");
 	if (*e->assignee) {
@@ -417,10 +466,14 @@ static void md_entry(struct pd_buf *b, const struct pd__page *m, const struct pd
 	}
 	if (*e->registered || *e->modified) {
 		pd_buf_puts(b, "  ");
-		if (*e->registered)
-			pd_buf_printf(b, "Registered %s", e->registered);
-		if (*e->modified)
-			pd_buf_printf(b, "%sodified %s", *e->registered ? ", m" : "M", e->modified);
+		if (*e->registered) {
+			pd_buf_puts(b, "Registered ");
+			pd__md_text(b, e->registered);
+		}
+		if (*e->modified) {
+			pd_buf_printf(b, "%sodified ", *e->registered ? ", m" : "M");
+			pd__md_text(b, e->modified);
+		}
 		pd_buf_puts(b, ".\n");
 	}
 	if (*e->refs) {
@@ -428,10 +481,16 @@ static void md_entry(struct pd_buf *b, const struct pd__page *m, const struct pd
 		md_refs(b, e->refs);
 		pd_buf_puts(b, ".\n");
 	}
-	if (*e->service_code)
-		pd_buf_printf(b, "  Service code: %s.\n", e->service_code);
-	if (*e->expires)
-		pd_buf_printf(b, "  A temporary registration, expiring %s.\n", e->expires);
+	if (*e->service_code) {
+		pd_buf_puts(b, "  Service code: ");
+		pd__md_text(b, e->service_code);
+		pd_buf_puts(b, ".\n");
+	}
+	if (*e->expires) {
+		pd_buf_puts(b, "  A temporary registration, expiring ");
+		pd__md_text(b, e->expires);
+		pd_buf_puts(b, ".\n");
+	}
 	if (*e->unauthorized) {
 		pd_buf_puts(b, "  IANA notes unauthorized use: ");
 		pd__md_text(b, e->unauthorized);
@@ -473,8 +532,9 @@ static void md_registry(struct pd_buf *b, const struct pd__page *m)
 		}
 		pd_buf_puts(b, ".\n");
 	}
-	pd_buf_printf(b, "\nRegistry: %s, updated %s.\n\n", pd_registry_source(m->reg),
-		      *pd_registry_updated(m->reg) ? pd_registry_updated(m->reg) : "(unknown)");
+	pd_buf_puts(b, "\n");
+	pd__md_registry(b, m->reg);
+	pd_buf_puts(b, "\n\n");
 }
 
 static void md_range(struct pd_buf *b, const struct pd__page *m)
@@ -544,7 +604,10 @@ static void md_block(struct pd_buf *b, const struct pd__page *m)
 				struct pd_entry e;
 				if (pd_registry_entry(m->reg, idx[i], &e) || e.status != PD_ASSIGNED)
 					continue;
-				pd_buf_printf(b, "%s`%s`/%s", n++ ? ", " : ", ", e.name, pd_proto_name(t));
+				pd_buf_puts(b, ", ");
+				pd__md_code(b, e.name);
+				pd_buf_printf(b, "/%s", pd_proto_name(t));
+				n++;
 				if (n == 1) {
 					pd_buf_puts(b, " (");
 					pd__md_text(b, e.description);
@@ -573,9 +636,10 @@ static void md_history(struct pd_buf *b, const struct pd__page *m)
 		pd__md_link_port(b, m->o, h->port);
 		if (h->proto != PD_PROTO_ANY)
 			pd_buf_printf(b, "/%s", pd_proto_name(h->proto));
-		if (*h->service)
-			pd_buf_printf(b, " was registered as `%s`", h->service);
-		else
+		if (*h->service) {
+			pd_buf_puts(b, " was registered as ");
+			pd__md_code(b, h->service);
+		} else
 			pd_buf_puts(b, " was registered");
 		if (h->before_first == h->before_last)
 			pd_buf_printf(b, "; before, port %u was unassigned.\n", h->before_first);
@@ -684,9 +748,11 @@ static void md_related(struct pd_buf *b, const struct pd__page *m)
 			if (pd_registry_entry(m->reg, idx[i], &e) || !e.has_port ||
 			    (e.first <= m->port && m->port <= e.last))
 				continue;
-			if (!shown++)
-				pd_buf_printf(b, "- `%s` on other ports: ", m->svc[t][0].name);
-			else
+			if (!shown++) {
+				pd_buf_puts(b, "- ");
+				pd__md_code(b, m->svc[t][0].name);
+				pd_buf_puts(b, " on other ports: ");
+			} else
 				pd_buf_puts(b, ", ");
 			pd__md_link_port(b, m->o, e.first);
 			pd_buf_printf(b, "/%s", pd_proto_name(e.proto));

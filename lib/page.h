@@ -47,7 +47,14 @@ int pd__page_markdown(const struct pd__page *m, struct pd_buf *head, struct pd_b
 int pd__page_json(const struct pd__page *m, struct pd_buf *out);
 
 /* Markdown helpers */
-void pd__md_text(struct pd_buf *b, const char *s);     /* escapes Markdown syntax */
+/* Text from outside: Markdown syntax escaped, control characters made
+ * visible (pd_buf_text) */
+void pd__md_text(struct pd_buf *b, const char *s);
+/* A name as inline code (`ssh`), made visible the same way; as text when
+ * it is empty or holds a backtick */
+void pd__md_code(struct pd_buf *b, const char *s);
+/* "Registry: SOURCE, updated DATE." */
+void pd__md_registry(struct pd_buf *b, const struct pd_registry *reg);
 void pd__md_link_port(struct pd_buf *b, const struct pd_site_opts *o, unsigned port);
 
 /* render.c: Markdown to the output formats, and the HTML frame */

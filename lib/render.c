@@ -1,5 +1,7 @@
 /* render.c: pages are written in Markdown; cmark turns them into HTML, and
- * its syntax tree into plain text for an 80-column terminal */
+ * its syntax tree into plain text for an 80-column terminal. Text from
+ * outside was made visible in the Markdown already (pd__md_text); the
+ * text renderer writes through pd_buf_text and pd_buf_wrap all the same. */
 #include <cmark.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,11 +68,14 @@ static void blocks(cmark_node *n, struct pd_buf *out, int depth)
 			if (out->len && !(out->len > 1 && out->s[out->len - 1] == '\n' && out->s[out->len - 2] == '\n'))
 				pd_buf_putc(out, '\n');
 			if (level <= 2) {
-				size_t w = t.len;
+				size_t w = 0, from = out->len;
 				if (level == 1)
 					for (char *s = t.s; *s; s++)
 						*s = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s);
-				pd_buf_printf(out, "%s\n", t.s);
+				pd_buf_text(out, t.s);
+				for (size_t i = from; i < out->len; i++)
+					w += (out->s[i] & 0xc0) != 0x80; /* characters */
+				pd_buf_putc(out, '\n');
 				for (size_t i = 0; i < w && i < TEXT_WIDTH; i++)
 					pd_buf_putc(out, level == 1 ? '=' : '-');
 				pd_buf_puts(out, "\n\n");

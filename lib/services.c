@@ -1,4 +1,5 @@
-/* services.c: the registry as an /etc/services file */
+/* services.c: the registry as an /etc/services file (text from the
+ * registry through pd_buf_text: names and descriptions drive no terminal) */
 #include <string.h>
 #include <strings.h>
 
@@ -10,9 +11,13 @@ int pd_registry_services(const struct pd_registry *reg, int json, struct pd_buf 
 
 	if (json)
 		pd_buf_putc(out, '[');
-	else
-		pd_buf_printf(out, "# /etc/services written by portdex %s from %s (%s)\n", PD_VERSION,
-			      pd_registry_source(reg), pd_registry_updated(reg));
+	else {
+		pd_buf_printf(out, "# /etc/services written by portdex %s from ", PD_VERSION);
+		pd_buf_text(out, pd_registry_source(reg));
+		pd_buf_puts(out, " (");
+		pd_buf_text(out, pd_registry_updated(reg));
+		pd_buf_puts(out, ")\n");
+	}
 	for (uint32_t si = 0; si < reg->h->n_segs; si++) {
 		const struct pd__img_seg *s = &reg->segs[si];
 		for (unsigned port = s->first; port <= s->last; port++) {
@@ -41,10 +46,16 @@ int pd_registry_services(const struct pd_registry *reg, int json, struct pd_buf 
 							pd_buf_putc(out, ',');
 						pd_buf_json_str(out, name);
 					} else if (names == 1) {
-						pd_buf_printf(out, "%-15s %u/%s", name, port, pd_proto_name(t));
+						size_t from = out->len, w = 0;
+						pd_buf_text(out, name);
+						for (size_t i = from; i < out->len; i++)
+							w += (out->s[i] & 0xc0) != 0x80;
+						pd_buf_printf(out, "%*s %u/%s", w < 15 ? (int)(15 - w) : 0, "", port,
+							      pd_proto_name(t));
 						desc = pd__str(reg, e->str[PD__S_DESC]);
 					} else {
-						pd_buf_printf(out, " %s", name);
+						pd_buf_putc(out, ' ');
+						pd_buf_text(out, name);
 					}
 				}
 				if (!names)
@@ -57,8 +68,7 @@ int pd_registry_services(const struct pd_registry *reg, int json, struct pd_buf 
 				}
 				if (desc && *desc) {
 					pd_buf_add(out, "\t# ", 3);
-					for (const char *p = desc; *p; p++)
-						pd_buf_putc(out, *p == '\n' ? ' ' : *p);
+					pd_buf_text(out, desc);
 				}
 				pd_buf_putc(out, '\n');
 			}

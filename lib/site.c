@@ -150,7 +150,9 @@ static void class_page(const struct pd_registry *reg, const struct pd_site_opts 
 	for (int t = 0; t < PD_NPROTO; t++)
 		pd_buf_printf(body, "- %s: %u assigned, %u reserved, %u unassigned\n", pd_proto_name(t),
 			      c->per[k][t][PD_ASSIGNED], c->per[k][t][PD_RESERVED], c->per[k][t][PD_UNASSIGNED]);
-	pd_buf_printf(body, "\nRegistry: %s, updated %s.\n\n", pd_registry_source(reg), pd_registry_updated(reg));
+	pd_buf_puts(body, "\n");
+	pd__md_registry(body, reg);
+	pd_buf_puts(body, "\n\n");
 	pd_buf_puts(body, "## The largest unassigned blocks\n\n");
 	largest_blocks(reg, o, k, 20, body);
 	pd_buf_puts(body, "## Maps\n\nEach map shows 1,024 ports:\n\n");
@@ -197,7 +199,9 @@ static void common_page(const struct pd_registry *reg, const struct pd_site_opts
 				size_t k = pd_registry_lookup(reg, f.first, t, idx, 4);
 				for (size_t j = 0; j < k && j < 4 && !named; j++)
 					if (!pd_registry_entry(reg, idx[j], &e) && e.status == PD_ASSIGNED) {
-						pd_buf_printf(body, " `%s`: ", e.name);
+						pd_buf_putc(body, ' ');
+						pd__md_code(body, e.name);
+						pd_buf_puts(body, ": ");
 						pd__md_text(body, e.description);
 						named = 1;
 					}
@@ -252,7 +256,8 @@ int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_for
 			      o->root, o->ext, o->root, o->ext);
 		pd__md_link_port(&body, o, 926);
 		pd_buf_puts(&body, ", a port in the largest block of system ports\n\n");
-		pd_buf_printf(&body, "Registry: %s, updated %s.\n", pd_registry_source(reg), pd_registry_updated(reg));
+		pd__md_registry(&body, reg);
+		pd_buf_puts(&body, "\n");
 		break;
 	case PD_SITE_SYSTEM:
 	case PD_SITE_USER:

@@ -200,7 +200,7 @@ static void commit_batch(struct fb_vote *batch, sqlite3_stmt *ins)
 		if (sqlite3_step(ins) == SQLITE_DONE)
 			v->rc = 0;
 		else
-			fprintf(stderr, "portdex: feedback: cannot store a vote: %s\n", sqlite3_errmsg(wdb));
+			cli_error("feedback: cannot store a vote: %s", sqlite3_errmsg(wdb));
 		sqlite3_clear_bindings(ins);
 	}
 	sqlite3_reset(ins);
@@ -209,7 +209,7 @@ static void commit_batch(struct fb_vote *batch, sqlite3_stmt *ins)
 		exec_sql(wdb, "ROLLBACK", err, sizeof(err));
 	}
 	if (!ok) {
-		fprintf(stderr, "portdex: feedback: commit failed: %s\n", err);
+		cli_error("feedback: commit failed: %s", err);
 		for (struct fb_vote *v = batch; v; v = v->next)
 			v->rc = PD_EIO;
 	}
@@ -407,29 +407,27 @@ int fb_port_json(unsigned port, size_t max, struct pd_buf *out)
 
 /* ---- `portdex feedback`: pages by votes, for the maintainers ---- */
 
-/* A comment for a terminal: control characters (C0, DEL, C1) shown as
- * '?', line breaks as spaces, at most 160 bytes. */
+/* A reader's comment for a terminal, on one line: line breaks and tabs as
+ * spaces, at most 160 characters, the rest made visible (pd_buf_text). */
 static void term_text(struct pd_buf *b, const char *s)
 {
+	struct pd_buf t = PD_BUF_INIT;
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = 0;
 
-	for (; *p && n < 160; p++, n++) {
-		if (*p == '\n' || *p == '\t' || *p == '\r')
-			pd_buf_putc(b, ' ');
-		else if (*p < 0x20 || *p == 0x7f)
-			pd_buf_putc(b, '?');
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			pd_buf_putc(b, '?');
-			p++;
-		} else
-			pd_buf_putc(b, (char)*p);
+	for (; *p && n < 160; p++) {
+		n += (*p & 0xc0) != 0x80;
+		pd_buf_putc(&t, *p == '\n' || *p == '\t' || *p == '\r' ? ' ' : (char)*p);
 	}
 	/* do not cut a UTF-8 sequence in two */
 	while (*p && (*p & 0xc0) == 0x80)
-		pd_buf_putc(b, (char)*p++);
+		pd_buf_putc(&t, (char)*p++);
+	pd_buf_text(b, pd_buf_str(&t));
+	if (t.err && !b->err)
+		b->err = t.err;
 	if (*p)
 		pd_buf_puts(b, "...");
+	pd_buf_release(&t);
 }
 
 static const char *service_name(const struct pd_registry *reg, unsigned port)
@@ -455,6 +453,7 @@ int fb_report(const char *path, long top, int json, const struct pd_registry *re
 	struct pd_buf b = PD_BUF_INIT;
 	char err[512] = "", q[256];
 	struct stat st;
+	size_t width;
 	int rc = EXIT_FAILURE_OP, n = 0, step;
 
 	if (stat(path, &st)) {
@@ -493,9 +492,14 @@ int fb_report(const char *path, long top, int json, const struct pd_registry *re
 			pd_buf_json_str(&b, last);
 			pd_buf_puts(&b, ",\"latest\":[");
 		} else {
-			pd_buf_printf(&b, "%5u %5d %5d %8d  %-20s  %s\n", port, sqlite3_column_int(pages, 1),
-				      sqlite3_column_int(pages, 2), sqlite3_column_int(pages, 3), last ? last : "-",
-				      svc ? svc : "-");
+			pd_buf_printf(&b, "%5u %5d %5d %8d  ", port, sqlite3_column_int(pages, 1),
+				      sqlite3_column_int(pages, 2), sqlite3_column_int(pages, 3));
+			width = b.len;
+			pd_buf_text(&b, last ? last : "-");
+			width = b.err ? 0 : cli_width(b.s + width);
+			pd_buf_printf(&b, "%*s  ", width < 20 ? (int)(20 - width) : 0, "");
+			pd_buf_text(&b, svc ? svc : "-");
+			pd_buf_putc(&b, '\n');
 		}
 		sqlite3_reset(latest);
 		sqlite3_bind_int(latest, 1, (int)port);
@@ -512,7 +516,11 @@ int fb_report(const char *path, long top, int json, const struct pd_registry *re
 				pd_buf_json_str(&b, text);
 				pd_buf_putc(&b, '}');
 			} else {
-				pd_buf_printf(&b, "%24s%s %s: ", "", t ? t : "", v ? v : "");
+				pd_buf_printf(&b, "%24s", "");
+				pd_buf_text(&b, t ? t : "");
+				pd_buf_putc(&b, ' ');
+				pd_buf_text(&b, v ? v : "");
+				pd_buf_puts(&b, ": ");
 				term_text(&b, text ? text : "");
 				pd_buf_putc(&b, '\n');
 			}

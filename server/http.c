@@ -114,20 +114,34 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
-/* libmicrohttpd's messages (mostly about bad clients), at most 20 a minute */
+/* libmicrohttpd's messages (mostly about bad clients), at most 20 a
+ * minute, made visible (pd_buf_text): they may quote what a client sent */
 static void on_log(void *cls, const char *fmt, va_list ap)
 {
 	static atomic_long window;
 	static atomic_uint count;
 	long minute = (long)(time(NULL) / 60);
+	struct pd_buf b = PD_BUF_INIT;
+	char *msg = NULL;
+	size_t n;
 
 	(void)cls;
 	if (atomic_exchange(&window, minute) != minute)
 		atomic_store(&count, 0);
 	if (atomic_fetch_add(&count, 1) >= 20)
 		return;
-	fputs("portdex: http: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return;
+	n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		n--; /* its own line ends */
+	pd_buf_puts(&b, "portdex: http: ");
+	pd_buf_text_n(&b, msg, n);
+	pd_buf_putc(&b, '\n');
+	if (!b.err)
+		fputs(b.s, stderr);
+	pd_buf_release(&b);
+	free(msg);
 }
 
 static const char *header(struct MHD_Connection *c, const char *name)

@@ -51,19 +51,24 @@ void metrics_record(enum srv_route r, int status, double seconds)
 	atomic_fetch_add(&sum_us[r], (unsigned long long)(seconds * 1e6 + 0.5));
 }
 
-/* A label value: backslash, double quote and line feed escaped */
-static void label(struct pd_buf *b, const char *s)
+/* A label value: made visible as for a terminal (pd_buf_text: no control
+ * character or line feed is left), then backslash and double quote
+ * escaped as the format wants */
+static void label(struct pd_buf *b, const char *raw)
 {
+	struct pd_buf t = PD_BUF_INIT;
+
+	pd_buf_text(&t, raw);
+	if (t.err && !b->err)
+		b->err = t.err;
 	pd_buf_putc(b, '"');
-	for (; *s; s++) {
+	for (const char *s = pd_buf_str(&t); *s; s++) {
 		if (*s == '\\' || *s == '"')
 			pd_buf_putc(b, '\\');
-		if (*s == '\n')
-			pd_buf_puts(b, "\\n");
-		else
-			pd_buf_putc(b, *s);
+		pd_buf_putc(b, *s);
 	}
 	pd_buf_putc(b, '"');
+	pd_buf_release(&t);
 }
 
 static void head(struct pd_buf *b, const char *name, const char *type, const char *help)

@@ -130,6 +130,76 @@ run page 926 --format json; json_ok "page json"
 expect_rc 2 page 70000
 expect_rc 2 page 926 --format pdf
 
+# ---- nothing from data, file names or arguments drives the terminal ----
+# tests/data/hostile.csv carries ESC sequences, BEL, DEL, C1 (U+009B), bidi
+# controls (U+202E, U+202C, U+2066) and a byte that is not UTF-8 in names,
+# descriptions, people, references, service code and notes; its copy here
+# has a hostile file name too. Every output must show them as escapes.
+hostile=$tmp/$'reg\e[31m\xe2\x80\xae.csv'
+cp "$src/tests/data/hostile.csv" "$hostile"
+raw_free() { # raw_free WHAT: the last run's stdout and stderr are UTF-8 with no control but \n, \t
+	if python3 "$src/tests/no-raw-controls.py" "$tmp/out" "$tmp/err" >"$tmp/raw" 2>&1; then ok; else
+		ko "$1: $(cat "$tmp/raw")"; fi
+}
+hrun() { # hrun WHAT ARGS...: portdex --registry HOSTILE ARGS..., must answer, raw-free
+	local what=$1
+	shift
+	run --registry "$hostile" "$@"
+	[ "$rc" -eq 0 ] && ok || ko "$what: rc $rc: $err"
+	raw_free "$what"
+}
+hrun card 4440
+for want in 'evil\x1b[31m: Red \x1b]0;pwned\x07 title' '\u202egpj.exe\u202c' 'assignee: Mal\x7flory; contact: Eve\u009b' \
+	'references: RFC\x1b1234, https://x.example/\x1b[0m' 'service code: \u009b6n' 'unauthorized use reported: \u2066isolated' \
+	'note: note \x1b[2J cleared \xff caf'$'\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac' 'registry  IANA CSV '"$tmp"'/reg\x1b[31m\u202e.csv'; do
+	contains "$out" "$want" "card: visible escapes"
+done
+hrun "card of a reserved row" 4441; contains "$out" '"Reserved \x1b[5mblink\x7f"' "reserved row"
+contains "$out" 'note: note \u202ereversed' "reserved row's note"
+hrun "neighbours" 4442; contains "$out" 'below     4440 evil\x1b[31m/tcp (Red \x1b]0;pwned' "neighbour below"
+hrun table 4440-4442; contains "$out" ' 4440  assigned    assigned    unassigned  unassigned  evil\x1b[31m: Red' "range table"
+hrun search search evil; contains "$out" 'evil\x1b[31m         4440        tcp,udp        Red \x1b]0;pwned' "search: escaped and aligned"
+hrun list list --range 4440-4442; contains "$out" '4440/tcp   assigned   evil\x1b[31m' "list"
+hrun services services; contains "$out" $'evil\\x1b[31m    4440/tcp\t# Red \\x1b]0;pwned\\x07 title \\u202egpj.exe\\u202c' "services"
+contains "$out" 'from IANA CSV '"$tmp"'/reg\x1b[31m\u202e.csv' "services: file name"
+hrun stats stats; contains "$out" "reg\\x1b[31m\\u202e.csv" "stats: file name"
+hrun version --version; contains "$out" "reg\\x1b[31m\\u202e.csv" "--version: file name"
+hrun check check 4441/tcp; contains "$out" 'reserved on tcp "Reserved \x1b[5mblink\x7f"' "check"
+hrun "page text" page 4440; contains "$out" 'evil\x1b[31m (Red \x1b]0;pwned\x07 title' "page text"
+contains "$out" 'Registry: IANA CSV' "page text: registry"
+long_lines=$(printf '%s\n' "$out" | grep -v 'https://' | awk 'length($0) > 80' | wc -l)
+[ "$long_lines" -eq 0 ] && ok || ko "page 4440: escapes wrapped past 80 columns"
+hrun "page markdown" page 4440 --format markdown; contains "$out" '- **TCP** `evil\x1b[31m`: Red \x1b\]0;pwned\x07' "markdown"
+contains "$out" 'xhtml#Mal%7Flory)' "markdown: ids percent-encoded in links"
+hrun "page markdown (reserved)" page 4441 --format markdown; contains "$out" 'says "Reserved \x1b\[5mblink\x7f"' "markdown reserved"
+hrun "page html" page 4440 --format html; contains "$out" '<code>evil\x1b[31m</code>: Red \x1b]0;pwned\x07 title \u202egpj.exe\u202c' "html"
+contains "$out" '<title>Port 4440 (evil\x1b[31m) - portdex</title>' "html title"
+hrun "page json" page 4440 --format json; json_ok "page json" 'j.transports.tcp.services[0].name === "evil\x1b[31m"'
+contains "$out" '"Red \u001b]0;pwned\u0007 title \u202egpj.exe\u202c"' "json escapes"
+hrun json 4440 --json; json_ok "json" 'j.transports.tcp.services[0].notes.includes("\ufffd caf\u00e9")'
+hrun "services json" services --json; json_ok "services json"
+run diff "$hostile" "$src/tests/data/hostile-new.csv"
+[ "$rc" -eq 0 ] && ok || ko "diff of hostile files: rc $rc: $err"
+raw_free diff
+contains "$out" '+ 4460/tcp new\u202esvc: Added \x1b[1mbold\u009b' "diff: added"
+contains "$out" "(IANA CSV $tmp/reg\\x1b[31m\\u202e.csv 2020-01-01 -> IANA CSV" "diff: file names"
+run diff --json "$hostile" "$src/tests/data/hostile-new.csv"; raw_free "diff --json"; json_ok "diff --json"
+# messages on stderr: arguments and file names echoed
+run $'\e[31m'; [ "$rc" -eq 2 ] && ok || ko "hostile argument: rc $rc"
+raw_free "hostile argument"; contains "$err" "'\\x1b[31m' is not a port" "hostile argument quoted"
+run search $'\xe2\x80\xaezzqqx\x7f'; [ "$rc" -eq 1 ] && ok || ko "hostile search: rc $rc"
+raw_free "hostile search"; contains "$err" "nothing matches '\\u202ezzqqx\\x7f'" "hostile search quoted"
+run --registry "$tmp/$(printf 'no\e]0;x\a\xc2\x9b')" 80; raw_free "missing hostile file"
+contains "$err" "cannot use registry '$tmp/no\\x1b]0;x\\x07\\u009b'" "missing file name quoted"
+run update --from "$hostile"; [ "$rc" -eq 2 ] && ok || ko "update from a small hostile file: rc $rc"
+raw_free "update refused"; contains "$err" "reg\\x1b[31m\\u202e.csv' has 7 records" "update names the file"
+hostile_out=$tmp/$'out\e[2J'
+touch "$hostile_out"
+run export --out "$hostile_out"; raw_free "export to a file"; contains "$err" "out\\x1b[2J' exists" "export message"
+run --registry "$src/tests/data/hostile.csv" --color always 4440
+contains "$out" $'\e[1m' "colour still on when asked"
+contains "$out" 'evil\x1b[31m' "colour: data still escaped"
+
 # ---- export ----
 # 131,145 files: on a memory file system when there is one
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then

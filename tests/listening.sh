@@ -9,6 +9,7 @@
 # bounded in time and killed by PID at the end; the namespace is deleted.
 set -u
 PORTDEX=${PORTDEX:?set PORTDEX to the built binary}
+src=${PD_SOURCE_ROOT:?set PD_SOURCE_ROOT to the source tree}
 tmp=$(mktemp -d)
 pids=()
 ns=
@@ -181,6 +182,25 @@ pdx listening "$wport" --format prometheus
 expect_rc 0 "prometheus $wport"
 contains "$out" 'command="we\"ird\\x"' "prometheus label escaping"
 contains "$out" "# TYPE portdex_listening_socket gauge" "prometheus TYPE"
+
+# a process may name itself anything: what could drive a terminal is shown
+# escaped in the table and the metrics, and \u-escaped in the JSON
+start_listener tcp 127.0.0.1 $'\e[31mx\xe2\x80\xaey\x7f'
+hport=$lport
+no_raw() { # no_raw WHAT: the last stdout and stderr hold no control but \n, \t
+	if python3 "$src/tests/no-raw-controls.py" "$tmp/out" "$tmp/err" >"$tmp/raw" 2>&1; then ok; else
+		ko "$1: $(cat "$tmp/raw")"; fi
+}
+pdx listening "$hport"
+expect_rc 0 "hostile process name $hport"
+no_raw "listening: hostile process name"
+contains "$out" '\x1b[31mx\u202ey\x7f' "listening: process name made visible"
+pdx listening "$hport" --format prometheus
+no_raw "prometheus: hostile process name"
+contains "$out" 'command="\\x1b[31mx\\u202ey\\x7f"' "prometheus: process name made visible"
+pdx listening "$hport" --json
+no_raw "json: hostile process name"
+json_check "json: hostile process name" "j.sockets[0].owners[0].command === '\x1b[31mx\u202ey\x7f'"
 
 # ---- the whole listing ----
 pdx listening

@@ -257,6 +257,22 @@ out=$("$PORTDEX" feedback --top 5)
 like "portdex feedback lists the page" "$out" "*  926     4     2 *"
 out=$("$PORTDEX" feedback --json --db "$db")
 is "portdex feedback --json" "$(printf '%s' "$out" | python3 -c 'import json,sys; p=json.load(sys.stdin)["pages"][0]; print(p["port"], p["yes"], p["no"], p["comments"])')" "926 4 2 3"
+# a comment may carry bidi and C1 controls: the report shows them escaped
+# (from 127.0.0.8: the votes above used up 127.0.0.1's rate)
+is "a comment with bidi and C1 controls is taken" "$(code --interface 127.0.0.8 -H 'Accept: application/json' \
+	--data-urlencode vote=no --data-urlencode $'comment=rtl \xe2\x80\xaeevil\xe2\x80\xac and \xc2\x85 next' \
+	"$B/port/928/feedback")" 200
+"$PORTDEX" feedback --db "$db" >"$tmp/fb.out" 2>"$tmp/fb.err"
+if grep -qF 'no: rtl \u202eevil\u202c and \u0085 next' "$tmp/fb.out"; then
+	ok "portdex feedback shows a comment's controls escaped"
+else
+	bad "portdex feedback shows a comment's controls escaped: $(grep -a 'rtl' "$tmp/fb.out")"
+fi
+if raw=$(python3 "${PD_SOURCE_ROOT:?}/tests/no-raw-controls.py" "$tmp/fb.out" "$tmp/fb.err"); then
+	ok "portdex feedback: no raw control character"
+else
+	bad "portdex feedback: $raw"
+fi
 
 # rate limit: 10 votes a minute per address (from 127.0.0.7, so that the
 # votes above do not count)
@@ -336,6 +352,34 @@ if command -v sqlite3 >/dev/null; then
 	is "it passes an integrity check" "$(sqlite3 "$ddb" 'PRAGMA integrity_check')" ok
 fi
 stop
+
+# ---- a hostile registry (tests/data/hostile.csv, under a hostile file
+# name): pages, the API, the metrics and the log show its control
+# characters escaped ----
+hostile=$tmp/$'reg\e[31m\xe2\x80\xae.csv'
+cp "${PD_SOURCE_ROOT:?}/tests/data/hostile.csv" "$hostile"
+start hostile -- --registry "$hostile" --db "$tmp/hostile.db"
+no_raw() { # no_raw WHAT FILE...
+	local what=$1 raw
+	shift
+	if raw=$(python3 "$PD_SOURCE_ROOT/tests/no-raw-controls.py" "$@"); then ok "$what"; else bad "$what: $raw"; fi
+}
+for path in port/4440 port/4441 api/v1/ports/4440 metrics "" common; do
+	curl -s -m 30 "$B/$path" >"$tmp/hostile.out"
+	no_raw "hostile registry: /$path" "$tmp/hostile.out"
+	case $path in
+	port/4440) want='<code>evil\x1b[31m</code>: Red \x1b]0;pwned\x07 title \u202egpj.exe\u202c' ;;
+	api/*) want='"name":"evil\u001b[31m"' ;;
+	metrics) want='portdex_registry_info{source="IANA CSV '"$tmp"'/reg\\x1b[31m\\u202e.csv"' ;;
+	*) want= ;;
+	esac
+	if [ -z "$want" ] || grep -qF "$want" "$tmp/hostile.out"; then ok "hostile registry: /$path escaped"; else
+		bad "hostile registry: /$path has no '$want'"; fi
+done
+stop
+no_raw "hostile registry: the server's messages" "$tmp/hostile.log"
+grep -qF "registry: IANA CSV $tmp/reg\\x1b[31m\\u202e.csv" "$tmp/hostile.log" && ok "the log names the file escaped" ||
+	bad "the log names the file escaped: $(cat -v "$tmp/hostile.log")"
 
 # ---- reload: update and SIGHUP under load ----
 xml=${PD_SHARED:-}/iana/service-names-port-numbers.xml

@@ -138,6 +138,80 @@ static void test_buf(void **state)
 	pd_buf_release(&b);
 }
 
+/* text(s) is what pd_buf_text adds for s */
+static const char *text(struct pd_buf *b, const char *s)
+{
+	b->len = 0;
+	pd_buf_add(b, "", 0);
+	pd_buf_text(b, s);
+	return pd_buf_str(b);
+}
+
+static void test_buf_text(void **state)
+{
+	struct pd_buf b = PD_BUF_INIT;
+
+	(void)state;
+	/* valid UTF-8 and printable ASCII, backslashes too, as they are */
+	assert_string_equal(text(&b, "plain \\x1b ASCII ~"), "plain \\x1b ASCII ~");
+	assert_string_equal(text(&b, "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80 \xe2\x80\x8d"),
+			    "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80 \xe2\x80\x8d");
+	/* C0, newlines and tabs included, and DEL */
+	assert_string_equal(text(&b, "\x1b[31mred\x07"), "\\x1b[31mred\\x07");
+	assert_string_equal(text(&b, "a\nb\tc\rd\x01\x1f\x7f"), "a\\x0ab\\x09c\\x0dd\\x01\\x1f\\x7f");
+	/* C1: U+0080-U+009F; U+00A0 is not one */
+	assert_string_equal(text(&b, "\xc2\x80\xc2\x9b\xc2\x9f\xc2\xa0"), "\\u0080\\u009b\\u009f\xc2\xa0");
+	/* the bidi controls, the line and paragraph separators */
+	assert_string_equal(text(&b, "\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad\xe2\x80\xae"),
+			    "\\u202a\\u202b\\u202c\\u202d\\u202e");
+	assert_string_equal(text(&b, "\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9\xe2\x81\xaa"),
+			    "\\u2066\\u2067\\u2068\\u2069\xe2\x81\xaa");
+	assert_string_equal(text(&b, "\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f\xe2\x80\xa8\xe2\x80\xa9\xe2\x80\xa7"),
+			    "\\u061c\\u200e\\u200f\\u2028\\u2029\xe2\x80\xa7");
+	/* bytes that are not UTF-8: stray, overlong, surrogate, too high, cut short */
+	assert_string_equal(text(&b, "\xff\x80x"), "\\xff\\x80x");
+	assert_string_equal(text(&b, "\xc0\xaf\xc1\x9b"), "\\xc0\\xaf\\xc1\\x9b");
+	assert_string_equal(text(&b, "\xe0\x80\xaf"), "\\xe0\\x80\\xaf");
+	assert_string_equal(text(&b, "\xed\xa0\x80"), "\\xed\\xa0\\x80");
+	assert_string_equal(text(&b, "\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");
+	assert_string_equal(text(&b, "\xe2\x80"), "\\xe2\\x80");
+	assert_string_equal(text(&b, "\xe2\x80" "a"), "\\xe2\\x80a");
+	/* escaping twice changes nothing */
+	assert_string_equal(text(&b, "\\x1b\\u202e"), "\\x1b\\u202e");
+	/* NULs, with a length */
+	b.len = 0;
+	pd_buf_text_n(&b, "a\0b\xe2\x80\xae", 6);
+	assert_string_equal(pd_buf_str(&b), "a\\x00b\\u202e");
+	b.len = 0;
+	pd_buf_text_n(&b, "\xe2\x80\xae", 2); /* a sequence cut by the length */
+	assert_string_equal(pd_buf_str(&b), "\\xe2\\x80");
+	assert_string_equal(text(&b, NULL), "");
+	pd_buf_release(&b);
+}
+
+static void test_buf_escapers(void **state)
+{
+	struct pd_buf b = PD_BUF_INIT;
+
+	(void)state;
+	/* JSON: what JSON needs, and DEL, C1, bidi controls, separators; \ufffd for non-UTF-8 */
+	pd_buf_json_str(&b, "caf\xc3\xa9\x7f\xc2\x9b\xe2\x80\xae\xe2\x80\xa8\xd8\x9c\xff!");
+	assert_string_equal(pd_buf_str(&b), "\"caf\xc3\xa9\\u007f\\u009b\\u202e\\u2028\\u061c\\ufffd!\"");
+	b.len = 0;
+	pd_buf_json_str(&b, "\xe2\x80");
+	assert_string_equal(pd_buf_str(&b), "\"\\ufffd\\ufffd\"");
+	/* HTML: markup escaped, controls shown as on a terminal */
+	b.len = 0;
+	pd_buf_html(&b, "<b>\"caf\xc3\xa9\" & 'x'\x1b[2J\xc2\x85\xe2\x80\xae\xfe</b>");
+	assert_string_equal(pd_buf_str(&b),
+			    "&lt;b&gt;&quot;caf\xc3\xa9&quot; &amp; &#39;x&#39;\\x1b[2J\\u0085\\u202e\\xfe&lt;/b&gt;");
+	/* wrapping: escapes as words, one column per character */
+	b.len = 0;
+	pd_buf_wrap(&b, "aaaa \x1b[1m bbb\tc \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9 dd\nee", 0, 2, 10);
+	assert_string_equal(pd_buf_str(&b), "aaaa\n  \\x1b[1m\n  bbb\\x09c\n  \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9 dd\n  ee\n");
+	pd_buf_release(&b);
+}
+
 static void test_status_and_names(void **state)
 {
 	struct pd_registry *reg = open_csv(small_csv);
@@ -658,6 +732,8 @@ int main(void)
 		cmocka_unit_test(test_query_parse),
 		cmocka_unit_test(test_parse_port_cursor),
 		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_buf_text),
+		cmocka_unit_test(test_buf_escapers),
 		cmocka_unit_test(test_status_and_names),
 		cmocka_unit_test(test_entry_fields),
 		cmocka_unit_test(test_blocks_and_neighbours),
