@@ -18,14 +18,6 @@ mkdir -p "$HOME"
 
 . "$src/tests/lib.sh"
 
-# expect_rc RC ARGS...
-expect_rc() {
-	local want=$1
-	shift
-	run "$@"
-	if [ "$rc" -eq "$want" ]; then ok; else ko "portdex $* exited $rc, want $want; stderr: $err"; fi
-}
-
 # golden NAME ARGS...: stdout must equal tests/expected/NAME (UPDATE_GOLDEN=1 rewrites)
 golden() {
 	local name=$1
@@ -253,16 +245,6 @@ expect_rc 2 export
 expect_rc 2 export --out "$tmp/x" --base-url ftp://x
 
 # ---- operational errors: exit status, one line on stderr, nothing on stdout ----
-fails() { # fails RC ARGS...
-	local want=$1
-	shift
-	run "$@"
-	if [ "$rc" -eq "$want" ] && [ -z "$out" ] && [ -n "$err" ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then
-		ok
-	else
-		ko "portdex $*: rc $rc (want $want), stdout '${out:0:80}', stderr '$err'"
-	fi
-}
 touch "$tmp/a-file"
 fails 3 --registry "$tmp/missing.xml" 926
 fails 2 --registry "$tmp/a-file" 926

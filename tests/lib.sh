@@ -25,3 +25,21 @@ json_ok() { # json_ok WHAT [JS expression over j that must be true]: on the last
 		ko "$1: invalid JSON or ${2:-}: $(head -c 300 "$tmp/out")"
 	fi
 }
+
+expect_rc() { # expect_rc RC ARGS...: portdex ARGS exits with RC
+	local want=$1
+	shift
+	run "$@"
+	if [ "$rc" -eq "$want" ]; then ok; else ko "portdex $* exited $rc, want $want; stderr: $err"; fi
+}
+
+fails() { # fails RC ARGS...: exit status RC, one line on stderr, nothing on stdout
+	local want=$1
+	shift
+	run "$@"
+	if [ "$rc" -eq "$want" ] && [ -z "$out" ] && [ -n "$err" ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then
+		ok
+	else
+		ko "portdex $*: rc $rc (want $want), stdout '${out:0:80}', stderr '$err'"
+	fi
+}

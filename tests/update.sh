@@ -45,24 +45,6 @@ reg=$dir/registry.pdx
 
 . "$src/tests/lib.sh"
 
-expect_rc() { # expect_rc RC ARGS...
-	local want=$1
-	shift
-	run "$@"
-	if [ "$rc" -eq "$want" ]; then ok; else ko "portdex $* exited $rc, want $want; stderr: $err"; fi
-}
-
-fails() { # fails RC ARGS...: exit status RC, one line on stderr, nothing on stdout
-	local want=$1
-	shift
-	run "$@"
-	if [ "$rc" -eq "$want" ] && [ -z "$out" ] && [ -n "$err" ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ]; then
-		ok
-	else
-		ko "portdex $* : rc $rc (want $want), stdout '${out:0:80}', stderr '$err'"
-	fi
-}
-
 # golden NAME ARGS...: portdex ARGS, run in tests/data/diff, must exit 0
 # and print tests/expected/NAME (UPDATE_GOLDEN=1 rewrites it)
 golden() {
