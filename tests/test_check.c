@@ -196,6 +196,14 @@ static void test_browser_and_collisions(void **state)
 	assert_non_null(strstr(r->text, "Firefox"));
 	assert_null(strstr(r->text, "Chromium"));
 	pd_check_release(&c);
+	/* port 0: the reason names the Fetch standard among the lists */
+	assert_int_equal(pd_check_port(reg, &o, 0, PD_TCP, &c), 0);
+	r = find_rule(&c, "browser");
+	assert_non_null(r);
+	assert_non_null(strstr(r->text, "the Fetch standard"));
+	assert_non_null(strstr(r->text, "Chromium"));
+	assert_null(strstr(r->text, "Firefox"));
+	pd_check_release(&c);
 	/* Vite's default; and a range: Kubernetes NodePorts */
 	expect(&o, 5173, PD_TCP, PD_AVOID, "collision", NULL);
 	expect(&o, 30123, PD_UDP, PD_AVOID, "collision", NULL);
@@ -287,9 +295,11 @@ static void test_curated_parsers(void **state)
 	b = pd__curated_blocked(&c, 4190);
 	assert_non_null(b);
 	assert_int_equal(b->lists, (1u << fetch) | (1u << firefox));
+	/* port 0: on Fetch's list since 2025 (whatwg/fetch#1847) and on
+	 * Chromium's, not in Firefox's gBadPortList */
 	b = pd__curated_blocked(&c, 0);
 	assert_non_null(b);
-	assert_int_equal(b->lists, 1u << chromium);
+	assert_int_equal(b->lists, (1u << fetch) | (1u << chromium));
 	assert_non_null(pd__curated_blocked(&c, 10080));
 	assert_null(pd__curated_blocked(&c, 80));
 	assert_null(pd__curated_blocked(&c, 8080));
