@@ -180,7 +180,7 @@ static void neighbour(const struct cli *c, struct pd_buf *b, const char *label, 
 		for (size_t i = 0; i < k && i < MAX_ENTRIES; i++)
 			if (!pd_registry_entry(c->reg, idx[i], &e) && e.status == PD_ASSIGNED) {
 				pd_buf_printf(b, "%s%s/%s", n++ ? ", " : "", e.name, pd_proto_name(t));
-				if (n == 1)
+				if (n == 1 && *e.description)
 					pd_buf_printf(b, " (%s)", e.description);
 				break;
 			}

@@ -113,8 +113,10 @@ static void summary(struct pd__page *m)
 		for (int t = 0; t < PD_NPROTO; t++) {
 			if (!(as & (1u << t)))
 				continue;
-			pd_buf_printf(b, "%sOn %s, port %u is assigned to %s (%s)", b->len ? " " : "",
-				      proto_upper[t], m->port, m->svc[t][0].name, m->svc[t][0].description);
+			pd_buf_printf(b, "%sOn %s, port %u is assigned to %s", b->len ? " " : "", proto_upper[t],
+				      m->port, m->svc[t][0].name);
+			if (*m->svc[t][0].description)
+				pd_buf_printf(b, " (%s)", m->svc[t][0].description);
 			if (m->nsvc[t] > 1) {
 				pd_buf_puts(b, ", also registered as ");
 				for (size_t i = 1; i < m->nsvc[t]; i++)
@@ -184,9 +186,11 @@ static void faqs(struct pd__page *m)
 		if (m->facts[i].kind == PD_FACT_USE) {
 			pd_buf_printf(&t, "%s%s", t.len ? " " : "", m->facts[i].text);
 		}
-	if (svc)
-		faq(m, q, "Officially, %s: %s.%s%s", svc, m->svc[__builtin_ctz(as)][0].description,
-		    t.len ? " Besides that: " : "", pd_buf_str(&t));
+	if (svc) {
+		const char *d = m->svc[__builtin_ctz(as)][0].description;
+		faq(m, q, "Officially, %s%s%s.%s%s", svc, *d ? ": " : "", d, t.len ? " Besides that: " : "",
+		    pd_buf_str(&t));
+	}
 	else if (nuse)
 		faq(m, q, "Nothing official. Known unofficial uses: %s", pd_buf_str(&t));
 	else
@@ -396,8 +400,13 @@ static void md_entry(struct pd_buf *b, const struct pd__page *m, const struct pd
 	pd_buf_printf(b, "- **%s** ", proto_upper[t]);
 	pd_buf_puts(b, "`");
 	pd_buf_puts(b, e->name);
-	pd_buf_puts(b, "`: ");
-	pd__md_text(b, e->description);
+	pd_buf_puts(b, "`");
+	if (*e->description) {
+		pd_buf_puts(b, ": ");
+		pd__md_text(b, e->description);
+	} else {
+		pd_buf_puts(b, " (no description in the registry)");
+	}
 	if (e->first != e->last)
 		pd_buf_printf(b, " (the range %u-%u)", e->first, e->last);
 	if (nsvc > aliases_from) {
@@ -545,7 +554,7 @@ static void md_block(struct pd_buf *b, const struct pd__page *m)
 				if (pd_registry_entry(m->reg, idx[i], &e) || e.status != PD_ASSIGNED)
 					continue;
 				pd_buf_printf(b, "%s`%s`/%s", n++ ? ", " : ", ", e.name, pd_proto_name(t));
-				if (n == 1) {
+				if (n == 1 && *e.description) {
 					pd_buf_puts(b, " (");
 					pd__md_text(b, e.description);
 					pd_buf_puts(b, ")");

@@ -210,5 +210,14 @@ else
 	ko "suggest --hold --json printed no port: $(cat "$tmp/hold.err")"
 fi
 
+# ---- a service with an empty description (780 wpgs in the snapshot) is
+# named without empty brackets, in the card, the page and check
+run 779
+contains "$out" "above     780 wpgs/tcp, wpgs/udp" "card neighbour with no description"
+for args in 779 "page 780" "page 781" "page 780 --format markdown" "check 780"; do
+	run $args
+	case $out in *"()"*|*": ."*) ko "portdex $args prints an empty description: $(printf '%s\n' "$out" | grep -m1 -e '()' -e ': \.')" ;; *) ok ;; esac
+done
+
 echo "check: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
