@@ -256,10 +256,34 @@ static void faqs(struct pd__page *m)
 		faq(m, q, "%s", svc ? "Only if you run that service: the port is assigned to it."
 			       : "You may, but it can be assigned later; prefer a port IANA assigns you.");
 
-	if (m->nhist) {
+	if (m->nhist && m->in_block) {
+		/* the port stays in its block: the block is what changed, on
+		 * the date of the newest events (those that share it) */
 		const struct pd_history *h = &m->hist[0];
-		snprintf(q, sizeof(q), "Has port %u always been %s?", m->port,
-			 m->in_block ? "in this block" : "assigned");
+		size_t k = 1, shown;
+		while (k < m->nhist && !strcmp(m->hist[k].date, h->date))
+			k++;
+		shown = k < 4 ? k : 4;
+		t.len = 0;
+		pd_buf_add(&t, "", 0);
+		for (size_t i = 0; i < shown; i++) {
+			const struct pd_history *e = &m->hist[i];
+			pd_buf_printf(&t, "%s%u/%s", i == 0 ? "" : i + 1 == shown && k == shown ? " and " : ", ", e->port,
+				      pd_proto_name(e->proto));
+			if (*e->service)
+				pd_buf_printf(&t, " (%s)", e->service);
+		}
+		if (k > shown)
+			pd_buf_printf(&t, " and %zu more", k - shown);
+		snprintf(q, sizeof(q), "Has the block around port %u always been %u-%u?", m->port, m->blk.first,
+			 m->blk.last);
+		faq(m, q, "No. Until %s it was %u-%u; that day %s %s registered, and it shrank to %u-%u. Port %u "
+			  "itself was not among them: as far as the registration dates tell, it has been "
+			  "unassigned all along.", h->date, h->before_first, h->before_last, pd_buf_str(&t),
+		    k == 1 ? "was" : "were", m->blk.first, m->blk.last, m->port);
+	} else if (m->nhist) {
+		const struct pd_history *h = &m->hist[0];
+		snprintf(q, sizeof(q), "Has port %u always been assigned?", m->port);
 		faq(m, q, "No. On %s port %u was registered%s%s; before that, ports %u-%u were all unassigned.",
 		    h->date, h->port, *h->service ? " as " : "", h->service, h->before_first, h->before_last);
 	} else if (m->in_block) {

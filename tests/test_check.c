@@ -634,6 +634,49 @@ static void test_hold(void **state)
 	}
 }
 
+/* The page's FAQ on a block's past (issue 7): the port stays in its
+ * block, and the block is what shrank. A registry shaped like the real one
+ * around 926: 914/udp and 915/udp registered on 2023-02-17 (their tcp
+ * reserved in the same action), 953/tcp on 2017-06-08. */
+static void test_faq_block_history(void **state)
+{
+	static const char hist_csv[] = HDR
+		"old,913,tcp,Old service,[A],[A],2000-01-01,,,,,\n"
+		"old,913,udp,Old service,[A],[A],2000-01-01,,,,,\n"
+		"rift-lies,914,udp,Routing in Fat Trees Link Information Element,[B],[B],2023-02-17,,,,,\n"
+		",914,tcp,Reserved,,,,,,,,\n"
+		"rift-ties,915,udp,Routing in Fat Trees Topology Information Element,[B],[B],2023-02-17,,,,,\n"
+		",915,tcp,Reserved,,,,,,,,\n"
+		",916-952,,Unassigned,,,,,,,,\n"
+		"rndc,953,tcp,BIND9 remote name daemon controller,[C],[C],2017-06-08,,,,,\n"
+		",953,udp,Reserved,,,,,,,,\n";
+	struct pd_registry *r;
+	struct pd_site_opts so;
+	struct pd_buf b = PD_BUF_INIT;
+	char err[256] = "";
+	const char *page;
+
+	assert_int_equal(pd_registry_open_buffer(hist_csv, strlen(hist_csv), "hist", &r, err, sizeof(err)), 0);
+	memset(&so, 0, sizeof(so));
+	so.root = "/";
+	so.ext = "";
+	assert_int_equal(pd_page(r, 926, PD_FMT_JSON, &so, &b), 0);
+	page = pd_buf_str(&b);
+	if (!strstr(page, "Has the block around port 926 always been 916-952?") ||
+	    !strstr(page, "Until 2023-02-17 it was 914-952; that day 914/udp (rift-lies) and 915/udp "
+			  "(rift-ties) were registered, and it shrank to 916-952. Port 926 itself was not among them") ||
+	    strstr(page, "Has port 926 always"))
+		fail_msg("FAQ on the block's history: %s", strstr(page, "\"faq\"") ? strstr(page, "\"faq\"") : page);
+	/* an assigned port: its own registration */
+	b.len = 0;
+	pd_buf_add(&b, "", 0);
+	assert_int_equal(pd_page(r, 914, PD_FMT_JSON, &so, &b), 0);
+	assert_non_null(strstr(pd_buf_str(&b), "Has port 914 always been assigned?"));
+	assert_non_null(strstr(pd_buf_str(&b), "No. On 2023-02-17 port 914 was registered as rift-lies"));
+	pd_buf_release(&b);
+	pd_registry_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -651,6 +694,7 @@ int main(void)
 		cmocka_unit_test(test_suggest_ranges),
 		cmocka_unit_test(test_in_use),
 		cmocka_unit_test(test_hold),
+		cmocka_unit_test(test_faq_block_history),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
