@@ -272,8 +272,9 @@ static void suggest_text(const struct cli *c, struct pd_buf *b, const struct pd_
 	pd_buf_add(&t, "", 0);
 	pd_buf_printf(&t, "each is unassigned on every transport, not refused by browsers, outside the default "
 		      "ephemeral ranges of Linux (32768-60999) and of Windows, macOS and the BSDs "
-		      "(49152-65535) and outside this host's, not a known collision, not among nmap's 1000 "
-		      "most often open ports, and free on this host right now%s (see portdex check)",
+		      "(49152-65535) and outside this host's, not a known collision, with no common use or "
+		      "malware in portdex's knowledge base, not among nmap's 1000 most often open ports, and "
+		      "free on this host right now%s (see portdex check)",
 		      notes->nrelaxed ? ", but for the rules relaxed above" : "");
 	pd_buf_wrap(b, pd_buf_str(&t), 13, 13, WIDTH);
 	if (c->hold > 0) {

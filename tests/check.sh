@@ -87,6 +87,16 @@ json_ok "check several --json" 'Array.isArray(j) && j.length === 3 && j[2].trans
 run check 8080 --color always
 contains "$out" $'\033[31m' "check colours avoid red"
 
+# the knowledge base: a known use or known malware is at best acceptable
+run check 6881
+[ "$(printf '%s\n' "$out" | head -1)" = "port 6881/tcp  acceptable" ] && ok || ko "check 6881: $(printf '%s\n' "$out" | head -1)"
+contains "$out" "in common use: BitTorrent" "check 6881 names the use"
+run check 27374 --json
+json_ok "check 27374 malware" 'j.verdict === "acceptable" &&
+	j.reasons.some(r => r.topic === "knowledge" && r.rule === "malware" && /SubSeven/.test(r.text) && r.weight === "acceptable")'
+run check 21422 --json
+json_ok "check 21422 no known use" 'j.reasons.some(r => r.rule === "no-known-use" && r.weight === "good")'
+
 # a port in use is reported
 if hold_port 0; then
 	run check "$held"
@@ -134,6 +144,17 @@ run suggest --range 26490-26999 --count 2
 for p in $(printf '%s\n' "$out" | grep -E '^[0-9]+$'); do
 	[ "$p" -ge 26490 ] && [ "$p" -le 26999 ] && ok || ko "suggest --range 26490-26999 gave $p"
 done
+run suggest --range 6880-6890 --count 3
+[ "$rc" -eq 0 ] && ok || ko "suggest --range 6880-6890: rc $rc $err"
+for p in $(printf '%s\n' "$out" | grep -E '^[0-9]+$'); do
+	[ "$p" -eq 6880 ] || [ "$p" -eq 6890 ] && ok || ko "suggest --range 6880-6890 gave $p (BitTorrent's 6881-6889, or outside)"
+done
+contains "$out" "no common use or malware" "suggest states the knowledge rule"
+run suggest --range 6881-6889
+[ "$rc" -eq 1 ] && [ -z "$out" ] && ok || ko "suggest in BitTorrent's range: rc $rc, stdout $out"
+contains "$err" "no port in 6881-6889 passes every check" "suggest says nothing is left"
+run suggest --range 12345-12346 --transport both
+[ "$rc" -eq 1 ] && [ -z "$out" ] && ok || ko "suggest in NetBus' ports: rc $rc, stdout $out"
 run suggest --range 32768-33000
 [ "$rc" -eq 1 ] && [ -z "$out" ] && ok || ko "suggest in this host's ephemeral range: rc $rc, stdout $out"
 contains "$err" "ephemeral range" "suggest says why nothing is left"

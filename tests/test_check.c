@@ -222,6 +222,77 @@ static void test_browser_and_collisions(void **state)
 	assert_int_not_equal(pd_check_port(reg, &o, 1600, PD_TCP, &c), 0);
 }
 
+/* Checks port/proto and that some reason of rule `rule` has weight w and
+ * contains every NULL-terminated string after it. */
+static void expect_text(const struct pd_check_opts *o, unsigned port, int proto, const char *rule,
+			enum pd_verdict w, ...)
+{
+	struct pd_check c;
+	va_list ap;
+	const char *want;
+	int found = 0;
+
+	assert_int_equal(pd_check_port(reg, o, port, proto, &c), 0);
+	for (size_t i = 0; i < c.nreasons && !found; i++) {
+		if (strcmp(c.reasons[i].rule, rule) || c.reasons[i].weight != w)
+			continue;
+		found = 1;
+		va_start(ap, w);
+		while ((want = va_arg(ap, const char *)))
+			found &= strstr(c.reasons[i].text, want) != NULL;
+		va_end(ap);
+	}
+	if (!found) {
+		for (size_t i = 0; i < c.nreasons; i++)
+			fprintf(stderr, "  %s %s %s: %s\n", pd_verdict_name(c.reasons[i].weight), c.reasons[i].topic,
+				c.reasons[i].rule, c.reasons[i].text);
+		fail_msg("%u/%s: no %s reason '%s' with the text wanted", port, pd_proto_name(proto),
+			 pd_verdict_name(w), rule);
+	}
+	pd_check_release(&c);
+}
+
+/* The knowledge base (data/knowledge.tsv, compiled in): a known use or
+ * known malware makes a port at best acceptable; history, security and
+ * purpose facts do not count. The test registry leaves all these ports
+ * unassigned, and the fake nmap-services does not list them. */
+static void test_knowledge_rule(void **state)
+{
+	struct pd_check_opts o = replay();
+	struct pd_check c;
+	int uses = 0;
+
+	/* common unofficial uses */
+	expect(&o, 6881, PD_TCP, PD_ACCEPTABLE, "known-use", NULL);
+	expect_text(&o, 6881, PD_TCP, "known-use", PD_ACCEPTABLE, "BitTorrent", "6889", NULL);
+	expect_text(&o, 6889, PD_UDP, "known-use", PD_ACCEPTABLE, "BitTorrent", NULL);
+	expect(&o, 8123, PD_TCP, PD_ACCEPTABLE, "known-use", NULL);
+	expect_text(&o, 8123, PD_TCP, "known-use", PD_ACCEPTABLE, "Home Assistant", NULL);
+	expect_text(&o, 8096, PD_TCP, "known-use", PD_ACCEPTABLE, "Jellyfin", NULL);
+	expect(&o, 26379, PD_TCP, PD_ACCEPTABLE, "known-use", NULL);
+	expect_text(&o, 26379, PD_TCP, "known-use", PD_ACCEPTABLE, "Redis Sentinel", "https://", NULL);
+	/* malware */
+	expect(&o, 27374, PD_TCP, PD_ACCEPTABLE, "malware", NULL);
+	expect_text(&o, 27374, PD_TCP, "malware", PD_ACCEPTABLE, "SubSeven", NULL);
+	expect_text(&o, 12345, PD_TCP, "malware", PD_ACCEPTABLE, "NetBus", NULL);
+	expect_text(&o, 12346, PD_TCP, "malware", PD_ACCEPTABLE, "NetBus", NULL);
+	expect(&o, 16660, PD_TCP, PD_ACCEPTABLE, "malware", NULL);
+	expect_text(&o, 16660, PD_TCP, "malware", PD_ACCEPTABLE, "Stacheldraht", NULL);
+	/* a fact on another transport counts, and says so (StatsD on udp) */
+	expect_text(&o, 8125, PD_TCP, "known-use", PD_ACCEPTABLE, "(on udp)", "StatsD", NULL);
+	expect_text(&o, 8125, PD_UDP, "known-use", PD_ACCEPTABLE, "StatsD", NULL);
+	/* 6881 also has a purpose and a security fact: one reason, the use */
+	assert_int_equal(pd_check_port(reg, &o, 6881, PD_UDP, &c), 0);
+	for (size_t i = 0; i < c.nreasons; i++)
+		uses += !strcmp(c.reasons[i].topic, "knowledge");
+	assert_int_equal(uses, 1);
+	pd_check_release(&c);
+	/* 1600 lies in a history fact (Windows' old ephemeral range
+	 * 1025-5000), which does not count */
+	expect(&o, 1600, PD_TCP, PD_GOOD, "no-known-use", NULL);
+	expect_not(&o, 1600, PD_TCP, "known-use");
+}
+
 static void test_nmap_rule(void **state)
 {
 	struct pd_check_opts o = replay();
@@ -499,6 +570,44 @@ static void note(void *ctx, unsigned port, const struct pd_reason *why)
 	}
 }
 
+/* suggest never proposes a port with a known use or malware, even when
+ * the range asked for is narrow, and finds nothing when that is all the
+ * range holds */
+static void test_suggest_knowledge(void **state)
+{
+	struct pd_suggest_opts o = suggest_opts("knowledge", 20);
+	unsigned ports[20];
+	int n;
+
+	o.first = 6870;
+	o.last = 6899;
+	n = pd_suggest(reg, &o, ports);
+	assert_true(n > 0);
+	for (int i = 0; i < n; i++)
+		if (ports[i] >= 6881 && ports[i] <= 6889)
+			fail_msg("suggested %u, in BitTorrent's 6881-6889", ports[i]);
+	/* only known ports in the range: nothing, on tcp, udp and both */
+	o.first = 6881;
+	o.last = 6889;
+	assert_int_equal(pd_suggest(reg, &o, ports), 0);
+	o.proto = PD_UDP;
+	assert_int_equal(pd_suggest(reg, &o, ports), 0);
+	o.proto = PD_PROTO_ANY;
+	assert_int_equal(pd_suggest(reg, &o, ports), 0);
+	o.proto = PD_TCP;
+	o.first = 12345; /* NetBus */
+	o.last = 12346;
+	assert_int_equal(pd_suggest(reg, &o, ports), 0);
+	o.first = o.last = 27374; /* SubSeven */
+	assert_int_equal(pd_suggest(reg, &o, ports), 0);
+	o.first = o.last = 26379; /* Redis Sentinel */
+	assert_int_equal(pd_suggest(reg, &o, ports), 0);
+	/* a neighbour with no known use is still suggested */
+	o.first = o.last = 26380;
+	assert_int_equal(pd_suggest(reg, &o, ports), 1);
+	assert_int_equal(ports[0], 26380);
+}
+
 static void test_suggest_ranges(void **state)
 {
 	struct pd_suggest_opts o = suggest_opts("ranges", 10);
@@ -684,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_registry_rules),
 		cmocka_unit_test(test_host_rules),
 		cmocka_unit_test(test_browser_and_collisions),
+		cmocka_unit_test(test_knowledge_rule),
 		cmocka_unit_test(test_nmap_rule),
 		cmocka_unit_test(test_curated_parsers),
 		cmocka_unit_test(test_nmap_parser),
@@ -691,6 +801,7 @@ int main(void)
 		cmocka_unit_test(test_walk_is_stable),
 		cmocka_unit_test(test_suggest_deterministic),
 		cmocka_unit_test(test_suggest_rules),
+		cmocka_unit_test(test_suggest_knowledge),
 		cmocka_unit_test(test_suggest_ranges),
 		cmocka_unit_test(test_in_use),
 		cmocka_unit_test(test_hold),
