@@ -286,12 +286,12 @@ int pd_socket_v4_mapped(const struct pd_socket *s);
  * A verdict on a port for a new service, with every reason. Each reason has
  * a weight; the verdict is the heaviest. The rules (portdex(1), "VERDICT
  * RULES"):
- *   avoid       port 0; assigned or reserved on the transport; the dynamic
- *               range 49152-65535; this host's ephemeral range or
+ *   avoid       port 0; assigned or reserved on the transport; an
+ *               unassigned system port (privileges, IETF-only assignments);
+ *               the dynamic range 49152-65535; this host's ephemeral range or
  *               ip_local_reserved_ports; in use now (socket listing or bind
  *               test); blocked by browsers (tcp); a known collision
- *   acceptable  assigned or reserved only on another transport; an
- *               unassigned system port (IETF-only assignments); needs
+ *   acceptable  assigned or reserved only on another transport; needs
  *               privileges here; inside Linux's default ephemeral range
  *               32768-60999 when this host's range differs; among nmap's
  *               1000 most often open ports of the transport; blocked by

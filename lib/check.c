@@ -197,10 +197,13 @@ static int rule_registry(struct eval *e)
 		       *pd_registry_updated(reg) ? pd_registry_updated(reg) : "unknown date");
 	switch (cls) {
 	case PD_SYSTEM:
+		/* a new service has no business here: it would need privileges
+		 * to start, and could never register the port */
 		if (!taken && e->port && !skipped(e, PD__R_SYSTEM) &&
-		    reason(e, PD__R_SYSTEM, PD_ACCEPTABLE, "registry", "system-range",
-			   "an unassigned system port (0-1023): IANA assigns these only through IETF review "
-			   "or IESG approval (RFC 6335), so it is unlikely ever to be yours"))
+		    reason(e, PD__R_SYSTEM, PD_AVOID, "registry", "system-range",
+			   "an unassigned system port (0-1023): binding it needs privileges on most systems "
+			   "(Linux: root or CAP_NET_BIND_SERVICE), and IANA gives these ports out only through "
+			   "IETF review or IESG approval (RFC 6335); use a user port (1024-49151)"))
 			return 1;
 		break;
 	case PD_USER:

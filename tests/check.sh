@@ -68,8 +68,12 @@ contains "$out" "ip_local_reserved_ports" "check 8080 reserved here"
 contains "$out" "known collision: Jenkins default" "check 8080 collision"
 contains "$out" "registry" "check 8080 names the registry"
 run check 926/udp
-contains "$(printf '%s\n' "$out" | head -1)" "port 926/udp  acceptable" "check 926/udp"
+contains "$(printf '%s\n' "$out" | head -1)" "port 926/udp  avoid" "check 926/udp"
 contains "$out" "IETF review" "check 926/udp system range"
+run check 926 --json
+json_ok "check 926: an unassigned system port is avoided, pointing to the user range" 'j.verdict === "avoid" &&
+	j.reasons[0].rule === "system-range" && j.reasons[0].weight === "avoid" &&
+	/privileges/.test(j.reasons[0].text) && /user port \(1024-49151\)/.test(j.reasons[0].text)' 
 run check 10080
 contains "$out" "browsers refuse" "check 10080 browsers"
 run check 1500

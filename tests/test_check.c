@@ -133,6 +133,36 @@ static void expect_not(const struct pd_check_opts *o, unsigned port, int proto, 
 	pd_check_release(&c);
 }
 
+/* Checks port/proto and that some reason of rule `rule` has weight w and
+ * contains every NULL-terminated string after it. */
+static void expect_text(const struct pd_check_opts *o, unsigned port, int proto, const char *rule,
+			enum pd_verdict w, ...)
+{
+	struct pd_check c;
+	va_list ap;
+	const char *want;
+	int found = 0;
+
+	assert_int_equal(pd_check_port(reg, o, port, proto, &c), 0);
+	for (size_t i = 0; i < c.nreasons && !found; i++) {
+		if (strcmp(c.reasons[i].rule, rule) || c.reasons[i].weight != w)
+			continue;
+		found = 1;
+		va_start(ap, w);
+		while ((want = va_arg(ap, const char *)))
+			found &= strstr(c.reasons[i].text, want) != NULL;
+		va_end(ap);
+	}
+	if (!found) {
+		for (size_t i = 0; i < c.nreasons; i++)
+			fprintf(stderr, "  %s %s %s: %s\n", pd_verdict_name(c.reasons[i].weight), c.reasons[i].topic,
+				c.reasons[i].rule, c.reasons[i].text);
+		fail_msg("%u/%s: no %s reason '%s' with the text wanted", port, pd_proto_name(proto),
+			 pd_verdict_name(w), rule);
+	}
+	pd_check_release(&c);
+}
+
 static void test_names(void **state)
 {
 	assert_string_equal(pd_verdict_name(PD_GOOD), "good");
@@ -151,8 +181,16 @@ static void test_registry_rules(void **state)
 	expect(&o, 4100, PD_TCP, PD_ACCEPTABLE, "other-transport", NULL);
 	expect(&o, 4100, PD_UDP, PD_AVOID, "assigned", NULL);
 	expect(&o, 4100, PD_PROTO_ANY, PD_AVOID, "assigned", NULL);
-	/* an unassigned system port: IETF-only, and privileged here */
-	expect(&o, 926, PD_TCP, PD_ACCEPTABLE, "system-range", "privileged", "unassigned", NULL);
+	/* an unassigned system port: avoid for a new service (privileges,
+	 * IETF-only assignments), pointing to the user range */
+	expect(&o, 926, PD_TCP, PD_AVOID, "system-range", "privileged", "unassigned", NULL);
+	expect_text(&o, 926, PD_TCP, "system-range", PD_AVOID, "privilege", "IETF review", "RFC 6335",
+		    "user port (1024-49151)", NULL);
+	expect(&o, 926, PD_UDP, PD_AVOID, "system-range", NULL);
+	expect(&o, 1, PD_PROTO_ANY, PD_AVOID, "system-range", NULL);
+	expect(&o, 1023, PD_TCP, PD_AVOID, "system-range", NULL);
+	expect_not(&o, 1024, PD_TCP, "system-range");
+	expect_not(&o, 80, PD_TCP, "system-range"); /* assigned: that reason suffices */
 	/* an unassigned user port, nothing against it */
 	expect(&o, 1600, PD_TCP, PD_GOOD, "unassigned", "unprivileged", "not-ephemeral", "not-blocked",
 	       "no-collision", "nmap-rare", NULL);
@@ -176,7 +214,7 @@ static void test_host_rules(void **state)
 	expect_not(&o, 926, PD_TCP, "privileged");
 	/* no /proc at all: privileges from the classic rule, the rest unknown */
 	o.procroot = data_path("no-such-proc");
-	expect(&o, 926, PD_TCP, PD_ACCEPTABLE, "privileged", "info", NULL);
+	expect(&o, 926, PD_TCP, PD_AVOID, "privileged", "info", "system-range", NULL);
 	expect(&o, 40000, PD_TCP, PD_ACCEPTABLE, "other-os-ephemeral", NULL);
 }
 
@@ -220,36 +258,6 @@ static void test_browser_and_collisions(void **state)
 	expect_not(&o, 5173, PD_TCP, "collision");
 	o.datadir = data_path("no-such-dir");
 	assert_int_not_equal(pd_check_port(reg, &o, 1600, PD_TCP, &c), 0);
-}
-
-/* Checks port/proto and that some reason of rule `rule` has weight w and
- * contains every NULL-terminated string after it. */
-static void expect_text(const struct pd_check_opts *o, unsigned port, int proto, const char *rule,
-			enum pd_verdict w, ...)
-{
-	struct pd_check c;
-	va_list ap;
-	const char *want;
-	int found = 0;
-
-	assert_int_equal(pd_check_port(reg, o, port, proto, &c), 0);
-	for (size_t i = 0; i < c.nreasons && !found; i++) {
-		if (strcmp(c.reasons[i].rule, rule) || c.reasons[i].weight != w)
-			continue;
-		found = 1;
-		va_start(ap, w);
-		while ((want = va_arg(ap, const char *)))
-			found &= strstr(c.reasons[i].text, want) != NULL;
-		va_end(ap);
-	}
-	if (!found) {
-		for (size_t i = 0; i < c.nreasons; i++)
-			fprintf(stderr, "  %s %s %s: %s\n", pd_verdict_name(c.reasons[i].weight), c.reasons[i].topic,
-				c.reasons[i].rule, c.reasons[i].text);
-		fail_msg("%u/%s: no %s reason '%s' with the text wanted", port, pd_proto_name(proto),
-			 pd_verdict_name(w), rule);
-	}
-	pd_check_release(&c);
 }
 
 /* The knowledge base (data/knowledge.tsv, compiled in): a known use or
