@@ -61,7 +61,7 @@ time.sleep(60)' "${1:-0}" >"$tmp/held" 2>/dev/null &
 
 # ---- check ----
 run check 8080
-[ "$rc" -eq 0 ] && ok || ko "check 8080 exited $rc: $err"
+[ "$rc" -eq 11 ] && ok || ko "check 8080 exited $rc (want 11, avoid): $err"
 [ "$(printf '%s\n' "$out" | head -1)" = "port 8080/tcp  avoid" ] && ok || ko "check 8080 first line: $(printf '%s\n' "$out" | head -1)"
 contains "$out" "assigned on tcp to http-alt" "check 8080 registry"
 contains "$out" "ip_local_reserved_ports" "check 8080 reserved here"
@@ -137,6 +137,46 @@ json_ok "suggest --json" "j.name === 'myservice' && j.ports.length === 1 && j.po
 	j.transport === 'tcp' && j.range.first === 1024 && j.range.last === 49151 && j.registry.updated.length === 10"
 run check "$first"
 contains "$(printf '%s\n' "$out" | head -1)" "port $first/tcp  good" "a suggestion checks good"
+
+# exit status per verdict: 0 good, 10 acceptable, 11 avoid; several ports:
+# the heaviest; usage errors stay 2
+run check "$first"; [ "$rc" -eq 0 ] && ok || ko "check $first (good) exited $rc"
+case $out in *instead*) ko "check $first (good) names alternatives" ;; *) ok ;; esac
+if "$PORTDEX" check "$first" >/dev/null; then ok; else ko "if portdex check $first; then ... is false"; fi
+run check 6881; [ "$rc" -eq 10 ] && ok || ko "check 6881 (acceptable) exited $rc"
+run check 926; [ "$rc" -eq 11 ] && ok || ko "check 926 (avoid) exited $rc"
+run check "$first" 6881; [ "$rc" -eq 10 ] && ok || ko "check $first 6881 exited $rc (want 10)"
+run check "$first" 6881 8080 --json; [ "$rc" -eq 11 ] && ok || ko "check $first 6881 8080 exited $rc (want 11)"
+json_ok "check several: alternatives for the avoided one only" 'j.length === 3 && j[0].alternatives.length === 0 &&
+	j[1].alternatives.length === 0 && j[2].alternatives.length >= 2'
+run check "$first" 70000; [ "$rc" -eq 2 ] && [ -z "$out" ] && ok || ko "check $first 70000 exited $rc (want 2)"
+
+# avoid names two or three alternatives, each good here, the same each
+# time, and the first ports of suggest port-PORT --transport both
+run check 8080 --json
+alts=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).alternatives.join(" "))' "$tmp/out")
+n=$(echo $alts | wc -w)
+[ "$n" -ge 2 ] && [ "$n" -le 3 ] && ok || ko "check 8080: $n alternatives ($alts)"
+[ "$(printf '%s\n' $alts | sort -u | wc -l)" -eq "$n" ] && ok || ko "check 8080: alternatives repeat ($alts)"
+for p in $alts; do
+	run check "$p"
+	[ "$rc" -eq 0 ] && [ "$(printf '%s\n' "$out" | head -1)" = "port $p/tcp  good" ] && ok ||
+		ko "alternative $p of 8080: rc $rc, $(printf '%s\n' "$out" | head -1)"
+done
+run check 8080 --json
+again=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).alternatives.join(" "))' "$tmp/out")
+[ "$again" = "$alts" ] && ok || ko "check 8080 alternatives changed: $alts, then $again"
+run suggest port-8080 --transport both --count "$n"
+[ "$(printf '%s\n' "$out" | grep -E '^[0-9]+$' | tr '\n' ' ' | sed 's/ $//')" = "$alts" ] && ok ||
+	ko "check 8080 alternatives ($alts) are not suggest port-8080's: $(printf '%s\n' "$out" | grep -E '^[0-9]+$' | tr '\n' ' ')"
+run check 8080
+contains "$out" "instead                ${alts// /, }: each checks good" "check 8080 names the alternatives"
+run check 926/udp --json
+json_ok "check 926/udp alternatives" 'j.verdict === "avoid" && j.alternatives.length >= 2 &&
+	j.alternatives.every(p => p >= 1024 && p <= 49151)'
+for p in $(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).alternatives.join(" "))' "$tmp/out"); do
+	run check "$p/udp"; [ "$rc" -eq 0 ] && ok || ko "alternative $p/udp of 926/udp exited $rc"
+done
 run suggest --count 5
 [ "$(printf '%s\n' "$out" | head -5 | grep -cE '^[0-9]+$')" -eq 5 ] && ok || ko "suggest --count 5: $out"
 run suggest web --count 3 --transport both --json

@@ -616,6 +616,49 @@ static void test_suggest_knowledge(void **state)
 	assert_int_equal(ports[0], 26380);
 }
 
+/* What `portdex check` names instead of a port to avoid: the first ports
+ * of a suggestion keyed by "port-N" over tcp and udp together. Each of
+ * them checks good on tcp, on udp and on both; the same key gives the same
+ * ports, another port other ones. */
+static void test_alternatives(void **state)
+{
+	static const unsigned avoided[] = { 80, 926, 6100, 8080 };
+	unsigned first[3] = { 0, 0, 0 };
+
+	for (size_t i = 0; i < sizeof(avoided) / sizeof(avoided[0]); i++) {
+		char name[32];
+		struct pd_suggest_opts o;
+		unsigned alt[3], again[3];
+		struct pd_check c;
+
+		snprintf(name, sizeof(name), "port-%u", avoided[i]);
+		o = suggest_opts(name, 3);
+		o.proto = PD_PROTO_ANY;
+		assert_int_equal(pd_check_port(reg, &o.check, avoided[i], PD_TCP, &c), 0);
+		assert_int_equal(c.verdict, PD_AVOID);
+		pd_check_release(&c);
+		assert_int_equal(pd_suggest(reg, &o, alt), 3);
+		assert_int_equal(pd_suggest(reg, &o, again), 3);
+		assert_memory_equal(alt, again, sizeof(alt));
+		for (int k = 0; k < 3; k++) {
+			static const int protos[] = { PD_TCP, PD_UDP, PD_PROTO_ANY };
+			for (int t = 0; t < 3; t++) {
+				assert_int_equal(pd_check_port(reg, &o.check, alt[k], protos[t], &c), 0);
+				if (c.verdict != PD_GOOD)
+					fail_msg("alternative %u of %u: %s on %s: %s", alt[k], avoided[i],
+						 pd_verdict_name(c.verdict), protos[t] == PD_PROTO_ANY ? "both" :
+						 pd_proto_name(protos[t]), c.reasons[0].text);
+				pd_check_release(&c);
+			}
+			assert_true(alt[k] >= 1024 && alt[k] <= 49151);
+		}
+		if (i == 0)
+			memcpy(first, alt, sizeof(first));
+		else
+			assert_memory_not_equal(first, alt, sizeof(first));
+	}
+}
+
 static void test_suggest_ranges(void **state)
 {
 	struct pd_suggest_opts o = suggest_opts("ranges", 10);
@@ -810,6 +853,7 @@ int main(void)
 		cmocka_unit_test(test_suggest_deterministic),
 		cmocka_unit_test(test_suggest_rules),
 		cmocka_unit_test(test_suggest_knowledge),
+		cmocka_unit_test(test_alternatives),
 		cmocka_unit_test(test_suggest_ranges),
 		cmocka_unit_test(test_in_use),
 		cmocka_unit_test(test_hold),
