@@ -12,6 +12,19 @@
 
 #define WIDTH 80
 #define MAX_NOTES 20
+#define MAX_ALT 3      /* alternatives named for a port to avoid */
+
+/* check's exit status says the verdict (the heaviest of the ports asked),
+ * apart from the statuses every command shares (2 usage, 3 failure), so
+ * that `if portdex check PORT; then` holds for good ports only. */
+enum { EXIT_CHECK_GOOD = 0, EXIT_CHECK_ACCEPTABLE = 10, EXIT_CHECK_AVOID = 11 };
+
+/* A verdict and, for a port to avoid, the ports to use instead. */
+struct answer {
+	struct pd_check k;
+	unsigned alt[MAX_ALT];
+	size_t nalt;
+};
 
 /* PORTDEX_PROC replays a recorded /proc (as for lookups);
  * PORTDEX_NMAP_SERVICES names another nmap-services file. */
@@ -45,8 +58,10 @@ static void reason_json(struct pd_buf *b, const struct pd_reason *r)
 	pd_buf_putc(b, '}');
 }
 
-static void check_json(const struct cli *c, struct pd_buf *b, const struct pd_check *k)
+static void check_json(const struct cli *c, struct pd_buf *b, const struct answer *a)
 {
+	const struct pd_check *k = &a->k;
+
 	pd_buf_printf(b, "{\"port\":%u,\"transport\":\"%s\",\"verdict\":\"%s\",\"reasons\":[", k->port,
 		      transport_name(k->proto), pd_verdict_name(k->verdict));
 	for (size_t i = 0; i < k->nreasons; i++) {
@@ -54,6 +69,9 @@ static void check_json(const struct cli *c, struct pd_buf *b, const struct pd_ch
 			pd_buf_putc(b, ',');
 		reason_json(b, &k->reasons[i]);
 	}
+	pd_buf_puts(b, "],\"alternatives\":[");
+	for (size_t i = 0; i < a->nalt; i++)
+		pd_buf_printf(b, "%s%u", i ? "," : "", a->alt[i]);
 	pd_buf_puts(b, "],");
 	cli_registry_json(c, b);
 	pd_buf_putc(b, '}');
@@ -71,8 +89,10 @@ static void registry_line(const struct cli *c, struct pd_buf *b, size_t col)
 	pd_buf_release(&t);
 }
 
-static void check_text(const struct cli *c, struct pd_buf *b, const struct pd_check *k)
+static void check_text(const struct cli *c, struct pd_buf *b, const struct answer *a)
 {
+	const struct pd_check *k = &a->k;
+
 	pd_buf_printf(b, "%sport %u/%s%s  %s%s%s\n", cli_c(c, "bold"), k->port, transport_name(k->proto),
 		      cli_c(c, "reset"), weight_color(c, k->verdict), pd_verdict_name(k->verdict), cli_c(c, "reset"));
 	for (size_t i = 0; i < k->nreasons; i++) {
@@ -81,7 +101,52 @@ static void check_text(const struct cli *c, struct pd_buf *b, const struct pd_ch
 			      cli_c(c, "reset"), cli_c(c, "cyan"), r->topic, cli_c(c, "reset"));
 		cli_wrap(b, r->text, 25, 25, WIDTH); /* names and descriptions from the registry */
 	}
+	if (k->verdict == PD_AVOID) {
+		struct pd_buf t = PD_BUF_INIT;
+		pd_buf_printf(b, "  %s%-23s%s", cli_c(c, "cyan"), "instead", cli_c(c, "reset"));
+		for (size_t i = 0; i < a->nalt; i++)
+			pd_buf_printf(&t, "%s%u", i ? ", " : "", a->alt[i]);
+		if (a->nalt)
+			pd_buf_printf(&t, ": each checks good (the first ports of `portdex suggest port-%u "
+				      "--transport both` that do)", k->port);
+		else
+			pd_buf_puts(&t, "no port of the user range checks good here");
+		pd_buf_wrap(b, pd_buf_str(&t), 25, 25, WIDTH);
+		pd_buf_release(&t);
+	}
 	registry_line(c, b, 25);
+}
+
+/* Up to MAX_ALT ports to use instead of port: the first that `portdex
+ * suggest port-PORT --transport both` gives (user range, this host's
+ * checks) and that also check good on proto. The name keys the order, so
+ * the same registry and host give the same ports (the port's page lists
+ * them the same way). Returns 0 or a negative code. */
+static int alternatives(const struct cli *c, const struct pd_check_opts *co, struct answer *a)
+{
+	struct pd_suggest_opts so;
+	unsigned cand[MAX_ALT + 5];
+	char name[32];
+	int n;
+
+	memset(&so, 0, sizeof(so));
+	snprintf(name, sizeof(name), "port-%u", a->k.port);
+	so.name = name;
+	so.count = sizeof(cand) / sizeof(cand[0]);
+	so.proto = PD_PROTO_ANY;
+	pd_class_bounds(PD_USER, &so.first, &so.last);
+	so.check = *co;
+	n = pd_suggest(c->reg, &so, cand);
+	for (int i = 0; i < n && a->nalt < MAX_ALT; i++) {
+		struct pd_check k;
+		int err = pd_check_port(c->reg, co, cand[i], a->k.proto, &k);
+		if (err)
+			return err;
+		if (k.verdict == PD_GOOD)
+			a->alt[a->nalt++] = cand[i];
+		pd_check_release(&k);
+	}
+	return n < 0 ? n : 0;
 }
 
 int cmd_check(struct cli *c, int argc, char **argv)
@@ -91,6 +156,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	struct pd_buf b = PD_BUF_INIT;
 	char q[256];
 	int rc = EXIT_ANSWERED;
+	enum pd_verdict worst = PD_GOOD;
 
 	if (argc < 1) {
 		cli_error("check needs a port: portdex check PORT[/TRANSPORT]");
@@ -121,28 +187,40 @@ int cmd_check(struct cli *c, int argc, char **argv)
 	if (c->json && argc > 1)
 		pd_buf_putc(&b, '[');
 	for (int i = 0; i < argc; i++) {
-		struct pd_check k;
+		struct answer a;
 		int proto = qs[i].proto == PD_PROTO_ANY ? PD_TCP : qs[i].proto;
-		int err = pd_check_port(c->reg, &o, qs[i].first, proto, &k);
+		int err;
+		memset(&a, 0, sizeof(a));
+		err = pd_check_port(c->reg, &o, qs[i].first, proto, &a.k);
+		if (!err && a.k.verdict == PD_AVOID) {
+			err = alternatives(c, &o, &a);
+			if (err)
+				pd_check_release(&a.k);
+		}
 		if (err) {
 			cli_error("cannot check %u/%s: %s", qs[i].first, pd_proto_name(proto), pd_strerror(err));
 			rc = EXIT_FAILURE_OP;
 			goto out;
 		}
+		if (a.k.verdict > worst)
+			worst = a.k.verdict;
 		if (c->json) {
 			if (i)
 				pd_buf_putc(&b, ',');
-			check_json(c, &b, &k);
+			check_json(c, &b, &a);
 		} else {
 			if (i)
 				pd_buf_putc(&b, '\n');
-			check_text(c, &b, &k);
+			check_text(c, &b, &a);
 		}
-		pd_check_release(&k);
+		pd_check_release(&a.k);
 	}
 	if (c->json)
 		pd_buf_puts(&b, argc > 1 ? "]\n" : "\n");
 	rc = cli_write(&b);
+	if (!rc)
+		rc = worst == PD_AVOID ? EXIT_CHECK_AVOID : worst == PD_ACCEPTABLE ? EXIT_CHECK_ACCEPTABLE
+									: EXIT_CHECK_GOOD;
 out:
 	pd_buf_release(&b);
 	free(qs);
@@ -272,8 +350,9 @@ static void suggest_text(const struct cli *c, struct pd_buf *b, const struct pd_
 	pd_buf_add(&t, "", 0);
 	pd_buf_printf(&t, "each is unassigned on every transport, not refused by browsers, outside the default "
 		      "ephemeral ranges of Linux (32768-60999) and of Windows, macOS and the BSDs "
-		      "(49152-65535) and outside this host's, not a known collision, not among nmap's 1000 "
-		      "most often open ports, and free on this host right now%s (see portdex check)",
+		      "(49152-65535) and outside this host's, not a known collision, with no common use or "
+		      "malware in portdex's knowledge base, not among nmap's 1000 most often open ports, and "
+		      "free on this host right now%s (see portdex check)",
 		      notes->nrelaxed ? ", but for the rules relaxed above" : "");
 	pd_buf_wrap(b, pd_buf_str(&t), 13, 13, WIDTH);
 	if (c->hold > 0) {

@@ -192,7 +192,7 @@ static void neighbour(const struct cli *c, struct pd_buf *b, const char *label, 
 				pd_buf_puts(b, n++ ? ", " : "");
 				pd_buf_text(b, e.name);
 				pd_buf_printf(b, "/%s", pd_proto_name(t));
-				if (n == 1) {
+				if (n == 1 && *e.description) {
 					pd_buf_puts(b, " (");
 					pd_buf_text(b, e.description);
 					pd_buf_putc(b, ')');

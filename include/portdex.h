@@ -350,27 +350,30 @@ int pd_socket_v4_mapped(const struct pd_socket *s);
  * A verdict on a port for a new service, with every reason. Each reason has
  * a weight; the verdict is the heaviest. The rules (portdex(1), "VERDICT
  * RULES"):
- *   avoid       port 0; assigned or reserved on the transport; the dynamic
- *               range 49152-65535; this host's ephemeral range or
+ *   avoid       port 0; assigned or reserved on the transport; an
+ *               unassigned system port (privileges, IETF-only assignments);
+ *               the dynamic range 49152-65535; this host's ephemeral range or
  *               ip_local_reserved_ports; in use now (socket listing or bind
  *               test); blocked by browsers (tcp); a known collision
- *   acceptable  assigned or reserved only on another transport; an
- *               unassigned system port (IETF-only assignments); needs
+ *   acceptable  assigned or reserved only on another transport; needs
  *               privileges here; inside Linux's default ephemeral range
  *               32768-60999 when this host's range differs; among nmap's
  *               1000 most often open ports of the transport; blocked by
- *               browsers (udp: HTTP/3 only)
+ *               browsers (udp: HTTP/3 only); a common use or known malware
+ *               in the knowledge base (pd_facts kinds use and malware)
  *   good        every other reason (facts that speak for the port) */
 enum pd_verdict { PD_GOOD = 0, PD_ACCEPTABLE = 1, PD_AVOID = 2 };
 const char *pd_verdict_name(enum pd_verdict v);   /* "good", "acceptable", "avoid" */
 
 struct pd_reason {
 	enum pd_verdict weight;  /* how much this reason alone weighs */
-	char topic[16];          /* "registry", "host", "in-use", "browser", "collision", "nmap" */
+	char topic[16];          /* "registry", "host", "in-use", "browser", "collision",
+				  * "knowledge", "nmap" */
 	const char *rule;        /* stable key for programs (static string): "port-zero",
 				  * "assigned", "reserved", "other-transport", "unassigned",
 				  * "system-range", "dynamic-range", "other-os-ephemeral",
 				  * "browser", "not-blocked", "collision", "no-collision",
+				  * "known-use", "malware", "no-known-use",
 				  * "privileged", "unprivileged", "ephemeral",
 				  * "not-ephemeral", "local-reserved", "nmap-frequent",
 				  * "nmap-rare", "listening", "not-listening",

@@ -14,6 +14,9 @@
 
 #include "check.h"
 
+/* room for a reason's text, NUL included */
+#define REASON_TEXT sizeof(((struct pd_reason *)0)->text)
+
 #ifndef IPPROTO_DCCP
 #define IPPROTO_DCCP 33
 #endif
@@ -194,10 +197,13 @@ static int rule_registry(struct eval *e)
 		       *pd_registry_updated(reg) ? pd_registry_updated(reg) : "unknown date");
 	switch (cls) {
 	case PD_SYSTEM:
+		/* a new service has no business here: it would need privileges
+		 * to start, and could never register the port */
 		if (!taken && e->port && !skipped(e, PD__R_SYSTEM) &&
-		    reason(e, PD__R_SYSTEM, PD_ACCEPTABLE, "registry", "system-range",
-			   "an unassigned system port (0-1023): IANA assigns these only through IETF review "
-			   "or IESG approval (RFC 6335), so it is unlikely ever to be yours"))
+		    reason(e, PD__R_SYSTEM, PD_AVOID, "registry", "system-range",
+			   "an unassigned system port (0-1023): binding it needs privileges on most systems "
+			   "(Linux: root or CAP_NET_BIND_SERVICE), and IANA gives these ports out only through "
+			   "IETF review or IESG approval (RFC 6335); use a user port (1024-49151)"))
 			return 1;
 		break;
 	case PD_USER:
@@ -306,6 +312,61 @@ static int rule_collision(struct eval *e)
 		reason(e, -1, PD_GOOD, "collision", "no-collision",
 		       "not among the %zu known collisions portdex lists (recorded %s)", c->ncoll,
 		       *c->collisions_recorded ? c->collisions_recorded : "date unknown");
+	return 0;
+}
+
+/* What software commonly uses the port, or malware is known for it
+ * (data/knowledge.tsv, kinds "use" and "malware"). Either makes the port a
+ * poor choice for a new service: it would share traffic, firewall rules
+ * and suspicion with them. The other kinds do not count: "history" (former
+ * uses, range conventions), "security" (a concern about the service the
+ * registry already names there) and "purpose" (a page grouping). A fact
+ * counts whatever its transport, as collisions do; its transport is said
+ * when it is not the one asked for. */
+static int rule_knowledge(struct eval *e)
+{
+	struct pd_fact f[32];
+	size_t n = pd_facts(e->port, f, 32);
+	unsigned asked = 0;
+	int any = 0;
+
+	if (n > 32)
+		n = 32;
+	for (int i = 0; i < e->nprotos; i++)
+		asked |= 1u << e->protos[i];
+	for (size_t i = 0; i < n; i++) {
+		int malware = f[i].kind == PD_FACT_MALWARE;
+		const char *label = malware ? "known malware" : "in common use";
+		char on[32] = "";
+		size_t len;
+		if (f[i].kind != PD_FACT_USE && !malware)
+			continue;
+		any = 1;
+		if (skipped(e, PD__R_KNOWN))
+			break;
+		if (!(f[i].protos & asked)) {
+			unsigned tu = 1u << PD_TCP | 1u << PD_UDP;
+			snprintf(on, sizeof(on), " (on %s)", f[i].protos == tu ? "tcp and udp" :
+				 f[i].protos == (1u << PD_UDP) ? "udp" : f[i].protos == (1u << PD_TCP) ? "tcp" :
+				 "another transport");
+		}
+		/* the fact is a sentence: its full stop goes, and its source
+		 * too when both would not fit in a reason */
+		len = strlen(f[i].text);
+		if (len && f[i].text[len - 1] == '.')
+			len--;
+		if (strlen(label) + strlen(on) + 2 + len + 3 + strlen(f[i].source) < REASON_TEXT) {
+			if (reason(e, PD__R_KNOWN, PD_ACCEPTABLE, "knowledge", malware ? "malware" : "known-use",
+				   "%s%s: %.*s (%s)", label, on, (int)len, f[i].text, f[i].source))
+				return 1;
+		} else if (reason(e, PD__R_KNOWN, PD_ACCEPTABLE, "knowledge", malware ? "malware" : "known-use",
+				  "%s%s: %.*s", label, on, (int)len, f[i].text)) {
+			return 1;
+		}
+	}
+	if (!any)
+		reason(e, -1, PD_GOOD, "knowledge", "no-known-use",
+		       "portdex's knowledge base records no common use of it and no malware known for it");
 	return 0;
 }
 
@@ -560,7 +621,7 @@ unsigned pd__evaluate(struct pd__ctx *x, unsigned port, int proto, unsigned skip
 	/* rules that only depend on the data first, then this host's, the
 	 * bind test last */
 	if (rule_registry(&e) || rule_other_os(&e) || rule_browser(&e) || rule_collision(&e) ||
-	    rule_host(&e) || rule_nmap(&e) || port == 0 || rule_listening(&e))
+	    rule_knowledge(&e) || rule_host(&e) || rule_nmap(&e) || port == 0 || rule_listening(&e))
 		return e.hits;
 	if (!x->o->no_bind_test || fds)
 		rule_bind(&e, fds);
@@ -635,7 +696,8 @@ void pd__ctx_release(struct pd__ctx *x)
 
 static int topic_order(const char *t)
 {
-	static const char *const order[] = { "registry", "host", "in-use", "browser", "collision", "nmap" };
+	static const char *const order[] = { "registry", "host", "in-use", "browser", "collision", "knowledge",
+					     "nmap" };
 
 	for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
 		if (!strcmp(t, order[i]))

@@ -157,8 +157,10 @@ static void summary(struct pd__page *m)
 		for (int t = 0; t < PD_NPROTO; t++) {
 			if (!(as & (1u << t)))
 				continue;
-			pd_buf_printf(b, "%sOn %s, port %u is assigned to %s (%s)", b->len ? " " : "",
-				      proto_upper[t], m->port, m->svc[t][0].name, m->svc[t][0].description);
+			pd_buf_printf(b, "%sOn %s, port %u is assigned to %s", b->len ? " " : "", proto_upper[t],
+				      m->port, m->svc[t][0].name);
+			if (*m->svc[t][0].description)
+				pd_buf_printf(b, " (%s)", m->svc[t][0].description);
 			if (m->nsvc[t] > 1) {
 				pd_buf_puts(b, ", also registered as ");
 				for (size_t i = 1; i < m->nsvc[t]; i++)
@@ -228,9 +230,11 @@ static void faqs(struct pd__page *m)
 		if (m->facts[i].kind == PD_FACT_USE) {
 			pd_buf_printf(&t, "%s%s", t.len ? " " : "", m->facts[i].text);
 		}
-	if (svc)
-		faq(m, q, "Officially, %s: %s.%s%s", svc, m->svc[__builtin_ctz(as)][0].description,
-		    t.len ? " Besides that: " : "", pd_buf_str(&t));
+	if (svc) {
+		const char *d = m->svc[__builtin_ctz(as)][0].description;
+		faq(m, q, "Officially, %s%s%s.%s%s", svc, *d ? ": " : "", d, t.len ? " Besides that: " : "",
+		    pd_buf_str(&t));
+	}
 	else if (nuse)
 		faq(m, q, "Nothing official. Known unofficial uses: %s", pd_buf_str(&t));
 	else
@@ -296,10 +300,34 @@ static void faqs(struct pd__page *m)
 		faq(m, q, "%s", svc ? "Only if you run that service: the port is assigned to it."
 			       : "You may, but it can be assigned later; prefer a port IANA assigns you.");
 
-	if (m->nhist) {
+	if (m->nhist && m->in_block) {
+		/* the port stays in its block: the block is what changed, on
+		 * the date of the newest events (those that share it) */
 		const struct pd_history *h = &m->hist[0];
-		snprintf(q, sizeof(q), "Has port %u always been %s?", m->port,
-			 m->in_block ? "in this block" : "assigned");
+		size_t k = 1, shown;
+		while (k < m->nhist && !strcmp(m->hist[k].date, h->date))
+			k++;
+		shown = k < 4 ? k : 4;
+		t.len = 0;
+		pd_buf_add(&t, "", 0);
+		for (size_t i = 0; i < shown; i++) {
+			const struct pd_history *e = &m->hist[i];
+			pd_buf_printf(&t, "%s%u/%s", i == 0 ? "" : i + 1 == shown && k == shown ? " and " : ", ", e->port,
+				      pd_proto_name(e->proto));
+			if (*e->service)
+				pd_buf_printf(&t, " (%s)", e->service);
+		}
+		if (k > shown)
+			pd_buf_printf(&t, " and %zu more", k - shown);
+		snprintf(q, sizeof(q), "Has the block around port %u always been %u-%u?", m->port, m->blk.first,
+			 m->blk.last);
+		faq(m, q, "No. Until %s it was %u-%u; that day %s %s registered, and it shrank to %u-%u. Port %u "
+			  "itself was not among them: as far as the registration dates tell, it has been "
+			  "unassigned all along.", h->date, h->before_first, h->before_last, pd_buf_str(&t),
+		    k == 1 ? "was" : "were", m->blk.first, m->blk.last, m->port);
+	} else if (m->nhist) {
+		const struct pd_history *h = &m->hist[0];
+		snprintf(q, sizeof(q), "Has port %u always been assigned?", m->port);
 		faq(m, q, "No. On %s port %u was registered%s%s; before that, ports %u-%u were all unassigned.",
 		    h->date, h->port, *h->service ? " as " : "", h->service, h->before_first, h->before_last);
 	} else if (m->in_block) {
@@ -443,8 +471,12 @@ static void md_entry(struct pd_buf *b, const struct pd__page *m, const struct pd
 {
 	pd_buf_printf(b, "- **%s** ", proto_upper[t]);
 	pd__md_code(b, e->name);
-	pd_buf_puts(b, ": ");
-	pd__md_text(b, e->description);
+	if (*e->description) {
+		pd_buf_puts(b, ": ");
+		pd__md_text(b, e->description);
+	} else {
+		pd_buf_puts(b, " (no description in the registry)");
+	}
 	if (e->first != e->last)
 		pd_buf_printf(b, " (the range %u-%u)", e->first, e->last);
 	if (nsvc > aliases_from) {
@@ -608,7 +640,7 @@ static void md_block(struct pd_buf *b, const struct pd__page *m)
 				pd__md_code(b, e.name);
 				pd_buf_printf(b, "/%s", pd_proto_name(t));
 				n++;
-				if (n == 1) {
+				if (n == 1 && *e.description) {
 					pd_buf_puts(b, " (");
 					pd__md_text(b, e.description);
 					pd_buf_puts(b, ")");

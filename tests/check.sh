@@ -61,15 +61,19 @@ time.sleep(60)' "${1:-0}" >"$tmp/held" 2>/dev/null &
 
 # ---- check ----
 run check 8080
-[ "$rc" -eq 0 ] && ok || ko "check 8080 exited $rc: $err"
+[ "$rc" -eq 11 ] && ok || ko "check 8080 exited $rc (want 11, avoid): $err"
 [ "$(printf '%s\n' "$out" | head -1)" = "port 8080/tcp  avoid" ] && ok || ko "check 8080 first line: $(printf '%s\n' "$out" | head -1)"
 contains "$out" "assigned on tcp to http-alt" "check 8080 registry"
 contains "$out" "ip_local_reserved_ports" "check 8080 reserved here"
 contains "$out" "known collision: Jenkins default" "check 8080 collision"
 contains "$out" "registry" "check 8080 names the registry"
 run check 926/udp
-contains "$(printf '%s\n' "$out" | head -1)" "port 926/udp  acceptable" "check 926/udp"
+contains "$(printf '%s\n' "$out" | head -1)" "port 926/udp  avoid" "check 926/udp"
 contains "$out" "IETF review" "check 926/udp system range"
+run check 926 --json
+json_ok "check 926: an unassigned system port is avoided, pointing to the user range" 'j.verdict === "avoid" &&
+	j.reasons[0].rule === "system-range" && j.reasons[0].weight === "avoid" &&
+	/privileges/.test(j.reasons[0].text) && /user port \(1024-49151\)/.test(j.reasons[0].text)' 
 run check 10080
 contains "$out" "browsers refuse" "check 10080 browsers"
 run check 1500
@@ -86,6 +90,16 @@ run check 80 443/tcp 53/udp --json
 json_ok "check several --json" 'Array.isArray(j) && j.length === 3 && j[2].transport === "udp"'
 run check 8080 --color always
 contains "$out" $'\033[31m' "check colours avoid red"
+
+# the knowledge base: a known use or known malware is at best acceptable
+run check 6881
+[ "$(printf '%s\n' "$out" | head -1)" = "port 6881/tcp  acceptable" ] && ok || ko "check 6881: $(printf '%s\n' "$out" | head -1)"
+contains "$out" "in common use: BitTorrent" "check 6881 names the use"
+run check 27374 --json
+json_ok "check 27374 malware" 'j.verdict === "acceptable" &&
+	j.reasons.some(r => r.topic === "knowledge" && r.rule === "malware" && /SubSeven/.test(r.text) && r.weight === "acceptable")'
+run check 21422 --json
+json_ok "check 21422 no known use" 'j.reasons.some(r => r.rule === "no-known-use" && r.weight === "good")'
 
 # a port in use is reported
 if hold_port 0; then
@@ -123,6 +137,46 @@ json_ok "suggest --json" "j.name === 'myservice' && j.ports.length === 1 && j.po
 	j.transport === 'tcp' && j.range.first === 1024 && j.range.last === 49151 && j.registry.updated.length === 10"
 run check "$first"
 contains "$(printf '%s\n' "$out" | head -1)" "port $first/tcp  good" "a suggestion checks good"
+
+# exit status per verdict: 0 good, 10 acceptable, 11 avoid; several ports:
+# the heaviest; usage errors stay 2
+run check "$first"; [ "$rc" -eq 0 ] && ok || ko "check $first (good) exited $rc"
+case $out in *instead*) ko "check $first (good) names alternatives" ;; *) ok ;; esac
+if "$PORTDEX" check "$first" >/dev/null; then ok; else ko "if portdex check $first; then ... is false"; fi
+run check 6881; [ "$rc" -eq 10 ] && ok || ko "check 6881 (acceptable) exited $rc"
+run check 926; [ "$rc" -eq 11 ] && ok || ko "check 926 (avoid) exited $rc"
+run check "$first" 6881; [ "$rc" -eq 10 ] && ok || ko "check $first 6881 exited $rc (want 10)"
+run check "$first" 6881 8080 --json; [ "$rc" -eq 11 ] && ok || ko "check $first 6881 8080 exited $rc (want 11)"
+json_ok "check several: alternatives for the avoided one only" 'j.length === 3 && j[0].alternatives.length === 0 &&
+	j[1].alternatives.length === 0 && j[2].alternatives.length >= 2'
+run check "$first" 70000; [ "$rc" -eq 2 ] && [ -z "$out" ] && ok || ko "check $first 70000 exited $rc (want 2)"
+
+# avoid names two or three alternatives, each good here, the same each
+# time, and the first ports of suggest port-PORT --transport both
+run check 8080 --json
+alts=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).alternatives.join(" "))' "$tmp/out")
+n=$(echo $alts | wc -w)
+[ "$n" -ge 2 ] && [ "$n" -le 3 ] && ok || ko "check 8080: $n alternatives ($alts)"
+[ "$(printf '%s\n' $alts | sort -u | wc -l)" -eq "$n" ] && ok || ko "check 8080: alternatives repeat ($alts)"
+for p in $alts; do
+	run check "$p"
+	[ "$rc" -eq 0 ] && [ "$(printf '%s\n' "$out" | head -1)" = "port $p/tcp  good" ] && ok ||
+		ko "alternative $p of 8080: rc $rc, $(printf '%s\n' "$out" | head -1)"
+done
+run check 8080 --json
+again=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).alternatives.join(" "))' "$tmp/out")
+[ "$again" = "$alts" ] && ok || ko "check 8080 alternatives changed: $alts, then $again"
+run suggest port-8080 --transport both --count "$n"
+[ "$(printf '%s\n' "$out" | grep -E '^[0-9]+$' | tr '\n' ' ' | sed 's/ $//')" = "$alts" ] && ok ||
+	ko "check 8080 alternatives ($alts) are not suggest port-8080's: $(printf '%s\n' "$out" | grep -E '^[0-9]+$' | tr '\n' ' ')"
+run check 8080
+contains "$out" "instead                ${alts// /, }: each checks good" "check 8080 names the alternatives"
+run check 926/udp --json
+json_ok "check 926/udp alternatives" 'j.verdict === "avoid" && j.alternatives.length >= 2 &&
+	j.alternatives.every(p => p >= 1024 && p <= 49151)'
+for p in $(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).alternatives.join(" "))' "$tmp/out"); do
+	run check "$p/udp"; [ "$rc" -eq 0 ] && ok || ko "alternative $p/udp of 926/udp exited $rc"
+done
 run suggest --count 5
 [ "$(printf '%s\n' "$out" | head -5 | grep -cE '^[0-9]+$')" -eq 5 ] && ok || ko "suggest --count 5: $out"
 run suggest web --count 3 --transport both --json
@@ -134,6 +188,17 @@ run suggest --range 26490-26999 --count 2
 for p in $(printf '%s\n' "$out" | grep -E '^[0-9]+$'); do
 	[ "$p" -ge 26490 ] && [ "$p" -le 26999 ] && ok || ko "suggest --range 26490-26999 gave $p"
 done
+run suggest --range 6880-6890 --count 3
+[ "$rc" -eq 0 ] && ok || ko "suggest --range 6880-6890: rc $rc $err"
+for p in $(printf '%s\n' "$out" | grep -E '^[0-9]+$'); do
+	[ "$p" -eq 6880 ] || [ "$p" -eq 6890 ] && ok || ko "suggest --range 6880-6890 gave $p (BitTorrent's 6881-6889, or outside)"
+done
+contains "$out" "no common use or malware" "suggest states the knowledge rule"
+run suggest --range 6881-6889
+[ "$rc" -eq 1 ] && [ -z "$out" ] && ok || ko "suggest in BitTorrent's range: rc $rc, stdout $out"
+contains "$err" "no port in 6881-6889 passes every check" "suggest says nothing is left"
+run suggest --range 12345-12346 --transport both
+[ "$rc" -eq 1 ] && [ -z "$out" ] && ok || ko "suggest in NetBus' ports: rc $rc, stdout $out"
 run suggest --range 32768-33000
 [ "$rc" -eq 1 ] && [ -z "$out" ] && ok || ko "suggest in this host's ephemeral range: rc $rc, stdout $out"
 contains "$err" "ephemeral range" "suggest says why nothing is left"
@@ -209,6 +274,15 @@ except OSError:
 else
 	ko "suggest --hold --json printed no port: $(cat "$tmp/hold.err")"
 fi
+
+# ---- a service with an empty description (780 wpgs in the snapshot) is
+# named without empty brackets, in the card, the page and check
+run 779
+contains "$out" "above     780 wpgs/tcp, wpgs/udp" "card neighbour with no description"
+for args in 779 "page 780" "page 781" "page 780 --format markdown" "check 780"; do
+	run $args
+	case $out in *"()"*|*": ."*) ko "portdex $args prints an empty description: $(printf '%s\n' "$out" | grep -m1 -e '()' -e ': \.')" ;; *) ok ;; esac
+done
 
 echo "check: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

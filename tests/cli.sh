@@ -156,7 +156,10 @@ hrun services services; contains "$out" $'evil\\x1b[31m    4440/tcp\t# Red \\x1b
 contains "$out" 'from IANA CSV '"$tmp"'/reg\x1b[31m\u202e.csv' "services: file name"
 hrun stats stats; contains "$out" "reg\\x1b[31m\\u202e.csv" "stats: file name"
 hrun version --version; contains "$out" "reg\\x1b[31m\\u202e.csv" "--version: file name"
-hrun check check 4441/tcp; contains "$out" 'reserved on tcp "Reserved \x1b[5mblink\x7f"' "check"
+# a reserved port is to avoid: check exits 11
+run --registry "$hostile" check 4441/tcp
+[ "$rc" -eq 11 ] && ok || ko "check of a reserved port: rc $rc (want 11): $err"
+raw_free check; contains "$out" 'reserved on tcp "Reserved \x1b[5mblink\x7f"' "check"
 hrun "page text" page 4440; contains "$out" 'evil\x1b[31m (Red \x1b]0;pwned\x07 title' "page text"
 contains "$out" 'Registry: IANA CSV' "page text: registry"
 long_lines=$(printf '%s\n' "$out" | grep -v 'https://' | awk 'length($0) > 80' | wc -l)

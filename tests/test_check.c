@@ -133,6 +133,36 @@ static void expect_not(const struct pd_check_opts *o, unsigned port, int proto, 
 	pd_check_release(&c);
 }
 
+/* Checks port/proto and that some reason of rule `rule` has weight w and
+ * contains every NULL-terminated string after it. */
+static void expect_text(const struct pd_check_opts *o, unsigned port, int proto, const char *rule,
+			enum pd_verdict w, ...)
+{
+	struct pd_check c;
+	va_list ap;
+	const char *want;
+	int found = 0;
+
+	assert_int_equal(pd_check_port(reg, o, port, proto, &c), 0);
+	for (size_t i = 0; i < c.nreasons && !found; i++) {
+		if (strcmp(c.reasons[i].rule, rule) || c.reasons[i].weight != w)
+			continue;
+		found = 1;
+		va_start(ap, w);
+		while ((want = va_arg(ap, const char *)))
+			found &= strstr(c.reasons[i].text, want) != NULL;
+		va_end(ap);
+	}
+	if (!found) {
+		for (size_t i = 0; i < c.nreasons; i++)
+			fprintf(stderr, "  %s %s %s: %s\n", pd_verdict_name(c.reasons[i].weight), c.reasons[i].topic,
+				c.reasons[i].rule, c.reasons[i].text);
+		fail_msg("%u/%s: no %s reason '%s' with the text wanted", port, pd_proto_name(proto),
+			 pd_verdict_name(w), rule);
+	}
+	pd_check_release(&c);
+}
+
 static void test_names(void **state)
 {
 	assert_string_equal(pd_verdict_name(PD_GOOD), "good");
@@ -151,8 +181,16 @@ static void test_registry_rules(void **state)
 	expect(&o, 4100, PD_TCP, PD_ACCEPTABLE, "other-transport", NULL);
 	expect(&o, 4100, PD_UDP, PD_AVOID, "assigned", NULL);
 	expect(&o, 4100, PD_PROTO_ANY, PD_AVOID, "assigned", NULL);
-	/* an unassigned system port: IETF-only, and privileged here */
-	expect(&o, 926, PD_TCP, PD_ACCEPTABLE, "system-range", "privileged", "unassigned", NULL);
+	/* an unassigned system port: avoid for a new service (privileges,
+	 * IETF-only assignments), pointing to the user range */
+	expect(&o, 926, PD_TCP, PD_AVOID, "system-range", "privileged", "unassigned", NULL);
+	expect_text(&o, 926, PD_TCP, "system-range", PD_AVOID, "privilege", "IETF review", "RFC 6335",
+		    "user port (1024-49151)", NULL);
+	expect(&o, 926, PD_UDP, PD_AVOID, "system-range", NULL);
+	expect(&o, 1, PD_PROTO_ANY, PD_AVOID, "system-range", NULL);
+	expect(&o, 1023, PD_TCP, PD_AVOID, "system-range", NULL);
+	expect_not(&o, 1024, PD_TCP, "system-range");
+	expect_not(&o, 80, PD_TCP, "system-range"); /* assigned: that reason suffices */
 	/* an unassigned user port, nothing against it */
 	expect(&o, 1600, PD_TCP, PD_GOOD, "unassigned", "unprivileged", "not-ephemeral", "not-blocked",
 	       "no-collision", "nmap-rare", NULL);
@@ -176,7 +214,7 @@ static void test_host_rules(void **state)
 	expect_not(&o, 926, PD_TCP, "privileged");
 	/* no /proc at all: privileges from the classic rule, the rest unknown */
 	o.procroot = data_path("no-such-proc");
-	expect(&o, 926, PD_TCP, PD_ACCEPTABLE, "privileged", "info", NULL);
+	expect(&o, 926, PD_TCP, PD_AVOID, "privileged", "info", "system-range", NULL);
 	expect(&o, 40000, PD_TCP, PD_ACCEPTABLE, "other-os-ephemeral", NULL);
 }
 
@@ -196,6 +234,14 @@ static void test_browser_and_collisions(void **state)
 	assert_non_null(strstr(r->text, "Firefox"));
 	assert_null(strstr(r->text, "Chromium"));
 	pd_check_release(&c);
+	/* port 0: the reason names the Fetch standard among the lists */
+	assert_int_equal(pd_check_port(reg, &o, 0, PD_TCP, &c), 0);
+	r = find_rule(&c, "browser");
+	assert_non_null(r);
+	assert_non_null(strstr(r->text, "the Fetch standard"));
+	assert_non_null(strstr(r->text, "Chromium"));
+	assert_null(strstr(r->text, "Firefox"));
+	pd_check_release(&c);
 	/* Vite's default; and a range: Kubernetes NodePorts */
 	expect(&o, 5173, PD_TCP, PD_AVOID, "collision", NULL);
 	expect(&o, 30123, PD_UDP, PD_AVOID, "collision", NULL);
@@ -212,6 +258,47 @@ static void test_browser_and_collisions(void **state)
 	expect_not(&o, 5173, PD_TCP, "collision");
 	o.datadir = data_path("no-such-dir");
 	assert_int_not_equal(pd_check_port(reg, &o, 1600, PD_TCP, &c), 0);
+}
+
+/* The knowledge base (data/knowledge.tsv, compiled in): a known use or
+ * known malware makes a port at best acceptable; history, security and
+ * purpose facts do not count. The test registry leaves all these ports
+ * unassigned, and the fake nmap-services does not list them. */
+static void test_knowledge_rule(void **state)
+{
+	struct pd_check_opts o = replay();
+	struct pd_check c;
+	int uses = 0;
+
+	/* common unofficial uses */
+	expect(&o, 6881, PD_TCP, PD_ACCEPTABLE, "known-use", NULL);
+	expect_text(&o, 6881, PD_TCP, "known-use", PD_ACCEPTABLE, "BitTorrent", "6889", NULL);
+	expect_text(&o, 6889, PD_UDP, "known-use", PD_ACCEPTABLE, "BitTorrent", NULL);
+	expect(&o, 8123, PD_TCP, PD_ACCEPTABLE, "known-use", NULL);
+	expect_text(&o, 8123, PD_TCP, "known-use", PD_ACCEPTABLE, "Home Assistant", NULL);
+	expect_text(&o, 8096, PD_TCP, "known-use", PD_ACCEPTABLE, "Jellyfin", NULL);
+	expect(&o, 26379, PD_TCP, PD_ACCEPTABLE, "known-use", NULL);
+	expect_text(&o, 26379, PD_TCP, "known-use", PD_ACCEPTABLE, "Redis Sentinel", "https://", NULL);
+	/* malware */
+	expect(&o, 27374, PD_TCP, PD_ACCEPTABLE, "malware", NULL);
+	expect_text(&o, 27374, PD_TCP, "malware", PD_ACCEPTABLE, "SubSeven", NULL);
+	expect_text(&o, 12345, PD_TCP, "malware", PD_ACCEPTABLE, "NetBus", NULL);
+	expect_text(&o, 12346, PD_TCP, "malware", PD_ACCEPTABLE, "NetBus", NULL);
+	expect(&o, 16660, PD_TCP, PD_ACCEPTABLE, "malware", NULL);
+	expect_text(&o, 16660, PD_TCP, "malware", PD_ACCEPTABLE, "Stacheldraht", NULL);
+	/* a fact on another transport counts, and says so (StatsD on udp) */
+	expect_text(&o, 8125, PD_TCP, "known-use", PD_ACCEPTABLE, "(on udp)", "StatsD", NULL);
+	expect_text(&o, 8125, PD_UDP, "known-use", PD_ACCEPTABLE, "StatsD", NULL);
+	/* 6881 also has a purpose and a security fact: one reason, the use */
+	assert_int_equal(pd_check_port(reg, &o, 6881, PD_UDP, &c), 0);
+	for (size_t i = 0; i < c.nreasons; i++)
+		uses += !strcmp(c.reasons[i].topic, "knowledge");
+	assert_int_equal(uses, 1);
+	pd_check_release(&c);
+	/* 1600 lies in a history fact (Windows' old ephemeral range
+	 * 1025-5000), which does not count */
+	expect(&o, 1600, PD_TCP, PD_GOOD, "no-known-use", NULL);
+	expect_not(&o, 1600, PD_TCP, "known-use");
 }
 
 static void test_nmap_rule(void **state)
@@ -287,9 +374,11 @@ static void test_curated_parsers(void **state)
 	b = pd__curated_blocked(&c, 4190);
 	assert_non_null(b);
 	assert_int_equal(b->lists, (1u << fetch) | (1u << firefox));
+	/* port 0: on Fetch's list since 2025 (whatwg/fetch#1847) and on
+	 * Chromium's, not in Firefox's gBadPortList */
 	b = pd__curated_blocked(&c, 0);
 	assert_non_null(b);
-	assert_int_equal(b->lists, 1u << chromium);
+	assert_int_equal(b->lists, (1u << fetch) | (1u << chromium));
 	assert_non_null(pd__curated_blocked(&c, 10080));
 	assert_null(pd__curated_blocked(&c, 80));
 	assert_null(pd__curated_blocked(&c, 8080));
@@ -489,6 +578,87 @@ static void note(void *ctx, unsigned port, const struct pd_reason *why)
 	}
 }
 
+/* suggest never proposes a port with a known use or malware, even when
+ * the range asked for is narrow, and finds nothing when that is all the
+ * range holds */
+static void test_suggest_knowledge(void **state)
+{
+	struct pd_suggest_opts o = suggest_opts("knowledge", 20);
+	unsigned ports[20];
+	int n;
+
+	o.first = 6870;
+	o.last = 6899;
+	n = pd_suggest(reg, &o, ports);
+	assert_true(n > 0);
+	for (int i = 0; i < n; i++)
+		if (ports[i] >= 6881 && ports[i] <= 6889)
+			fail_msg("suggested %u, in BitTorrent's 6881-6889", ports[i]);
+	/* only known ports in the range: nothing, on tcp, udp and both */
+	o.first = 6881;
+	o.last = 6889;
+	assert_int_equal(pd_suggest(reg, &o, ports), 0);
+	o.proto = PD_UDP;
+	assert_int_equal(pd_suggest(reg, &o, ports), 0);
+	o.proto = PD_PROTO_ANY;
+	assert_int_equal(pd_suggest(reg, &o, ports), 0);
+	o.proto = PD_TCP;
+	o.first = 12345; /* NetBus */
+	o.last = 12346;
+	assert_int_equal(pd_suggest(reg, &o, ports), 0);
+	o.first = o.last = 27374; /* SubSeven */
+	assert_int_equal(pd_suggest(reg, &o, ports), 0);
+	o.first = o.last = 26379; /* Redis Sentinel */
+	assert_int_equal(pd_suggest(reg, &o, ports), 0);
+	/* a neighbour with no known use is still suggested */
+	o.first = o.last = 26380;
+	assert_int_equal(pd_suggest(reg, &o, ports), 1);
+	assert_int_equal(ports[0], 26380);
+}
+
+/* What `portdex check` names instead of a port to avoid: the first ports
+ * of a suggestion keyed by "port-N" over tcp and udp together. Each of
+ * them checks good on tcp, on udp and on both; the same key gives the same
+ * ports, another port other ones. */
+static void test_alternatives(void **state)
+{
+	static const unsigned avoided[] = { 80, 926, 6100, 8080 };
+	unsigned first[3] = { 0, 0, 0 };
+
+	for (size_t i = 0; i < sizeof(avoided) / sizeof(avoided[0]); i++) {
+		char name[32];
+		struct pd_suggest_opts o;
+		unsigned alt[3], again[3];
+		struct pd_check c;
+
+		snprintf(name, sizeof(name), "port-%u", avoided[i]);
+		o = suggest_opts(name, 3);
+		o.proto = PD_PROTO_ANY;
+		assert_int_equal(pd_check_port(reg, &o.check, avoided[i], PD_TCP, &c), 0);
+		assert_int_equal(c.verdict, PD_AVOID);
+		pd_check_release(&c);
+		assert_int_equal(pd_suggest(reg, &o, alt), 3);
+		assert_int_equal(pd_suggest(reg, &o, again), 3);
+		assert_memory_equal(alt, again, sizeof(alt));
+		for (int k = 0; k < 3; k++) {
+			static const int protos[] = { PD_TCP, PD_UDP, PD_PROTO_ANY };
+			for (int t = 0; t < 3; t++) {
+				assert_int_equal(pd_check_port(reg, &o.check, alt[k], protos[t], &c), 0);
+				if (c.verdict != PD_GOOD)
+					fail_msg("alternative %u of %u: %s on %s: %s", alt[k], avoided[i],
+						 pd_verdict_name(c.verdict), protos[t] == PD_PROTO_ANY ? "both" :
+						 pd_proto_name(protos[t]), c.reasons[0].text);
+				pd_check_release(&c);
+			}
+			assert_true(alt[k] >= 1024 && alt[k] <= 49151);
+		}
+		if (i == 0)
+			memcpy(first, alt, sizeof(first));
+		else
+			assert_memory_not_equal(first, alt, sizeof(first));
+	}
+}
+
 static void test_suggest_ranges(void **state)
 {
 	struct pd_suggest_opts o = suggest_opts("ranges", 10);
@@ -624,6 +794,49 @@ static void test_hold(void **state)
 	}
 }
 
+/* The page's FAQ on a block's past (issue 7): the port stays in its
+ * block, and the block is what shrank. A registry shaped like the real one
+ * around 926: 914/udp and 915/udp registered on 2023-02-17 (their tcp
+ * reserved in the same action), 953/tcp on 2017-06-08. */
+static void test_faq_block_history(void **state)
+{
+	static const char hist_csv[] = HDR
+		"old,913,tcp,Old service,[A],[A],2000-01-01,,,,,\n"
+		"old,913,udp,Old service,[A],[A],2000-01-01,,,,,\n"
+		"rift-lies,914,udp,Routing in Fat Trees Link Information Element,[B],[B],2023-02-17,,,,,\n"
+		",914,tcp,Reserved,,,,,,,,\n"
+		"rift-ties,915,udp,Routing in Fat Trees Topology Information Element,[B],[B],2023-02-17,,,,,\n"
+		",915,tcp,Reserved,,,,,,,,\n"
+		",916-952,,Unassigned,,,,,,,,\n"
+		"rndc,953,tcp,BIND9 remote name daemon controller,[C],[C],2017-06-08,,,,,\n"
+		",953,udp,Reserved,,,,,,,,\n";
+	struct pd_registry *r;
+	struct pd_site_opts so;
+	struct pd_buf b = PD_BUF_INIT;
+	char err[256] = "";
+	const char *page;
+
+	assert_int_equal(pd_registry_open_buffer(hist_csv, strlen(hist_csv), "hist", &r, err, sizeof(err)), 0);
+	memset(&so, 0, sizeof(so));
+	so.root = "/";
+	so.ext = "";
+	assert_int_equal(pd_page(r, 926, PD_FMT_JSON, &so, &b), 0);
+	page = pd_buf_str(&b);
+	if (!strstr(page, "Has the block around port 926 always been 916-952?") ||
+	    !strstr(page, "Until 2023-02-17 it was 914-952; that day 914/udp (rift-lies) and 915/udp "
+			  "(rift-ties) were registered, and it shrank to 916-952. Port 926 itself was not among them") ||
+	    strstr(page, "Has port 926 always"))
+		fail_msg("FAQ on the block's history: %s", strstr(page, "\"faq\"") ? strstr(page, "\"faq\"") : page);
+	/* an assigned port: its own registration */
+	b.len = 0;
+	pd_buf_add(&b, "", 0);
+	assert_int_equal(pd_page(r, 914, PD_FMT_JSON, &so, &b), 0);
+	assert_non_null(strstr(pd_buf_str(&b), "Has port 914 always been assigned?"));
+	assert_non_null(strstr(pd_buf_str(&b), "No. On 2023-02-17 port 914 was registered as rift-lies"));
+	pd_buf_release(&b);
+	pd_registry_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -631,6 +844,7 @@ int main(void)
 		cmocka_unit_test(test_registry_rules),
 		cmocka_unit_test(test_host_rules),
 		cmocka_unit_test(test_browser_and_collisions),
+		cmocka_unit_test(test_knowledge_rule),
 		cmocka_unit_test(test_nmap_rule),
 		cmocka_unit_test(test_curated_parsers),
 		cmocka_unit_test(test_nmap_parser),
@@ -638,9 +852,12 @@ int main(void)
 		cmocka_unit_test(test_walk_is_stable),
 		cmocka_unit_test(test_suggest_deterministic),
 		cmocka_unit_test(test_suggest_rules),
+		cmocka_unit_test(test_suggest_knowledge),
+		cmocka_unit_test(test_alternatives),
 		cmocka_unit_test(test_suggest_ranges),
 		cmocka_unit_test(test_in_use),
 		cmocka_unit_test(test_hold),
+		cmocka_unit_test(test_faq_block_history),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
