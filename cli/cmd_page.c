@@ -56,7 +56,7 @@ int cmd_page(struct cli *c, int argc, char **argv)
 
 /* ---- export ---- */
 
-/* ---- export: the work is pd_export() (lib/export.c) ---- */
+/* ---- export: the work is pd_export() (lib/site/export.c) ---- */
 
 static volatile sig_atomic_t interrupted;
 

@@ -9,7 +9,7 @@
  * the port JSON, the search index) and every field through the buffer's
  * escapers must then be UTF-8 with no control character but the newlines
  * and tabs of the layout, no DEL, C1 control, bidi control or U+2028/9.
- * The check below is written apart from lib/buf.c on purpose. */
+ * The check below is written apart from lib/base/buf.c on purpose. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -478,7 +478,7 @@ size_t pd_facts(unsigned port, struct pd_fact *out, size_t max);
 /* All facts, by position; PD_ENOTFOUND past the end. */
 int pd_fact_at(size_t i, struct pd_fact *out) PD_WUR;
 
-/* ---- pages: the encyclopedia (lib/page.c, lib/site.c, lib/render.c) ---- */
+/* ---- pages: the encyclopedia (lib/site/: page.c, site.c, render.c) ---- */
 enum pd_format { PD_FMT_TEXT, PD_FMT_MARKDOWN, PD_FMT_HTML, PD_FMT_JSON };
 int pd_format_parse(const char *s);   /* "text", "markdown", "html", "json" or PD_EINVAL */
 
