@@ -120,7 +120,7 @@ static struct pd_registry *with_line_breaks(const struct pd_registry *reg, void 
 	for (size_t i = 0; i < h->strings_len; i++)
 		if (p[i] >= 0x1c && p[i] <= 0x1e)
 			p[i] = "\n\t\r"[p[i] - 0x1c];
-	if (pd__registry_from_image(*copy, len, 0, NULL, NULL, &out))
+	if (pd__registry_from_image(*copy, len, PD__IMG_STRUCTURE, NULL, &out))
 		return NULL;
 	return out;
 }
