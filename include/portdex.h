@@ -397,6 +397,13 @@ struct pd_check_opts {
 	const char *procroot;      /* NULL: /proc (sysctls and the socket listing) */
 	int no_bind_test;          /* skip the bind test (replays) */
 	int no_listening;          /* skip the socket listing */
+	/* What the caller already knows about this host (pd_port_facts_build
+	 * passes its host snapshot this way): */
+	const struct pd_host *host;            /* these sysctls instead of reading procroot */
+	const struct pd_socket_list *sockets;  /* this listing instead of one's own (no_listening
+						* then does not matter); owned by the caller */
+	int no_host;               /* say nothing about this host's sysctls: read nothing
+				    * (ignored when host is set) */
 };
 
 /* A verdict on using port/proto for a new service, with every reason.
