@@ -41,6 +41,8 @@ struct cli {
 	const char *top;             /* --top N */
 	struct pd_registry *reg;
 	struct pd_host host;
+	struct pd_socket_list socks; /* cli_host_snapshot's listing */
+	struct pd_host_snapshot snap;
 };
 
 struct command {
@@ -69,6 +71,12 @@ enum {
 };
 
 /* util.c */
+/* What this host tells about the ports ports[0..n): its sysctls, the sockets
+ * listening on them (the per-port netlink query; PORTDEX_PROC replays a
+ * recorded /proc instead) and, with bind_test, leave to bind them for the
+ * verdict. Fills c->host, c->socks and c->snap, and returns &c->snap; a
+ * failed listing leaves the sockets out. NULL only when out of memory. */
+const struct pd_host_snapshot *cli_host_snapshot(struct cli *c, const unsigned *ports, size_t n, int bind_test);
 /* "portdex: MESSAGE" on stderr, the message through pd_buf_text (what it
  * quotes cannot drive the terminal); also for notices */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

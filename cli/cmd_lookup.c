@@ -101,56 +101,44 @@ static void entry_details(const struct cli *c, struct pd_buf *b, const struct pd
 	pd_buf_release(&t);
 }
 
-static void transport_lines(const struct cli *c, struct pd_buf *b, unsigned port, int t)
+static void transport_lines(const struct cli *c, struct pd_buf *b, const struct pd_port_facts *f, int t)
 {
-	uint32_t idx[MAX_ENTRIES];
-	size_t n = pd_registry_lookup(c->reg, port, t, idx, MAX_ENTRIES);
-	enum pd_status st = pd_registry_status(c->reg, port, t);
-	struct pd_entry e, primary;
+	enum pd_status st = f->st[t];
+	const struct pd_entry *primary = f->nsvc[t] ? &f->svc[t][0] : NULL;
 	struct pd_buf also = PD_BUF_INIT;
 	size_t name_at, name_w;
-	int shown = 0;
 
-	memset(&primary, 0, sizeof(primary));
-
-	if (n > MAX_ENTRIES)
-		n = MAX_ENTRIES;
 	line(c, b, pd_proto_name(t));
 	pd_buf_printf(b, "%s%-10s%s  ", status_color(c, st), pd_status_name(st), cli_c(c, "reset"));
-	for (size_t i = 0; i < n; i++) {
-		if (pd_registry_entry(c->reg, idx[i], &e) || e.status != PD_ASSIGNED)
-			continue;
-		if (shown++) {
-			if (strcasecmp(e.name, primary.name))
-				pd_buf_printf(&also, "%s%s", also.len ? ", " : "", e.name);
-			continue;
-		}
-		primary = e;
+	if (primary) {
+		const struct pd_entry *e = primary;
 		pd_buf_puts(b, cli_c(c, "bold"));
 		name_at = b->len;
-		pd_buf_text(b, e.name);
+		pd_buf_text(b, e->name);
 		name_w = b->err ? 0 : cli_width(b->s + name_at);
 		pd_buf_puts(b, cli_c(c, "reset"));
-		if (e.first != e.last)
-			pd_buf_printf(b, " (range %u-%u)", e.first, e.last);
+		if (e->first != e->last)
+			pd_buf_printf(b, " (range %u-%u)", e->first, e->last);
 		pd_buf_puts(b, ": ");
-		cli_wrap(b, e.description, INDENT + name_w + 2 + (e.first != e.last ? 20 : 0), INDENT + 2, WIDTH);
-	}
-	if (shown) {
+		cli_wrap(b, e->description, INDENT + name_w + 2 + (e->first != e->last ? 20 : 0), INDENT + 2, WIDTH);
+		for (size_t i = 1; i < f->nsvc[t]; i++)
+			if (strcasecmp(f->svc[t][i].name, primary->name))
+				pd_buf_printf(&also, "%s%s", also.len ? ", " : "", f->svc[t][i].name);
 		if (also.len)
 			detail(b, "also named: ", also.s);
-		entry_details(c, b, &primary);
-	} else if (n && !pd_registry_entry(c->reg, idx[0], &e)) {
+		entry_details(c, b, primary);
+	} else if (f->has_row[t]) {
+		const struct pd_entry *e = &f->row[t];
 		pd_buf_putc(b, '"');
-		pd_buf_text(b, e.description);
+		pd_buf_text(b, e->description);
 		pd_buf_putc(b, '"');
-		if (e.first != e.last)
-			pd_buf_printf(b, " (registry row %u-%u)", e.first, e.last);
+		if (e->first != e->last)
+			pd_buf_printf(b, " (registry row %u-%u)", e->first, e->last);
 		pd_buf_putc(b, '\n');
-		if (*e.notes)
-			detail(b, "note: ", e.notes);
-		if (*e.unauthorized)
-			detail(b, "unauthorized use reported: ", e.unauthorized);
+		if (*e->notes)
+			detail(b, "note: ", e->notes);
+		if (*e->unauthorized)
+			detail(b, "unauthorized use reported: ", e->unauthorized);
 	} else {
 		pd_buf_puts(b, "(no registry row)\n");
 	}
@@ -174,91 +162,142 @@ static const char *ordinal(unsigned n)
 	return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
 }
 
-static void neighbour(const struct cli *c, struct pd_buf *b, const char *label, unsigned from, int dir)
+/* the first assigned record on each transport, as the page shows them */
+static void neighbour(const struct cli *c, struct pd_buf *b, const char *label, const struct pd_neighbour *nb)
 {
-	unsigned port;
-	uint32_t idx[MAX_ENTRIES];
-	int n = 0;
+	int n = 0, last = -1;
 
-	if (pd_registry_neighbour(c->reg, from, dir, &port))
+	if (!nb->found)
 		return;
 	line(c, b, label);
-	pd_buf_printf(b, "%u ", port);
-	for (int t = 0; t < PD_NPROTO; t++) {
-		size_t k = pd_registry_lookup(c->reg, port, t, idx, MAX_ENTRIES);
-		struct pd_entry e;
-		for (size_t i = 0; i < k && i < MAX_ENTRIES; i++)
-			if (!pd_registry_entry(c->reg, idx[i], &e) && e.status == PD_ASSIGNED) {
-				pd_buf_puts(b, n++ ? ", " : "");
-				pd_buf_text(b, e.name);
-				pd_buf_printf(b, "/%s", pd_proto_name(t));
-				if (n == 1 && *e.description) {
-					pd_buf_puts(b, " (");
-					pd_buf_text(b, e.description);
-					pd_buf_putc(b, ')');
-				}
-				break;
-			}
+	pd_buf_printf(b, "%u ", nb->port);
+	for (size_t i = 0; i < nb->n; i++) {
+		const struct pd_entry *e = &nb->svc[i];
+		if (nb->proto[i] == last)
+			continue;
+		last = nb->proto[i];
+		pd_buf_puts(b, n++ ? ", " : "");
+		pd_buf_text(b, e->name);
+		pd_buf_printf(b, "/%s", pd_proto_name(nb->proto[i]));
+		if (n == 1 && *e->description) {
+			pd_buf_puts(b, " (");
+			pd_buf_text(b, e->description);
+			pd_buf_putc(b, ')');
+		}
 	}
 	pd_buf_putc(b, '\n');
 }
 
-static void card(struct cli *c, struct pd_buf *b, unsigned port, int proto)
+/* What listens on the port now: one line a socket, with its owners. No
+ * line when the listing could not be had. */
+static void listening(const struct cli *c, struct pd_buf *b, const struct pd_port_facts *f, int proto)
 {
-	enum pd_class cls = pd_port_class(port);
-	enum pd_status st = pd_registry_port_status(c->reg, port);
-	struct pd_block blk;
-	struct pd_history h[16];
-	struct pd_buf t = PD_BUF_INIT;
-	size_t nh;
-	unsigned cf, cl;
-	int in_block, v;
+	size_t shown = 0;
 
-	pd_class_bounds(cls, &cf, &cl);
+	if (!f->listening_known)
+		return;
+	for (size_t i = 0; i < f->nlistening; i++) {
+		const struct pd_socket *s = f->listening[i];
+		if (proto != PD_PROTO_ANY && s->proto != proto)
+			continue;
+		line(c, b, shown++ ? "" : "now");
+		pd_buf_printf(b, "%s %s", pd_proto_name(s->proto), s->family == 6 ? "[" : "");
+		pd_buf_text(b, s->addr);
+		pd_buf_printf(b, "%s:%u listening", s->family == 6 ? "]" : "", s->port);
+		for (size_t k = 0; k < s->nowners; k++) {
+			pd_buf_puts(b, k ? ", " : ": ");
+			pd_buf_text(b, s->owners[k].comm);
+			pd_buf_printf(b, " (pid %d)", s->owners[k].pid);
+		}
+		if (!s->nowners && s->unknown) {
+			pd_buf_puts(b, "; owner unknown: ");
+			pd_buf_text(b, s->unknown);
+		}
+		if (*s->netns) {
+			pd_buf_puts(b, " in netns ");
+			pd_buf_text(b, s->netns);
+		}
+		pd_buf_putc(b, '\n');
+	}
+	if (!shown) {
+		line(c, b, "now");
+		pd_buf_puts(b, "nothing listens on it\n");
+	}
+}
+
+/* the knowledge base's unofficial uses and malware, one line each */
+static void known(const struct cli *c, struct pd_buf *b, const struct pd_port_facts *f)
+{
+	static const struct {
+		enum pd_fact_kind k;
+		const char *label;
+	} kinds[] = { { PD_FACT_USE, "known use" }, { PD_FACT_MALWARE, "malware" } };
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (size_t i = 0; i < f->nkb; i++) {
+			if (f->kb[i].kind != kinds[k].k)
+				continue;
+			line(c, b, kinds[k].label);
+			cli_wrap(b, f->kb[i].text, 12, 12, WIDTH);
+		}
+}
+
+static void card(struct cli *c, struct pd_buf *b, const struct pd_port_facts *f, int proto)
+{
+	unsigned port = f->port;
+	const struct pd_block *blk = &f->blk;
+	const struct pd_host *h = f->host;
+	struct pd_buf t = PD_BUF_INIT;
+	int v;
+
 	pd_buf_printf(b, "%sport %u%s  %s%s%s, %s port\n", cli_c(c, "bold"), port, cli_c(c, "reset"),
-		      status_color(c, st), pd_status_name(st), cli_c(c, "reset"), pd_class_name(cls));
+		      status_color(c, f->overall), pd_status_name(f->overall), cli_c(c, "reset"), pd_class_name(f->cls));
 	for (int k = 0; k < PD_NPROTO; k++)
 		if (proto == PD_PROTO_ANY || proto == k)
-			transport_lines(c, b, port, k);
-	pd_buf_printf(&t, "%s ports %u-%u. %s", pd_class_name(cls), cf, cl, pd_class_procedure(cls));
+			transport_lines(c, b, f, k);
+	pd_buf_printf(&t, "%s ports %u-%u. %s", pd_class_name(f->cls), f->class_first, f->class_last,
+		      pd_class_procedure(f->cls));
 	field(c, b, "range", &t);
-	v = pd_host_privileged(&c->host, port);
-	if (v < 0)
-		pd_buf_puts(&t, "privileges unknown");
-	else if (v)
-		pd_buf_printf(&t, "binding needs privileges (unprivileged ports start at %d)", c->host.unpriv_start);
-	else
-		pd_buf_puts(&t, "any user may bind it");
-	v = pd_host_ephemeral(&c->host, port);
-	if (v > 0)
-		pd_buf_printf(&t, "; inside the ephemeral range %d-%d, so outgoing connections may take it",
-			      c->host.eph_first, c->host.eph_last);
-	else if (v == 0)
-		pd_buf_printf(&t, "; outside the ephemeral range %d-%d", c->host.eph_first, c->host.eph_last);
-	if (pd_host_reserved(&c->host, port))
-		pd_buf_puts(&t, "; listed in ip_local_reserved_ports");
-	field(c, b, "this host", &t);
-	in_block = !pd_registry_block(c->reg, port, &blk);
-	if (in_block)
+	if (h) {
+		v = pd_host_privileged(h, port);
+		if (v < 0)
+			pd_buf_puts(&t, "privileges unknown");
+		else if (v)
+			pd_buf_printf(&t, "binding needs privileges (unprivileged ports start at %d)", h->unpriv_start);
+		else
+			pd_buf_puts(&t, "any user may bind it");
+		v = pd_host_ephemeral(h, port);
+		if (v > 0)
+			pd_buf_printf(&t, "; inside the ephemeral range %d-%d, so outgoing connections may take it",
+				      h->eph_first, h->eph_last);
+		else if (v == 0)
+			pd_buf_printf(&t, "; outside the ephemeral range %d-%d", h->eph_first, h->eph_last);
+		if (pd_host_reserved(h, port))
+			pd_buf_puts(&t, "; listed in ip_local_reserved_ports");
+		field(c, b, "this host", &t);
+	}
+	listening(c, b, f, proto);
+	known(c, b, f);
+	if (f->in_block)
 		pd_buf_printf(&t, "%u-%u: %u port%s unassigned on every transport, the %u%s largest of %u blocks of %s ports",
-			      blk.first, blk.last, blk.size, blk.size == 1 ? "" : "s", blk.rank, ordinal(blk.rank),
-			      blk.of, pd_class_name(blk.cls));
+			      blk->first, blk->last, blk->size, blk->size == 1 ? "" : "s", blk->rank, ordinal(blk->rank),
+			      blk->of, pd_class_name(blk->cls));
 	else
 		pd_buf_puts(&t, "none: the port is taken on some transport");
 	field(c, b, "block", &t);
-	neighbour(c, b, "below", in_block ? blk.first : port, -1);
-	neighbour(c, b, "above", in_block ? blk.last : port, 1);
-	nh = pd_registry_history(c->reg, port, h, 16);
-	for (size_t i = 0; i < nh; i++) {
+	neighbour(c, b, "below", &f->below);
+	neighbour(c, b, "above", &f->above);
+	for (size_t i = 0; i < f->nhist; i++) {
+		const struct pd_history *e = &f->hist[i];
 		line(c, b, i ? "" : "history");
-		pd_buf_printf(b, "%s %u%s%s ", h[i].date, h[i].port,
-			      h[i].proto == PD_PROTO_ANY ? "" : "/", h[i].proto == PD_PROTO_ANY ? "" : pd_proto_name(h[i].proto));
-		pd_buf_text(b, *h[i].service ? h[i].service : "(unnamed)");
+		pd_buf_printf(b, "%s %u%s%s ", e->date, e->port, e->proto == PD_PROTO_ANY ? "" : "/",
+			      e->proto == PD_PROTO_ANY ? "" : pd_proto_name(e->proto));
+		pd_buf_text(b, *e->service ? e->service : "(unnamed)");
 		pd_buf_puts(b, " registered; ");
-		if (h[i].before_first == h[i].before_last)
-			pd_buf_printf(b, "before, %u was unassigned\n", h[i].before_first);
+		if (e->before_first == e->before_last)
+			pd_buf_printf(b, "before, %u was unassigned\n", e->before_first);
 		else
-			pd_buf_printf(b, "before, the block was %u-%u\n", h[i].before_first, h[i].before_last);
+			pd_buf_printf(b, "before, the block was %u-%u\n", e->before_first, e->before_last);
 	}
 	pd_buf_printf(&t, "%s, updated %s", pd_registry_source(c->reg), pd_registry_updated(c->reg));
 	field(c, b, "registry", &t);
@@ -334,6 +373,7 @@ int cmd_lookup(struct cli *c, int argc, char **argv)
 	unsigned char *seen = calloc(MAX_PORTS, 1);
 	unsigned *ports = calloc(MAX_PORTS, sizeof(*ports));
 	struct pd_buf b = PD_BUF_INIT;
+	const struct pd_host_snapshot *snap;
 	size_t n = 0;
 	int rc = EXIT_ANSWERED, proto = PD_PROTO_ANY, table = 0;
 
@@ -352,12 +392,6 @@ int cmd_lookup(struct cli *c, int argc, char **argv)
 	rc = cli_open_registry(c);
 	if (rc)
 		goto out;
-	/* PORTDEX_PROC lets tests replay a recorded /proc */
-	if (pd_host_read(&c->host, getenv("PORTDEX_PROC"))) {
-		cli_error("out of memory");
-		rc = EXIT_FAILURE_OP;
-		goto out;
-	}
 	for (int i = 0; i < argc; i++) {
 		char q[256];
 		if (qs[i].kind == PD_Q_RANGE)
@@ -373,17 +407,38 @@ int cmd_lookup(struct cli *c, int argc, char **argv)
 	if (!n)
 		goto out;
 	qsort(ports, n, sizeof(*ports), cmp_uint);
-	if (c->json) {
-		if (n > 1)
+	/* this host: sysctls, and what listens on the ports (not for tables) */
+	if (!(snap = cli_host_snapshot(c, ports, table ? 0 : n, 0))) {
+		cli_error("out of memory");
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	}
+	if (c->json || !table) {
+		if (c->json && n > 1)
 			pd_buf_putc(&b, '[');
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				pd_buf_putc(&b, ',');
-			if (pd_port_json(c->reg, &c->host, ports[i], proto, &b))
-				break;
+		for (size_t i = 0; i < n && !b.err; i++) {
+			struct pd_port_facts f;
+			int err = pd_port_facts_build(c->reg, ports[i], snap, NULL, &f);
+			if (!err && c->json) {
+				if (i)
+					pd_buf_putc(&b, ',');
+				err = pd_port_facts_json(&f, proto, &b);
+			} else if (!err) {
+				if (i)
+					pd_buf_putc(&b, '\n');
+				card(c, &b, &f, proto);
+			}
+			pd_port_facts_release(&f);
+			if (err) {
+				cli_error("cannot gather the facts about port %u: %s", ports[i], pd_strerror(err));
+				rc = EXIT_FAILURE_OP;
+				goto out;
+			}
 		}
-		pd_buf_puts(&b, n > 1 ? "]\n" : "\n");
-	} else if (table) {
+		if (c->json)
+			pd_buf_puts(&b, n > 1 ? "]\n" : "\n");
+	} else {
+
 		pd_buf_printf(&b, "%s port", cli_c(c, "bold"));
 		for (int t = 0; t < PD_NPROTO; t++)
 			if (proto == PD_PROTO_ANY || proto == t)
@@ -391,12 +446,6 @@ int cmd_lookup(struct cli *c, int argc, char **argv)
 		pd_buf_printf(&b, "  service%s\n", cli_c(c, "reset"));
 		for (size_t i = 0; i < n; i++)
 			table_row(c, &b, ports[i], proto);
-	} else {
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				pd_buf_putc(&b, '\n');
-			card(c, &b, ports[i], proto);
-		}
 	}
 	{
 		int wr = cli_write(&b);

@@ -30,17 +30,16 @@ int cmd_page(struct cli *c, int argc, char **argv)
 		f = PD_FMT_JSON;
 	if ((rc = cli_open_registry(c)))
 		return rc;
-	if (pd_host_read(&c->host, getenv("PORTDEX_PROC"))) {
+	memset(&check, 0, sizeof(check));
+	memset(&o, 0, sizeof(o));
+	/* this host's facts, with a bind test for the verdict */
+	if (!(o.host = cli_host_snapshot(c, &q.first, 1, 1))) {
 		cli_error("out of memory");
 		return EXIT_FAILURE_OP;
 	}
-	memset(&check, 0, sizeof(check));
-	check.procroot = getenv("PORTDEX_PROC");
-	memset(&o, 0, sizeof(o));
 	/* links as from a page of an export's port/ directory */
 	o.root = "../";
 	o.ext = ".html";
-	o.host = &c->host;
 	o.check = &check;
 	o.inline_map = 1;
 	rc = pd_page(c->reg, q.first, (enum pd_format)f, &o, &b);

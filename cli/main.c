@@ -215,5 +215,6 @@ int main(int argc, char **argv)
 out:
 	pd_registry_free(c.reg);
 	pd_host_release(&c.host);
+	pd_socket_list_release(&c.socks);
 	return rc;
 }

@@ -234,3 +234,39 @@ int cli_registry_json(const struct cli *c, struct pd_buf *b)
 	pd_buf_putc(b, '}');
 	return b->err;
 }
+
+#define SNAPSHOT_MAX_QUERIES 64
+
+const struct pd_host_snapshot *cli_host_snapshot(struct cli *c, const unsigned *ports, size_t n, int bind_test)
+{
+	const char *proc = getenv("PORTDEX_PROC"), *nonl = getenv("PORTDEX_NO_NETLINK");
+	struct pd_query q[SNAPSHOT_MAX_QUERIES];
+	struct pd_listen_opts o;
+
+	if (pd_host_read(&c->host, proc && *proc ? proc : NULL))
+		return NULL;
+	memset(&c->snap, 0, sizeof(c->snap));
+	c->snap.host = &c->host;
+	c->snap.bind_test = bind_test;
+	/* more ports than that: a range, shown as a table without them */
+	if (!n || n > SNAPSHOT_MAX_QUERIES)
+		return &c->snap;
+	memset(&o, 0, sizeof(o));
+	memset(q, 0, sizeof(q));
+	for (size_t i = 0; i < n; i++) {
+		q[i].kind = PD_Q_PORT;
+		q[i].first = q[i].last = ports[i];
+		q[i].proto = PD_PROTO_ANY;
+	}
+	o.queries = q;
+	o.nqueries = n;
+	o.owners = 1;
+	o.procroot = proc && *proc ? proc : NULL;
+	o.no_netlink = o.procroot || (nonl && !strcmp(nonl, "1"));
+	if (pd_listening(&o, &c->socks)) {
+		pd_socket_list_release(&c->socks);
+		return &c->snap;
+	}
+	c->snap.sockets = &c->socks;
+	return &c->snap;
+}

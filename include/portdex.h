@@ -7,6 +7,7 @@
 #define PORTDEX_H
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,7 @@ void pd_buf_add(struct pd_buf *b, const char *s, size_t n);
 void pd_buf_puts(struct pd_buf *b, const char *s);
 void pd_buf_putc(struct pd_buf *b, char c);
 void pd_buf_printf(struct pd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pd_buf_vprintf(struct pd_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Text from outside (registry data, file names, arguments, process names)
  * for a terminal: adds s with what could drive the terminal made visible.
  * C0 controls (newlines and tabs too: data has no layout role) and DEL
@@ -397,6 +399,13 @@ struct pd_check_opts {
 	const char *procroot;      /* NULL: /proc (sysctls and the socket listing) */
 	int no_bind_test;          /* skip the bind test (replays) */
 	int no_listening;          /* skip the socket listing */
+	/* What the caller already knows about this host (pd_port_facts_build
+	 * passes its host snapshot this way): */
+	const struct pd_host *host;            /* these sysctls instead of reading procroot */
+	const struct pd_socket_list *sockets;  /* this listing instead of one's own (no_listening
+						* then does not matter); owned by the caller */
+	int no_host;               /* say nothing about this host's sysctls: read nothing
+				    * (ignored when host is set) */
 };
 
 /* A verdict on using port/proto for a new service, with every reason.
@@ -454,7 +463,8 @@ struct pd_suggest_opts {
 int pd_suggest(const struct pd_registry *reg, const struct pd_suggest_opts *o, unsigned *out) PD_WUR;
 
 /* ---- renderers ---- */
-/* The JSON object for one port (see README "JSON schema"). host may be NULL. */
+/* The port document for one port, from pd_port_facts_build() with the
+ * host's sysctls alone (no listing, no verdict). host may be NULL. */
 int pd_port_json(const struct pd_registry *reg, const struct pd_host *host, unsigned port,
 		 int proto, struct pd_buf *out) PD_WUR;
 /* The registry in /etc/services format (every name, ranges expanded), or
@@ -478,6 +488,85 @@ size_t pd_facts(unsigned port, struct pd_fact *out, size_t max);
 /* All facts, by position; PD_ENOTFOUND past the end. */
 int pd_fact_at(size_t i, struct pd_fact *out) PD_WUR;
 
+/* ---- the facts about one port: one model, every output renders it ----
+ * The card, `portdex PORT --json`, the page (text, Markdown, HTML, JSON),
+ * the site and the server's /api/v1/ports/N all render a pd_port_facts,
+ * so they tell the same facts with the same limits, in the same order. */
+#define PD_HISTORY_MAX 16    /* events of a block's history kept, newest first */
+#define PD_KB_MAX 32         /* knowledge-base facts kept */
+#define PD_SERVICES_MAX 32   /* assigned records kept per transport */
+#define PD_NEIGHBOUR_MAX 16  /* assigned records kept of a neighbour */
+#define PD_LISTENING_MAX 16  /* sockets kept that listen on the port */
+
+/* What a caller knows about this host. The model reads nothing of the host
+ * itself: whatever is NULL here is left out of every output. The command
+ * passes one in; the export and the public server pass NULL. */
+struct pd_host_snapshot {
+	const struct pd_host *host;            /* sysctls (pd_host_read), or NULL */
+	const struct pd_socket_list *sockets;  /* listening sockets, at least those on the
+						* port, or NULL: not looked */
+	int bind_test;                         /* 1: the verdict may bind the port to see
+						* whether it is free */
+};
+
+/* A neighbour: the nearest port below or above that is assigned on some
+ * transport, with its assigned records (transport by transport, primary
+ * first). */
+struct pd_neighbour {
+	int found;
+	unsigned port;
+	struct pd_entry svc[PD_NEIGHBOUR_MAX];
+	int proto[PD_NEIGHBOUR_MAX];           /* the transport each record was found on */
+	size_t n;
+};
+
+struct pd_port_facts {
+	const struct pd_registry *reg;
+	unsigned port;
+	enum pd_class cls;
+	unsigned class_first, class_last;
+	enum pd_status st[PD_NPROTO], overall;  /* per transport; the strongest */
+	struct pd_entry svc[PD_NPROTO][PD_SERVICES_MAX]; /* assigned records, primary first */
+	size_t nsvc[PD_NPROTO];
+	struct pd_entry row[PD_NPROTO];          /* the registry row that lists it */
+	int has_row[PD_NPROTO];
+	int in_block;                            /* the block around it, when there is one */
+	struct pd_block blk;
+	struct pd_neighbour below, above;        /* outside the block (or the port) */
+	struct pd_history hist[PD_HISTORY_MAX];
+	size_t nhist;
+	struct pd_fact kb[PD_KB_MAX];            /* curated facts (use, malware, ...), file order */
+	size_t nkb;
+	const struct pd_host *host;              /* from the snapshot, or NULL */
+	int listening_known;                     /* 1: the snapshot had a socket listing */
+	const char *listening_method;            /* its method ("netlink", ...) */
+	const struct pd_socket *listening[PD_LISTENING_MAX]; /* those on the port, in the
+						  * snapshot's list (valid while it is) */
+	size_t nlistening;
+	int has_verdict;                         /* PD_FACTS_VERDICT asked and had */
+	struct pd_check verdict;                 /* for tcp and udp together */
+	unsigned sugg[3];                        /* PD_FACTS_SUGGEST: ports with no objection */
+	size_t nsugg;
+};
+
+enum { PD_FACTS_VERDICT = 1, PD_FACTS_SUGGEST = 2 };
+struct pd_facts_opts {
+	unsigned want;                       /* PD_FACTS_VERDICT, PD_FACTS_SUGGEST */
+	const struct pd_check_opts *check;   /* the verdict's data files (datadir,
+					      * nmap_services), or NULL; its host
+					      * fields are ignored: the snapshot says */
+};
+/* Gathers the facts about port. host (may be NULL) is all the model knows
+ * of this host: with NULL nothing reads /proc or binds a socket. o may be
+ * NULL (no verdict, no suggestions). Caller releases out, also after an
+ * error. */
+int pd_port_facts_build(const struct pd_registry *reg, unsigned port, const struct pd_host_snapshot *host,
+			const struct pd_facts_opts *o, struct pd_port_facts *out) PD_WUR;
+void pd_port_facts_release(struct pd_port_facts *f);
+/* The port document (JSON, see doc/schema/port.schema.json): one object;
+ * proto PD_PROTO_ANY or the one transport to show. */
+int pd_port_facts_json(const struct pd_port_facts *f, int proto, struct pd_buf *out) PD_WUR;
+
 /* ---- pages: the encyclopedia (lib/site/: page.c, site.c, render.c) ---- */
 enum pd_format { PD_FMT_TEXT, PD_FMT_MARKDOWN, PD_FMT_HTML, PD_FMT_JSON };
 int pd_format_parse(const char *s);   /* "text", "markdown", "html", "json" or PD_EINVAL */
@@ -485,8 +574,9 @@ int pd_format_parse(const char *s);   /* "text", "markdown", "html", "json" or P
 struct pd_site_opts {
 	const char *root;        /* path from the page to the site root: "/" (server), "../" (static) */
 	const char *ext;         /* added to page links: "" (server) or ".html" (static export) */
-	const struct pd_host *host;        /* this host's facts; NULL leaves them out */
-	const struct pd_check_opts *check; /* the verdict's options; NULL: verdict from the registry and data only */
+	const struct pd_host_snapshot *host; /* this host's facts; NULL leaves them out (and
+					      * then nothing reads /proc or binds a socket) */
+	const struct pd_check_opts *check; /* the verdict's data files; NULL: the defaults */
 	int inline_map;          /* HTML: the whole SVG map inline (else an <img> of root/maps/W.svg) */
 	int feedback;            /* HTML: the "was this page helpful?" form */
 	unsigned votes_yes, votes_no;

@@ -181,20 +181,18 @@ void route_error(enum srv_route r, int status, const char *message, int want_jso
 	state_put(s);
 }
 
-/* The site options of the server: links from the root, no extension, this
- * host's facts, the verdict with a bind test, the feedback form. The
- * verdict does without the socket listing: it scans every process (8 ms a
- * page, and process names on public pages), while the bind test finds a
- * port in use all the same; /api/v1/listening has the listing. */
+/* The site options of the server: links from the root, no extension, the
+ * feedback form. No host snapshot: a public page says nothing about the
+ * machine that serves it, and building one binds no socket and reads no
+ * /proc; /api/v1/listening and /metrics tell about this host. */
 static void site_opts(const struct srv_state *s, struct pd_check_opts *chk, struct pd_site_opts *o)
 {
+	(void)s;
 	memset(chk, 0, sizeof(*chk));
-	chk->procroot = srv_cfg->procroot;
-	chk->no_listening = 1;
 	memset(o, 0, sizeof(*o));
 	o->root = "/";
 	o->ext = "";
-	o->host = s->has_host ? &s->host : NULL;
+	o->host = NULL;
 	o->check = chk;
 	o->feedback = 1;
 }

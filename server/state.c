@@ -87,7 +87,7 @@ int state_file_changed(const char *path)
  * ends with "<main>", end starts with "</main>". */
 static void make_frame(struct srv_state *s)
 {
-	struct pd_site_opts o = { .root = "/", .ext = "", .host = s->has_host ? &s->host : NULL };
+	struct pd_site_opts o = { .root = "/", .ext = "" };
 	struct pd_buf b = PD_BUF_INIT;
 	const char *main_open, *main_close;
 

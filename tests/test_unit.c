@@ -726,6 +726,120 @@ static void test_classes(void **state)
 	assert_int_equal(l, 65535);
 }
 
+/* The page takes what it says about this host from the snapshot only: with
+ * NULL it says nothing of the host and nothing listening; with a snapshot
+ * filled by hand it says what the snapshot says, and the verdict sees the
+ * snapshot's socket. */
+static void test_page_host_snapshot(void **state)
+{
+	struct pd_registry *reg;
+	struct pd_host h = { .unpriv_start = 80, .eph_first = 900, .eph_last = 1000, .reserved = NULL };
+	struct pd_socket sock;
+	struct pd_socket_list l;
+	struct pd_host_snapshot snap = { .host = &h, .sockets = &l };
+	struct pd_site_opts o = { .root = "/", .ext = "" };
+	struct pd_buf md = PD_BUF_INIT, js = PD_BUF_INIT;
+
+	(void)state;
+	memset(&sock, 0, sizeof(sock));
+	sock.proto = PD_TCP;
+	sock.family = 4;
+	strcpy(sock.addr, "127.0.0.1");
+	sock.port = 926;
+	sock.v6only = -1;
+	memset(&l, 0, sizeof(l));
+	l.v = &sock;
+	l.n = 1;
+	l.method = "by hand";
+	assert_int_equal(pd_registry_open_default(&reg), 0);
+
+	assert_int_equal(pd_page(reg, 926, PD_FMT_MARKDOWN, &o, &md), 0);
+	assert_int_equal(pd_page(reg, 926, PD_FMT_JSON, &o, &js), 0);
+	assert_null(strstr(pd_buf_str(&md), "On this machine"));
+	assert_non_null(strstr(pd_buf_str(&js), "\"host\":null"));
+	assert_non_null(strstr(pd_buf_str(&js), "\"listening\":null"));
+	assert_null(strstr(pd_buf_str(&js), "in use now"));
+
+	md.len = js.len = 0;
+	o.host = &snap;
+	assert_int_equal(pd_page(reg, 926, PD_FMT_MARKDOWN, &o, &md), 0);
+	assert_int_equal(pd_page(reg, 926, PD_FMT_JSON, &o, &js), 0);
+	assert_non_null(strstr(pd_buf_str(&md), "On this machine"));
+	assert_non_null(strstr(pd_buf_str(&md), "unprivileged ports start at 80"));
+	assert_non_null(strstr(pd_buf_str(&js), "\"privileged\":false"));
+	assert_non_null(strstr(pd_buf_str(&js), "\"ephemeral\":true"));
+	assert_non_null(strstr(pd_buf_str(&js), "\"listening\":[{\"transport\":\"tcp\",\"family\":4,\"address\":\"127.0.0.1\",\"port\":926"));
+	assert_non_null(strstr(pd_buf_str(&js), "in use now: tcp 127.0.0.1:926"));
+	pd_buf_release(&md);
+	pd_buf_release(&js);
+	pd_registry_free(reg);
+}
+
+/* One history cap for every output: the model, the port document and the
+ * page JSON hold the same events. */
+static void test_facts_one_history(void **state)
+{
+	struct pd_registry *reg;
+	struct pd_port_facts f;
+	struct pd_history all[64];
+	struct pd_buf a = PD_BUF_INIT, b = PD_BUF_INIT;
+	struct pd_site_opts o = { .root = "/", .ext = "" };
+	unsigned port = 0;
+	size_t most = 0;
+	const char *ha, *hb;
+
+	(void)state;
+	assert_int_equal(pd_registry_open_default(&reg), 0);
+	/* a port with more events than the cap */
+	for (unsigned p = 0; p < 65536 && most <= PD_HISTORY_MAX; p += 7) {
+		size_t n = pd_registry_history(reg, p, all, 64);
+		if (n > most) {
+			most = n;
+			port = p;
+		}
+	}
+	assert_true(most > PD_HISTORY_MAX);
+	assert_int_equal(pd_port_facts_build(reg, port, NULL, NULL, &f), 0);
+	assert_int_equal(f.nhist, PD_HISTORY_MAX);
+	assert_int_equal(pd_port_facts_json(&f, PD_PROTO_ANY, &a), 0);
+	pd_port_facts_release(&f);
+	assert_int_equal(pd_page(reg, port, PD_FMT_JSON, &o, &b), 0);
+	ha = strstr(pd_buf_str(&a), "\"history\":");
+	hb = strstr(pd_buf_str(&b), "\"history\":");
+	assert_non_null(ha);
+	assert_non_null(hb);
+	assert_int_equal(strncmp(ha, hb, (size_t)(strstr(ha, "],") - ha)), 0);
+	pd_buf_release(&a);
+	pd_buf_release(&b);
+	pd_registry_free(reg);
+}
+
+/* An FAQ answer is not cut, however long: "Is port N assigned? Yes." and
+ * the summary, with a 3,000-byte description. */
+static void test_faq_long_answer(void **state)
+{
+	struct pd_registry *reg;
+	struct pd_buf csv = PD_BUF_INIT, js = PD_BUF_INIT;
+	struct pd_site_opts o = { .root = "/", .ext = "" };
+	char err[128];
+	const char *a;
+
+	(void)state;
+	pd_buf_puts(&csv, HDR "long,4000,tcp,");
+	for (int i = 0; i < 300; i++)
+		pd_buf_puts(&csv, "long words ");
+	pd_buf_puts(&csv, "THE-END,,,,,,,,\n");
+	assert_int_equal(pd_registry_open_buffer(csv.s, csv.len, "long.csv", &reg, err, sizeof(err)), 0);
+	assert_int_equal(pd_page(reg, 4000, PD_FMT_JSON, &o, &js), 0);
+	a = strstr(pd_buf_str(&js), "\"a\":\"Yes. ");
+	assert_non_null(a);
+	assert_non_null(strstr(a, "THE-END"));
+	assert_true(strstr(a, "THE-END") - a > 3000);
+	pd_buf_release(&csv);
+	pd_buf_release(&js);
+	pd_registry_free(reg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -746,6 +860,9 @@ int main(void)
 		cmocka_unit_test(test_image_roundtrip),
 		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_classes),
+		cmocka_unit_test(test_page_host_snapshot),
+		cmocka_unit_test(test_facts_one_history),
+		cmocka_unit_test(test_faq_long_answer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -459,8 +459,8 @@ static int rule_listening(struct eval *e)
 		reason(e, -1, PD_GOOD, "in-use", "info", "could not list sockets: %s", pd_strerror(x->socks_rc));
 		return 0;
 	}
-	for (size_t i = 0; (x->busy[e->port / 8] >> (e->port % 8) & 1) && i < x->socks.n; i++) {
-		const struct pd_socket *s = &x->socks.v[i];
+	for (size_t i = 0; (x->busy[e->port / 8] >> (e->port % 8) & 1) && i < x->sl->n; i++) {
+		const struct pd_socket *s = &x->sl->v[i];
 		int v6 = s->family == 6;
 		if (s->port != e->port || !has_proto(e, s->proto))
 			continue;
@@ -478,7 +478,7 @@ static int rule_listening(struct eval *e)
 		return reason(e, PD__R_LISTENING, PD_AVOID, "in-use", "listening", "in use now: %s", what);
 	if (!n)
 		reason(e, -1, PD_GOOD, "in-use", "not-listening", "no socket listens on it now (%s)",
-		       x->socks.method ? x->socks.method : "socket listing");
+		       x->sl->method ? x->sl->method : "socket listing");
 	return 0;
 }
 
@@ -650,6 +650,18 @@ int pd__ctx_init(struct pd__ctx *x, const struct pd_registry *reg, const struct 
 	if (rc == PD_ENOMEM)
 		return rc;
 	/* unreadable or too large: said as "unknown" in the nmap reason */
+	if (o->host) {
+		x->host.unpriv_start = o->host->unpriv_start;
+		x->host.eph_first = o->host->eph_first;
+		x->host.eph_last = o->host->eph_last;
+		if (o->host->reserved && !(x->host.reserved = strdup(o->host->reserved)))
+			return PD_ENOMEM;
+		return 0;
+	}
+	if (o->no_host) {
+		x->host.unpriv_start = x->host.eph_first = x->host.eph_last = -1;
+		return 0;
+	}
 	rc = pd_host_read(&x->host, o->procroot);
 	return rc;
 }
@@ -659,6 +671,11 @@ void pd__ctx_listen(struct pd__ctx *x, unsigned first, unsigned last, int proto,
 	struct pd_listen_opts lo;
 	struct pd_query q;
 
+	if (x->o->sockets) {
+		x->sl = x->o->sockets;
+		x->socks_rc = 0;
+		goto mark;
+	}
 	if (x->o->no_listening)
 		return;
 	memset(&lo, 0, sizeof(lo));
@@ -680,14 +697,16 @@ void pd__ctx_listen(struct pd__ctx *x, unsigned first, unsigned last, int proto,
 	x->socks_rc = pd_listening(&lo, &x->socks);
 	if (x->socks_rc)
 		memset(&x->socks, 0, sizeof(x->socks));
-	for (size_t i = 0; i < x->socks.n; i++)
-		if (x->socks.v[i].port <= 65535)
-			x->busy[x->socks.v[i].port / 8] |= (uint8_t)(1u << (x->socks.v[i].port % 8));
+	x->sl = &x->socks;
+mark:
+	for (size_t i = 0; i < x->sl->n; i++)
+		if (x->sl->v[i].port >= first && x->sl->v[i].port <= last)
+			x->busy[x->sl->v[i].port / 8] |= (uint8_t)(1u << (x->sl->v[i].port % 8));
 }
 
 void pd__ctx_release(struct pd__ctx *x)
 {
-	if (!x->socks_rc)
+	if (!x->socks_rc && x->sl == &x->socks)
 		pd_socket_list_release(&x->socks);
 	pd_host_release(&x->host);
 	pd__nmap_release(&x->own_nmap);

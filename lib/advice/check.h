@@ -118,7 +118,8 @@ struct pd__ctx {
 	const struct pd__nmap *nmap;     /* shared, or own_nmap */
 	struct pd__nmap own_nmap;
 	struct pd_host host;
-	struct pd_socket_list socks;
+	struct pd_socket_list socks;     /* our own listing */
+	const struct pd_socket_list *sl; /* the listing used: &socks or the caller's (o->sockets) */
 	int socks_rc;            /* pd_listening's answer; 1: not asked */
 	uint8_t busy[65536 / 8]; /* ports with a socket in socks */
 	int oom;                 /* a reason could not be stored */

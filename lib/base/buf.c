@@ -52,30 +52,33 @@ void pd_buf_putc(struct pd_buf *b, char c)
 	pd_buf_add(b, &c, 1);
 }
 
-void pd_buf_printf(struct pd_buf *b, const char *fmt, ...)
+void pd_buf_vprintf(struct pd_buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	int n;
 	char small[256];
 
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
 	if (n < 0) {
 		if (!b->err)
 			b->err = PD_EINVAL;
-		return;
-	}
-	if ((size_t)n < sizeof(small)) {
+	} else if ((size_t)n < sizeof(small)) {
 		pd_buf_add(b, small, (size_t)n);
-		return;
+	} else if (!grow(b, (size_t)n)) {
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, again);
+		b->len += (size_t)n;
 	}
-	if (grow(b, (size_t)n))
-		return;
+	va_end(again);
+}
+
+void pd_buf_printf(struct pd_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	pd_buf_vprintf(b, fmt, ap);
 	va_end(ap);
-	b->len += (size_t)n;
 }
 
 /* ---- characters that must not reach a terminal as they are ---- */

@@ -107,6 +107,11 @@ void pd__entry_view(const struct pd_registry *reg, uint32_t i, struct pd_entry *
 int pd__build_image(pd__import_fn import, const char *data, size_t len, const char *source,
 		    const char *updated, void **img, size_t *img_len, char *err, size_t errlen);
 void pd__json_entry(const struct pd_registry *reg, const struct pd_entry *e, struct pd_buf *b);
+/* json.c: one listening socket as JSON (the port document and /api/v1/listening) */
+void pd__socket_json(const struct pd_socket *s, struct pd_buf *b);
+/* json.c: the port document's members, without the braces, so that the
+ * page document can add its own after them */
+void pd__facts_json_members(const struct pd_port_facts *f, int proto, struct pd_buf *b);
 uint32_t pd__date_num(const char *s);
 
 #endif

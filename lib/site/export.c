@@ -369,9 +369,6 @@ int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err
 	e.dir = o->dir;
 	e.reg = reg;
 	e.o = o;
-	e.check.no_bind_test = 1;
-	e.check.no_listening = 1;
-	e.check.procroot = "/nonexistent"; /* the site says nothing about this host */
 	pthread_mutex_init(&e.lock, NULL);
 	{
 		/* a first export writes the 131,072 port files in a hidden

@@ -90,125 +90,212 @@ void pd__json_entry(const struct pd_registry *reg, const struct pd_entry *e, str
 	pd_buf_putc(b, '}');
 }
 
-static void json_neighbour(const struct pd_registry *reg, struct pd_buf *b, const char *key,
-			   unsigned from, int dir)
+static void json_neighbour(struct pd_buf *b, const char *key, const struct pd_neighbour *nb)
 {
-	unsigned port;
-	uint32_t idx[16];
-	int n = 0;
-
 	pd_buf_printf(b, ",\"%s\":", key);
-	if (pd_registry_neighbour(reg, from, dir, &port)) {
+	if (!nb->found) {
 		pd_buf_puts(b, "null");
 		return;
 	}
-	pd_buf_printf(b, "{\"port\":%u,\"services\":[", port);
-	for (int t = 0; t < PD_NPROTO; t++) {
-		size_t k = pd_registry_lookup(reg, port, t, idx, 16);
-		for (size_t i = 0; i < k && i < 16; i++) {
-			struct pd_entry e;
-			pd__entry_view(reg, idx[i], &e);
-			if (e.status != PD_ASSIGNED)
-				continue;
-			pd_buf_puts(b, n++ ? ",{" : "{");
-			json_field(b, "name", e.name, 0);
-			json_field(b, "transport", pd_proto_name(t), 1);
-			json_field(b, "description", e.description, 1);
-			pd_buf_putc(b, '}');
-		}
+	pd_buf_printf(b, "{\"port\":%u,\"services\":[", nb->port);
+	for (size_t i = 0; i < nb->n; i++) {
+		pd_buf_puts(b, i ? ",{" : "{");
+		json_field(b, "name", nb->svc[i].name, 0);
+		json_field(b, "transport", pd_proto_name(nb->proto[i]), 1);
+		json_field(b, "description", nb->svc[i].description, 1);
+		pd_buf_putc(b, '}');
 	}
 	pd_buf_puts(b, "]}");
 }
 
-int pd_port_json(const struct pd_registry *reg, const struct pd_host *host, unsigned port, int proto,
-		 struct pd_buf *b)
+static const char *json_bool(int v)
 {
-	unsigned cf, cl;
-	enum pd_class cls;
-	struct pd_block blk;
-	struct pd_history hist[32];
-	size_t nh;
-	int in_block;
+	return v < 0 ? "null" : v ? "true" : "false";
+}
 
-	if (port > 65535 || proto < PD_PROTO_ANY || proto >= PD_NPROTO)
-		return PD_EINVAL;
-	cls = pd_port_class(port);
-	pd_class_bounds(cls, &cf, &cl);
-	pd_buf_printf(b, "{\"port\":%u,\"range\":{\"class\":\"%s\",\"first\":%u,\"last\":%u,\"procedure\":",
-		      port, pd_class_name(cls), cf, cl);
-	pd_buf_json_str(b, pd_class_procedure(cls));
-	pd_buf_puts(b, "},\"registry\":{");
-	json_field(b, "source", pd_registry_source(reg), 0);
-	json_field(b, "updated", pd_registry_updated(reg), 1);
-	pd_buf_puts(b, "},\"host\":");
-	if (host) {
-		int v;
-		pd_buf_putc(b, '{');
-		v = pd_host_privileged(host, port);
-		pd_buf_printf(b, "\"privileged\":%s", v < 0 ? "null" : v ? "true" : "false");
-		v = pd_host_ephemeral(host, port);
-		pd_buf_printf(b, ",\"ephemeral\":%s", v < 0 ? "null" : v ? "true" : "false");
-		pd_buf_printf(b, ",\"reserved\":%s", pd_host_reserved(host, port) ? "true" : "false");
-		if (host->unpriv_start >= 0)
-			pd_buf_printf(b, ",\"unprivileged_port_start\":%d", host->unpriv_start);
-		if (host->eph_first >= 0)
-			pd_buf_printf(b, ",\"ephemeral_range\":{\"first\":%d,\"last\":%d}", host->eph_first,
-				      host->eph_last);
-		pd_buf_putc(b, '}');
-	} else {
-		pd_buf_puts(b, "null");
+void pd__socket_json(const struct pd_socket *s, struct pd_buf *b)
+{
+	pd_buf_printf(b, "{\"transport\":\"%s\",\"family\":%d,\"address\":", pd_proto_name(s->proto), s->family);
+	pd_buf_json_str(b, s->addr);
+	pd_buf_printf(b, ",\"port\":%u,\"v6only\":%s,\"dual_stack\":%s,\"uid\":%u,\"inode\":%lu,\"netns\":",
+		      s->port, json_bool(s->v6only), json_bool(pd_socket_dual_stack(s)), s->uid, s->inode);
+	pd_buf_json_str(b, *s->netns ? s->netns : NULL);
+	pd_buf_puts(b, ",\"owners\":[");
+	for (size_t j = 0; j < s->nowners; j++) {
+		const struct pd_owner *o = &s->owners[j];
+		pd_buf_printf(b, "%s{\"pid\":%d,\"fd\":%d,\"command\":", j ? "," : "", o->pid, o->fd);
+		pd_buf_json_str(b, o->comm);
+		if (o->uid == (unsigned)-1)
+			pd_buf_puts(b, ",\"uid\":null}");
+		else
+			pd_buf_printf(b, ",\"uid\":%u}", o->uid);
 	}
+	pd_buf_puts(b, "],\"owners_unknown\":");
+	pd_buf_json_str(b, s->nowners ? NULL : s->unknown);
+	pd_buf_putc(b, '}');
+}
+
+static void json_host(struct pd_buf *b, const struct pd_host *host, unsigned port)
+{
+	pd_buf_puts(b, ",\"host\":");
+	if (!host) {
+		pd_buf_puts(b, "null");
+		return;
+	}
+	pd_buf_printf(b, "{\"privileged\":%s", json_bool(pd_host_privileged(host, port)));
+	pd_buf_printf(b, ",\"ephemeral\":%s", json_bool(pd_host_ephemeral(host, port)));
+	pd_buf_printf(b, ",\"reserved\":%s", json_bool(pd_host_reserved(host, port)));
+	if (host->unpriv_start >= 0)
+		pd_buf_printf(b, ",\"unprivileged_port_start\":%d", host->unpriv_start);
+	if (host->eph_first >= 0)
+		pd_buf_printf(b, ",\"ephemeral_range\":{\"first\":%d,\"last\":%d}", host->eph_first, host->eph_last);
+	pd_buf_putc(b, '}');
+}
+
+static void json_transports(struct pd_buf *b, const struct pd_port_facts *f, int proto)
+{
 	pd_buf_puts(b, ",\"transports\":{");
 	for (int t = 0, n = 0; t < PD_NPROTO; t++) {
-		uint32_t idx[64];
-		size_t k;
 		if (proto != PD_PROTO_ANY && t != proto)
 			continue;
-		k = pd_registry_lookup(reg, port, t, idx, 64);
-		if (k > 64)
-			k = 64;
-		pd_buf_printf(b, "%s\"%s\":{\"status\":\"%s\",\"services\":[", n++ ? "," : "",
-			      pd_proto_name(t), pd_status_name(pd_registry_status(reg, port, t)));
-		for (size_t i = 0, m = 0; i < k; i++) {
-			struct pd_entry e;
-			pd__entry_view(reg, idx[i], &e);
-			if (e.status != PD_ASSIGNED)
-				continue;
-			if (m++)
+		pd_buf_printf(b, "%s\"%s\":{\"status\":\"%s\",\"services\":[", n++ ? "," : "", pd_proto_name(t),
+			      pd_status_name(f->st[t]));
+		for (size_t i = 0; i < f->nsvc[t]; i++) {
+			if (i)
 				pd_buf_putc(b, ',');
-			pd__json_entry(reg, &e, b);
+			pd__json_entry(f->reg, &f->svc[t][i], b);
 		}
 		pd_buf_puts(b, "],\"entry\":");
-		if (k) {
-			struct pd_entry e;
-			pd__entry_view(reg, idx[0], &e);
-			pd_buf_printf(b, "{\"first\":%u,\"last\":%u,\"description\":", e.first, e.last);
-			pd_buf_json_str(b, e.description);
+		if (f->has_row[t]) {
+			pd_buf_printf(b, "{\"first\":%u,\"last\":%u,\"description\":", f->row[t].first, f->row[t].last);
+			pd_buf_json_str(b, f->row[t].description);
 			pd_buf_putc(b, '}');
 		} else {
 			pd_buf_puts(b, "null");
 		}
 		pd_buf_putc(b, '}');
 	}
-	pd_buf_puts(b, "},\"block\":");
-	in_block = !pd_registry_block(reg, port, &blk);
-	if (in_block)
+	pd_buf_putc(b, '}');
+}
+
+static void json_history(struct pd_buf *b, const struct pd_port_facts *f)
+{
+	pd_buf_puts(b, ",\"history\":[");
+	for (size_t i = 0; i < f->nhist; i++) {
+		const struct pd_history *h = &f->hist[i];
+		pd_buf_printf(b, "%s{\"date\":\"%s\",\"port\":%u,\"transport\":", i ? "," : "", h->date, h->port);
+		pd_buf_json_str(b, h->proto == PD_PROTO_ANY ? NULL : pd_proto_name(h->proto));
+		json_field(b, "service", h->service, 1);
+		pd_buf_printf(b, ",\"block_before\":{\"first\":%u,\"last\":%u}}", h->before_first, h->before_last);
+	}
+	pd_buf_putc(b, ']');
+}
+
+static void json_kb(struct pd_buf *b, const struct pd_port_facts *f)
+{
+	pd_buf_puts(b, ",\"facts\":[");
+	for (size_t i = 0; i < f->nkb; i++) {
+		const struct pd_fact *k = &f->kb[i];
+		pd_buf_printf(b, "%s{\"kind\":\"%s\",\"first\":%u,\"last\":%u,\"transports\":[", i ? "," : "",
+			      pd_fact_kind_name(k->kind), k->first, k->last);
+		for (int t = 0, n = 0; t < PD_NPROTO; t++)
+			if (k->protos & (1u << t))
+				pd_buf_printf(b, "%s\"%s\"", n++ ? "," : "", pd_proto_name(t));
+		pd_buf_puts(b, "],\"text\":");
+		pd_buf_json_str(b, k->text);
+		pd_buf_puts(b, ",\"source\":");
+		pd_buf_json_str(b, k->source);
+		pd_buf_putc(b, '}');
+	}
+	pd_buf_putc(b, ']');
+}
+
+static void json_listening(struct pd_buf *b, const struct pd_port_facts *f)
+{
+	pd_buf_puts(b, ",\"listening\":");
+	if (!f->listening_known) {
+		pd_buf_puts(b, "null");
+		return;
+	}
+	pd_buf_putc(b, '[');
+	for (size_t i = 0; i < f->nlistening; i++) {
+		if (i)
+			pd_buf_putc(b, ',');
+		pd__socket_json(f->listening[i], b);
+	}
+	pd_buf_putc(b, ']');
+}
+
+static void json_verdict(struct pd_buf *b, const struct pd_port_facts *f)
+{
+	pd_buf_puts(b, ",\"verdict\":");
+	if (!f->has_verdict) {
+		pd_buf_puts(b, "null");
+	} else {
+		pd_buf_printf(b, "{\"verdict\":\"%s\",\"reasons\":[", pd_verdict_name(f->verdict.verdict));
+		for (size_t i = 0; i < f->verdict.nreasons; i++) {
+			const struct pd_reason *r = &f->verdict.reasons[i];
+			pd_buf_printf(b, "%s{\"topic\":", i ? "," : "");
+			pd_buf_json_str(b, r->topic);
+			pd_buf_printf(b, ",\"rule\":\"%s\",\"weight\":\"%s\",\"text\":", r->rule, pd_verdict_name(r->weight));
+			pd_buf_json_str(b, r->text);
+			pd_buf_putc(b, '}');
+		}
+		pd_buf_puts(b, "]}");
+	}
+	pd_buf_puts(b, ",\"suggested\":[");
+	for (size_t i = 0; i < f->nsugg; i++)
+		pd_buf_printf(b, "%s%u", i ? "," : "", f->sugg[i]);
+	pd_buf_putc(b, ']');
+}
+
+void pd__facts_json_members(const struct pd_port_facts *f, int proto, struct pd_buf *b)
+{
+	pd_buf_printf(b, "\"port\":%u,\"range\":{\"class\":\"%s\",\"first\":%u,\"last\":%u,\"procedure\":", f->port,
+		      pd_class_name(f->cls), f->class_first, f->class_last);
+	pd_buf_json_str(b, pd_class_procedure(f->cls));
+	pd_buf_puts(b, "},\"registry\":{");
+	json_field(b, "source", pd_registry_source(f->reg), 0);
+	json_field(b, "updated", pd_registry_updated(f->reg), 1);
+	pd_buf_putc(b, '}');
+	json_host(b, f->host, f->port);
+	json_transports(b, f, proto);
+	pd_buf_puts(b, ",\"block\":");
+	if (f->in_block)
 		pd_buf_printf(b, "{\"first\":%u,\"last\":%u,\"size\":%u,\"class\":\"%s\",\"rank\":%u,\"of\":%u}",
-			      blk.first, blk.last, blk.size, pd_class_name(blk.cls), blk.rank, blk.of);
+			      f->blk.first, f->blk.last, f->blk.size, pd_class_name(f->blk.cls), f->blk.rank, f->blk.of);
 	else
 		pd_buf_puts(b, "null");
-	json_neighbour(reg, b, "below", in_block ? blk.first : port, -1);
-	json_neighbour(reg, b, "above", in_block ? blk.last : port, 1);
-	nh = pd_registry_history(reg, port, hist, 32);
-	pd_buf_puts(b, ",\"history\":[");
-	for (size_t i = 0; i < nh; i++) {
-		pd_buf_printf(b, "%s{\"date\":\"%s\",\"port\":%u,\"transport\":", i ? "," : "", hist[i].date,
-			      hist[i].port);
-		pd_buf_json_str(b, hist[i].proto == PD_PROTO_ANY ? NULL : pd_proto_name(hist[i].proto));
-		json_field(b, "service", hist[i].service, 1);
-		pd_buf_printf(b, ",\"block_before\":{\"first\":%u,\"last\":%u}}", hist[i].before_first,
-			      hist[i].before_last);
-	}
-	pd_buf_puts(b, "]}");
-	return b->err;
+	json_neighbour(b, "below", &f->below);
+	json_neighbour(b, "above", &f->above);
+	json_history(b, f);
+	json_kb(b, f);
+	json_listening(b, f);
+	json_verdict(b, f);
+}
+
+int pd_port_facts_json(const struct pd_port_facts *f, int proto, struct pd_buf *out)
+{
+	if (proto < PD_PROTO_ANY || proto >= PD_NPROTO)
+		return PD_EINVAL;
+	pd_buf_putc(out, '{');
+	pd__facts_json_members(f, proto, out);
+	pd_buf_putc(out, '}');
+	return out->err;
+}
+
+int pd_port_json(const struct pd_registry *reg, const struct pd_host *host, unsigned port, int proto,
+		 struct pd_buf *b)
+{
+	struct pd_host_snapshot snap = { .host = host };
+	struct pd_port_facts f;
+	int rc;
+
+	if (port > 65535 || proto < PD_PROTO_ANY || proto >= PD_NPROTO)
+		return PD_EINVAL;
+	rc = pd_port_facts_build(reg, port, host ? &snap : NULL, NULL, &f);
+	if (!rc)
+		rc = pd_port_facts_json(&f, proto, b);
+	pd_port_facts_release(&f);
+	return rc;
 }

@@ -113,7 +113,7 @@ static unsigned mask_of(const struct pd__page *m, enum pd_status st)
 	unsigned mask = 0;
 
 	for (int t = 0; t < PD_NPROTO; t++)
-		if (m->st[t] == st)
+		if (m->f.st[t] == st)
 			mask |= 1u << t;
 	return mask;
 }
@@ -122,15 +122,15 @@ static unsigned mask_of(const struct pd__page *m, enum pd_status st)
  * another transport is IANA keeping it for that service. */
 static int reserved_for_sibling(const struct pd__page *m, int t)
 {
-	return m->st[t] == PD_RESERVED && m->overall == PD_ASSIGNED && m->has_row[t] &&
-	       m->row[t].first == m->row[t].last;
+	return m->f.st[t] == PD_RESERVED && m->f.overall == PD_ASSIGNED && m->f.has_row[t] &&
+	       m->f.row[t].first == m->f.row[t].last;
 }
 
 static const char *first_service(const struct pd__page *m)
 {
 	for (int t = 0; t < PD_NPROTO; t++)
-		if (m->nsvc[t])
-			return m->svc[t][0].name;
+		if (m->f.nsvc[t])
+			return m->f.svc[t][0].name;
 	return NULL;
 }
 
@@ -138,8 +138,8 @@ static size_t count_facts(const struct pd__page *m, enum pd_fact_kind k)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < m->nfacts; i++)
-		n += m->facts[i].kind == k;
+	for (size_t i = 0; i < m->f.nkb; i++)
+		n += m->f.kb[i].kind == k;
 	return n;
 }
 
@@ -158,13 +158,13 @@ static void summary(struct pd__page *m)
 			if (!(as & (1u << t)))
 				continue;
 			pd_buf_printf(b, "%sOn %s, port %u is assigned to %s", b->len ? " " : "", proto_upper[t],
-				      m->port, m->svc[t][0].name);
-			if (*m->svc[t][0].description)
-				pd_buf_printf(b, " (%s)", m->svc[t][0].description);
-			if (m->nsvc[t] > 1) {
+				      m->port, m->f.svc[t][0].name);
+			if (*m->f.svc[t][0].description)
+				pd_buf_printf(b, " (%s)", m->f.svc[t][0].description);
+			if (m->f.nsvc[t] > 1) {
 				pd_buf_puts(b, ", also registered as ");
-				for (size_t i = 1; i < m->nsvc[t]; i++)
-					pd_buf_printf(b, "%s%s", i > 1 ? ", " : "", m->svc[t][i].name);
+				for (size_t i = 1; i < m->f.nsvc[t]; i++)
+					pd_buf_printf(b, "%s%s", i > 1 ? ", " : "", m->f.svc[t][i].name);
 			}
 			pd_buf_putc(b, '.');
 		}
@@ -184,10 +184,10 @@ static void summary(struct pd__page *m)
 			pd_buf_puts(b, " it is unassigned.");
 		}
 	}
-	pd_buf_printf(b, " It is a %s port (%u-%u).", pd_class_name(m->cls), m->cf, m->cl);
-	if (m->in_block)
-		pd_buf_printf(b, " It lies in a block of %u unassigned port%s, %u-%u.", m->blk.size,
-			      m->blk.size == 1 ? "" : "s", m->blk.first, m->blk.last);
+	pd_buf_printf(b, " It is a %s port (%u-%u).", pd_class_name(m->f.cls), m->f.class_first, m->f.class_last);
+	if (m->f.in_block)
+		pd_buf_printf(b, " It lies in a block of %u unassigned port%s, %u-%u.", m->f.blk.size,
+			      m->f.blk.size == 1 ? "" : "s", m->f.blk.first, m->f.blk.last);
 }
 
 static void faq(struct pd__page *m, const char *q, const char *a_fmt, ...)
@@ -196,15 +196,13 @@ static void faq(struct pd__page *m, const char *q, const char *a_fmt, ...)
 static void faq(struct pd__page *m, const char *q, const char *a_fmt, ...)
 {
 	va_list ap;
-	char a[1024];
 
 	if (m->nfaq >= PD__MAX_FAQ)
 		return;
 	va_start(ap, a_fmt);
-	vsnprintf(a, sizeof(a), a_fmt, ap);
+	pd_buf_vprintf(&m->faq_a[m->nfaq], a_fmt, ap);
 	va_end(ap);
 	pd_buf_puts(&m->faq_q[m->nfaq], q);
-	pd_buf_puts(&m->faq_a[m->nfaq], a);
 	m->nfaq++;
 }
 
@@ -219,19 +217,19 @@ static void faqs(struct pd__page *m)
 	snprintf(q, sizeof(q), "Is port %u assigned?", m->port);
 	if (svc)
 		faq(m, q, "Yes. %s", pd_buf_str(&m->summary));
-	else if (m->overall == PD_RESERVED)
+	else if (m->f.overall == PD_RESERVED)
 		faq(m, q, "No. Port %u is reserved: IANA keeps it out of assignment.", m->port);
 	else
 		faq(m, q, "No. IANA has not assigned port %u to any service on any transport%s.", m->port,
-		    m->in_block ? ", nor any of the ports of the block around it" : "");
+		    m->f.in_block ? ", nor any of the ports of the block around it" : "");
 
 	snprintf(q, sizeof(q), "What is port %u used for?", m->port);
-	for (size_t i = 0; i < m->nfacts; i++)
-		if (m->facts[i].kind == PD_FACT_USE) {
-			pd_buf_printf(&t, "%s%s", t.len ? " " : "", m->facts[i].text);
+	for (size_t i = 0; i < m->f.nkb; i++)
+		if (m->f.kb[i].kind == PD_FACT_USE) {
+			pd_buf_printf(&t, "%s%s", t.len ? " " : "", m->f.kb[i].text);
 		}
 	if (svc) {
-		const char *d = m->svc[__builtin_ctz(as)][0].description;
+		const char *d = m->f.svc[__builtin_ctz(as)][0].description;
 		faq(m, q, "Officially, %s%s%s.%s%s", svc, *d ? ": " : "", d, t.len ? " Besides that: " : "",
 		    pd_buf_str(&t));
 	}
@@ -252,10 +250,10 @@ static void faqs(struct pd__page *m)
 	}
 
 	snprintf(q, sizeof(q), "Do I need root privileges to listen on port %u?", m->port);
-	if (m->o->host && pd_host_privileged(m->o->host, m->port) >= 0)
+	if (m->f.host && pd_host_privileged(m->f.host, m->port) >= 0)
 		faq(m, q, "%s: on this machine, ports below %d need privileges.",
-		    pd_host_privileged(m->o->host, m->port) ? "Yes" : "No", m->o->host->unpriv_start);
-	else if (m->cls == PD_SYSTEM)
+		    pd_host_privileged(m->f.host, m->port) ? "Yes" : "No", m->f.host->unpriv_start);
+	else if (m->f.cls == PD_SYSTEM)
 		faq(m, q, "Usually yes: port %u is below 1024, and Linux, BSD and older macOS let only "
 			  "privileged processes bind those ports (Linux: CAP_NET_BIND_SERVICE, or a lower "
 			  "net.ipv4.ip_unprivileged_port_start).", m->port);
@@ -264,9 +262,9 @@ static void faqs(struct pd__page *m)
 
 	snprintf(q, sizeof(q), "Is port %u used by malware?", m->port);
 	if (nmal) {
-		for (size_t i = 0; i < m->nfacts; i++)
-			if (m->facts[i].kind == PD_FACT_MALWARE)
-				pd_buf_printf(&t, "%s%s", t.len ? " " : "", m->facts[i].text);
+		for (size_t i = 0; i < m->f.nkb; i++)
+			if (m->f.kb[i].kind == PD_FACT_MALWARE)
+				pd_buf_printf(&t, "%s%s", t.len ? " " : "", m->f.kb[i].text);
 		faq(m, q, "It has been: %s Traffic on this port is worth a look.", pd_buf_str(&t));
 		t.len = 0;
 		pd_buf_add(&t, "", 0);
@@ -277,41 +275,41 @@ static void faqs(struct pd__page *m)
 
 	snprintf(q, sizeof(q), "Can I use port %u for my own service?", m->port);
 	list[0] = '\0';
-	for (size_t i = 0; i < m->nsugg; i++) {
+	for (size_t i = 0; i < m->f.nsugg; i++) {
 		size_t l = strlen(list);
-		snprintf(list + l, sizeof(list) - l, "%s%u", i ? ", " : "", m->sugg[i]);
+		snprintf(list + l, sizeof(list) - l, "%s%u", i ? ", " : "", m->f.sugg[i]);
 	}
-	if (m->has_check) {
+	if (m->f.has_verdict) {
 		/* the reason that decided the verdict */
 		const char *why = "no objection found";
 		size_t wl;
-		for (size_t i = 0; i < m->check.nreasons; i++)
-			if (m->check.reasons[i].weight == m->check.verdict) {
-				why = m->check.reasons[i].text;
+		for (size_t i = 0; i < m->f.verdict.nreasons; i++)
+			if (m->f.verdict.reasons[i].weight == m->f.verdict.verdict) {
+				why = m->f.verdict.reasons[i].text;
 				break;
 			}
 		wl = strlen(why);
-		faq(m, q, "portdex's verdict is \"%s\": %s%s%s%s", pd_verdict_name(m->check.verdict), why,
+		faq(m, q, "portdex's verdict is \"%s\": %s%s%s%s", pd_verdict_name(m->f.verdict.verdict), why,
 		    wl && strchr(".!?", why[wl - 1]) ? "" : ".", *list ? " Ports with no objection: " : "", list);
 	}
-	else if (m->cls == PD_DYNAMIC)
+	else if (m->f.cls == PD_DYNAMIC)
 		faq(m, q, "Not as a fixed port: dynamic ports are for ephemeral use and are never assigned (RFC 6335).");
 	else
 		faq(m, q, "%s", svc ? "Only if you run that service: the port is assigned to it."
 			       : "You may, but it can be assigned later; prefer a port IANA assigns you.");
 
-	if (m->nhist && m->in_block) {
+	if (m->f.nhist && m->f.in_block) {
 		/* the port stays in its block: the block is what changed, on
 		 * the date of the newest events (those that share it) */
-		const struct pd_history *h = &m->hist[0];
+		const struct pd_history *h = &m->f.hist[0];
 		size_t k = 1, shown;
-		while (k < m->nhist && !strcmp(m->hist[k].date, h->date))
+		while (k < m->f.nhist && !strcmp(m->f.hist[k].date, h->date))
 			k++;
 		shown = k < 4 ? k : 4;
 		t.len = 0;
 		pd_buf_add(&t, "", 0);
 		for (size_t i = 0; i < shown; i++) {
-			const struct pd_history *e = &m->hist[i];
+			const struct pd_history *e = &m->f.hist[i];
 			pd_buf_printf(&t, "%s%u/%s", i == 0 ? "" : i + 1 == shown && k == shown ? " and " : ", ", e->port,
 				      pd_proto_name(e->proto));
 			if (*e->service)
@@ -319,18 +317,18 @@ static void faqs(struct pd__page *m)
 		}
 		if (k > shown)
 			pd_buf_printf(&t, " and %zu more", k - shown);
-		snprintf(q, sizeof(q), "Has the block around port %u always been %u-%u?", m->port, m->blk.first,
-			 m->blk.last);
+		snprintf(q, sizeof(q), "Has the block around port %u always been %u-%u?", m->port, m->f.blk.first,
+			 m->f.blk.last);
 		faq(m, q, "No. Until %s it was %u-%u; that day %s %s registered, and it shrank to %u-%u. Port %u "
 			  "itself was not among them: as far as the registration dates tell, it has been "
 			  "unassigned all along.", h->date, h->before_first, h->before_last, pd_buf_str(&t),
-		    k == 1 ? "was" : "were", m->blk.first, m->blk.last, m->port);
-	} else if (m->nhist) {
-		const struct pd_history *h = &m->hist[0];
+		    k == 1 ? "was" : "were", m->f.blk.first, m->f.blk.last, m->port);
+	} else if (m->f.nhist) {
+		const struct pd_history *h = &m->f.hist[0];
 		snprintf(q, sizeof(q), "Has port %u always been assigned?", m->port);
 		faq(m, q, "No. On %s port %u was registered%s%s; before that, ports %u-%u were all unassigned.",
 		    h->date, h->port, *h->service ? " as " : "", h->service, h->before_first, h->before_last);
-	} else if (m->in_block) {
+	} else if (m->f.in_block) {
 		snprintf(q, sizeof(q), "Has the block around port %u always looked like this?", m->port);
 		faq(m, q, "As far as the registration dates tell, yes: none of its neighbours carries a "
 			  "registration date that would have shrunk it.");
@@ -341,7 +339,8 @@ static void faqs(struct pd__page *m)
 int pd__page_build(struct pd__page *m, const struct pd_registry *reg, unsigned port,
 		   const struct pd_site_opts *o)
 {
-	uint32_t idx[PD__MAX_ENTRIES];
+	struct pd_facts_opts fo = { .want = PD_FACTS_VERDICT | PD_FACTS_SUGGEST, .check = o->check };
+	int rc;
 
 	memset(m, 0, sizeof(*m));
 	if (port > 65535)
@@ -349,52 +348,9 @@ int pd__page_build(struct pd__page *m, const struct pd_registry *reg, unsigned p
 	m->reg = reg;
 	m->o = o;
 	m->port = port;
-	m->cls = pd_port_class(port);
-	pd_class_bounds(m->cls, &m->cf, &m->cl);
-	for (int t = 0; t < PD_NPROTO; t++) {
-		size_t n = pd_registry_lookup(reg, port, t, idx, PD__MAX_ENTRIES);
-		m->st[t] = pd_registry_status(reg, port, t);
-		if (m->st[t] > m->overall)
-			m->overall = m->st[t];
-		for (size_t i = 0; i < n && i < PD__MAX_ENTRIES; i++) {
-			struct pd_entry e;
-			if (pd_registry_entry(reg, idx[i], &e))
-				continue;
-			if (!m->has_row[t]) {
-				m->row[t] = e;
-				m->has_row[t] = 1;
-			}
-			if (e.status == PD_ASSIGNED)
-				m->svc[t][m->nsvc[t]++] = e;
-		}
-	}
-	m->in_block = !pd_registry_block(reg, port, &m->blk);
-	m->has_below = !pd_registry_neighbour(reg, m->in_block ? m->blk.first : port, -1, &m->below);
-	m->has_above = !pd_registry_neighbour(reg, m->in_block ? m->blk.last : port, 1, &m->above);
-	m->nhist = pd_registry_history(reg, port, m->hist, PD__MAX_HIST);
-	m->nfacts = pd_facts(port, m->facts, PD__MAX_FACTS);
-	if (m->nfacts > PD__MAX_FACTS)
-		m->nfacts = PD__MAX_FACTS;
-	{
-		struct pd_check_opts quiet = { .no_bind_test = 1, .no_listening = 1 };
-		const struct pd_check_opts *co = o->check ? o->check : &quiet;
-		struct pd_suggest_opts so;
-		char name[32];
-		int rc;
-
-		if (!pd_check_port(reg, co, port, PD_PROTO_ANY, &m->check))
-			m->has_check = 1;
-		memset(&so, 0, sizeof(so));
-		snprintf(name, sizeof(name), "port-%u", port);
-		so.name = name;
-		so.count = 3;
-		so.proto = PD_PROTO_ANY;
-		so.first = 1024;
-		so.last = 49151;
-		so.check = *co;
-		rc = pd_suggest(reg, &so, m->sugg);
-		m->nsugg = rc > 0 ? (size_t)rc : 0;
-	}
+	rc = pd_port_facts_build(reg, port, o->host, &fo, &m->f);
+	if (rc)
+		return rc;
 	summary(m);
 	faqs(m);
 	return m->summary.err;
@@ -402,8 +358,7 @@ int pd__page_build(struct pd__page *m, const struct pd_registry *reg, unsigned p
 
 void pd__page_release(struct pd__page *m)
 {
-	if (m->has_check)
-		pd_check_release(&m->check);
+	pd_port_facts_release(&m->f);
 	pd_buf_release(&m->summary);
 	for (size_t i = 0; i < PD__MAX_FAQ; i++) {
 		pd_buf_release(&m->faq_q[i]);
@@ -483,7 +438,7 @@ static void md_entry(struct pd_buf *b, const struct pd__page *m, const struct pd
 		pd_buf_puts(b, ". Also registered as ");
 		for (size_t i = aliases_from; i < nsvc; i++) {
 			pd_buf_puts(b, i > aliases_from ? ", " : "");
-			pd__md_code(b, m->svc[t][i].name);
+			pd__md_code(b, m->f.svc[t][i].name);
 		}
 	}
 	pd_buf_puts(b, ".\n");
@@ -539,25 +494,25 @@ static void md_registry(struct pd_buf *b, const struct pd__page *m)
 {
 	pd_buf_puts(b, "## What the registry says\n\n");
 	for (int t = 0; t < PD_NPROTO; t++) {
-		if (m->nsvc[t]) {
-			md_entry(b, m, &m->svc[t][0], t, 1, m->nsvc[t]);
+		if (m->f.nsvc[t]) {
+			md_entry(b, m, &m->f.svc[t][0], t, 1, m->f.nsvc[t]);
 			continue;
 		}
-		pd_buf_printf(b, "- **%s** %s", proto_upper[t], pd_status_name(m->st[t]));
-		if (m->has_row[t]) {
+		pd_buf_printf(b, "- **%s** %s", proto_upper[t], pd_status_name(m->f.st[t]));
+		if (m->f.has_row[t]) {
 			pd_buf_puts(b, ": the registry row ");
-			if (m->row[t].first == m->row[t].last)
-				pd_buf_printf(b, "for %u", m->row[t].first);
+			if (m->f.row[t].first == m->f.row[t].last)
+				pd_buf_printf(b, "for %u", m->f.row[t].first);
 			else
-				pd_buf_printf(b, "for %u-%u", m->row[t].first, m->row[t].last);
+				pd_buf_printf(b, "for %u-%u", m->f.row[t].first, m->f.row[t].last);
 			pd_buf_puts(b, " says \"");
-			pd__md_text(b, m->row[t].description);
+			pd__md_text(b, m->f.row[t].description);
 			pd_buf_puts(b, "\"");
 			if (reserved_for_sibling(m, t))
 				pd_buf_puts(b, ", kept for the service assigned on another transport");
-			if (*m->row[t].notes) {
+			if (*m->f.row[t].notes) {
 				pd_buf_puts(b, ". Note: ");
-				pd__md_text(b, m->row[t].notes);
+				pd__md_text(b, m->f.row[t].notes);
 			}
 		} else {
 			pd_buf_puts(b, ": no row of the registry lists it");
@@ -571,17 +526,17 @@ static void md_registry(struct pd_buf *b, const struct pd__page *m)
 
 static void md_range(struct pd_buf *b, const struct pd__page *m)
 {
-	const struct pd_host *h = m->o->host;
+	const struct pd_host *h = m->f.host;
 
 	pd_buf_puts(b, "## The range\n\n");
 	pd_buf_printf(b, "Port %u is one of the ", m->port);
-	md_link_page(b, m->o, m->cls == PD_SYSTEM ? "system ports" : m->cls == PD_USER ? "user ports"
+	md_link_page(b, m->o, m->f.cls == PD_SYSTEM ? "system ports" : m->f.cls == PD_USER ? "user ports"
 										 : "dynamic ports",
-		     class_page(m->cls));
-	pd_buf_printf(b, " (%u-%u). %s", m->cf, m->cl, pd_class_procedure(m->cls));
-	if (m->cls == PD_SYSTEM)
+		     class_page(m->f.cls));
+	pd_buf_printf(b, " (%u-%u). %s", m->f.class_first, m->f.class_last, pd_class_procedure(m->f.cls));
+	if (m->f.cls == PD_SYSTEM)
 		pd_buf_puts(b, " Unix-like systems let only privileged processes listen on them by default.");
-	else if (m->cls == PD_DYNAMIC)
+	else if (m->f.cls == PD_DYNAMIC)
 		pd_buf_puts(b, " Operating systems pick outgoing connections' local ports from here "
 			       "(Windows, macOS and the IANA range: 49152-65535).");
 	pd_buf_puts(b, "\n\n");
@@ -605,28 +560,28 @@ static void md_range(struct pd_buf *b, const struct pd__page *m)
 static void md_block(struct pd_buf *b, const struct pd__page *m)
 {
 	pd_buf_puts(b, "## The neighbourhood\n\n");
-	if (m->in_block) {
-		unsigned r = m->blk.rank;
+	if (m->f.in_block) {
+		unsigned r = m->f.blk.rank;
 		pd_buf_printf(b, "Port %u lies in the block %u-%u: %u consecutive port%s unassigned on every "
-				 "transport, ", m->port, m->blk.first, m->blk.last, m->blk.size, m->blk.size == 1 ? "" : "s");
+				 "transport, ", m->port, m->f.blk.first, m->f.blk.last, m->f.blk.size, m->f.blk.size == 1 ? "" : "s");
 		if (r == 1)
 			pd_buf_puts(b, "the largest");
 		else
 			pd_buf_printf(b, "the %u%s largest", r,
 				      r % 100 / 10 == 1 ? "th" : r % 10 == 1 ? "st" : r % 10 == 2 ? "nd" : r % 10 == 3 ? "rd" : "th");
-		pd_buf_printf(b, " of the %u ", m->blk.of);
+		pd_buf_printf(b, " of the %u ", m->f.blk.of);
 		md_link_page(b, m->o, "blocks", PD_SITE_BLOCKS);
-		pd_buf_printf(b, " of %s ports.", pd_class_name(m->blk.cls));
+		pd_buf_printf(b, " of %s ports.", pd_class_name(m->f.blk.cls));
 	} else {
 		pd_buf_printf(b, "Port %u is not in a block of unassigned ports: it is taken on at least one "
 				 "transport.", m->port);
 	}
 	pd_buf_puts(b, "\n\n");
 	for (int d = 0; d < 2; d++) {
-		unsigned p = d ? m->above : m->below;
+		unsigned p = d ? m->f.above.port : m->f.below.port;
 		uint32_t idx[8];
 		int n = 0;
-		if (d ? !m->has_above : !m->has_below)
+		if (d ? !m->f.above.found : !m->f.below.found)
 			continue;
 		pd_buf_printf(b, "- The nearest assigned port %s: ", d ? "above" : "below");
 		pd__md_link_port(b, m->o, p);
@@ -656,14 +611,14 @@ static void md_block(struct pd_buf *b, const struct pd__page *m)
 static void md_history(struct pd_buf *b, const struct pd__page *m)
 {
 	pd_buf_puts(b, "## History\n\n");
-	if (!m->nhist) {
-		pd_buf_puts(b, m->in_block
+	if (!m->f.nhist) {
+		pd_buf_puts(b, m->f.in_block
 			    ? "No registration date in the registry tells of a change to this block.\n\n"
 			    : "The registry gives no registration date that tells this port's story.\n\n");
 		return;
 	}
-	for (size_t i = 0; i < m->nhist; i++) {
-		const struct pd_history *h = &m->hist[i];
+	for (size_t i = 0; i < m->f.nhist; i++) {
+		const struct pd_history *h = &m->f.hist[i];
 		pd_buf_printf(b, "- %s: ", h->date);
 		pd__md_link_port(b, m->o, h->port);
 		if (h->proto != PD_PROTO_ANY)
@@ -690,8 +645,8 @@ static void md_listening(struct pd_buf *b, const struct pd__page *m)
 	pd_buf_puts(b, "## What might be listening\n\n");
 	for (int k = PD_FACT_USE; k <= PD_FACT_SECURITY; k++) {
 		int n = 0;
-		for (size_t i = 0; i < m->nfacts; i++) {
-			const struct pd_fact *f = &m->facts[i];
+		for (size_t i = 0; i < m->f.nkb; i++) {
+			const struct pd_fact *f = &m->f.kb[i];
 			if ((int)f->kind != k)
 				continue;
 			if (!n++)
@@ -707,10 +662,10 @@ static void md_listening(struct pd_buf *b, const struct pd__page *m)
 			pd_buf_puts(b, "\n");
 	}
 	for (int t = 0; t < PD_NPROTO; t++)
-		for (size_t i = 0; i < m->nsvc[t]; i++)
-			if (*m->svc[t][i].unauthorized) {
+		for (size_t i = 0; i < m->f.nsvc[t]; i++)
+			if (*m->f.svc[t][i].unauthorized) {
 				pd_buf_printf(b, "IANA records unauthorized use on %s: ", proto_upper[t]);
-				pd__md_text(b, m->svc[t][i].unauthorized);
+				pd__md_text(b, m->f.svc[t][i].unauthorized);
 				pd_buf_puts(b, "\n\n");
 				any = 1;
 			}
@@ -729,22 +684,22 @@ static void md_listening(struct pd_buf *b, const struct pd__page *m)
 static void md_use(struct pd_buf *b, const struct pd__page *m)
 {
 	pd_buf_puts(b, "## Should you use it?\n\n");
-	if (m->has_check) {
-		pd_buf_printf(b, "Verdict for a new service: **%s**.\n\n", pd_verdict_name(m->check.verdict));
-		for (size_t i = 0; i < m->check.nreasons; i++) {
-			pd_buf_printf(b, "- %s: ", m->check.reasons[i].topic);
-			pd__md_text(b, m->check.reasons[i].text);
+	if (m->f.has_verdict) {
+		pd_buf_printf(b, "Verdict for a new service: **%s**.\n\n", pd_verdict_name(m->f.verdict.verdict));
+		for (size_t i = 0; i < m->f.verdict.nreasons; i++) {
+			pd_buf_printf(b, "- %s: ", m->f.verdict.reasons[i].topic);
+			pd__md_text(b, m->f.verdict.reasons[i].text);
 			pd_buf_puts(b, "\n");
 		}
-		if (m->check.nreasons)
+		if (m->f.verdict.nreasons)
 			pd_buf_puts(b, "\n");
 	}
-	if (m->nsugg) {
+	if (m->f.nsugg) {
 		pd_buf_puts(b, "Ports with no objection, for a new service: ");
-		for (size_t i = 0; i < m->nsugg; i++) {
+		for (size_t i = 0; i < m->f.nsugg; i++) {
 			if (i)
 				pd_buf_puts(b, ", ");
-			pd__md_link_port(b, m->o, m->sugg[i]);
+			pd__md_link_port(b, m->o, m->f.sugg[i]);
 		}
 		pd_buf_printf(b, " (from `portdex suggest port-%u`).\n\n", m->port);
 	}
@@ -755,16 +710,16 @@ static void md_related(struct pd_buf *b, const struct pd__page *m)
 	int n = 0;
 
 	pd_buf_puts(b, "## Related ports\n\n");
-	if (m->in_block && m->blk.size > 1) {
+	if (m->f.in_block && m->f.blk.size > 1) {
 		pd_buf_puts(b, "- In the same block: ");
-		for (unsigned p = m->blk.first, k = 0; p <= m->blk.last && k < 8; p++) {
+		for (unsigned p = m->f.blk.first, k = 0; p <= m->f.blk.last && k < 8; p++) {
 			if (p == m->port)
 				continue;
 			pd_buf_puts(b, k++ ? ", " : "");
 			pd__md_link_port(b, m->o, p);
 		}
-		if (m->blk.size > 9)
-			pd_buf_printf(b, " and %u more", m->blk.size - 9);
+		if (m->f.blk.size > 9)
+			pd_buf_printf(b, " and %u more", m->f.blk.size - 9);
 		pd_buf_puts(b, "\n");
 		n++;
 	}
@@ -772,9 +727,9 @@ static void md_related(struct pd_buf *b, const struct pd__page *m)
 		uint32_t idx[64];
 		size_t k;
 		int shown = 0;
-		if (!m->nsvc[t] || (t && m->nsvc[t - 1] && !strcmp(m->svc[t][0].name, m->svc[t - 1][0].name)))
+		if (!m->f.nsvc[t] || (t && m->f.nsvc[t - 1] && !strcmp(m->f.svc[t][0].name, m->f.svc[t - 1][0].name)))
 			continue;
-		k = pd_registry_find_name(m->reg, m->svc[t][0].name, idx, 64);
+		k = pd_registry_find_name(m->reg, m->f.svc[t][0].name, idx, 64);
 		for (size_t i = 0; i < k && i < 64; i++) {
 			struct pd_entry e;
 			if (pd_registry_entry(m->reg, idx[i], &e) || !e.has_port ||
@@ -782,7 +737,7 @@ static void md_related(struct pd_buf *b, const struct pd__page *m)
 				continue;
 			if (!shown++) {
 				pd_buf_puts(b, "- ");
-				pd__md_code(b, m->svc[t][0].name);
+				pd__md_code(b, m->f.svc[t][0].name);
 				pd_buf_puts(b, " on other ports: ");
 			} else
 				pd_buf_puts(b, ", ");
@@ -834,49 +789,15 @@ int pd__page_markdown(const struct pd__page *m, struct pd_buf *head, struct pd_b
 	return head->err ? head->err : body->err;
 }
 
-/* ---- JSON: the lookup object plus what the page adds ---- */
+/* ---- JSON: the port document's members, then what the page adds ---- */
 
 int pd__page_json(const struct pd__page *m, struct pd_buf *out)
 {
-	int rc = pd_port_json(m->reg, m->o->host, m->port, PD_PROTO_ANY, out);
-
-	if (rc)
-		return rc;
-	out->len--; /* reopen the object */
+	pd_buf_putc(out, '{');
+	pd__facts_json_members(&m->f, PD_PROTO_ANY, out);
 	pd_buf_puts(out, ",\"summary\":");
 	pd_buf_json_str(out, pd_buf_str(&m->summary));
-	pd_buf_puts(out, ",\"facts\":[");
-	for (size_t i = 0; i < m->nfacts; i++) {
-		const struct pd_fact *f = &m->facts[i];
-		pd_buf_printf(out, "%s{\"kind\":\"%s\",\"first\":%u,\"last\":%u,\"transports\":[", i ? "," : "",
-			      pd_fact_kind_name(f->kind), f->first, f->last);
-		for (int t = 0, n = 0; t < PD_NPROTO; t++)
-			if (f->protos & (1u << t))
-				pd_buf_printf(out, "%s\"%s\"", n++ ? "," : "", pd_proto_name(t));
-		pd_buf_puts(out, "],\"text\":");
-		pd_buf_json_str(out, f->text);
-		pd_buf_puts(out, ",\"source\":");
-		pd_buf_json_str(out, f->source);
-		pd_buf_putc(out, '}');
-	}
-	pd_buf_puts(out, "],\"verdict\":");
-	if (m->has_check) {
-		pd_buf_printf(out, "{\"verdict\":\"%s\",\"reasons\":[", pd_verdict_name(m->check.verdict));
-		for (size_t i = 0; i < m->check.nreasons; i++) {
-			pd_buf_printf(out, "%s{\"topic\":", i ? "," : "");
-			pd_buf_json_str(out, m->check.reasons[i].topic);
-			pd_buf_printf(out, ",\"weight\":\"%s\",\"text\":", pd_verdict_name(m->check.reasons[i].weight));
-			pd_buf_json_str(out, m->check.reasons[i].text);
-			pd_buf_putc(out, '}');
-		}
-		pd_buf_puts(out, "]}");
-	} else {
-		pd_buf_puts(out, "null");
-	}
-	pd_buf_puts(out, ",\"suggested\":[");
-	for (size_t i = 0; i < m->nsugg; i++)
-		pd_buf_printf(out, "%s%u", i ? "," : "", m->sugg[i]);
-	pd_buf_printf(out, "],\"check_commands\":{\"linux\":[\"sudo ss -ltnup 'sport = :%u'\",\"portdex listening %u\"],"
+	pd_buf_printf(out, ",\"check_commands\":{\"linux\":[\"sudo ss -ltnup 'sport = :%u'\",\"portdex listening %u\"],"
 			   "\"macos\":[\"sudo lsof -nP -iTCP:%u -sTCP:LISTEN\",\"sudo lsof -nP -iUDP:%u\"],"
 			   "\"windows\":[\"netstat -ano | findstr :%u\",\"Get-NetTCPConnection -LocalPort %u -State Listen\","
 			   "\"Get-NetUDPEndpoint -LocalPort %u\"]}",
@@ -967,7 +888,7 @@ static int render_one(const struct pd__page *m, enum pd_format f, struct pd_buf 
 	if (first_service(m))
 		pd_buf_printf(&title, " (%s)", first_service(m));
 	else
-		pd_buf_printf(&title, ": %s", pd_status_name(m->overall));
+		pd_buf_printf(&title, ": %s", pd_status_name(m->f.overall));
 	rc = pd__render(pd_buf_str(&title), pd_buf_str(&head), fig.len ? fig.s : NULL, pd_buf_str(&body),
 			after.len ? after.s : NULL, f, o, out);
 out:

@@ -4,37 +4,16 @@
 
 #include "image.h"
 
-#define PD__MAX_FACTS 32
-#define PD__MAX_HIST 16
 #define PD__MAX_FAQ 10
-#define PD__MAX_ENTRIES 32
 #define PD__MAP_W 404   /* size of the SVG map (svg.c) */
 #define PD__MAP_H 418
 
 /* Everything a port's page says, gathered once, rendered in each format. */
 struct pd__page {
+	struct pd_port_facts f;                /* the facts (lib/facts.c) */
 	const struct pd_registry *reg;
 	const struct pd_site_opts *o;
 	unsigned port;
-	enum pd_class cls;
-	unsigned cf, cl;                       /* class bounds */
-	enum pd_status st[PD_NPROTO], overall;
-	struct pd_entry svc[PD_NPROTO][PD__MAX_ENTRIES]; /* assigned entries, primary first */
-	size_t nsvc[PD_NPROTO];
-	struct pd_entry row[PD_NPROTO];        /* the registry row that lists it */
-	int has_row[PD_NPROTO];
-	int in_block;
-	struct pd_block blk;
-	int has_below, has_above;
-	unsigned below, above;
-	struct pd_history hist[PD__MAX_HIST];
-	size_t nhist;
-	struct pd_fact facts[PD__MAX_FACTS];
-	size_t nfacts;
-	int has_check;
-	struct pd_check check;
-	unsigned sugg[3];
-	size_t nsugg;
 	struct pd_buf summary;                 /* plain sentences */
 	struct pd_buf faq_q[PD__MAX_FAQ], faq_a[PD__MAX_FAQ];
 	size_t nfaq;
