@@ -223,17 +223,17 @@ static void card(struct cli *c, struct pd_buf *b, unsigned port, int proto)
 	pd_buf_printf(&t, "%s ports %u-%u. %s", pd_class_name(cls), cf, cl, pd_class_procedure(cls));
 	field(c, b, "range", &t);
 	v = pd_host_privileged(&c->host, port);
-	if (v < 0)
+	if (v == PD_UNKNOWN)
 		pd_buf_puts(&t, "privileges unknown");
 	else if (v)
 		pd_buf_printf(&t, "binding needs privileges (unprivileged ports start at %d)", c->host.unpriv_start);
 	else
 		pd_buf_puts(&t, "any user may bind it");
 	v = pd_host_ephemeral(&c->host, port);
-	if (v > 0)
+	if (v == PD_YES)
 		pd_buf_printf(&t, "; inside the ephemeral range %d-%d, so outgoing connections may take it",
 			      c->host.eph_first, c->host.eph_last);
-	else if (v == 0)
+	else if (v == PD_NO)
 		pd_buf_printf(&t, "; outside the ephemeral range %d-%d", c->host.eph_first, c->host.eph_last);
 	if (pd_host_reserved(&c->host, port))
 		pd_buf_puts(&t, "; listed in ip_local_reserved_ports");

@@ -235,8 +235,10 @@ PD_EXTERN size_t pd_registry_history(const struct pd_registry *reg, unsigned por
 /* Ranked search over names and descriptions (exact name, then prefix, then
  * words of descriptions; names within a small edit distance when nothing
  * else matches). One entry per service and port range; fills up to max
- * entry indexes and returns how many it filled. */
-PD_EXTERN size_t pd_registry_search(const struct pd_registry *reg, const char *words, uint32_t *out, size_t max);
+ * entry indexes and sets *found to how many it filled (0: no match).
+ * Returns 0, or PD_ENOMEM (*found is then 0). */
+PD_EXTERN int pd_registry_search(const struct pd_registry *reg, const char *words, uint32_t *out, size_t max,
+				 size_t *found) PD_WUR;
 
 /* ---- differences between two registries ---- */
 enum pd_change { PD_ADDED, PD_CHANGED, PD_REMOVED };
@@ -297,9 +299,16 @@ struct pd_host {
 /* procroot: "/proc" normally; tests pass a directory of recorded files. */
 PD_EXTERN int pd_host_read(struct pd_host *h, const char *procroot) PD_WUR;
 PD_EXTERN void pd_host_release(struct pd_host *h);
-PD_EXTERN int pd_host_privileged(const struct pd_host *h, unsigned port);   /* 1 yes, 0 no, -1 unknown */
-PD_EXTERN int pd_host_ephemeral(const struct pd_host *h, unsigned port);    /* 1, 0, -1 */
-PD_EXTERN int pd_host_reserved(const struct pd_host *h, unsigned port);     /* 1, 0 */
+/* An answer about this host: PD_UNKNOWN when the file that tells could not
+ * be read. Not an error code: PD_UNKNOWN is not negative, so test for it
+ * before using the answer as a truth value. */
+enum pd_answer { PD_NO = 0, PD_YES = 1, PD_UNKNOWN = 2 };
+/* Does binding port need privileges (below ip_unprivileged_port_start)? */
+PD_EXTERN enum pd_answer pd_host_privileged(const struct pd_host *h, unsigned port);
+/* Is port in the ephemeral range (ip_local_port_range)? */
+PD_EXTERN enum pd_answer pd_host_ephemeral(const struct pd_host *h, unsigned port);
+/* 1 if port is in ip_local_reserved_ports, 0 if not or unknown */
+PD_EXTERN int pd_host_reserved(const struct pd_host *h, unsigned port);
 
 /* ---- what is listening on this host ---- */
 struct pd_owner {

@@ -376,11 +376,11 @@ static int rule_host(struct eval *e)
 	int v = pd_host_privileged(h, e->port);
 
 	if (!skipped(e, PD__R_PRIVILEGED)) {
-		if (v > 0) {
+		if (v == PD_YES) {
 			if (reason(e, PD__R_PRIVILEGED, PD_ACCEPTABLE, "host", "privileged",
 				   "binding needs privileges here (unprivileged ports start at %d)", h->unpriv_start))
 				return 1;
-		} else if (v == 0) {
+		} else if (v == PD_NO) {
 			reason(e, -1, PD_GOOD, "host", "unprivileged",
 			       "any user may bind it here (unprivileged ports start at %d)", h->unpriv_start);
 		} else if (e->port < 1024) {
@@ -393,15 +393,15 @@ static int rule_host(struct eval *e)
 		}
 	}
 	v = pd_host_ephemeral(h, e->port);
-	if (v > 0 && !skipped(e, PD__R_EPHEMERAL)) {
+	if (v == PD_YES && !skipped(e, PD__R_EPHEMERAL)) {
 		if (reason(e, PD__R_EPHEMERAL, PD_AVOID, "host", "ephemeral",
 			   "inside this host's ephemeral range %d-%d (ip_local_port_range): outgoing connections "
 			   "may take it before your service starts", h->eph_first, h->eph_last))
 			return 1;
-	} else if (v == 0) {
+	} else if (v == PD_NO) {
 		reason(e, -1, PD_GOOD, "host", "not-ephemeral", "outside this host's ephemeral range %d-%d",
 		       h->eph_first, h->eph_last);
-	} else if (v < 0) {
+	} else if (v == PD_UNKNOWN) {
 		reason(e, -1, PD_GOOD, "host", "info", "this host's ephemeral range is unknown (ip_local_port_range)");
 	}
 	if (pd_host_reserved(h, e->port) && !skipped(e, PD__R_LOCAL_RESERVED) &&

@@ -145,9 +145,9 @@ int pd_port_json(const struct pd_registry *reg, const struct pd_host *host, unsi
 		int v;
 		pd_buf_putc(b, '{');
 		v = pd_host_privileged(host, port);
-		pd_buf_printf(b, "\"privileged\":%s", v < 0 ? "null" : v ? "true" : "false");
+		pd_buf_printf(b, "\"privileged\":%s", v == PD_UNKNOWN ? "null" : v ? "true" : "false");
 		v = pd_host_ephemeral(host, port);
-		pd_buf_printf(b, ",\"ephemeral\":%s", v < 0 ? "null" : v ? "true" : "false");
+		pd_buf_printf(b, ",\"ephemeral\":%s", v == PD_UNKNOWN ? "null" : v ? "true" : "false");
 		pd_buf_printf(b, ",\"reserved\":%s", pd_host_reserved(host, port) ? "true" : "false");
 		if (host->unpriv_start >= 0)
 			pd_buf_printf(b, ",\"unprivileged_port_start\":%d", host->unpriv_start);

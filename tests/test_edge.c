@@ -1,0 +1,93 @@
+/* test_edge.c: the library's edge: errors that mean one thing (out of
+ * memory is not "no match"), modules refused on an ABI mismatch, and the
+ * export's error messages. malloc is wrapped (-Wl,--wrap=malloc) so that a
+ * test can make the library's next allocation fail. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "portdex.h"
+
+void *__real_malloc(size_t n);
+void *__wrap_malloc(size_t n);
+
+static int fail_malloc; /* the next allocation fails when set */
+
+void *__wrap_malloc(size_t n)
+{
+	if (fail_malloc) {
+		fail_malloc = 0;
+		return NULL;
+	}
+	return __real_malloc(n);
+}
+
+static const char csv[] =
+	"Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,Registration Date,"
+	"Modification Date,Reference,Service Code,Unauthorized Use Reported,Assignment Notes\n"
+	"www,80,tcp,World Wide Web HTTP,,,,,,,,\n"
+	"ssh,22,tcp,The Secure Shell (SSH) Protocol,,,,,,,,\n";
+
+static struct pd_registry *open_csv(void)
+{
+	struct pd_registry *reg = NULL;
+	char err[256];
+
+	assert_int_equal(pd_registry_open_buffer(csv, strlen(csv), "test", &reg, err, sizeof(err)), 0);
+	return reg;
+}
+
+/* out of memory is PD_ENOMEM, not "no match" */
+static void search_nomem(void **state)
+{
+	struct pd_registry *reg = open_csv();
+	uint32_t idx[4];
+	size_t n = 99;
+
+	assert_int_equal(pd_registry_search(reg, "www", idx, 4, &n), 0);
+	assert_int_equal(n, 1);
+	n = 99;
+	fail_malloc = 1;
+	assert_int_equal(pd_registry_search(reg, "www", idx, 4, &n), PD_ENOMEM);
+	assert_int_equal(n, 0);
+	n = 99;
+	assert_int_equal(pd_registry_search(reg, "nothing-like-it", idx, 4, &n), 0);
+	assert_int_equal(n, 0);
+	pd_registry_free(reg);
+}
+
+/* "unknown" is neither an error code nor a truth value of its own kind */
+static void host_unknown(void **state)
+{
+	struct pd_host h;
+
+	assert_int_equal(pd_host_read(&h, "/nonexistent"), 0);
+	assert_int_equal(pd_host_privileged(&h, 80), PD_UNKNOWN);
+	assert_int_equal(pd_host_ephemeral(&h, 40000), PD_UNKNOWN);
+	assert_int_equal(pd_host_reserved(&h, 80), 0);
+	pd_host_release(&h);
+}
+
+static void version(void **state)
+{
+	assert_string_equal(pd_version(), PD_VERSION);
+	char v[32];
+	snprintf(v, sizeof(v), "%d.%d.%d", PD_VERSION_MAJOR, PD_VERSION_MINOR, PD_VERSION_PATCH);
+	assert_string_equal(v, PD_VERSION);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(search_nomem),
+		cmocka_unit_test(host_unknown),
+		cmocka_unit_test(version),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
