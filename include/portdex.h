@@ -28,7 +28,13 @@ extern "C" {
 #define PD_EXTERN
 #endif
 
-/* Attributes, empty on compilers that do not know them. */
+/* Options structs (struct pd_listen_opts, pd_check_opts, pd_suggest_opts,
+ * pd_site_opts, pd_export_opts) can grow without breaking callers: each
+ * ends with reserved fields that new options will take, zero meaning what
+ * the library did before. Zero the whole struct before setting fields
+ * (memset, "= {0}" or designated initializers) and leave reserved alone.
+ *
+ * Attributes, empty on compilers that do not know them. */
 #if defined(__GNUC__) || defined(__clang__)
 #define PD_WUR __attribute__((warn_unused_result))
 #define PD_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -163,6 +169,8 @@ struct pd_entry {
 		*refs, *notes, *unauthorized, *service_code;
 	const char *expires;     /* a temporary registration's expiry date, or "" */
 };
+/* The number of records (entries), name-only records included: indexes
+ * for pd_registry_entry() are 0 to this minus 1. */
 PD_EXTERN size_t pd_registry_count(const struct pd_registry *reg);
 PD_EXTERN int pd_registry_entry(const struct pd_registry *reg, size_t index, struct pd_entry *out) PD_WUR;
 
@@ -187,15 +195,17 @@ PD_EXTERN int pd_registry_people_next(const struct pd_registry *reg, const char 
 /* Status of (port, proto): single-port records override the ranges that
  * contain them; several records may apply (80/tcp: http, www, www-http). */
 PD_EXTERN enum pd_status pd_registry_status(const struct pd_registry *reg, unsigned port, int proto);
-/* Fills up to max entry indexes that apply to (port, proto), primary first;
- * returns how many apply in all. */
+/* Fills up to max entry indexes of the records that apply to (port,
+ * proto), primary first; returns how many records apply in all (more than
+ * max: call again with more room). */
 PD_EXTERN size_t pd_registry_lookup(const struct pd_registry *reg, unsigned port, int proto,
 			  uint32_t *idx, size_t max);
 /* Strongest status over all transports. */
 PD_EXTERN enum pd_status pd_registry_port_status(const struct pd_registry *reg, unsigned port);
 
-/* Ports whose records carry this service name (case-insensitive), ascending,
- * each once; returns how many in all, fills up to max. */
+/* The records whose service name is name (case-insensitive): fills up to
+ * max entry indexes, by port; returns how many records have the name in
+ * all (more than max: call again with more room). */
 PD_EXTERN size_t pd_registry_find_name(const struct pd_registry *reg, const char *name,
 			     uint32_t *entries, size_t max);
 
@@ -212,6 +222,8 @@ struct pd_block {
 	unsigned of;             /* number of blocks in its class */
 };
 PD_EXTERN int pd_registry_block(const struct pd_registry *reg, unsigned port, struct pd_block *out) PD_WUR; /* PD_ENOTFOUND if port is not in one */
+/* The number of blocks, every class together: positions for
+ * pd_registry_block_at() are 0 to this minus 1. */
 PD_EXTERN size_t pd_registry_block_count(const struct pd_registry *reg);
 PD_EXTERN int pd_registry_block_at(const struct pd_registry *reg, size_t i, struct pd_block *out) PD_WUR; /* by position */
 /* Nearest port strictly below (dir < 0) or above (dir > 0) `port` that is
@@ -229,6 +241,7 @@ struct pd_history {
 	const char *service;
 	unsigned before_first, before_last;
 };
+/* Fills up to max events, newest first; returns how many it filled. */
 PD_EXTERN size_t pd_registry_history(const struct pd_registry *reg, unsigned port,
 			   struct pd_history *out, size_t max);
 
@@ -360,6 +373,7 @@ struct pd_listen_opts {
 	const char *procroot;    /* "/proc" unless replaying recorded input (/proc/net files
 				  * and PID/fd trees; pair it with no_netlink) */
 	int no_netlink;          /* use /proc/net only (the fallback, also for tests) */
+	void *reserved[4];       /* zero (see "Options structs" above) */
 };
 
 /* Lists listening TCP sockets, bound-but-unconnected UDP sockets and
@@ -428,6 +442,7 @@ struct pd_check_opts {
 	const char *procroot;      /* NULL: /proc (sysctls and the socket listing) */
 	int no_bind_test;          /* skip the bind test (replays) */
 	int no_listening;          /* skip the socket listing */
+	void *reserved[4];       /* zero (see "Options structs" above) */
 };
 
 /* A verdict on using port/proto for a new service, with every reason.
@@ -441,21 +456,6 @@ PD_EXTERN int pd_check_port(const struct pd_registry *reg, const struct pd_check
 		  int proto, struct pd_check *out) PD_WUR;
 PD_EXTERN void pd_check_release(struct pd_check *c);
 
-/* A fixed pseudo-random order of 0..n-1 (n >= 1) that visits each number
- * exactly once: a 4-round Feistel network over the smallest power of four
- * >= n, keyed by `key`, skipping values >= n. The same key and n give
- * the same order on every machine. */
-struct pd_walk {
-	uint64_t key;
-	uint32_t n, half_bits;
-	uint64_t i, domain;
-};
-PD_EXTERN void pd_walk_init(struct pd_walk *w, uint64_t key, uint32_t n);
-PD_EXTERN int pd_walk_next(struct pd_walk *w, uint32_t *out); /* 1 and the next value, or 0 at the end */
-/* FNV-1a 64 of the name with ASCII letters lower-cased: the walk key of a
- * named suggestion. */
-PD_EXTERN uint64_t pd_name_key(const char *name);
-
 /* Told about what a suggestion skipped because of this host (port != 0:
  * in use, this host's ephemeral or reserved ports, nmap's data), in walk
  * order, and about rules not applied because they would exclude the whole
@@ -463,7 +463,7 @@ PD_EXTERN uint64_t pd_name_key(const char *name);
 typedef void (*pd_suggest_note_fn)(void *ctx, unsigned port, const struct pd_reason *why);
 
 struct pd_suggest_opts {
-	const char *name;        /* order from pd_name_key(name); NULL: random (getrandom) */
+	const char *name;        /* the order is a hash of name (any case); NULL: random (getrandom) */
 	size_t count;            /* 1-1000 */
 	int proto;               /* PD_TCP, PD_UDP or PD_PROTO_ANY (both) */
 	unsigned first, last;    /* candidate range, e.g. the user range 1024-49151 */
@@ -474,6 +474,7 @@ struct pd_suggest_opts {
 				  * Holding implies the bind test. */
 	pd_suggest_note_fn note; /* NULL: not told */
 	void *ctx;
+	void *reserved[4];       /* zero (see "Options structs" above) */
 };
 /* Fills out with up to o->count ports that check good, in walk order, and
  * returns how many (or a negative code). A candidate must be unassigned on
@@ -504,7 +505,7 @@ struct pd_fact {
 	const char *source;      /* a URL */
 };
 /* Facts whose range contains port, in file order; fills up to max, returns
- * how many there are. Facts live for the life of the process. */
+ * how many facts contain it in all. Facts live for the life of the process. */
 PD_EXTERN size_t pd_facts(unsigned port, struct pd_fact *out, size_t max);
 /* All facts, by position; PD_ENOTFOUND past the end. */
 PD_EXTERN int pd_fact_at(size_t i, struct pd_fact *out) PD_WUR;
@@ -522,6 +523,7 @@ struct pd_site_opts {
 	int feedback;            /* HTML: the "was this page helpful?" form */
 	unsigned votes_yes, votes_no;
 	const char *feedback_note; /* HTML: a line shown by the form (e.g. "thank you"), or NULL */
+	void *reserved[4];       /* zero (see "Options structs" above) */
 };
 
 /* The page of one port. */
@@ -557,6 +559,7 @@ struct pd_export_opts {
 	void (*progress)(void *ctx, unsigned done, unsigned total);
 	void *ctx;
 	size_t files, written;   /* out */
+	void *reserved[4];       /* zero (see "Options structs" above) */
 };
 PD_EXTERN int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err, size_t errlen) PD_WUR;
 
