@@ -50,7 +50,7 @@ enum pd_error {
 	PD_EFORMAT = -3,   /* input is not a registry we can read */
 	PD_EIO = -4,       /* reading or writing a file failed (errno kept) */
 	PD_ENOTFOUND = -5, /* nothing matches */
-	PD_EMODULE = -6,   /* an optional module (XML, fetch) is missing */
+	PD_EMODULE = -6,   /* an optional module (XML, fetch) is missing or of another version */
 	PD_EFETCH = -7,    /* downloading failed */
 	PD_ETOOBIG = -8,   /* input exceeds a size limit */
 	PD_ENOTSUP = -9,   /* not supported on this system */

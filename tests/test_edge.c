@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "importer.h"
+#include "module.h"
 #include "portdex.h"
 
 void *__real_malloc(size_t n);
@@ -82,12 +84,36 @@ static void version(void **state)
 	assert_string_equal(v, PD_VERSION);
 }
 
+/* modules of another ABI, or of none, are refused with a reason; the
+ * test modules lie beside this program (tests/meson.build) */
+static void module_abi(void **state)
+{
+	void *fn = NULL;
+	char err[512], want[128];
+
+	assert_int_equal(pd__module_sym("test-abi-good.so", PD__XML_SYMBOL, &fn, err, sizeof(err)), 0);
+	assert_non_null(fn);
+	fn = NULL;
+	assert_int_equal(pd__module_sym("test-abi-other.so", PD__XML_SYMBOL, &fn, err, sizeof(err)),
+			 PD_EMODULE);
+	assert_null(fn);
+	snprintf(want, sizeof(want), "module ABI %u, this library needs %u", PD__MODULE_ABI + 1, PD__MODULE_ABI);
+	assert_non_null(strstr(err, want));
+	assert_int_equal(pd__module_sym("test-abi-none.so", PD__XML_SYMBOL, &fn, err, sizeof(err)), PD_EMODULE);
+	assert_null(fn);
+	assert_non_null(strstr(err, "no " PD__MODULE_ABI_SYMBOL));
+	/* the modules of this build pass ($PORTDEX_MODULE_DIR) */
+	assert_int_equal(pd__module_sym("portdex-xml.so", PD__XML_SYMBOL, &fn, err, sizeof(err)), 0);
+	assert_non_null(fn);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(search_nomem),
 		cmocka_unit_test(host_unknown),
 		cmocka_unit_test(version),
+		cmocka_unit_test(module_abi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
