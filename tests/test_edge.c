@@ -2,8 +2,10 @@
  * memory is not "no match"), modules refused on an ABI mismatch, and the
  * export's error messages. malloc is wrapped (-Wl,--wrap=malloc) so that a
  * test can make the library's next allocation fail. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -107,6 +109,52 @@ static void module_abi(void **state)
 	assert_non_null(fn);
 }
 
+struct sabotage {
+	const char *dir;
+	atomic_int done;
+};
+
+/* the first progress report puts a file where the port pages go */
+static void sabotage(void *ctx, unsigned done, unsigned total)
+{
+	struct sabotage *s = ctx;
+	char staging[512], away[512];
+	FILE *f;
+
+	if (atomic_exchange(&s->done, 1))
+		return;
+	snprintf(staging, sizeof(staging), "%s/.port.staging", s->dir);
+	snprintf(away, sizeof(away), "%s/away", s->dir);
+	assert_int_equal(rename(staging, away), 0);
+	f = fopen(staging, "w");
+	assert_non_null(f);
+	fclose(f);
+}
+
+/* a page that cannot be written: the message has the errno of the call
+ * that failed (in a working thread), not whatever errno is left after */
+static void export_errno(void **state)
+{
+	struct pd_registry *reg = open_csv();
+	struct sabotage s = { 0 };
+	struct pd_export_opts o;
+	char dir[] = "/tmp/pd-edge-XXXXXX", cmd[64], err[512], want[128];
+
+	assert_non_null(mkdtemp(dir));
+	s.dir = dir;
+	memset(&o, 0, sizeof(o));
+	o.dir = dir;
+	o.progress = sabotage;
+	o.ctx = &s;
+	assert_int_equal(pd_export(reg, &o, err, sizeof(err)), PD_EIO);
+	assert_int_equal(atomic_load(&s.done), 1);
+	snprintf(want, sizeof(want), "cannot write the pages in '%s': %s", dir, strerror(ENOTDIR));
+	assert_string_equal(err, want);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	pd_registry_free(reg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +162,7 @@ int main(void)
 		cmocka_unit_test(host_unknown),
 		cmocka_unit_test(version),
 		cmocka_unit_test(module_abi),
+		cmocka_unit_test(export_errno),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
