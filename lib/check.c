@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "util.h"
 
 /* room for a reason's text, NUL included */
 #define REASON_TEXT sizeof(((struct pd_reason *)0)->text)
@@ -78,15 +79,9 @@ static int reason(struct eval *e, int rule, enum pd_verdict w, const char *topic
 		struct pd_reason *r;
 		va_list ap;
 		int n;
-		if (c->nreasons == c->cap) {
-			size_t ncap = c->cap ? c->cap * 2 : 16;
-			void *p = realloc(c->reasons, ncap * sizeof(*c->reasons));
-			if (!p) {
-				e->oom = e->x->oom = 1;
-				return 1;
-			}
-			c->reasons = p;
-			c->cap = ncap;
+		if (pd__grow(&c->reasons, c->nreasons, &c->cap, sizeof(*c->reasons), 16)) {
+			e->oom = e->x->oom = 1;
+			return 1;
 		}
 		r = &c->reasons[c->nreasons++];
 		r->weight = w;

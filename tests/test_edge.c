@@ -17,6 +17,7 @@
 #include "importer.h"
 #include "module.h"
 #include "portdex.h"
+#include "util.h"
 
 void *__real_malloc(size_t n);
 void *__wrap_malloc(size_t n);
@@ -155,6 +156,27 @@ static void export_errno(void **state)
 	pd_registry_free(reg);
 }
 
+/* the shared array grower: doubles from `first`, refuses a size that
+ * would overflow and keeps the array then */
+static void grow(void **state)
+{
+	int *v = NULL;
+	size_t cap = 0;
+
+	for (size_t n = 0; n < 100; n++) {
+		assert_int_equal(pd__grow(&v, n, &cap, sizeof(*v), 4), 0);
+		v[n] = (int)n;
+	}
+	assert_int_equal(cap, 128);
+	assert_int_equal(pd__grow(&v, 100, &cap, sizeof(*v), 4), 0); /* room left: no change */
+	assert_int_equal(cap, 128);
+	/* 256 elements of this size would wrap around to 256 bytes */
+	assert_int_equal(pd__grow(&v, 128, &cap, SIZE_MAX / 256 + 2, 4), PD_ENOMEM);
+	assert_int_equal(cap, 128);
+	assert_int_equal(v[99], 99);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +185,7 @@ int main(void)
 		cmocka_unit_test(version),
 		cmocka_unit_test(module_abi),
 		cmocka_unit_test(export_errno),
+		cmocka_unit_test(grow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
