@@ -14,7 +14,7 @@
 extern "C" {
 #endif
 
-/* PD_VERSION ("0.1.0"), PD_VERSION_MAJOR, _MINOR, _PATCH and PD_VERSION_NUM
+/* PD_VERSION ("MAJOR.MINOR.PATCH"), PD_VERSION_MAJOR, _MINOR, _PATCH and PD_VERSION_NUM
  * (0xMMmmpp): the version of this header, generated from the project's
  * version (meson.build); pd_version() says which library is running. */
 #include "portdex-version.h"
@@ -58,7 +58,7 @@ enum pd_error {
 	PD_ECANCELED = -11, /* stopped on request */
 };
 PD_EXTERN const char *pd_strerror(int err);
-/* The version of the running library, as PD_VERSION ("0.1.0"). */
+/* The version of the running library, written as PD_VERSION is. */
 PD_EXTERN const char *pd_version(void);
 
 /* ---- string buffer: never NULL-terminated-less, grows, optional cap ---- */
