@@ -57,5 +57,18 @@ grep -q "\"portdex $v\"" "$(find "$dest" -name portdex.1 | head -1)" ||
 	{ echo "install: the manual does not say version $v" >&2; exit 1; }
 [ "$(PKG_CONFIG_PATH=$pc pkg-config --modversion portdex)" = "$v" ] ||
 	{ echo "install: portdex.pc does not say version $v" >&2; exit 1; }
+# the installed headers where GNU attributes are unknown (another compiler:
+# __GNUC__ and __clang__ undefined), and from C++
+# (glibc's headers define __attribute__ away there: undefine it to see)
+printf '#include <portdex.h>\n#undef __attribute__\nPD_WUR PD_PRINTF(1, 2) PD_EXTERN\n' > "$dest/h.c"
+for building in '' -DPD_BUILDING_LIBRARY; do
+	if cc -std=c11 -U__GNUC__ -U__clang__ $building -E -I"$inc" "$dest/h.c" | tail -1 | grep -q __attribute__; then
+		echo "install: portdex.h uses GNU attributes on a compiler without them" >&2
+		exit 1
+	fi
+done
+printf '#include <portdex.h>\nint main(void) { return 0; }\n' > "$dest/h.c"
+cc -std=c11 -U__GNUC__ -U__clang__ -fsyntax-only -I"$inc" "$dest/h.c"
+! command -v c++ >/dev/null || c++ -fsyntax-only -x c++ -I"$inc" "$dest/h.c"
 "$(find "$dest" -path '*/bin/portdex')" 22 >/dev/null
 echo "install: ok"
