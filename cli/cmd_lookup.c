@@ -260,17 +260,17 @@ static void card(struct cli *c, struct pd_buf *b, const struct pd_port_facts *f,
 	field(c, b, "range", &t);
 	if (h) {
 		v = pd_host_privileged(h, port);
-		if (v < 0)
+		if (v == PD_UNKNOWN)
 			pd_buf_puts(&t, "privileges unknown");
 		else if (v)
 			pd_buf_printf(&t, "binding needs privileges (unprivileged ports start at %d)", h->unpriv_start);
 		else
 			pd_buf_puts(&t, "any user may bind it");
 		v = pd_host_ephemeral(h, port);
-		if (v > 0)
+		if (v == PD_YES)
 			pd_buf_printf(&t, "; inside the ephemeral range %d-%d, so outgoing connections may take it",
 				      h->eph_first, h->eph_last);
-		else if (v == 0)
+		else if (v == PD_NO)
 			pd_buf_printf(&t, "; outside the ephemeral range %d-%d", h->eph_first, h->eph_last);
 		if (pd_host_reserved(h, port))
 			pd_buf_puts(&t, "; listed in ip_local_reserved_ports");

@@ -34,7 +34,11 @@ int cmd_search(struct cli *c, int argc, char **argv)
 		rc = EXIT_FAILURE_OP;
 		goto out;
 	}
-	n = pd_registry_search(c->reg, pd_buf_str(&words), idx, max);
+	if (pd_registry_search(c->reg, pd_buf_str(&words), idx, max, &n)) {
+		cli_error("out of memory");
+		rc = EXIT_FAILURE_OP;
+		goto out;
+	}
 	if (c->json) {
 		pd_buf_puts(&b, "{\"query\":");
 		pd_buf_json_str(&b, pd_buf_str(&words));

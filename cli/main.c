@@ -80,7 +80,7 @@ static int version(struct cli *c)
 		return rc;
 	if (c->json) {
 		struct pd_buf b = PD_BUF_INIT;
-		pd_buf_printf(&b, "{\"version\":\"%s\",", PD_VERSION);
+		pd_buf_printf(&b, "{\"version\":\"%s\",", pd_version());
 		cli_registry_json(c, &b);
 		pd_buf_puts(&b, "}\n");
 		rc = cli_write(&b);
@@ -89,7 +89,7 @@ static int version(struct cli *c)
 	}
 	{
 		struct pd_buf b = PD_BUF_INIT;
-		pd_buf_printf(&b, "portdex %s\nregistry: ", PD_VERSION);
+		pd_buf_printf(&b, "portdex %s\nregistry: ", pd_version());
 		pd_buf_text(&b, pd_registry_source(c->reg));  /* a file name or URL */
 		pd_buf_puts(&b, ", updated ");
 		pd_buf_text(&b, *pd_registry_updated(c->reg) ? pd_registry_updated(c->reg) : "unknown");

@@ -16,6 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pd_history h[4];
 	uint32_t idx[8];
 	unsigned n;
+	size_t found;
 
 	/* skip the checksum so the fuzzer reaches the structural checks */
 	if (size < sizeof(struct pd__img_hdr) || size > (1u << 20))
@@ -31,7 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			pd_registry_neighbour(reg, p, 1, &n);
 			pd_registry_history(reg, p, h, 4);
 		}
-		pd_registry_search(reg, "http", idx, 8);
+		if (pd_registry_search(reg, "http", idx, 8, &found))
+			found = 0;
 		pd_registry_find_name(reg, "http", idx, 8);
 		pd_registry_free(reg);
 	}

@@ -174,7 +174,8 @@ static void outputs(const struct pd_registry *reg)
 	reset(&b);
 	if (!pd_search_index(reg, &b))
 		check("search index", &b);
-	n = pd_registry_search(reg, "evil", idx, 8);
+	if (pd_registry_search(reg, "evil", idx, 8, &n))
+		n = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct pd_entry e;
 		if (!pd_registry_entry(reg, idx[i], &e)) {

@@ -15,8 +15,34 @@
 extern "C" {
 #endif
 
-#define PD_VERSION "0.1.0"
+/* PD_VERSION ("MAJOR.MINOR.PATCH"), PD_VERSION_MAJOR, _MINOR, _PATCH and PD_VERSION_NUM
+ * (0xMMmmpp): the version of this header, generated from the project's
+ * version (meson.build); pd_version() says which library is running. */
+#include "portdex-version.h"
+
+/* PD_EXTERN marks the public API. The library is built with hidden
+ * visibility, so only what is declared here with PD_EXTERN is exported;
+ * everything else (pd__*) stays inside. */
+#if defined(PD_BUILDING_LIBRARY) && (defined(__GNUC__) || defined(__clang__))
+#define PD_EXTERN __attribute__((visibility("default")))
+#else
+#define PD_EXTERN
+#endif
+
+/* Options structs (struct pd_listen_opts, pd_check_opts, pd_suggest_opts,
+ * pd_site_opts, pd_export_opts) can grow without breaking callers: each
+ * ends with reserved fields that new options will take, zero meaning what
+ * the library did before. Zero the whole struct before setting fields
+ * (memset, "= {0}" or designated initializers) and leave reserved alone.
+ *
+ * Attributes, empty on compilers that do not know them. */
+#if defined(__GNUC__) || defined(__clang__)
 #define PD_WUR __attribute__((warn_unused_result))
+#define PD_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define PD_WUR
+#define PD_PRINTF(fmt, args)
+#endif
 
 enum pd_error {
 	PD_OK = 0,
@@ -25,14 +51,16 @@ enum pd_error {
 	PD_EFORMAT = -3,   /* input is not a registry we can read */
 	PD_EIO = -4,       /* reading or writing a file failed (errno kept) */
 	PD_ENOTFOUND = -5, /* nothing matches */
-	PD_EMODULE = -6,   /* an optional module (XML, fetch) is missing */
+	PD_EMODULE = -6,   /* an optional module (XML, fetch) is missing or of another version */
 	PD_EFETCH = -7,    /* downloading failed */
 	PD_ETOOBIG = -8,   /* input exceeds a size limit */
 	PD_ENOTSUP = -9,   /* not supported on this system */
 	PD_EPERM = -10,    /* not permitted (e.g. another namespace without root) */
 	PD_ECANCELED = -11, /* stopped on request */
 };
-const char *pd_strerror(int err);
+PD_EXTERN const char *pd_strerror(int err);
+/* The version of the running library, written as PD_VERSION is. */
+PD_EXTERN const char *pd_version(void);
 
 /* ---- string buffer: never NULL-terminated-less, grows, optional cap ---- */
 struct pd_buf {
@@ -43,11 +71,11 @@ struct pd_buf {
 	int err;      /* first error seen; later appends are no-ops */
 };
 #define PD_BUF_INIT {0}
-void pd_buf_add(struct pd_buf *b, const char *s, size_t n);
-void pd_buf_puts(struct pd_buf *b, const char *s);
-void pd_buf_putc(struct pd_buf *b, char c);
-void pd_buf_printf(struct pd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void pd_buf_vprintf(struct pd_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+PD_EXTERN void pd_buf_add(struct pd_buf *b, const char *s, size_t n);
+PD_EXTERN void pd_buf_puts(struct pd_buf *b, const char *s);
+PD_EXTERN void pd_buf_putc(struct pd_buf *b, char c);
+PD_EXTERN void pd_buf_printf(struct pd_buf *b, const char *fmt, ...) PD_PRINTF(2, 3);
+PD_EXTERN void pd_buf_vprintf(struct pd_buf *b, const char *fmt, va_list ap) PD_PRINTF(2, 0);
 /* Text from outside (registry data, file names, arguments, process names)
  * for a terminal: adds s with what could drive the terminal made visible.
  * C0 controls (newlines and tabs too: data has no layout role) and DEL
@@ -57,45 +85,45 @@ void pd_buf_vprintf(struct pd_buf *b, const char *fmt, va_list ap) __attribute__
  * characters, backslashes included, are left as they are, so escaping twice
  * changes nothing; the escapes are for reading (JSON has the exact text).
  * pd_buf_text(b, NULL) adds nothing. */
-void pd_buf_text(struct pd_buf *b, const char *s);
-void pd_buf_text_n(struct pd_buf *b, const char *s, size_t n); /* n bytes, NULs too */
+PD_EXTERN void pd_buf_text(struct pd_buf *b, const char *s);
+PD_EXTERN void pd_buf_text_n(struct pd_buf *b, const char *s, size_t n); /* n bytes, NULs too */
 /* Adds a quoted, escaped JSON string; NULL: null. Besides what JSON
  * requires, DEL, C1 controls, the bidi controls and U+2028, U+2029 are
  * written as \uXXXX, and a byte that is not UTF-8 as \ufffd. */
-void pd_buf_json_str(struct pd_buf *b, const char *s);
+PD_EXTERN void pd_buf_json_str(struct pd_buf *b, const char *s);
 /* Adds s with &, <, >, " and ' escaped for HTML, and the characters that
  * pd_buf_text makes visible shown the same way (as text: a character
  * reference would still put the control character in the page). */
-void pd_buf_html(struct pd_buf *b, const char *s);
+PD_EXTERN void pd_buf_html(struct pd_buf *b, const char *s);
 /* Adds text wrapped at `width` columns: the first line continues from column
  * `col`, the next ones start with `indent` spaces; a '\n' in text breaks the
  * line. Other characters are written as pd_buf_text writes them, each
  * character (and each character of an escape) one column. Text from outside
  * that may hold newlines goes through pd_buf_text first. Ends with a
  * newline. */
-void pd_buf_wrap(struct pd_buf *b, const char *text, size_t col, size_t indent, size_t width);
-const char *pd_buf_str(const struct pd_buf *b);        /* "" when empty, never NULL */
-char *pd_buf_detach(struct pd_buf *b);                 /* caller frees; buffer reset */
-void pd_buf_release(struct pd_buf *b);
+PD_EXTERN void pd_buf_wrap(struct pd_buf *b, const char *text, size_t col, size_t indent, size_t width);
+PD_EXTERN const char *pd_buf_str(const struct pd_buf *b);        /* "" when empty, never NULL */
+PD_EXTERN char *pd_buf_detach(struct pd_buf *b);                 /* caller frees; buffer reset */
+PD_EXTERN void pd_buf_release(struct pd_buf *b);
 
 /* ---- ports, transports, ranges ---- */
 enum pd_proto { PD_TCP = 0, PD_UDP = 1, PD_SCTP = 2, PD_DCCP = 3, PD_NPROTO = 4 };
 #define PD_PROTO_ANY (-1)
-const char *pd_proto_name(int proto);          /* "tcp".."dccp"; "any" for PD_PROTO_ANY */
-int pd_proto_parse(const char *s, size_t n);   /* PD_TCP.. or PD_EINVAL */
+PD_EXTERN const char *pd_proto_name(int proto);          /* "tcp".."dccp"; "any" for PD_PROTO_ANY */
+PD_EXTERN int pd_proto_parse(const char *s, size_t n);   /* PD_TCP.. or PD_EINVAL */
 
 enum pd_status { PD_UNASSIGNED = 0, PD_RESERVED = 1, PD_ASSIGNED = 2 };
-const char *pd_status_name(enum pd_status s);  /* "unassigned", "reserved", "assigned" */
+PD_EXTERN const char *pd_status_name(enum pd_status s);  /* "unassigned", "reserved", "assigned" */
 
 enum pd_class { PD_SYSTEM = 0, PD_USER = 1, PD_DYNAMIC = 2 };
-enum pd_class pd_port_class(unsigned port);
-const char *pd_class_name(enum pd_class c);      /* "system", "user", "dynamic" */
-void pd_class_bounds(enum pd_class c, unsigned *first, unsigned *last);
-const char *pd_class_procedure(enum pd_class c); /* RFC 6335 assignment procedure, one sentence */
+PD_EXTERN enum pd_class pd_port_class(unsigned port);
+PD_EXTERN const char *pd_class_name(enum pd_class c);      /* "system", "user", "dynamic" */
+PD_EXTERN void pd_class_bounds(enum pd_class c, unsigned *first, unsigned *last);
+PD_EXTERN const char *pd_class_procedure(enum pd_class c); /* RFC 6335 assignment procedure, one sentence */
 
 /* Parses a port number at *cursor (decimal digits only, 0-65535, no sign,
  * no leading blanks) and advances the cursor past it. */
-int pd_parse_port(const char **cursor, unsigned *port) PD_WUR;
+PD_EXTERN int pd_parse_port(const char **cursor, unsigned *port) PD_WUR;
 
 enum pd_query_kind { PD_Q_PORT, PD_Q_RANGE, PD_Q_NAME };
 struct pd_query {
@@ -105,32 +133,32 @@ struct pd_query {
 	char name[64];          /* PD_Q_NAME: the service name as given */
 };
 /* "926", "926/udp", "900-999", "900-999/tcp", "ssh", "ssh/tcp". */
-int pd_query_parse(const char *s, struct pd_query *q) PD_WUR;
+PD_EXTERN int pd_query_parse(const char *s, struct pd_query *q) PD_WUR;
 
 /* ---- the registry ---- */
 struct pd_registry;
 
 /* The snapshot compiled into the library. Never fails except PD_ENOMEM. */
-int pd_registry_open_default(struct pd_registry **out) PD_WUR;
+PD_EXTERN int pd_registry_open_default(struct pd_registry **out) PD_WUR;
 /* A registry file: our image (memory-mapped), IANA's XML or IANA's CSV,
  * told apart by content. The XML importer is loaded on demand. err (may be
  * NULL) receives a one-line reason on failure. */
-int pd_registry_open_file(const char *path, struct pd_registry **out, char *err, size_t errlen) PD_WUR;
+PD_EXTERN int pd_registry_open_file(const char *path, struct pd_registry **out, char *err, size_t errlen) PD_WUR;
 /* The same from memory; source names where it came from (a path or URL).
  * An image is copied and its checksum verified; XML and CSV are parsed. */
-int pd_registry_open_buffer(const void *data, size_t len, const char *source,
+PD_EXTERN int pd_registry_open_buffer(const void *data, size_t len, const char *source,
 			    struct pd_registry **out, char *err, size_t errlen) PD_WUR;
-void pd_registry_free(struct pd_registry *reg);
+PD_EXTERN void pd_registry_free(struct pd_registry *reg);
 
-const char *pd_registry_source(const struct pd_registry *reg);  /* where it came from */
-const char *pd_registry_updated(const struct pd_registry *reg); /* registry date YYYY-MM-DD, or "" */
+PD_EXTERN const char *pd_registry_source(const struct pd_registry *reg);  /* where it came from */
+PD_EXTERN const char *pd_registry_updated(const struct pd_registry *reg); /* registry date YYYY-MM-DD, or "" */
 /* Writes the registry as a portdex image: to PATH.tmp.PID, fsync, rename
  * over PATH, fsync of PATH's directory. A process killed meanwhile leaves
  * PATH as it was and PATH.tmp.PID behind: remove such files under a lock
  * that every writer takes (portdex update does). */
-int pd_registry_save(const struct pd_registry *reg, const char *path) PD_WUR;
+PD_EXTERN int pd_registry_save(const struct pd_registry *reg, const char *path) PD_WUR;
 /* The image bytes (for embedding or hashing); valid while reg lives. */
-const void *pd_registry_image(const struct pd_registry *reg, size_t *len);
+PD_EXTERN const void *pd_registry_image(const struct pd_registry *reg, size_t *len);
 
 /* One record of the registry, as IANA published it. Absent fields are "". */
 struct pd_entry {
@@ -143,16 +171,18 @@ struct pd_entry {
 		*refs, *notes, *unauthorized, *service_code;
 	const char *expires;     /* a temporary registration's expiry date, or "" */
 };
-size_t pd_registry_count(const struct pd_registry *reg);
-int pd_registry_entry(const struct pd_registry *reg, size_t index, struct pd_entry *out) PD_WUR;
+/* The number of records (entries), name-only records included: indexes
+ * for pd_registry_entry() are 0 to this minus 1. */
+PD_EXTERN size_t pd_registry_count(const struct pd_registry *reg);
+PD_EXTERN int pd_registry_entry(const struct pd_registry *reg, size_t index, struct pd_entry *out) PD_WUR;
 
 /* Iterates the bracketed items of a multi-valued field ("[RFC9110][IESG]"):
  * returns 1 and sets item/len to the next item's text, 0 at the end. */
-int pd_refs_next(const char **cursor, const char **item, size_t *len);
+PD_EXTERN int pd_refs_next(const char **cursor, const char **item, size_t *len);
 
 /* A person or organisation of the registry's people list (XML only). */
 struct pd_person { const char *id, *name, *org, *uri, *updated; };
-int pd_registry_person(const struct pd_registry *reg, const char *id, struct pd_person *out) PD_WUR;
+PD_EXTERN int pd_registry_person(const struct pd_registry *reg, const char *id, struct pd_person *out) PD_WUR;
 /* One person of an assignee or contact field ("[Jon_Postel][IESG]"). */
 struct pd_person_ref {
 	char id[128];            /* the bracketed id */
@@ -162,26 +192,28 @@ struct pd_person_ref {
 };
 /* Iterates the people of a field: returns 1 with out filled, 0 at the end.
  * Ids too long for out->id are skipped. */
-int pd_registry_people_next(const struct pd_registry *reg, const char **cursor, struct pd_person_ref *out);
+PD_EXTERN int pd_registry_people_next(const struct pd_registry *reg, const char **cursor, struct pd_person_ref *out);
 
 /* Status of (port, proto): single-port records override the ranges that
  * contain them; several records may apply (80/tcp: http, www, www-http). */
-enum pd_status pd_registry_status(const struct pd_registry *reg, unsigned port, int proto);
-/* Fills up to max entry indexes that apply to (port, proto), primary first;
- * returns how many apply in all. */
-size_t pd_registry_lookup(const struct pd_registry *reg, unsigned port, int proto,
+PD_EXTERN enum pd_status pd_registry_status(const struct pd_registry *reg, unsigned port, int proto);
+/* Fills up to max entry indexes of the records that apply to (port,
+ * proto), primary first; returns how many records apply in all (more than
+ * max: call again with more room). */
+PD_EXTERN size_t pd_registry_lookup(const struct pd_registry *reg, unsigned port, int proto,
 			  uint32_t *idx, size_t max);
 /* Strongest status over all transports. */
-enum pd_status pd_registry_port_status(const struct pd_registry *reg, unsigned port);
+PD_EXTERN enum pd_status pd_registry_port_status(const struct pd_registry *reg, unsigned port);
 
-/* Ports whose records carry this service name (case-insensitive), ascending,
- * each once; returns how many in all, fills up to max. */
-size_t pd_registry_find_name(const struct pd_registry *reg, const char *name,
+/* The records whose service name is name (case-insensitive): fills up to
+ * max entry indexes, by port; returns how many records have the name in
+ * all (more than max: call again with more room). */
+PD_EXTERN size_t pd_registry_find_name(const struct pd_registry *reg, const char *name,
 			     uint32_t *entries, size_t max);
 
 /* The transports on which the service of e (same name) has e's ports,
  * written as "tcp,udp" into b; e's own transport when it has no name. */
-void pd_registry_service_transports(const struct pd_registry *reg, const struct pd_entry *e,
+PD_EXTERN void pd_registry_service_transports(const struct pd_registry *reg, const struct pd_entry *e,
 				    struct pd_buf *b);
 
 /* ---- blocks: maximal runs of ports unassigned on every transport ---- */
@@ -191,12 +223,14 @@ struct pd_block {
 	unsigned rank;           /* 1 = largest block of its class */
 	unsigned of;             /* number of blocks in its class */
 };
-int pd_registry_block(const struct pd_registry *reg, unsigned port, struct pd_block *out) PD_WUR; /* PD_ENOTFOUND if port is not in one */
-size_t pd_registry_block_count(const struct pd_registry *reg);
-int pd_registry_block_at(const struct pd_registry *reg, size_t i, struct pd_block *out) PD_WUR; /* by position */
+PD_EXTERN int pd_registry_block(const struct pd_registry *reg, unsigned port, struct pd_block *out) PD_WUR; /* PD_ENOTFOUND if port is not in one */
+/* The number of blocks, every class together: positions for
+ * pd_registry_block_at() are 0 to this minus 1. */
+PD_EXTERN size_t pd_registry_block_count(const struct pd_registry *reg);
+PD_EXTERN int pd_registry_block_at(const struct pd_registry *reg, size_t i, struct pd_block *out) PD_WUR; /* by position */
 /* Nearest port strictly below (dir < 0) or above (dir > 0) `port` that is
  * assigned on some transport. */
-int pd_registry_neighbour(const struct pd_registry *reg, unsigned port, int dir, unsigned *out) PD_WUR;
+PD_EXTERN int pd_registry_neighbour(const struct pd_registry *reg, unsigned port, int dir, unsigned *out) PD_WUR;
 
 /* History of the block around a port, newest first: each event is a
  * registration that shrank (or closed) the block; block_before is the
@@ -209,14 +243,17 @@ struct pd_history {
 	const char *service;
 	unsigned before_first, before_last;
 };
-size_t pd_registry_history(const struct pd_registry *reg, unsigned port,
+/* Fills up to max events, newest first; returns how many it filled. */
+PD_EXTERN size_t pd_registry_history(const struct pd_registry *reg, unsigned port,
 			   struct pd_history *out, size_t max);
 
 /* Ranked search over names and descriptions (exact name, then prefix, then
  * words of descriptions; names within a small edit distance when nothing
  * else matches). One entry per service and port range; fills up to max
- * entry indexes and returns how many it filled. */
-size_t pd_registry_search(const struct pd_registry *reg, const char *words, uint32_t *out, size_t max);
+ * entry indexes and sets *found to how many it filled (0: no match).
+ * Returns 0, or PD_ENOMEM (*found is then 0). */
+PD_EXTERN int pd_registry_search(const struct pd_registry *reg, const char *words, uint32_t *out, size_t max,
+				 size_t *found) PD_WUR;
 
 /* ---- differences between two registries ---- */
 enum pd_change { PD_ADDED, PD_CHANGED, PD_REMOVED };
@@ -230,13 +267,13 @@ enum pd_change { PD_ADDED, PD_CHANGED, PD_REMOVED };
  *   PD_DIFF_NAME        records with a name and no port, keyed by (name,
  *                       transport) */
 enum pd_diff_kind { PD_DIFF_STATUS, PD_DIFF_RANGE, PD_DIFF_ASSIGNMENT, PD_DIFF_NAME, PD_DIFF_NKINDS };
-const char *pd_diff_kind_name(enum pd_diff_kind k);  /* "status", "range", "assignment", "name" */
+PD_EXTERN const char *pd_diff_kind_name(enum pd_diff_kind k);  /* "status", "range", "assignment", "name" */
 
 /* The fields of a record that the diff compares. */
 enum pd_field { PD_FIELD_NAME, PD_FIELD_DESCRIPTION, PD_FIELD_ASSIGNEE, PD_FIELD_CONTACT,
 		PD_FIELD_REGISTERED, PD_FIELD_MODIFIED, PD_FIELD_REFERENCES, PD_FIELD_NOTES,
 		PD_FIELD_UNAUTHORIZED, PD_FIELD_SERVICE_CODE, PD_NFIELDS };
-const char *pd_field_name(enum pd_field f);  /* "name", "description", ..., "unauthorized_use", "service_code" */
+PD_EXTERN const char *pd_field_name(enum pd_field f);  /* "name", "description", ..., "unauthorized_use", "service_code" */
 
 /* One change. Pointers are valid during the callback only. */
 struct pd_diff_item {
@@ -265,7 +302,7 @@ typedef void (*pd_diff_fn)(void *ctx, const struct pd_diff_item *d);
  * consecutive ports with the same change (transports with the same run
  * together), by port; range rows by port; assignments by port; name-only
  * records by name. */
-int pd_registry_diff(const struct pd_registry *old_r, const struct pd_registry *new_r,
+PD_EXTERN int pd_registry_diff(const struct pd_registry *old_r, const struct pd_registry *new_r,
 		     pd_diff_fn fn, void *ctx) PD_WUR;
 
 /* ---- this host ---- */
@@ -275,11 +312,18 @@ struct pd_host {
 	char *reserved;            /* ip_local_reserved_ports as written, or NULL */
 };
 /* procroot: "/proc" normally; tests pass a directory of recorded files. */
-int pd_host_read(struct pd_host *h, const char *procroot) PD_WUR;
-void pd_host_release(struct pd_host *h);
-int pd_host_privileged(const struct pd_host *h, unsigned port);   /* 1 yes, 0 no, -1 unknown */
-int pd_host_ephemeral(const struct pd_host *h, unsigned port);    /* 1, 0, -1 */
-int pd_host_reserved(const struct pd_host *h, unsigned port);     /* 1, 0 */
+PD_EXTERN int pd_host_read(struct pd_host *h, const char *procroot) PD_WUR;
+PD_EXTERN void pd_host_release(struct pd_host *h);
+/* An answer about this host: PD_UNKNOWN when the file that tells could not
+ * be read. Not an error code: PD_UNKNOWN is not negative, so test for it
+ * before using the answer as a truth value. */
+enum pd_answer { PD_NO = 0, PD_YES = 1, PD_UNKNOWN = 2 };
+/* Does binding port need privileges (below ip_unprivileged_port_start)? */
+PD_EXTERN enum pd_answer pd_host_privileged(const struct pd_host *h, unsigned port);
+/* Is port in the ephemeral range (ip_local_port_range)? */
+PD_EXTERN enum pd_answer pd_host_ephemeral(const struct pd_host *h, unsigned port);
+/* 1 if port is in ip_local_reserved_ports, 0 if not or unknown */
+PD_EXTERN int pd_host_reserved(const struct pd_host *h, unsigned port);
 
 /* ---- what is listening on this host ---- */
 struct pd_owner {
@@ -331,6 +375,7 @@ struct pd_listen_opts {
 	const char *procroot;    /* "/proc" unless replaying recorded input (/proc/net files
 				  * and PID/fd trees; pair it with no_netlink) */
 	int no_netlink;          /* use /proc/net only (the fallback, also for tests) */
+	void *reserved[4];       /* zero (see "Options structs" above) */
 };
 
 /* Lists listening TCP sockets, bound-but-unconnected UDP sockets and
@@ -340,13 +385,13 @@ struct pd_listen_opts {
  * (another namespace without the privilege to enter it), PD_ENOTSUP (not
  * on this system), PD_EIO, PD_ENOMEM. On error the list is empty. Caller
  * releases the list, also after an error. */
-int pd_listening(const struct pd_listen_opts *o, struct pd_socket_list *out) PD_WUR;
-void pd_socket_list_release(struct pd_socket_list *l);
+PD_EXTERN int pd_listening(const struct pd_listen_opts *o, struct pd_socket_list *out) PD_WUR;
+PD_EXTERN void pd_socket_list_release(struct pd_socket_list *l);
 /* 1 if the socket also accepts IPv4 ("::" with v6only off) */
-int pd_socket_dual_stack(const struct pd_socket *s);
+PD_EXTERN int pd_socket_dual_stack(const struct pd_socket *s);
 /* 1 if an IPv6 socket is bound to an IPv4-mapped address (::ffff:a.b.c.d):
  * it accepts IPv4 only */
-int pd_socket_v4_mapped(const struct pd_socket *s);
+PD_EXTERN int pd_socket_v4_mapped(const struct pd_socket *s);
 
 /* ---- choosing a port ----
  * A verdict on a port for a new service, with every reason. Each reason has
@@ -365,7 +410,7 @@ int pd_socket_v4_mapped(const struct pd_socket *s);
  *               in the knowledge base (pd_facts kinds use and malware)
  *   good        every other reason (facts that speak for the port) */
 enum pd_verdict { PD_GOOD = 0, PD_ACCEPTABLE = 1, PD_AVOID = 2 };
-const char *pd_verdict_name(enum pd_verdict v);   /* "good", "acceptable", "avoid" */
+PD_EXTERN const char *pd_verdict_name(enum pd_verdict v);   /* "good", "acceptable", "avoid" */
 
 struct pd_reason {
 	enum pd_verdict weight;  /* how much this reason alone weighs */
@@ -406,6 +451,7 @@ struct pd_check_opts {
 						* then does not matter); owned by the caller */
 	int no_host;               /* say nothing about this host's sysctls: read nothing
 				    * (ignored when host is set) */
+	void *reserved[4];       /* zero (see "Options structs" above) */
 };
 
 /* A verdict on using port/proto for a new service, with every reason.
@@ -415,24 +461,9 @@ struct pd_check_opts {
  * The compiled-in lists and nmap-services are read once per process, so
  * checking many ports is cheap; safe to call from several threads.
  * Caller releases out. */
-int pd_check_port(const struct pd_registry *reg, const struct pd_check_opts *o, unsigned port,
+PD_EXTERN int pd_check_port(const struct pd_registry *reg, const struct pd_check_opts *o, unsigned port,
 		  int proto, struct pd_check *out) PD_WUR;
-void pd_check_release(struct pd_check *c);
-
-/* A fixed pseudo-random order of 0..n-1 (n >= 1) that visits each number
- * exactly once: a 4-round Feistel network over the smallest power of four
- * >= n, keyed by `key`, skipping values >= n. The same key and n give
- * the same order on every machine. */
-struct pd_walk {
-	uint64_t key;
-	uint32_t n, half_bits;
-	uint64_t i, domain;
-};
-void pd_walk_init(struct pd_walk *w, uint64_t key, uint32_t n);
-int pd_walk_next(struct pd_walk *w, uint32_t *out); /* 1 and the next value, or 0 at the end */
-/* FNV-1a 64 of the name with ASCII letters lower-cased: the walk key of a
- * named suggestion. */
-uint64_t pd_name_key(const char *name);
+PD_EXTERN void pd_check_release(struct pd_check *c);
 
 /* Told about what a suggestion skipped because of this host (port != 0:
  * in use, this host's ephemeral or reserved ports, nmap's data), in walk
@@ -441,7 +472,7 @@ uint64_t pd_name_key(const char *name);
 typedef void (*pd_suggest_note_fn)(void *ctx, unsigned port, const struct pd_reason *why);
 
 struct pd_suggest_opts {
-	const char *name;        /* order from pd_name_key(name); NULL: random (getrandom) */
+	const char *name;        /* the order is a hash of name (any case); NULL: random (getrandom) */
 	size_t count;            /* 1-1000 */
 	int proto;               /* PD_TCP, PD_UDP or PD_PROTO_ANY (both) */
 	unsigned first, last;    /* candidate range, e.g. the user range 1024-49151 */
@@ -452,6 +483,7 @@ struct pd_suggest_opts {
 				  * Holding implies the bind test. */
 	pd_suggest_note_fn note; /* NULL: not told */
 	void *ctx;
+	void *reserved[4];       /* zero (see "Options structs" above) */
 };
 /* Fills out with up to o->count ports that check good, in walk order, and
  * returns how many (or a negative code). A candidate must be unassigned on
@@ -460,20 +492,20 @@ struct pd_suggest_opts {
  * ones that may differ between machines. The rules about where a port lies
  * (system range, privileges, dynamic range, other systems' ephemeral
  * ranges) are set aside when they would exclude the whole range. */
-int pd_suggest(const struct pd_registry *reg, const struct pd_suggest_opts *o, unsigned *out) PD_WUR;
+PD_EXTERN int pd_suggest(const struct pd_registry *reg, const struct pd_suggest_opts *o, unsigned *out) PD_WUR;
 
 /* ---- renderers ---- */
 /* The port document for one port, from pd_port_facts_build() with the
  * host's sysctls alone (no listing, no verdict). host may be NULL. */
-int pd_port_json(const struct pd_registry *reg, const struct pd_host *host, unsigned port,
+PD_EXTERN int pd_port_json(const struct pd_registry *reg, const struct pd_host *host, unsigned port,
 		 int proto, struct pd_buf *out) PD_WUR;
 /* The registry in /etc/services format (every name, ranges expanded), or
  * as a JSON array of {name, port, transport, aliases, description}. */
-int pd_registry_services(const struct pd_registry *reg, int json, struct pd_buf *out) PD_WUR;
+PD_EXTERN int pd_registry_services(const struct pd_registry *reg, int json, struct pd_buf *out) PD_WUR;
 
 /* ---- curated knowledge (data/knowledge.tsv, compiled in) ---- */
 enum pd_fact_kind { PD_FACT_USE, PD_FACT_MALWARE, PD_FACT_HISTORY, PD_FACT_SECURITY, PD_FACT_PURPOSE };
-const char *pd_fact_kind_name(enum pd_fact_kind k); /* "use", "malware", ... */
+PD_EXTERN const char *pd_fact_kind_name(enum pd_fact_kind k); /* "use", "malware", ... */
 
 struct pd_fact {
 	unsigned first, last;
@@ -483,10 +515,10 @@ struct pd_fact {
 	const char *source;      /* a URL */
 };
 /* Facts whose range contains port, in file order; fills up to max, returns
- * how many there are. Facts live for the life of the process. */
-size_t pd_facts(unsigned port, struct pd_fact *out, size_t max);
+ * how many facts contain it in all. Facts live for the life of the process. */
+PD_EXTERN size_t pd_facts(unsigned port, struct pd_fact *out, size_t max);
 /* All facts, by position; PD_ENOTFOUND past the end. */
-int pd_fact_at(size_t i, struct pd_fact *out) PD_WUR;
+PD_EXTERN int pd_fact_at(size_t i, struct pd_fact *out) PD_WUR;
 
 /* ---- the facts about one port: one model, every output renders it ----
  * The card, `portdex PORT --json`, the page (text, Markdown, HTML, JSON),
@@ -555,21 +587,22 @@ struct pd_facts_opts {
 	const struct pd_check_opts *check;   /* the verdict's data files (datadir,
 					      * nmap_services), or NULL; its host
 					      * fields are ignored: the snapshot says */
+	void *reserved[4];                   /* zero (see "Options structs" above) */
 };
 /* Gathers the facts about port. host (may be NULL) is all the model knows
  * of this host: with NULL nothing reads /proc or binds a socket. o may be
  * NULL (no verdict, no suggestions). Caller releases out, also after an
  * error. */
-int pd_port_facts_build(const struct pd_registry *reg, unsigned port, const struct pd_host_snapshot *host,
+PD_EXTERN int pd_port_facts_build(const struct pd_registry *reg, unsigned port, const struct pd_host_snapshot *host,
 			const struct pd_facts_opts *o, struct pd_port_facts *out) PD_WUR;
-void pd_port_facts_release(struct pd_port_facts *f);
+PD_EXTERN void pd_port_facts_release(struct pd_port_facts *f);
 /* The port document (JSON, see doc/schema/port.schema.json): one object;
  * proto PD_PROTO_ANY or the one transport to show. */
-int pd_port_facts_json(const struct pd_port_facts *f, int proto, struct pd_buf *out) PD_WUR;
+PD_EXTERN int pd_port_facts_json(const struct pd_port_facts *f, int proto, struct pd_buf *out) PD_WUR;
 
 /* ---- pages: the encyclopedia (lib/site/: page.c, site.c, render.c) ---- */
 enum pd_format { PD_FMT_TEXT, PD_FMT_MARKDOWN, PD_FMT_HTML, PD_FMT_JSON };
-int pd_format_parse(const char *s);   /* "text", "markdown", "html", "json" or PD_EINVAL */
+PD_EXTERN int pd_format_parse(const char *s);   /* "text", "markdown", "html", "json" or PD_EINVAL */
 
 struct pd_site_opts {
 	const char *root;        /* path from the page to the site root: "/" (server), "../" (static) */
@@ -581,14 +614,15 @@ struct pd_site_opts {
 	int feedback;            /* HTML: the "was this page helpful?" form */
 	unsigned votes_yes, votes_no;
 	const char *feedback_note; /* HTML: a line shown by the form (e.g. "thank you"), or NULL */
+	void *reserved[4];       /* zero (see "Options structs" above) */
 };
 
 /* The page of one port. */
-int pd_page(const struct pd_registry *reg, unsigned port, enum pd_format f,
+PD_EXTERN int pd_page(const struct pd_registry *reg, unsigned port, enum pd_format f,
 	    const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
 /* The same in several formats at once (the facts are gathered once):
  * out[f] receives format f, or is NULL to skip it. */
-int pd_page_formats(const struct pd_registry *reg, unsigned port, const struct pd_site_opts *o,
+PD_EXTERN int pd_page_formats(const struct pd_registry *reg, unsigned port, const struct pd_site_opts *o,
 		    struct pd_buf *out[4]) PD_WUR;
 
 enum pd_site_page { PD_SITE_HOME, PD_SITE_SYSTEM, PD_SITE_USER, PD_SITE_DYNAMIC, PD_SITE_BLOCKS,
@@ -596,8 +630,8 @@ enum pd_site_page { PD_SITE_HOME, PD_SITE_SYSTEM, PD_SITE_USER, PD_SITE_DYNAMIC,
 /* "index", "ranges/system", ..., "blocks", "common", "search". PD_SITE_SEARCH
  * is the static site's search page: it searches root/search-index.json in
  * the browser (see pd_search_index()). */
-const char *pd_site_page_path(enum pd_site_page p);
-int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_format f,
+PD_EXTERN const char *pd_site_page_path(enum pd_site_page p);
+PD_EXTERN int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_format f,
 		 const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
 
 /* A static site in o->dir: an HTML page and a JSON file for every port,
@@ -616,12 +650,13 @@ struct pd_export_opts {
 	void (*progress)(void *ctx, unsigned done, unsigned total);
 	void *ctx;
 	size_t files, written;   /* out */
+	void *reserved[4];       /* zero (see "Options structs" above) */
 };
-int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err, size_t errlen) PD_WUR;
+PD_EXTERN int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err, size_t errlen) PD_WUR;
 
 /* The static site's search index: a JSON array of [name, first, last,
  * "tcp,udp", description], one per service name and port range. */
-int pd_search_index(const struct pd_registry *reg, struct pd_buf *out) PD_WUR;
+PD_EXTERN int pd_search_index(const struct pd_registry *reg, struct pd_buf *out) PD_WUR;
 
 /* The SVG map of a port's neighbourhood: the 1,024 ports of its window
  * (port / 1024, 32 to a row) coloured and patterned by status, with a
@@ -630,7 +665,7 @@ int pd_search_index(const struct pd_registry *reg, struct pd_buf *out) PD_WUR;
  * outlined and the port marked) or PD_MAP_OVERLAY (only the outline and
  * the mark, to lay over the window's image). */
 enum pd_map_layer { PD_MAP_WINDOW = 0, PD_MAP_FULL = 1, PD_MAP_OVERLAY = 2 };
-int pd_map_svg(const struct pd_registry *reg, unsigned port, enum pd_map_layer layer,
+PD_EXTERN int pd_map_svg(const struct pd_registry *reg, unsigned port, enum pd_map_layer layer,
 	       struct pd_buf *out) PD_WUR;
 
 /* ---- update ---- */
@@ -638,9 +673,9 @@ int pd_map_svg(const struct pd_registry *reg, unsigned port, enum pd_map_layer l
  * bytes; URLs need the fetch module (libcurl). A download gives up
  * (PD_EFETCH) when the server sends nothing for 30 s (the environment
  * variable PORTDEX_FETCH_IDLE_TIMEOUT, 1-3600 s, changes it for tests). */
-int pd_fetch(const char *what, size_t max, struct pd_buf *out, struct pd_buf *errmsg) PD_WUR;
+PD_EXTERN int pd_fetch(const char *what, size_t max, struct pd_buf *out, struct pd_buf *errmsg) PD_WUR;
 /* $XDG_DATA_HOME/portdex or ~/.local/share/portdex (not created). */
-int pd_data_dir(struct pd_buf *out) PD_WUR;
+PD_EXTERN int pd_data_dir(struct pd_buf *out) PD_WUR;
 
 #ifdef __cplusplus
 }

@@ -33,7 +33,9 @@ static int connected(CURL *c)
 	return curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &t) == CURLE_OK && t > 0;
 }
 
-__attribute__((visibility("default")))
+PD__MODULE_EXPORT const unsigned pd__module_abi = PD__MODULE_ABI;
+
+PD__MODULE_EXPORT
 int pd__fetch_url(const char *url, long idle_seconds, int (*write)(void *ctx, const void *p, size_t n),
 		  void *ctx, char *err, size_t errlen)
 {

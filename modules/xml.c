@@ -534,7 +534,9 @@ out:
 	return rc;
 }
 
-__attribute__((visibility("default")))
+PD__MODULE_EXPORT const unsigned pd__module_abi = PD__MODULE_ABI;
+
+PD__MODULE_EXPORT
 int pd__import_xml(const char *data, size_t len, const struct pd__sink *sink, char *err,
 		   size_t errlen)
 {

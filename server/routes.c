@@ -386,7 +386,10 @@ static void search_page(const struct srv_state *s, const char *query, size_t qle
 		pd_buf_printf(&out->body, "<a href=\"/port/%ld\">port %ld</a>\n", port, port);
 		return;
 	}
-	n = pd_registry_search(s->reg, q, idx, SEARCH_MAX);
+	if (pd_registry_search(s->reg, q, idx, SEARCH_MAX, &n)) {
+		route_error(R_SEARCH, 500, pd_strerror(PD_ENOMEM), 0, out);
+		return;
+	}
 	pd_buf_puts(&c, "<h1>Search: ");
 	pd_buf_html(&c, q);
 	pd_buf_printf(&c, "</h1><p>%zu result%s%s</p>", n, n == 1 ? "" : "s", n == SEARCH_MAX ? " (the first 50)" : "");
@@ -444,7 +447,10 @@ static void api_search(const struct srv_state *s, const char *query, size_t qlen
 		route_error(R_API_SEARCH, 400, why, 1, out);
 		return;
 	}
-	n = pd_registry_search(s->reg, q, idx, limit);
+	if (pd_registry_search(s->reg, q, idx, limit, &n)) {
+		route_error(R_API_SEARCH, 500, pd_strerror(PD_ENOMEM), 1, out);
+		return;
+	}
 	pd_buf_puts(b, "{\"query\":");
 	pd_buf_json_str(b, q);
 	pd_buf_puts(b, ",\"registry\":{\"source\":");

@@ -449,27 +449,27 @@ static void test_walk(void **state)
 	assert_non_null(seen);
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-			struct pd_walk w;
+			struct pd__walk w;
 			uint32_t v, count = 0;
 			memset(seen, 0, 65536);
-			pd_walk_init(&w, keys[k], sizes[s]);
-			while (pd_walk_next(&w, &v)) {
+			pd__walk_init(&w, keys[k], sizes[s]);
+			while (pd__walk_next(&w, &v)) {
 				assert_true(v < sizes[s]);
 				if (seen[v]++)
 					fail_msg("n %u key %llx: %u visited twice", sizes[s], (unsigned long long)keys[k], v);
 				count++;
 			}
 			assert_int_equal(count, sizes[s]);
-			assert_int_equal(pd_walk_next(&w, &v), 0);
+			assert_int_equal(pd__walk_next(&w, &v), 0);
 		}
 	}
 	free(seen);
 	/* n = 0: nothing */
 	{
-		struct pd_walk w;
+		struct pd__walk w;
 		uint32_t v;
-		pd_walk_init(&w, 1, 0);
-		assert_int_equal(pd_walk_next(&w, &v), 0);
+		pd__walk_init(&w, 1, 0);
+		assert_int_equal(pd__walk_next(&w, &v), 0);
 	}
 }
 
@@ -478,16 +478,16 @@ static void test_walk(void **state)
 static void test_walk_is_stable(void **state)
 {
 	static const uint32_t want[] = { 20398, 27799, 16879, 34419, 8249, 20317, 22664, 16602 };
-	struct pd_walk w;
+	struct pd__walk w;
 	uint32_t v;
 
-	assert_int_equal(pd_name_key("myservice"), 0x0fa9239dc0f88116ull);
-	assert_int_equal(pd_name_key("MyService"), pd_name_key("myservice"));
-	assert_int_not_equal(pd_name_key("myservice2"), pd_name_key("myservice"));
-	assert_int_equal(pd_name_key(""), 0xcbf29ce484222325ull);
-	pd_walk_init(&w, pd_name_key("myservice"), 48128);
+	assert_int_equal(pd__name_key("myservice"), 0x0fa9239dc0f88116ull);
+	assert_int_equal(pd__name_key("MyService"), pd__name_key("myservice"));
+	assert_int_not_equal(pd__name_key("myservice2"), pd__name_key("myservice"));
+	assert_int_equal(pd__name_key(""), 0xcbf29ce484222325ull);
+	pd__walk_init(&w, pd__name_key("myservice"), 48128);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		assert_int_equal(pd_walk_next(&w, &v), 1);
+		assert_int_equal(pd__walk_next(&w, &v), 1);
 		assert_int_equal(v, want[i]);
 	}
 }

@@ -388,23 +388,25 @@ static void test_find_name_and_search(void **state)
 	assert_int_equal(n, 2);
 	n = pd_registry_find_name(reg, "nope", idx, 16);
 	assert_int_equal(n, 0);
-	n = pd_registry_search(reg, "www", idx, 16);
+	assert_int_equal(pd_registry_search(reg, "www", idx, 16, &n), 0);
 	assert_true(n >= 2);
 	assert_int_equal(pd_registry_entry(reg, idx[0], &e), 0);
 	assert_string_equal(e.name, "www");   /* exact name first */
 	assert_int_equal(pd_registry_entry(reg, idx[1], &e), 0);
 	assert_string_equal(e.name, "www-http"); /* then prefix */
-	n = pd_registry_search(reg, "window system", idx, 16);
+	assert_int_equal(pd_registry_search(reg, "window system", idx, 16, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(pd_registry_entry(reg, idx[0], &e), 0);
 	assert_string_equal(e.name, "x11");
-	n = pd_registry_search(reg, "sshel", idx, 16); /* prefix */
+	assert_int_equal(pd_registry_search(reg, "sshel", idx, 16, &n), 0); /* prefix */
 	assert_int_equal(n, 1);
-	n = pd_registry_search(reg, "shsell", idx, 16); /* typo */
+	assert_int_equal(pd_registry_search(reg, "shsell", idx, 16, &n), 0); /* typo */
 	assert_int_equal(n, 1);
 	assert_int_equal(pd_registry_entry(reg, idx[0], &e), 0);
 	assert_string_equal(e.name, "sshell");
-	assert_int_equal(pd_registry_search(reg, "zzzzqqq", idx, 16), 0);
+	n = 99;
+	assert_int_equal(pd_registry_search(reg, "zzzzqqq", idx, 16, &n), 0); /* no match: 0 found */
+	assert_int_equal(n, 0);
 	pd_registry_free(reg);
 }
 
@@ -700,16 +702,17 @@ static void test_host(void **state)
 	snprintf(proc, sizeof(proc), "%s/tests/data/proc", root ? root : ".");
 	assert_int_equal(pd_host_read(&h, proc), 0);
 	assert_int_equal(h.unpriv_start, 1024);
-	assert_int_equal(pd_host_privileged(&h, 1023), 1);
-	assert_int_equal(pd_host_privileged(&h, 1024), 0);
-	assert_int_equal(pd_host_ephemeral(&h, 32768), 1);
-	assert_int_equal(pd_host_ephemeral(&h, 61000), 0);
+	assert_int_equal(pd_host_privileged(&h, 1023), PD_YES);
+	assert_int_equal(pd_host_privileged(&h, 1024), PD_NO);
+	assert_int_equal(pd_host_ephemeral(&h, 32768), PD_YES);
+	assert_int_equal(pd_host_ephemeral(&h, 61000), PD_NO);
 	assert_int_equal(pd_host_reserved(&h, 8080), 1);
 	assert_int_equal(pd_host_reserved(&h, 9005), 1);
 	assert_int_equal(pd_host_reserved(&h, 9011), 0);
 	pd_host_release(&h);
 	assert_int_equal(pd_host_read(&h, "/nonexistent"), 0);
-	assert_int_equal(pd_host_privileged(&h, 80), -1);
+	assert_int_equal(pd_host_privileged(&h, 80), PD_UNKNOWN);
+	assert_int_equal(pd_host_ephemeral(&h, 40000), PD_UNKNOWN);
 	pd_host_release(&h);
 }
 

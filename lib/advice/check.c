@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "util.h"
 
 /* room for a reason's text, NUL included */
 #define REASON_TEXT sizeof(((struct pd_reason *)0)->text)
@@ -78,15 +79,9 @@ static int reason(struct eval *e, int rule, enum pd_verdict w, const char *topic
 		struct pd_reason *r;
 		va_list ap;
 		int n;
-		if (c->nreasons == c->cap) {
-			size_t ncap = c->cap ? c->cap * 2 : 16;
-			void *p = realloc(c->reasons, ncap * sizeof(*c->reasons));
-			if (!p) {
-				e->oom = e->x->oom = 1;
-				return 1;
-			}
-			c->reasons = p;
-			c->cap = ncap;
+		if (pd__grow(&c->reasons, c->nreasons, &c->cap, sizeof(*c->reasons), 16)) {
+			e->oom = e->x->oom = 1;
+			return 1;
 		}
 		r = &c->reasons[c->nreasons++];
 		r->weight = w;
@@ -376,11 +371,11 @@ static int rule_host(struct eval *e)
 	int v = pd_host_privileged(h, e->port);
 
 	if (!skipped(e, PD__R_PRIVILEGED)) {
-		if (v > 0) {
+		if (v == PD_YES) {
 			if (reason(e, PD__R_PRIVILEGED, PD_ACCEPTABLE, "host", "privileged",
 				   "binding needs privileges here (unprivileged ports start at %d)", h->unpriv_start))
 				return 1;
-		} else if (v == 0) {
+		} else if (v == PD_NO) {
 			reason(e, -1, PD_GOOD, "host", "unprivileged",
 			       "any user may bind it here (unprivileged ports start at %d)", h->unpriv_start);
 		} else if (e->port < 1024) {
@@ -393,15 +388,15 @@ static int rule_host(struct eval *e)
 		}
 	}
 	v = pd_host_ephemeral(h, e->port);
-	if (v > 0 && !skipped(e, PD__R_EPHEMERAL)) {
+	if (v == PD_YES && !skipped(e, PD__R_EPHEMERAL)) {
 		if (reason(e, PD__R_EPHEMERAL, PD_AVOID, "host", "ephemeral",
 			   "inside this host's ephemeral range %d-%d (ip_local_port_range): outgoing connections "
 			   "may take it before your service starts", h->eph_first, h->eph_last))
 			return 1;
-	} else if (v == 0) {
+	} else if (v == PD_NO) {
 		reason(e, -1, PD_GOOD, "host", "not-ephemeral", "outside this host's ephemeral range %d-%d",
 		       h->eph_first, h->eph_last);
-	} else if (v < 0) {
+	} else if (v == PD_UNKNOWN) {
 		reason(e, -1, PD_GOOD, "host", "info", "this host's ephemeral range is unknown (ip_local_port_range)");
 	}
 	if (pd_host_reserved(h, e->port) && !skipped(e, PD__R_LOCAL_RESERVED) &&

@@ -8,6 +8,22 @@
 
 #include "portdex.h"
 
+/* ---- the suggestion walk (suggest.c) ---- */
+/* A fixed pseudo-random order of 0..n-1 (n >= 1) that visits each number
+ * exactly once: a 4-round Feistel network over the smallest power of four
+ * >= n, keyed by `key`, skipping values >= n. The same key and n give
+ * the same order on every machine. */
+struct pd__walk {
+	uint64_t key;
+	uint32_t n, half_bits;
+	uint64_t i, domain;
+};
+void pd__walk_init(struct pd__walk *w, uint64_t key, uint32_t n);
+int pd__walk_next(struct pd__walk *w, uint32_t *out); /* 1 and the next value, or 0 at the end */
+/* FNV-1a 64 of the name with ASCII letters lower-cased: the walk key of a
+ * named suggestion. */
+uint64_t pd__name_key(const char *name);
+
 /* ---- curated lists (curated.c) ---- */
 #define PD__MAX_LISTS 8
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "util.h"
 
 extern const char pd__data_browsers[];
 extern const char pd__data_browsers_end[];
@@ -66,22 +67,6 @@ static int copy_text(struct pd__curated *c, int which, const char *text, size_t 
 	memcpy(c->text[which], text, len);
 	c->text[which][len] = '\0';
 	*out = c->text[which];
-	return 0;
-}
-
-static int grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	void *p;
-	size_t ncap;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 64;
-	p = realloc(*v, ncap * size);
-	if (!p)
-		return PD_ENOMEM;
-	*v = p;
-	*cap = ncap;
 	return 0;
 }
 
@@ -142,7 +127,7 @@ int pd__curated_browsers(struct pd__curated *c, const char *text, size_t len)
 			   !strchr(f[1], ',') && list_bits(c, f[1]) < 0) {
 			c->lists[c->nlists++] = (struct pd__list){ f[1], f[2], f[3] };
 		} else if (n == 3 && !field_port(f[0], &port) && (bits = list_bits(c, f[1])) > 0) {
-			if (grow((void **)&c->bad, &cap, c->nbad, sizeof(*c->bad)))
+			if (pd__grow(&c->bad, c->nbad, &cap, sizeof(*c->bad), 64))
 				return PD_ENOMEM;
 			c->bad[c->nbad++] = (struct pd__bad_port){ port, (unsigned)bits, f[2] };
 		} else {
@@ -172,7 +157,7 @@ int pd__curated_collisions(struct pd__curated *c, const char *text, size_t len)
 			c->collisions_recorded = f[1];
 		} else if (n == 4 && !field_port(f[0], &first) && !field_port(f[1], &last) && first <= last &&
 			   *f[2] && !strncmp(f[3], "https://", 8)) {
-			if (grow((void **)&c->coll, &cap, c->ncoll, sizeof(*c->coll)))
+			if (pd__grow(&c->coll, c->ncoll, &cap, sizeof(*c->coll), 64))
 				return PD_ENOMEM;
 			c->coll[c->ncoll++] = (struct pd__collision){ first, last, f[2], f[3] };
 		} else {
@@ -375,7 +360,7 @@ int pd__nmap_parse(struct pd__nmap *m, const char *text, size_t len)
 		*freq_end = '\0';
 		if (parse_freq(tab + 1, &freq))
 			continue;
-		if (grow((void **)&m->v, &cap, m->n, sizeof(*m->v)))
+		if (pd__grow(&m->v, m->n, &cap, sizeof(*m->v), 64))
 			return PD_ENOMEM;
 		m->v[m->n++] = (struct pd__nmap_port){ (uint16_t)port, (uint8_t)proto, freq, 0 };
 	}

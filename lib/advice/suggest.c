@@ -20,7 +20,7 @@ static uint64_t mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
-void pd_walk_init(struct pd_walk *w, uint64_t key, uint32_t n)
+void pd__walk_init(struct pd__walk *w, uint64_t key, uint32_t n)
 {
 	memset(w, 0, sizeof(*w));
 	w->key = key;
@@ -32,7 +32,7 @@ void pd_walk_init(struct pd_walk *w, uint64_t key, uint32_t n)
 }
 
 /* A bijection of 0..domain-1: four Feistel rounds on two halves. */
-static uint64_t permute(const struct pd_walk *w, uint64_t i)
+static uint64_t permute(const struct pd__walk *w, uint64_t i)
 {
 	uint64_t mask = (1ull << w->half_bits) - 1, l = i >> w->half_bits, r = i & mask;
 
@@ -45,7 +45,7 @@ static uint64_t permute(const struct pd_walk *w, uint64_t i)
 	return (l << w->half_bits) | r;
 }
 
-int pd_walk_next(struct pd_walk *w, uint32_t *out)
+int pd__walk_next(struct pd__walk *w, uint32_t *out)
 {
 	while (w->i < w->domain) {
 		uint64_t v = permute(w, w->i++);
@@ -57,7 +57,7 @@ int pd_walk_next(struct pd_walk *w, uint32_t *out)
 	return 0;
 }
 
-uint64_t pd_name_key(const char *name)
+uint64_t pd__name_key(const char *name)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 
@@ -129,7 +129,7 @@ int pd_suggest(const struct pd_registry *reg, const struct pd_suggest_opts *o, u
 {
 	struct pd__ctx x;
 	struct pd_check tmp;
-	struct pd_walk w;
+	struct pd__walk w;
 	unsigned relaxed, all = (1u << PD__R_COUNT) - 1;
 	uint32_t y;
 	size_t found = 0;
@@ -146,8 +146,8 @@ int pd_suggest(const struct pd_registry *reg, const struct pd_suggest_opts *o, u
 		goto out;
 	pd__ctx_listen(&x, o->first, o->last, o->proto, 0);
 	relaxed = relaxed_rules(o, &x.host);
-	pd_walk_init(&w, o->name ? pd_name_key(o->name) : random_key(), o->last - o->first + 1);
-	while (found < o->count && pd_walk_next(&w, &y)) {
+	pd__walk_init(&w, o->name ? pd__name_key(o->name) : random_key(), o->last - o->first + 1);
+	while (found < o->count && pd__walk_next(&w, &y)) {
 		unsigned port = o->first + y, hits;
 		tmp.nreasons = 0;
 		hits = pd__evaluate(&x, port, o->proto, relaxed, all, o->note ? &tmp : NULL,

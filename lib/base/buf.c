@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "portdex.h"
+#include "util.h"
 
 static int grow(struct pd_buf *b, size_t need)
 {
@@ -83,10 +84,7 @@ void pd_buf_printf(struct pd_buf *b, const char *fmt, ...)
 
 /* ---- characters that must not reach a terminal as they are ---- */
 
-/* Decodes the UTF-8 character at p (n >= 1 bytes left): returns its length,
- * or 0 when the bytes there are not UTF-8 (a stray continuation byte, an
- * overlong form, a surrogate, past U+10FFFF, a sequence cut short). */
-static size_t utf8_char(const unsigned char *p, size_t n, uint32_t *cp)
+size_t pd__utf8_char(const unsigned char *p, size_t n, uint32_t *cp)
 {
 	uint32_t c = p[0], min;
 	size_t len;
@@ -131,7 +129,7 @@ static int hidden(uint32_t c)
 static size_t visible(const unsigned char *p, size_t n, char esc[8])
 {
 	uint32_t c;
-	size_t len = utf8_char(p, n, &c);
+	size_t len = pd__utf8_char(p, n, &c);
 
 	esc[0] = '\0';
 	if (!len)
@@ -210,7 +208,7 @@ void pd_buf_json_str(struct pd_buf *b, const char *s)
 		if (*p >= 0x80) {
 			/* valid UTF-8 as it is, but for the characters of hidden();
 			 * 4: the decoder stops at the NUL, which continues nothing */
-			len = utf8_char(p, 4, &c);
+			len = pd__utf8_char(p, 4, &c);
 			if (len && !hidden(c)) {
 				p += len;
 				continue;

@@ -55,18 +55,18 @@ void pd_host_release(struct pd_host *h)
 	h->reserved = NULL;
 }
 
-int pd_host_privileged(const struct pd_host *h, unsigned port)
+enum pd_answer pd_host_privileged(const struct pd_host *h, unsigned port)
 {
 	if (h->unpriv_start < 0)
-		return -1;
-	return (int)port < h->unpriv_start;
+		return PD_UNKNOWN;
+	return (int)port < h->unpriv_start ? PD_YES : PD_NO;
 }
 
-int pd_host_ephemeral(const struct pd_host *h, unsigned port)
+enum pd_answer pd_host_ephemeral(const struct pd_host *h, unsigned port)
 {
 	if (h->eph_first < 0)
-		return -1;
-	return (int)port >= h->eph_first && (int)port <= h->eph_last;
+		return PD_UNKNOWN;
+	return (int)port >= h->eph_first && (int)port <= h->eph_last ? PD_YES : PD_NO;
 }
 
 /* ip_local_reserved_ports: "8080,9000-9010" */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sockets.h"
+#include "util.h"
 
 /* ---- the filter ---- */
 
@@ -507,35 +508,6 @@ int pd__socket_link_inode(const char *link, size_t len, unsigned long *ino)
 	return 1;
 }
 
-/* length of the valid UTF-8 sequence at p (1-4), or 0 */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	size_t k;
-	unsigned c = p[0];
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		k = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		k = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		k = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	for (size_t i = 1; i < k; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((k == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return k;
-}
-
 void pd__utf8_clean(char *dst, size_t dstlen, const char *src, size_t srclen)
 {
 	const unsigned char *s = (const unsigned char *)src;
@@ -544,7 +516,8 @@ void pd__utf8_clean(char *dst, size_t dstlen, const char *src, size_t srclen)
 	if (!dstlen)
 		return;
 	while (i < srclen && s[i]) {
-		size_t k = utf8_len(s + i, srclen - i);
+		uint32_t cp;
+		size_t k = pd__utf8_char(s + i, srclen - i, &cp);
 		const char *put = k ? (const char *)s + i : "\xef\xbf\xbd";
 		size_t plen = k ? k : 3;
 		if (o + plen >= dstlen)
@@ -627,17 +600,8 @@ int pd__proc_status(const char *text, size_t len, char *name, size_t namelen, un
 
 int pd__socket_list_add(struct pd_socket_list *l, const struct pd_socket *s)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct pd_socket *v;
-		if (cap > SIZE_MAX / sizeof(*v))
-			return PD_ENOMEM;
-		v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return PD_ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (pd__grow(&l->v, l->n, &l->cap, sizeof(*l->v), 64))
+		return PD_ENOMEM;
 	l->v[l->n++] = *s;
 	return 0;
 }

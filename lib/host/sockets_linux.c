@@ -32,6 +32,7 @@
 #include <libmnl/libmnl.h>
 
 #include "sockets.h"
+#include "util.h"
 
 _Static_assert(PD__SOCK_DIAG_BY_FAMILY == SOCK_DIAG_BY_FAMILY, "sock_diag ABI");
 _Static_assert(PD__DIAG_SKV6ONLY == INET_DIAG_SKV6ONLY, "inet_diag ABI");
@@ -306,14 +307,8 @@ static int ns_add(struct nsset *s, const struct ns *n)
 {
 	if (ns_known(s, n->ino))
 		return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		struct ns *v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return PD_ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (pd__grow(&s->v, s->n, &s->cap, sizeof(*s->v), 8))
+		return PD_ENOMEM;
 	s->v[s->n++] = *n;
 	return 0;
 }
@@ -562,14 +557,8 @@ struct worker {
 
 static int hit_add(struct worker *wk, size_t sock, int pid, int fd)
 {
-	if (wk->n == wk->cap) {
-		size_t cap = wk->cap ? wk->cap * 2 : 256;
-		struct hit *v = realloc(wk->v, cap * sizeof(*v));
-		if (!v)
-			return wk->err = PD_ENOMEM;
-		wk->v = v;
-		wk->cap = cap;
-	}
+	if (pd__grow(&wk->v, wk->n, &wk->cap, sizeof(*wk->v), 256))
+		return wk->err = PD_ENOMEM;
 	wk->v[wk->n].sock = sock;
 	wk->v[wk->n].pid = pid;
 	wk->v[wk->n].fd = fd;

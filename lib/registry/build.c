@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "image.h"
+#include "util.h"
 
 /* ---- interned string pool ---- */
 struct pool {
@@ -207,24 +208,6 @@ static int parse_number(const char *s, unsigned *first, unsigned *last)
 	return *p ? PD_EINVAL : 0;
 }
 
-/* Makes room for one more element in *v (holding n of cap). */
-static int grow_array(void *v, size_t n, size_t *cap, size_t size, size_t first)
-{
-	void **pv = v;
-	size_t nc;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	nc = *cap ? *cap * 2 : first;
-	p = realloc(*pv, nc * size);
-	if (!p)
-		return PD_ENOMEM;
-	*pv = p;
-	*cap = nc;
-	return 0;
-}
-
 static int on_row(void *ctx, const struct pd__raw_row *r)
 {
 	struct builder *b = ctx;
@@ -238,7 +221,7 @@ static int on_row(void *ctx, const struct pd__raw_row *r)
 	int rc;
 
 	b->rowno++;
-	if (grow_array(&b->recs, b->n, &b->cap, sizeof(*b->recs), 16384))
+	if (pd__grow(&b->recs, b->n, &b->cap, sizeof(*b->recs), 16384))
 		return PD_ENOMEM;
 	e = &b->recs[b->n];
 	memset(e, 0, sizeof(*e));
@@ -290,7 +273,7 @@ static int on_person(void *ctx, const struct pd__raw_person *p)
 
 	if (!*p->id)
 		return 0;
-	if (grow_array(&b->people, b->npeople, &b->cappeople, sizeof(*b->people), 2048))
+	if (pd__grow(&b->people, b->npeople, &b->cappeople, sizeof(*b->people), 2048))
 		return PD_ENOMEM;
 	x = &b->people[b->npeople];
 	if ((rc = intern(b, p->id, &x->id)) || (rc = intern(b, p->name, &x->name)) ||

@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "image.h"
+#include "util.h"
 
 const char *pd_diff_kind_name(enum pd_diff_kind k)
 {
@@ -58,14 +59,8 @@ struct vec {
 
 static void *vec_push(struct vec *a)
 {
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 64;
-		void *v = realloc(a->v, cap * a->size);
-		if (!v)
-			return NULL;
-		a->v = v;
-		a->cap = cap;
-	}
+	if (pd__grow(&a->v, a->n, &a->cap, a->size, 64))
+		return NULL;
 	return (char *)a->v + a->n++ * a->size;
 }
 

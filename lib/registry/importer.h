@@ -40,6 +40,17 @@ struct pd__sink {
 	int (*meta)(void *ctx, const char *key, const char *value);
 };
 
+/* The ABI between the library and its modules: the structs and entry
+ * points of this header. Each module exports PD__MODULE_ABI_SYMBOL, an
+ * unsigned int holding the PD__MODULE_ABI it was built with, and the
+ * library refuses a module whose number differs (PD_EMODULE): a module
+ * left over from another build must not be called with other structs.
+ * Raise PD__MODULE_ABI with every change to this header that a module
+ * would notice. */
+#define PD__MODULE_ABI 1u
+#define PD__MODULE_ABI_SYMBOL "pd__module_abi"
+#define PD__MODULE_EXPORT __attribute__((visibility("default")))
+
 /* Entry points. The XML module exports PD__XML_SYMBOL with this type;
  * err receives a one-line reason on failure. */
 typedef int (*pd__import_fn)(const char *data, size_t len, const struct pd__sink *sink,

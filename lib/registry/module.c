@@ -28,6 +28,7 @@ static void *try_open(const char *dir, const char *file)
 int pd__module_sym(const char *file, const char *symbol, void **fn, char *err, size_t errlen)
 {
 	char exe[PATH_MAX];
+	const unsigned *abi;
 	ssize_t n;
 	void *h;
 
@@ -50,6 +51,20 @@ int pd__module_sym(const char *file, const char *symbol, void **fn, char *err, s
 		if (err && errlen)
 			snprintf(err, errlen, "module %s not found (looked beside the program and in %s)",
 				 file, PD_MODULEDIR);
+		return PD_EMODULE;
+	}
+	abi = dlsym(h, PD__MODULE_ABI_SYMBOL);
+	if (!abi || *abi != PD__MODULE_ABI) {
+		if (err && errlen) {
+			if (abi)
+				snprintf(err, errlen, "module %s is of another version of portdex (module ABI %u, "
+					 "this library needs %u): install the modules of this version",
+					 file, *abi, PD__MODULE_ABI);
+			else
+				snprintf(err, errlen, "module %s is not a portdex module of this version (no %s): "
+					 "install the modules of this version", file, PD__MODULE_ABI_SYMBOL);
+		}
+		dlclose(h);
 		return PD_EMODULE;
 	}
 	*fn = dlsym(h, symbol);

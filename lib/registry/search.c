@@ -77,7 +77,8 @@ static int same_service(const struct pd_registry *reg, uint32_t x, uint32_t y)
 		!strcmp(pd__str(reg, a->str[PD__S_DESC]), pd__str(reg, b->str[PD__S_DESC])));
 }
 
-size_t pd_registry_search(const struct pd_registry *reg, const char *words, uint32_t *out, size_t max)
+int pd_registry_search(const struct pd_registry *reg, const char *words, uint32_t *out, size_t max,
+		       size_t *found)
 {
 	char w[MAX_WORDS][WORD_LEN];
 	size_t wl[MAX_WORDS];
@@ -100,11 +101,12 @@ size_t pd_registry_search(const struct pd_registry *reg, const char *words, uint
 			wl[nw++] = l;
 		}
 	}
+	*found = 0;
 	if (!nw)
 		return 0;
 	hits = malloc(ne * sizeof(*hits));
 	if (!hits)
-		return 0;
+		return PD_ENOMEM;
 	for (uint32_t i = 0; i < ne; i++) {
 		const struct pd__img_entry *e = &reg->entries[i];
 		const char *name = pd__str(reg, e->str[PD__S_NAME]);
@@ -161,7 +163,8 @@ size_t pd_registry_search(const struct pd_registry *reg, const char *words, uint
 			break;
 	}
 	free(hits);
-	return n;
+	*found = n;
+	return 0;
 }
 
 void pd_registry_service_transports(const struct pd_registry *reg, const struct pd_entry *e,

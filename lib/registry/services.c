@@ -12,7 +12,7 @@ int pd_registry_services(const struct pd_registry *reg, int json, struct pd_buf 
 	if (json)
 		pd_buf_putc(out, '[');
 	else {
-		pd_buf_printf(out, "# /etc/services written by portdex %s from ", PD_VERSION);
+		pd_buf_printf(out, "# /etc/services written by portdex %s from ", pd_version());
 		pd_buf_text(out, pd_registry_source(reg));
 		pd_buf_puts(out, " (");
 		pd_buf_text(out, pd_registry_updated(reg));

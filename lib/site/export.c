@@ -52,7 +52,10 @@ struct export {
 	pthread_mutex_t lock;
 	atomic_uint next;
 	atomic_uint done, written;
-	int failed;
+	/* the first failure, of whichever thread: a PD_E* code (0: none yet)
+	 * and the errno of the call that failed (0: not a system call) */
+	atomic_int fail_code;
+	int fail_errno;
 	int staging;        /* a first export: port/ is written in .port.staging/ and renamed at the end */
 	struct pd_check_opts check;
 };
@@ -142,22 +145,35 @@ static void manifest_load(struct export *e)
 		e->old.n = 0; /* without the index, everything is written again */
 }
 
+/* Records a failure (code: a PD_E* code; errnum: the errno of the call
+ * that failed, read right after it, or 0) unless one was recorded first;
+ * returns -1. The working threads stop at the first failure. */
+static int failed(struct export *e, int code, int errnum)
+{
+	int none = 0;
+
+	if (atomic_compare_exchange_strong(&e->fail_code, &none, code))
+		e->fail_errno = errnum; /* read after the threads are joined */
+	return -1;
+}
+
 /* Writes DIR/rel through a temporary file and a rename, so that no
- * half-written page is ever visible; skips it when unchanged. */
+ * half-written page is ever visible; skips it when unchanged. 0, or -1
+ * with the failure recorded. */
 static int put_file(struct export *e, const char *rel, const struct pd_buf *b)
 {
 	char path[4096], tmp[4200];
 	uint64_t h = hash64(b->s ? b->s : "", b->len), was;
 	struct stat st;
-	int fd, rc = 0;
+	int fd, errnum = 0;
 	size_t off = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", e->dir, rel);
 	pthread_mutex_lock(&e->lock);
-	rc = manifest_add(&e->now, rel, h);
+	errnum = manifest_add(&e->now, rel, h);
 	pthread_mutex_unlock(&e->lock);
-	if (rc)
-		return -1;
+	if (errnum)
+		return failed(e, PD_ENOMEM, 0);
 	if (e->staging && !strncmp(rel, "port/", 5)) {
 		/* nobody sees the staging directory: write in place */
 		snprintf(tmp, sizeof(tmp), "%s/" STAGING "/%s", e->dir, rel + 5);
@@ -170,26 +186,27 @@ static int put_file(struct export *e, const char *rel, const struct pd_buf *b)
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return -1;
+		return failed(e, PD_EIO, errno);
 	while (off < b->len) {
 		ssize_t n = write(fd, b->s + off, b->len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			rc = -1;
+			errnum = n < 0 ? errno : EIO;
 			break;
 		}
 		off += (size_t)n;
 	}
-	if (close(fd))
-		rc = -1;
-	if (!rc && *path && rename(tmp, path))
-		rc = -1;
-	if (rc)
+	if (close(fd) && !errnum)
+		errnum = errno;
+	if (!errnum && *path && rename(tmp, path))
+		errnum = errno;
+	if (errnum) {
 		unlink(tmp);
-	else
-		atomic_fetch_add(&e->written, 1);
-	return rc;
+		return failed(e, PD_EIO, errnum);
+	}
+	atomic_fetch_add(&e->written, 1);
+	return 0;
 }
 
 static int stopped(const struct export *e)
@@ -210,14 +227,17 @@ static void *export_ports(void *arg)
 	o.root = "../";
 	o.ext = ".html";
 	o.check = &e->check;
-	while (!stopped(e) && !e->failed && (p = atomic_fetch_add(&e->next, 1)) < 65536) {
+	while (!stopped(e) && !atomic_load(&e->fail_code) && (p = atomic_fetch_add(&e->next, 1)) < 65536) {
+		int rc;
 		html.len = json.len = 0;
 		snprintf(rel, sizeof(rel), "port/%u.html", p);
 		snprintf(rel2, sizeof(rel2), "port/%u.json", p);
-		if (pd_page_formats(e->reg, p, &o, outs) || put_file(e, rel, &html) || put_file(e, rel2, &json)) {
-			e->failed = 1;
+		if ((rc = pd_page_formats(e->reg, p, &o, outs))) {
+			failed(e, rc, 0);
 			break;
 		}
+		if (put_file(e, rel, &html) || put_file(e, rel2, &json))
+			break;
 		if (!(atomic_fetch_add(&e->done, 1) % 512) && e->o->progress)
 			e->o->progress(e->o->ctx, atomic_load(&e->done), 65536);
 	}
@@ -226,13 +246,14 @@ static void *export_ports(void *arg)
 	return NULL;
 }
 
-static int mkdir_p(const char *dir, const char *sub)
+/* Creates DIR/sub unless it exists: 0, or -1 with the failure recorded. */
+static int mkdir_p(struct export *e, const char *dir, const char *sub)
 {
 	char path[4096];
 
 	snprintf(path, sizeof(path), "%s%s%s", dir, *sub ? "/" : "", sub);
 	if (mkdir(path, 0755) && errno != EEXIST)
-		return -1;
+		return failed(e, PD_EIO, errno);
 	return 0;
 }
 
@@ -286,6 +307,14 @@ static void remove_staging(const char *dir)
 	rmdir(path);
 }
 
+/* rc of a renderer: 0, or -1 with the failure recorded */
+static int page_done(struct export *e, int rc)
+{
+	return rc ? failed(e, rc, 0) : 0;
+}
+
+/* The site pages, maps, search index and sitemap: 0, or -1 with the
+ * failure recorded. */
 static int export_site(struct export *e, const char *base)
 {
 	struct pd_buf b = PD_BUF_INIT;
@@ -301,16 +330,17 @@ static int export_site(struct export *e, const char *base)
 		o.root = strchr(path, '/') ? "../" : "";
 		b.len = 0;
 		snprintf(rel, sizeof(rel), "%s.html", path);
-		rc = pd_site_page(e->reg, (enum pd_site_page)p, PD_FMT_HTML, &o, &b) || put_file(e, rel, &b);
+		rc = page_done(e, pd_site_page(e->reg, (enum pd_site_page)p, PD_FMT_HTML, &o, &b)) ||
+		     put_file(e, rel, &b);
 	}
 	for (unsigned w = 0; w < 64 && !rc; w++) {
 		b.len = 0;
 		snprintf(rel, sizeof(rel), "maps/%u.svg", w);
-		rc = pd_map_svg(e->reg, w * 1024, PD_MAP_WINDOW, &b) || put_file(e, rel, &b);
+		rc = page_done(e, pd_map_svg(e->reg, w * 1024, PD_MAP_WINDOW, &b)) || put_file(e, rel, &b);
 	}
 	if (!rc) {
 		b.len = 0;
-		rc = pd_search_index(e->reg, &b) || put_file(e, "search-index.json", &b);
+		rc = page_done(e, pd_search_index(e->reg, &b)) || put_file(e, "search-index.json", &b);
 	}
 	if (!rc) {
 		b.len = 0;
@@ -323,7 +353,7 @@ static int export_site(struct export *e, const char *base)
 		for (unsigned p = 0; p < 65536; p++)
 			pd_buf_printf(&b, "<url><loc>%sport/%u.html</loc></url>\n", base, p);
 		pd_buf_puts(&b, "</urlset>\n");
-		rc = put_file(e, "sitemap.xml", &b);
+		rc = page_done(e, b.err) || put_file(e, "sitemap.xml", &b);
 	}
 	pd_buf_release(&b);
 	return rc ? -1 : 0;
@@ -339,18 +369,24 @@ static int manifest_save(struct export *e)
 	snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid());
 	f = fopen(tmp, "we");
 	if (!f)
-		return -1;
+		return failed(e, PD_EIO, errno);
 	for (size_t i = 0; i < e->now.n; i++)
 		fprintf(f, "%016llx %s\n", (unsigned long long)e->now.hash[i], e->now.path[i]);
 	if (fclose(f) || rename(tmp, path))
-		rc = -1;
+		rc = failed(e, PD_EIO, errno);
 	return rc;
 }
 
-static void fail_msg(char *err, size_t errlen, const char *what, const char *path)
+/* The message of the recorded failure: the errno of the call that failed,
+ * else what the PD_E* code says. Returns the code. */
+static int fail_msg(const struct export *e, char *err, size_t errlen, const char *what, const char *path)
 {
+	int code = atomic_load(&e->fail_code);
+
 	if (err && errlen)
-		snprintf(err, errlen, "%s '%s': %s", what, path, strerror(errno));
+		snprintf(err, errlen, "%s '%s': %s", what, path,
+			 e->fail_errno ? strerror(e->fail_errno) : pd_strerror(code));
+	return code;
 }
 
 int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err, size_t errlen)
@@ -377,23 +413,20 @@ int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err
 		struct stat st;
 		e.staging = stat(port_path(e.dir, p1, sizeof(p1)), &st) != 0;
 	}
-	if (mkdir_p(e.dir, "") || mkdir_p(e.dir, e.staging ? "" : "port") || mkdir_p(e.dir, "ranges") ||
-	    mkdir_p(e.dir, "maps")) {
-		fail_msg(err, errlen, "cannot create", e.dir);
-		rc = PD_EIO;
+	if (mkdir_p(&e, e.dir, "") || mkdir_p(&e, e.dir, e.staging ? "" : "port") ||
+	    mkdir_p(&e, e.dir, "ranges") || mkdir_p(&e, e.dir, "maps")) {
+		rc = fail_msg(&e, err, errlen, "cannot create", e.dir);
 		goto out;
 	}
 	remove_temporaries(e.dir);
 	remove_staging(e.dir);
-	if (e.staging && mkdir_p(e.dir, STAGING)) {
-		fail_msg(err, errlen, "cannot create", staging_path(e.dir, p1, sizeof(p1)));
-		rc = PD_EIO;
+	if (e.staging && mkdir_p(&e, e.dir, STAGING)) {
+		rc = fail_msg(&e, err, errlen, "cannot create", staging_path(e.dir, p1, sizeof(p1)));
 		goto out;
 	}
 	manifest_load(&e);
 	if (export_site(&e, base)) {
-		fail_msg(err, errlen, "cannot write the site pages in", e.dir);
-		rc = PD_EIO;
+		rc = fail_msg(&e, err, errlen, "cannot write the site pages in", e.dir);
 		goto out;
 	}
 	for (; nth < 2; nth++)
@@ -405,15 +438,13 @@ int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err
 		pthread_join(th[i], NULL);
 	if (stopped(&e)) {
 		rc = PD_ECANCELED;
-	} else if (e.failed) {
-		fail_msg(err, errlen, "cannot write the pages in", e.dir);
-		rc = PD_EIO;
+	} else if (atomic_load(&e.fail_code)) {
+		rc = fail_msg(&e, err, errlen, "cannot write the pages in", e.dir);
 	} else if (e.staging && rename(staging_path(e.dir, p1, sizeof(p1)), port_path(e.dir, p2, sizeof(p2)))) {
-		fail_msg(err, errlen, "cannot move the pages into place in", e.dir);
-		rc = PD_EIO;
+		failed(&e, PD_EIO, errno);
+		rc = fail_msg(&e, err, errlen, "cannot move the pages into place in", e.dir);
 	} else if (manifest_save(&e)) {
-		fail_msg(err, errlen, "cannot write the manifest in", e.dir);
-		rc = PD_EIO;
+		rc = fail_msg(&e, err, errlen, "cannot write the manifest in", e.dir);
 	}
 	o->files = e.now.n;
 	o->written = e.written;

@@ -113,6 +113,11 @@ static const char *json_bool(int v)
 	return v < 0 ? "null" : v ? "true" : "false";
 }
 
+static const char *json_answer(enum pd_answer v)
+{
+	return v == PD_UNKNOWN ? "null" : v == PD_YES ? "true" : "false";
+}
+
 void pd__socket_json(const struct pd_socket *s, struct pd_buf *b)
 {
 	pd_buf_printf(b, "{\"transport\":\"%s\",\"family\":%d,\"address\":", pd_proto_name(s->proto), s->family);
@@ -142,8 +147,8 @@ static void json_host(struct pd_buf *b, const struct pd_host *host, unsigned por
 		pd_buf_puts(b, "null");
 		return;
 	}
-	pd_buf_printf(b, "{\"privileged\":%s", json_bool(pd_host_privileged(host, port)));
-	pd_buf_printf(b, ",\"ephemeral\":%s", json_bool(pd_host_ephemeral(host, port)));
+	pd_buf_printf(b, "{\"privileged\":%s", json_answer(pd_host_privileged(host, port)));
+	pd_buf_printf(b, ",\"ephemeral\":%s", json_answer(pd_host_ephemeral(host, port)));
 	pd_buf_printf(b, ",\"reserved\":%s", json_bool(pd_host_reserved(host, port)));
 	if (host->unpriv_start >= 0)
 		pd_buf_printf(b, ",\"unprivileged_port_start\":%d", host->unpriv_start);

@@ -250,7 +250,7 @@ static void faqs(struct pd__page *m)
 	}
 
 	snprintf(q, sizeof(q), "Do I need root privileges to listen on port %u?", m->port);
-	if (m->f.host && pd_host_privileged(m->f.host, m->port) >= 0)
+	if (m->f.host && pd_host_privileged(m->f.host, m->port) != PD_UNKNOWN)
 		faq(m, q, "%s: on this machine, ports below %d need privileges.",
 		    pd_host_privileged(m->f.host, m->port) ? "Yes" : "No", m->f.host->unpriv_start);
 	else if (m->f.cls == PD_SYSTEM)
@@ -543,10 +543,10 @@ static void md_range(struct pd_buf *b, const struct pd__page *m)
 	if (h) {
 		int v = pd_host_privileged(h, m->port), e = pd_host_ephemeral(h, m->port);
 		pd_buf_puts(b, "On this machine:\n\n");
-		if (v >= 0)
+		if (v != PD_UNKNOWN)
 			pd_buf_printf(b, "- %s (unprivileged ports start at %d).\n",
 				      v ? "binding it needs privileges" : "any user may bind it", h->unpriv_start);
-		if (e >= 0)
+		if (e != PD_UNKNOWN)
 			pd_buf_printf(b, "- %s the ephemeral range %d-%d%s.\n", e ? "it lies inside" : "it lies outside",
 				      h->eph_first, h->eph_last,
 				      e ? ", so the kernel may give it to an outgoing connection" : "");

@@ -1,0 +1,20 @@
+/* util.h: small helpers that lib/ shares, so that each is written once */
+#ifndef PD_UTIL_H
+#define PD_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Makes room for one more element in the array whose pointer is at pv
+ * (e.g. &list->v), holding n of *cap elements of size bytes: when full,
+ * doubles it, starting at first elements. 0, or PD_ENOMEM (also when the
+ * size would overflow), the array then left as it was. (util.c) */
+int pd__grow(void *pv, size_t n, size_t *cap, size_t size, size_t first);
+
+/* Decodes the UTF-8 character at p (n >= 1 bytes left): returns its length
+ * (1-4) and sets *cp, or returns 0 when the bytes there are not UTF-8 (a
+ * stray continuation byte, an overlong form, a surrogate, past U+10FFFF, a
+ * sequence cut short). (buf.c) */
+size_t pd__utf8_char(const unsigned char *p, size_t n, uint32_t *cp);
+
+#endif

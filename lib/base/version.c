@@ -1,0 +1,7 @@
+/* version.c: which library is running */
+#include "portdex.h"
+
+const char *pd_version(void)
+{
+	return PD_VERSION;
+}
