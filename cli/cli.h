@@ -39,6 +39,8 @@ struct cli {
 	const char *listen;          /* --listen ADDR:PORT */
 	const char *db;              /* --db FILE */
 	const char *top;             /* --top N */
+	int explain;                 /* suggest --explain */
+	int no_header;               /* listening --no-header */
 	struct pd_registry *reg;
 	struct pd_host host;
 	struct pd_socket_list socks; /* cli_host_snapshot's listing */
@@ -48,9 +50,10 @@ struct cli {
 struct command {
 	const char *name;
 	int (*fn)(struct cli *c, int argc, char **argv);
-	const char *usage;
-	const char *help;
+	const char *usage;           /* after "portdex " */
+	const char *help;            /* one line, in `portdex help` */
 	unsigned opts;               /* OPT_* this command accepts */
+	const char *options;         /* "OPTION\tTEXT\n" for each of opts */
 };
 
 enum {
@@ -68,6 +71,8 @@ enum {
 	OPT_DB = 1 << 11,
 	OPT_TOP = 1 << 12,
 	OPT_ALLOW_OLDER = 1 << 13,
+	OPT_EXPLAIN = 1 << 14,
+	OPT_NO_HEADER = 1 << 15,
 };
 
 /* util.c */

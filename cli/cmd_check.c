@@ -312,6 +312,9 @@ static void suggest_text(const struct cli *c, struct pd_buf *b, const struct pd_
 
 	for (size_t i = 0; i < n; i++)
 		pd_buf_printf(b, "%u\n", ports[i]);
+	/* PORT=$(portdex suggest NAME): the ports alone, unless asked */
+	if (!c->explain && !isatty(STDOUT_FILENO))
+		return;
 	label(c, b, "for");
 	if (o->name)
 		pd_buf_printf(&t, "'%s': the order comes from the name, so every machine with this registry "

@@ -261,13 +261,15 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 	}
 	if (!show_ns)
 		w[C_NETNS] = 0;
-	pd_buf_puts(b, cli_c(c, "bold"));
-	for (int j = 0; j < C_NOTE; j++)
-		if (j != C_NETNS || show_ns) {
-			pd_buf_puts(b, headers[j]);
-			pad(b, w[j] - strlen(headers[j]) + 2);
-		}
-	pd_buf_printf(b, "%s%s\n", headers[C_NOTE], cli_c(c, "reset"));
+	if (!c->no_header) {
+		pd_buf_puts(b, cli_c(c, "bold"));
+		for (int j = 0; j < C_NOTE; j++)
+			if (j != C_NETNS || show_ns) {
+				pd_buf_puts(b, headers[j]);
+				pad(b, w[j] - strlen(headers[j]) + 2);
+			}
+		pd_buf_printf(b, "%s%s\n", headers[C_NOTE], cli_c(c, "reset"));
+	}
 	for (size_t i = 0; i < l->n; i++) {
 		const struct pd_socket *s = &l->v[i];
 		for (size_t k = 0; k < (s->nowners ? s->nowners : 1); k++) {
@@ -317,7 +319,8 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 			pd_buf_putc(b, '\n');
 		}
 	}
-	if (unassigned)
+	/* the footnote is for a reader: not in a pipe, nor without the header */
+	if (unassigned && !c->no_header && isatty(STDOUT_FILENO))
 		pd_buf_puts(b, "* unassigned: IANA has registered no service on this port and transport\n");
 	free(an);
 	pd_buf_release(&tmp);

@@ -7,6 +7,53 @@
 
 #include "cli.h"
 
+/* pages for a service name: its ports, at most this many in text or Markdown */
+#define MAX_NAME_PAGES 8
+
+/* The ports a service name has (with q->proto, on that transport), ascending,
+ * each once, into ports[65536]: how many; 0 when the name has none */
+static size_t name_ports(const struct pd_registry *reg, const struct pd_query *q, unsigned *ports)
+{
+	static unsigned char seen[65536];
+	uint32_t idx[256];
+	size_t k = pd_registry_find_name(reg, q->name, idx, 256), n = 0;
+	struct pd_entry e;
+
+	memset(seen, 0, sizeof(seen));
+	for (size_t i = 0; i < k && i < 256; i++) {
+		if (pd_registry_entry(reg, idx[i], &e) || !e.has_port)
+			continue;
+		if (q->proto != PD_PROTO_ANY && e.proto != PD_PROTO_ANY && e.proto != q->proto)
+			continue;
+		for (unsigned p = e.first; p <= e.last; p++)
+			seen[p] = 1;
+	}
+	for (unsigned p = 0; p < 65536; p++)
+		if (seen[p])
+			ports[n++] = p;
+	return n;
+}
+
+/* "22", "6000-6063", "80, 8008": ports[] as runs, the first few */
+static void port_list(struct pd_buf *b, const unsigned *ports, size_t n)
+{
+	size_t runs = 0;
+
+	for (size_t i = 0; i < n; runs++) {
+		size_t j = i;
+		while (j + 1 < n && ports[j + 1] == ports[j] + 1)
+			j++;
+		if (runs == 6) {
+			pd_buf_puts(b, ", ...");
+			return;
+		}
+		pd_buf_printf(b, "%s%u", runs ? ", " : "", ports[i]);
+		if (j > i)
+			pd_buf_printf(b, "-%u", ports[j]);
+		i = j + 1;
+	}
+}
+
 int cmd_page(struct cli *c, int argc, char **argv)
 {
 	struct pd_buf b = PD_BUF_INIT;
@@ -14,13 +61,15 @@ int cmd_page(struct cli *c, int argc, char **argv)
 	struct pd_site_opts o;
 	struct pd_query q;
 	char quoted[256];
+	unsigned *ports = NULL;
+	size_t n = 1;
 	int f = PD_FMT_TEXT, rc;
 
 	if (argc != 1) {
-		cli_error("page needs one port: portdex page PORT [--format text|markdown|html|json]");
+		cli_error("page needs one port or service name: portdex page PORT [--format text|markdown|html|json]");
 		return EXIT_USAGE;
 	}
-	if (pd_query_parse(argv[0], &q) || q.kind != PD_Q_PORT)
+	if (pd_query_parse(argv[0], &q) || (q.kind != PD_Q_PORT && q.kind != PD_Q_NAME))
 		return cli_bad_query(argv[0]);
 	if (c->format && (f = pd_format_parse(c->format)) < 0) {
 		cli_error("'%s' is not a page format (text, markdown, html, json)", cli_quote(c->format, quoted, sizeof(quoted)));
@@ -30,26 +79,54 @@ int cmd_page(struct cli *c, int argc, char **argv)
 		f = PD_FMT_JSON;
 	if ((rc = cli_open_registry(c)))
 		return rc;
+	if (!(ports = malloc(65536 * sizeof(*ports)))) {
+		cli_error("out of memory");
+		return EXIT_FAILURE_OP;
+	}
+	ports[0] = q.first;
+	if (q.kind == PD_Q_NAME) {
+		n = name_ports(c->reg, &q, ports);
+		if (!n) {
+			cli_error("no service named '%s' in the registry (try: portdex search %s)",
+				  cli_quote(q.name, quoted, sizeof(quoted)), cli_quote(q.name, quoted, sizeof(quoted)));
+			rc = EXIT_NOTHING;
+			goto out;
+		}
+		/* one page per port: several only as text or Markdown, and a few */
+		if (n > 1 && (n > MAX_NAME_PAGES || f == PD_FMT_HTML || f == PD_FMT_JSON)) {
+			port_list(&b, ports, n);
+			cli_error("a page is per port, and '%s' has %zu ports (%s): ask for one, as portdex page %u",
+				  cli_quote(q.name, quoted, sizeof(quoted)), n, pd_buf_str(&b), ports[0]);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
 	memset(&check, 0, sizeof(check));
 	memset(&o, 0, sizeof(o));
 	/* this host's facts, with a bind test for the verdict */
-	if (!(o.host = cli_host_snapshot(c, &q.first, 1, 1))) {
+	if (!(o.host = cli_host_snapshot(c, ports, n, 1))) {
 		cli_error("out of memory");
-		return EXIT_FAILURE_OP;
+		rc = EXIT_FAILURE_OP;
+		goto out;
 	}
 	/* links as from a page of an export's port/ directory */
 	o.root = "../";
 	o.ext = ".html";
 	o.check = &check;
 	o.inline_map = 1;
-	rc = pd_page(c->reg, q.first, (enum pd_format)f, &o, &b);
-	if (rc) {
-		cli_error("cannot render the page of port %u: %s", q.first, pd_strerror(rc));
-		rc = EXIT_FAILURE_OP;
-	} else {
-		rc = cli_write(&b);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			pd_buf_putc(&b, '\n');  /* pages of a name: a blank line between */
+		if ((rc = pd_page(c->reg, ports[i], (enum pd_format)f, &o, &b))) {
+			cli_error("cannot render the page of port %u: %s", ports[i], pd_strerror(rc));
+			rc = EXIT_FAILURE_OP;
+			goto out;
+		}
 	}
+	rc = cli_write(&b);
+out:
 	pd_buf_release(&b);
+	free(ports);
 	return rc;
 }
 

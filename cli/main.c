@@ -6,46 +6,196 @@
 
 #include "cli.h"
 
+static int cmd_help(struct cli *c, int argc, char **argv);
+
+/* The subcommands: name, function, usage, one line of description, the
+ * options they take (OPT_*) and those options' help, one "OPTION\tTEXT"
+ * line each. The same words as portdex(1)'s COMMANDS. */
 static const struct command commands[] = {
-	{ "search", cmd_search, "search WORDS...", "ranked search over service names and descriptions", OPT_LIMIT },
-	{ "list", cmd_list, "list [--status S] [--transport T] [--range R]", "list (port, transport) rows of the registry", OPT_STATUS | OPT_TRANSPORT | OPT_RANGE },
-	{ "gaps", cmd_gaps, "gaps [--range R] [--limit N]", "unassigned blocks, largest first", OPT_RANGE | OPT_LIMIT },
-	{ "stats", cmd_stats, "stats", "counts per range class, transport and status", 0 },
-	{ "services", cmd_services, "services", "the registry in /etc/services format", 0 },
-	{ "update", cmd_update, "update [--from FILE|URL] [--allow-older]", "install a new official registry", OPT_FROM | OPT_ALLOW_OLDER },
-	{ "diff", cmd_diff, "diff OLD NEW", "what changed between two registry files", 0 },
-	{ "listening", cmd_listening, "listening [QUERY...] [--netns NS|--all-netns] [--format F]", "listening sockets on this host, with their processes", OPT_NETNS | OPT_FORMAT | OPT_TRANSPORT },
-	{ "who", cmd_listening, "who [QUERY...]", "the same as listening", OPT_NETNS | OPT_FORMAT | OPT_TRANSPORT },
-	{ "page", cmd_page, "page PORT [--format text|markdown|html|json]", "the whole reference page of a port", OPT_FORMAT },
-	{ "export", cmd_export, "export --out DIR [--base-url URL]", "a static site: a page for every port", OPT_OUT },
-	{ "check", cmd_check, "check PORT[/TRANSPORT]...", "good, acceptable or avoid for a new service, and why", 0 },
-	{ "suggest", cmd_suggest, "suggest [NAME] [--count N] [--transport T] [--range R] [--hold S]", "ports for a new service (--transport tcp (default), udp or both)", OPT_COUNT | OPT_TRANSPORT | OPT_RANGE | OPT_HOLD },
-	{ "serve", cmd_serve, "serve [--listen ADDR:PORT] [--db FILE]", "the website and its JSON API over HTTP", OPT_LISTEN | OPT_DB },
-	{ "feedback", cmd_feedback, "feedback [--top N] [--db FILE]", "pages by readers' votes, with their comments", OPT_TOP | OPT_DB },
+	{ "search", cmd_search, "search WORDS... [--limit N]",
+	  "ranked search over service names and descriptions", OPT_LIMIT,
+	  "--limit N\tat most N results (default 20)\n" },
+	{ "list", cmd_list, "list [--status S] [--transport T] [--range R]",
+	  "list (port, transport) rows of the registry", OPT_STATUS | OPT_TRANSPORT | OPT_RANGE,
+	  "--status S\tassigned, reserved or unassigned\n"
+	  "--transport T\ttcp, udp, sctp or dccp\n"
+	  "--range R\tA-B, system, user or dynamic\n" },
+	{ "gaps", cmd_gaps, "gaps [--range R] [--limit N]", "unassigned blocks, largest first",
+	  OPT_RANGE | OPT_LIMIT,
+	  "--range R\tA-B, system, user or dynamic\n"
+	  "--limit N\tthe N largest blocks only\n" },
+	{ "stats", cmd_stats, "stats", "counts per range class, transport and status", 0, "" },
+	{ "services", cmd_services, "services", "the registry in /etc/services format", 0, "" },
+	{ "update", cmd_update, "update [--from FILE|URL] [--allow-older]", "install a new official registry",
+	  OPT_FROM | OPT_ALLOW_OLDER,
+	  "--from FILE|URL\tIANA's registry, XML or CSV (default: IANA's XML URL)\n"
+	  "--allow-older\tinstall a registry dated before the installed one\n" },
+	{ "diff", cmd_diff, "diff OLD NEW", "what changed between two registry files", 0, "" },
+	{ "listening", cmd_listening,
+	  "listening [QUERY...] [--netns NAME|PID|--all-netns] [--format table|prometheus] [--transport T] "
+	  "[--no-header]",
+	  "listening sockets on this host, with their processes",
+	  OPT_NETNS | OPT_FORMAT | OPT_TRANSPORT | OPT_NO_HEADER,
+	  "--netns NAME|PID\tthe namespace /run/netns/NAME, or that of process PID\n"
+	  "--all-netns\tevery namespace the host's processes use (root only)\n"
+	  "--format F\ttable (default) or prometheus\n"
+	  "--transport T\ttcp, udp or sctp\n"
+	  "--no-header\tno header line in the table\n" },
+	{ "who", cmd_listening,
+	  "who [QUERY...] [--netns NAME|PID|--all-netns] [--format table|prometheus] [--transport T] "
+	  "[--no-header]",
+	  "the same as listening",
+	  OPT_NETNS | OPT_FORMAT | OPT_TRANSPORT | OPT_NO_HEADER,
+	  "--netns NAME|PID\tthe namespace /run/netns/NAME, or that of process PID\n"
+	  "--all-netns\tevery namespace the host's processes use (root only)\n"
+	  "--format F\ttable (default) or prometheus\n"
+	  "--transport T\ttcp, udp or sctp\n"
+	  "--no-header\tno header line in the table\n" },
+	{ "page", cmd_page, "page PORT|NAME [--format text|markdown|html|json]",
+	  "the whole reference page of a port (of each port of a service)", OPT_FORMAT,
+	  "--format F\ttext (default), markdown, html or json\n" },
+	{ "export", cmd_export, "export --out DIR [--base-url URL]", "a static site: a page for every port",
+	  OPT_OUT,
+	  "--out DIR\tthe directory to write the site to\n"
+	  "--base-url URL\tthe address in sitemap.xml (default http://localhost/)\n" },
+	{ "check", cmd_check, "check PORT[/TRANSPORT]...",
+	  "good, acceptable or avoid for a new service, and why", 0, "" },
+	{ "suggest", cmd_suggest,
+	  "suggest [NAME] [--count N] [--transport tcp|udp|both] [--range R] [--hold SECONDS] [--explain]",
+	  "ports for a new service, one per line", OPT_COUNT | OPT_TRANSPORT | OPT_RANGE | OPT_HOLD | OPT_EXPLAIN,
+	  "--count N\thow many ports, 1-1000 (default 1)\n"
+	  "--transport T\ttcp (default), udp, or both (free on tcp and udp)\n"
+	  "--range R\tuser (default), dynamic, system or A-B\n"
+	  "--hold SECONDS\tkeep the ports bound that long, or until SIGTERM\n"
+	  "--explain\thow they were chosen, also when stdout is not a terminal\n" },
+	{ "serve", cmd_serve, "serve [--listen ADDR:PORT] [--db FILE]", "the website and its JSON API over HTTP",
+	  OPT_LISTEN | OPT_DB,
+	  "--listen ADDR:PORT\tthe address to serve (default 127.0.0.1:8926)\n"
+	  "--db FILE\tthe feedback database\n" },
+	{ "feedback", cmd_feedback, "feedback [--top N] [--db FILE]", "pages by readers' votes, with their comments",
+	  OPT_TOP | OPT_DB,
+	  "--top N\tthe N pages with the most votes (default 20)\n"
+	  "--db FILE\tthe feedback database\n" },
+	{ "help", cmd_help, "help [COMMAND]", "this help, or a command's", 0, "" },
 };
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+#define HELP_WIDTH 80
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+/* "usage: portdex USAGE", broken between bracketed groups to fit 80 columns */
+static void put_usage(FILE *f, const char *usage)
+{
+	const char *prefix = "usage: portdex ";
+	size_t indent = strlen(prefix), col = indent;
+	const char *p = usage;
+
+	fputs(prefix, f);
+	while (*p) {
+		const char *w = p;
+		int depth = 0;
+		size_t n;
+
+		/* a word: up to a space outside brackets */
+		for (; *p && (*p != ' ' || depth); p++)
+			depth += (*p == '[') - (*p == ']');
+		n = (size_t)(p - w);
+		if (col > indent && col + 1 + n > HELP_WIDTH) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(w, 1, n, f);
+		col += n;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
+/* One option line: "  OPTION  TEXT", the text on the next line when the
+ * option is long */
+static void put_option(FILE *f, const char *opt, size_t n, const char *text, size_t tn)
+{
+	if (n > 18)
+		fprintf(f, "  %.*s\n%22s%.*s\n", (int)n, opt, "", (int)tn, text);
+	else
+		fprintf(f, "  %-18.*s  %.*s\n", (int)n, opt, (int)tn, text);
+}
+
+static void command_usage(FILE *f, const struct command *cmd)
+{
+	const char *p = cmd->options;
+
+	put_usage(f, cmd->usage);
+	fprintf(f, "\n%s\n", cmd->help);
+	if (*p)
+		fputs("\noptions:\n", f);
+	while (*p) {
+		size_t line = strcspn(p, "\n"), tab = strcspn(p, "\t");
+		if (tab < line)
+			put_option(f, p, tab, p + tab + 1, line - tab - 1);
+		p += line + (p[line] == '\n');
+	}
+	fputs("\nglobal options: --json, --registry FILE, --color WHEN (see portdex --help)\n", f);
+}
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: portdex [OPTIONS] QUERY...\n"
-		   "       portdex [OPTIONS] COMMAND [ARGS]\n\n"
+		   "       portdex [OPTIONS] COMMAND [ARGS]\n"
+		   "       portdex help COMMAND\n\n"
 		   "QUERY is a port (926), a port and transport (926/udp), a range (900-999)\n"
 		   "or a service name (ssh).\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-48s %s\n", commands[i].usage, commands[i].help);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\noptions:\n"
 		   "  --json              print JSON\n"
 		   "  --registry FILE     answer from this registry (XML, CSV or portdex image);\n"
 		   "                      also PORTDEX_REGISTRY\n"
 		   "  --color WHEN        auto (default), always or never; NO_COLOR is respected\n"
-		   "  -h, --help          this help\n"
+		   "  -h, --help          this help; with a command, that command's\n"
 		   "  -V, --version       version and registry\n\n"
+		   "portdex help COMMAND (or portdex COMMAND --help) tells a command's options.\n"
 		   "exit status: 0 answered, 1 nothing found, 2 invalid input or usage,\n"
-		   "3 operational failure\n");
+		   "3 operational failure; check: 10 acceptable, 11 avoid\n");
+}
+
+/* `portdex help [COMMAND]` */
+static int cmd_help(struct cli *c, int argc, char **argv)
+{
+	const struct command *cmd;
+	char q[256];
+
+	(void)c;
+	if (argc == 0) {
+		usage(stdout);
+		return EXIT_ANSWERED;
+	}
+	if (argc > 1) {
+		cli_error("help takes one command, not '%s'", cli_quote(argv[1], q, sizeof(q)));
+		return EXIT_USAGE;
+	}
+	if (!(cmd = find_command(argv[0]))) {
+		cli_error("no command named '%s' (see portdex help)", cli_quote(argv[0], q, sizeof(q)));
+		return EXIT_USAGE;
+	}
+	command_usage(stdout, cmd);
+	return EXIT_ANSWERED;
 }
 
 enum { O_JSON = 256, O_REGISTRY, O_COLOR, O_STATUS, O_TRANSPORT, O_RANGE, O_FROM, O_LIMIT,
        O_NETNS, O_ALL_NETNS, O_FORMAT, O_COUNT, O_HOLD, O_OUT, O_BASE_URL,
-       O_LISTEN, O_DB, O_TOP, O_ALLOW_OLDER };
+       O_LISTEN, O_DB, O_TOP, O_ALLOW_OLDER, O_EXPLAIN, O_NO_HEADER };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -67,6 +217,8 @@ static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, O_LISTEN },
 	{ "db", required_argument, NULL, O_DB },
 	{ "top", required_argument, NULL, O_TOP },
+	{ "explain", no_argument, NULL, O_EXPLAIN },
+	{ "no-header", no_argument, NULL, O_NO_HEADER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -111,7 +263,7 @@ int main(int argc, char **argv)
 	struct cli c;
 	const struct command *cmd = NULL;
 	unsigned given = 0;
-	int opt, rc, want_version = 0;
+	int opt, rc, want_version = 0, want_help = 0;
 	const char *color = "auto";
 	char q[256];
 	char *end;
@@ -170,7 +322,9 @@ int main(int argc, char **argv)
 		case O_LISTEN: c.listen = optarg; given |= OPT_LISTEN; break;
 		case O_DB: c.db = optarg; given |= OPT_DB; break;
 		case O_TOP: c.top = optarg; given |= OPT_TOP; break;
-		case 'h': usage(stdout); return EXIT_ANSWERED;
+		case O_EXPLAIN: c.explain = 1; given |= OPT_EXPLAIN; break;
+		case O_NO_HEADER: c.no_header = 1; given |= OPT_NO_HEADER; break;
+		case 'h': want_help = 1; break;
 		case 'V': want_version = 1; break;
 		case ':':
 			cli_error("option '%s' needs a value", cli_quote(argv[optind - 1], q, sizeof(q)));
@@ -193,6 +347,14 @@ int main(int argc, char **argv)
 		c.color = 0;
 	argc -= optind;
 	argv += optind;
+	if (want_help) {
+		/* `portdex COMMAND --help`: the command's; else the whole */
+		if (argc > 0 && (cmd = find_command(argv[0])))
+			command_usage(stdout, cmd);
+		else
+			usage(stdout);
+		return EXIT_ANSWERED;
+	}
 	if (want_version) {
 		rc = version(&c);
 		goto out;
@@ -201,11 +363,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[0], commands[i].name))
-			cmd = &commands[i];
+	cmd = find_command(argv[0]);
 	if (given & ~(cmd ? cmd->opts : 0u)) {
-		cli_error("%s does not take that option (see portdex --help)", cmd ? cmd->name : "a lookup");
+		if (cmd)
+			cli_error("%s does not take that option (see portdex help %s)", cmd->name, cmd->name);
+		else
+			cli_error("a lookup does not take that option (see portdex --help)");
 		return EXIT_USAGE;
 	}
 	if (cmd)

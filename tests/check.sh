@@ -29,14 +29,26 @@ usage_error() {
 	fi
 }
 
-# can_bind PORT: 0 if a TCP socket can bind 0.0.0.0:PORT now
-can_bind() {
-	python3 -c 'import socket, sys
-s = socket.socket()
+# bind_state PORT [udp]: "free" if a TCP (UDP) socket can bind
+# 0.0.0.0:PORT now, "in-use" if the address is in use; anything else (the
+# helper failed) is the helper's error, which no check takes for an answer
+bind_state() {
+	python3 -c 'import errno, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[2] == "udp" else socket.SOCK_STREAM)
 try:
     s.bind(("0.0.0.0", int(sys.argv[1])))
-except OSError:
-    sys.exit(1)' "$1"
+except OSError as e:
+    if e.errno != errno.EADDRINUSE:
+        raise
+    print("in-use")
+    sys.exit(0)
+print("free")' "$1" "${2:-tcp}" 2>&1
+}
+# expect_bound WANT PORT [udp] WHAT: bind_state is WANT (free or in-use)
+expect_bound() {
+	local got
+	got=$(bind_state "$2" "${3:-tcp}")
+	[ "$got" = "$1" ] && ok || ko "${4:-port $2}: want $1, bind test said: $got"
 }
 
 # hold_port [PORT]: python3 listens on 0.0.0.0:PORT (0: any) in the
@@ -125,7 +137,20 @@ run suggest myservice
 first=$(printf '%s\n' "$out" | head -1)
 [ "$rc" -eq 0 ] && [[ $first =~ ^[0-9]+$ ]] && ok || ko "suggest myservice: rc $rc, first line '$first': $err"
 [ "$first" -ge 1024 ] && [ "$first" -le 32767 ] && ok || ko "suggest myservice gave $first"
-contains "$out" "registry   IANA XML service-names-port-numbers.xml (compiled in)" "suggest prints the registry"
+# piped, the port alone: PORT=$(portdex suggest NAME)
+[ "$out" = "$first" ] && ok || ko "suggest myservice piped prints more than the port: $(printf '%s\n' "$out" | head -3)"
+PORT=$("$PORTDEX" suggest myservice 2>/dev/null)
+[ "$PORT" = "$first" ] && ok || ko "PORT=\$(portdex suggest myservice) is '$PORT'"
+run suggest myservice --explain
+[ "$(printf '%s\n' "$out" | head -1)" = "$first" ] && ok || ko "suggest --explain: first line $(printf '%s\n' "$out" | head -1)"
+contains "$out" "registry   IANA XML service-names-port-numbers.xml (compiled in)" "suggest --explain prints the registry"
+contains "$out" "rules" "suggest --explain prints the rules"
+# on a terminal, the explanation without --explain
+if script -qec "\"$PORTDEX\" suggest myservice --color never" /dev/null >"$tmp/tty" 2>&1; then
+	contains "$(tr -d '\r' <"$tmp/tty")" "registry   IANA XML" "suggest on a terminal explains"
+else
+	ko "suggest on a terminal (script(1)) failed: $(head -c 300 "$tmp/tty")"
+fi
 run suggest myservice
 [ "$(printf '%s\n' "$out" | head -1)" = "$first" ] && ok || ko "suggest myservice twice: $first, then $(printf '%s\n' "$out" | head -1)"
 run suggest MyService
@@ -178,7 +203,8 @@ for p in $(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.ar
 	run check "$p/udp"; [ "$rc" -eq 0 ] && ok || ko "alternative $p/udp of 926/udp exited $rc"
 done
 run suggest --count 5
-[ "$(printf '%s\n' "$out" | head -5 | grep -cE '^[0-9]+$')" -eq 5 ] && ok || ko "suggest --count 5: $out"
+[ "$(printf '%s\n' "$out" | grep -cE '^[0-9]+$')" -eq 5 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 5 ] && ok ||
+	ko "suggest --count 5 piped is not 5 ports: $out"
 run suggest web --count 3 --transport both --json
 json_ok "suggest both" 'j.transport === "both" && j.ports.length === 3 && new Set(j.ports).size === 3'
 run suggest --range dynamic --json
@@ -188,7 +214,7 @@ run suggest --range 26490-26999 --count 2
 for p in $(printf '%s\n' "$out" | grep -E '^[0-9]+$'); do
 	[ "$p" -ge 26490 ] && [ "$p" -le 26999 ] && ok || ko "suggest --range 26490-26999 gave $p"
 done
-run suggest --range 6880-6890 --count 3
+run suggest --range 6880-6890 --count 3 --explain
 [ "$rc" -eq 0 ] && ok || ko "suggest --range 6880-6890: rc $rc $err"
 for p in $(printf '%s\n' "$out" | grep -E '^[0-9]+$'); do
 	[ "$p" -eq 6880 ] || [ "$p" -eq 6890 ] && ok || ko "suggest --range 6880-6890 gave $p (BitTorrent's 6881-6889, or outside)"
@@ -205,7 +231,7 @@ contains "$err" "ephemeral range" "suggest says why nothing is left"
 
 # a held port is skipped, and said so
 if hold_port "$first"; then
-	run suggest myservice
+	run suggest myservice --explain
 	[ "$(printf '%s\n' "$out" | head -1)" != "$first" ] && ok || ko "suggest gave the held port $first"
 	contains "$out" "skipped    $first: in use now" "suggest names the skipped port"
 	kill "$held_pid" 2>/dev/null
@@ -224,10 +250,11 @@ usage_error suggest 'my service'
 usage_error suggest a b
 usage_error suggest --hold x
 usage_error suggest --hold 86401
+usage_error check 80 --explain
 
 # --hold: the port stays bound while held, and is free after
 start=$(date +%s)
-"$PORTDEX" suggest holdtest --hold 2 >"$tmp/hold.out" 2>"$tmp/hold.err" &
+"$PORTDEX" suggest holdtest --hold 2 --explain >"$tmp/hold.out" 2>"$tmp/hold.err" &
 hold_pid=$!
 pids+=("$hold_pid")
 port=
@@ -237,12 +264,12 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 if [ -n "$port" ]; then
-	can_bind "$port" && ko "port $port is free while held" || ok
+	expect_bound in-use "$port" tcp "suggest --hold: port $port while held"
 	wait "$hold_pid"
 	hold_rc=$?
 	[ "$hold_rc" -eq 0 ] && ok || ko "suggest --hold exited $hold_rc: $(cat "$tmp/hold.err")"
 	[ $(($(date +%s) - start)) -ge 2 ] && ok || ko "suggest --hold 2 returned early"
-	can_bind "$port" && ok || ko "port $port still bound after --hold"
+	expect_bound free "$port" tcp "suggest --hold: port $port after the hold"
 	contains "$(cat "$tmp/hold.out")" "held       bound for 2 s" "suggest --hold says so"
 else
 	ko "suggest --hold printed no port: $(cat "$tmp/hold.err")"
@@ -259,18 +286,13 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 if [ -n "$port" ]; then
-	can_bind "$port" && ko "port $port is free while held (--json)" || ok
-	if python3 -c 'import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-try:
-    s.bind(("0.0.0.0", int(sys.argv[1])))
-except OSError:
-    sys.exit(1)' "$port"; then ko "udp $port is free while held"; else ok; fi
+	expect_bound in-use "$port" tcp "suggest --hold --json: port $port while held"
+	expect_bound in-use "$port" udp "suggest --hold --json: udp $port while held"
 	kill -TERM "$hold_pid"
 	wait "$hold_pid"
 	hold_rc=$?
 	[ "$hold_rc" -eq 0 ] && ok || ko "suggest --hold after SIGTERM exited $hold_rc"
-	can_bind "$port" && ok || ko "port $port still bound after SIGTERM"
+	expect_bound free "$port" tcp "suggest --hold: port $port after SIGTERM"
 else
 	ko "suggest --hold --json printed no port: $(cat "$tmp/hold.err")"
 fi

@@ -1,9 +1,11 @@
 #!/bin/sh
 # install.sh BUILD_DIR: `meson install` into a scratch DESTDIR must give the
-# binary, library, headers, pkg-config file, modules, man page and bash
-# completion; the shared library must export the API and nothing else
-# (symbols.sh); programs must build against the installed static and
-# shared libraries, and the shared one must say the headers' version.
+# binary, library, headers, pkg-config file, modules, man page, bash and zsh
+# completions; the shared library must export the API and nothing else
+# (symbols.sh); a program built with the installed pkg-config file (its
+# prefix moved into the DESTDIR) must run against the installed library,
+# which must say the headers' version; the headers must compile without
+# GNU attributes and as C++.
 set -eu
 build=$1
 dest=$(mktemp -d)
@@ -11,7 +13,8 @@ trap 'rm -rf "$dest"' EXIT
 DESTDIR=$dest meson install -C "$build" --quiet --no-rebuild >/dev/null
 
 missing=0
-for f in bin/portdex include/portdex.h include/portdex-version.h share/man/man1/portdex.1 share/bash-completion/completions/portdex; do
+for f in bin/portdex include/portdex.h include/portdex-version.h share/man/man1/portdex.1 share/bash-completion/completions/portdex \
+	share/zsh/site-functions/_portdex; do
 	found=$(find "$dest" -path "*/$f" | head -1)
 	[ -n "$found" ] || { echo "install: missing $f" >&2; missing=1; }
 done
@@ -20,8 +23,9 @@ for f in 'libportdex.so.*' libportdex.a portdex.pc portdex-xml.so portdex-fetch.
 done
 [ "$missing" -eq 0 ] || exit 1
 pc=$(dirname "$(find "$dest" -name portdex.pc | head -1)")
-inc=$(dirname "$(find "$dest" -name portdex.h | head -1)")
-lib=$(dirname "$(find "$dest" -name libportdex.a | head -1)")
+prefix=$(sed -n 's/^prefix=//p' "$pc/portdex.pc")
+lib=$(dirname "$(find "$dest" -name 'libportdex.so.*' | head -1)")
+export XDG_DATA_HOME=$dest/data
 cat > "$dest/t.c" <<'C'
 #include <portdex.h>
 #include <stdio.h>
@@ -35,9 +39,15 @@ int main(void)
 	return 0;
 }
 C
-PKG_CONFIG_PATH=$pc pkg-config --exists portdex
-cc -I"$inc" "$dest/t.c" "$lib/libportdex.a" -lcsv -ldl -lmnl -lpthread -lcmark -o "$dest/t"
-[ "$("$dest/t")" = assigned ] || { echo "install: program against libportdex failed" >&2; exit 1; }
+# the installed portdex.pc, with its prefix where DESTDIR put it
+flags=$(PKG_CONFIG_PATH=$pc pkg-config --define-variable=prefix="$dest$prefix" --cflags --libs portdex) ||
+	{ echo "install: pkg-config --cflags --libs portdex failed" >&2; exit 1; }
+case $flags in *"$dest"*) ;; *) echo "install: pkg-config flags do not point into DESTDIR: $flags" >&2; exit 1 ;; esac
+cc "$dest/t.c" $flags -o "$dest/t" || { echo "install: cannot build against portdex.pc: $flags" >&2; exit 1; }
+got=$(LD_LIBRARY_PATH=$lib "$dest/t") || { echo "install: the program against libportdex failed" >&2; exit 1; }
+[ "$got" = assigned ] || { echo "install: the program against libportdex said '$got'" >&2; exit 1; }
+"$(find "$dest" -path '*/bin/portdex')" 22 >/dev/null
+inc=$(dirname "$(find "$dest" -name portdex.h | head -1)")
 so=$(find "$dest" -name 'libportdex.so.*' -type f | head -1)
 "$(dirname "$0")/symbols.sh" "$so" "$inc/portdex.h" >/dev/null
 cat > "$dest/v.c" <<'C'
@@ -70,5 +80,4 @@ done
 printf '#include <portdex.h>\nint main(void) { return 0; }\n' > "$dest/h.c"
 cc -std=c11 -U__GNUC__ -U__clang__ -fsyntax-only -I"$inc" "$dest/h.c"
 ! command -v c++ >/dev/null || c++ -fsyntax-only -x c++ -I"$inc" "$dest/h.c"
-"$(find "$dest" -path '*/bin/portdex')" 22 >/dev/null
 echo "install: ok"

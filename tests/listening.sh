@@ -4,16 +4,26 @@
 # --json, --format prometheus (checked by promtool), queries, exit statuses,
 # the /proc/net fallback; as root, a network namespace of its own (invisible
 # by default, found with --netns and --all-netns) and a run as an
-# unprivileged user (owners unknown, with the reason). Parts that need root
-# or promtool say SKIP when they cannot run. Every process it starts is
-# bounded in time and killed by PID at the end; the namespace is deleted.
+# unprivileged user (owners unknown, with the reason). One part per run:
+#   main      (default) the table, --no-header, the footnote, JSON, queries
+#   ipv6      a dual-stack listener          (exit 77 without IPv6)
+#   promtool  the metrics checked by promtool (exit 77 without promtool)
+#   netns     a namespace of its own          (exit 77 unless root may make one)
+#   nobody    an unprivileged user            (exit 77 unless root, setpriv)
+# Every process it starts is bounded in time and killed by PID at the end;
+# the namespace is deleted.
 set -u
+part=${1:-main}
+case $part in
+main|ipv6|promtool|netns|nobody) ;;
+*) echo "usage: listening.sh [main|ipv6|promtool|netns|nobody]" >&2; exit 2 ;;
+esac
 PORTDEX=${PORTDEX:?set PORTDEX to the built binary}
 src=${PD_SOURCE_ROOT:?set PD_SOURCE_ROOT to the source tree}
 tmp=$(mktemp -d)
 pids=()
 ns=
-pass=0 fail=0 skip=0
+pass=0 fail=0
 
 cleanup() {
 	local p
@@ -32,7 +42,7 @@ mkdir -p "$HOME"
 
 ok() { pass=$((pass + 1)); }
 ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-skipped() { skip=$((skip + 1)); echo "SKIP: $*"; }
+skip_part() { echo "SKIP: $part: $*"; exit 77; }
 
 # run ARGS...: sets out, err, rc
 run() {
@@ -64,8 +74,9 @@ json_check() {
 	fi
 }
 
-# start_listener [--netns NS] [--as USER] tcp|udp ADDR [NAME]: a python3
-# process holding one socket (TCP listening, UDP bound); sets lpid, lport
+# start_listener [--netns NS] [--as USER] tcp|udp ADDR [NAME [PORT]]: a
+# python3 process holding one socket (TCP listening, UDP bound) on PORT
+# (default: one the kernel picks), named NAME if not empty; sets lpid, lport
 listener_py='
 import ctypes, signal, socket, sys, time
 kind, addr = sys.argv[1], sys.argv[2]
@@ -74,10 +85,10 @@ fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
 s = socket.socket(fam, socket.SOCK_STREAM if kind == "tcp" else socket.SOCK_DGRAM)
 if fam == socket.AF_INET6:
     s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-s.bind((addr, 0))
+s.bind((addr, int(sys.argv[4]) if len(sys.argv) > 4 else 0))
 if kind == "tcp":
     s.listen()
-if len(sys.argv) > 3:
+if len(sys.argv) > 3 and sys.argv[3]:
     ctypes.CDLL(None).prctl(15, sys.argv[3].encode(), 0, 0, 0)
 print(s.getsockname()[1], flush=True)
 while True:
@@ -104,9 +115,28 @@ start_listener() {
 	[ -n "$lport" ] || { echo "FAIL: cannot start a listener ($*)" >&2; exit 1; }
 }
 
-# ---- one TCP listener on 127.0.0.1 ----
+# ---- what the part needs, or exit 77 ----
+case $part in
+ipv6)
+	python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::", 0))' 2>/dev/null ||
+		skip_part "no IPv6 on this host" ;;
+promtool)
+	command -v promtool >/dev/null || skip_part "promtool is not installed (Debian package prometheus)" ;;
+netns)
+	[ "$(id -u)" -eq 0 ] || skip_part "network namespace tests need root"
+	ip netns add "pdtest-$$" 2>"$tmp/ns.err" || skip_part "cannot create a network namespace: $(cat "$tmp/ns.err")"
+	ns=pdtest-$$ ;;
+nobody)
+	[ "$(id -u)" -eq 0 ] || skip_part "the unprivileged-user tests need root (to become nobody)"
+	command -v setpriv >/dev/null || skip_part "setpriv is missing (util-linux)" ;;
+esac
+
+# ---- one TCP listener on 127.0.0.1 (every part) ----
 start_listener tcp 127.0.0.1
 tpid=$lpid tport=$lport
+mine="j.sockets.find(s => s.proto === 'tcp' && s.port === $tport && s.address === '127.0.0.1')"
+
+if [ "$part" = main ]; then
 pdx listening "$tport"
 expect_rc 0 "listening $tport"
 contains "$out" "proto" "listening $tport: header"
@@ -117,12 +147,36 @@ table=$out
 pdx who "$tport"
 expect_rc 0 "who $tport"
 [ "$out" = "$table" ] && ok || ko "who and listening differ"
+pdx listening "$tport" --no-header
+expect_rc 0 "listening $tport --no-header"
+[ "$out" = "$(printf '%s\n' "$table" | tail -n +2)" ] && ok || ko "--no-header is not the table without its first line: $out"
+lacks "$out" "proto" "--no-header"
+pdx who "$tport" --no-header
+[ "$out" = "$(printf '%s\n' "$table" | tail -n +2)" ] && ok || ko "who --no-header differs"
+pdx listening "$tport" --no-header --color always
+lacks "$out" "proto" "--no-header --color always"
+
+# the footnote on the unassigned mark: on a terminal only, never piped
+aport=$("$PORTDEX" suggest 2>"$tmp/err")
+[ -n "$aport" ] || { echo "FAIL: suggest found no unassigned port: $(cat "$tmp/err")" >&2; exit 1; }
+start_listener tcp 127.0.0.1 "" "$aport"
+pdx listening "$aport"
+expect_rc 0 "listening on unassigned $aport"
+contains "$out" "unassigned*" "the unassigned mark"
+lacks "$out" "* unassigned: IANA" "no footnote when piped"
+[ "$(printf '%s\n' "$out" | grep -c .)" -eq 2 ] && ok || ko "listening $aport piped: not a header and one line: $out"
+if script -qec "\"$PORTDEX\" listening $aport --color never" /dev/null >"$tmp/tty" 2>&1; then
+	contains "$(tr -d '\r' <"$tmp/tty")" "* unassigned: IANA" "the footnote on a terminal"
+	script -qec "\"$PORTDEX\" listening $aport --no-header --color never" /dev/null >"$tmp/tty" 2>&1
+	lacks "$(tr -d '\r' <"$tmp/tty")" "* unassigned: IANA" "no footnote with --no-header"
+else
+	ko "listening on a terminal (script(1)) failed: $(head -c 300 "$tmp/tty")"
+fi
 
 pdx listening "$tport" --json
 expect_rc 0 "listening $tport --json"
 # (other tests may hold sockets on the same port number, on another address
 # or transport: look for ours)
-mine="j.sockets.find(s => s.proto === 'tcp' && s.port === $tport && s.address === '127.0.0.1')"
 json_check "--json" "j.method === 'netlink' && j.count === j.sockets.length && ($mine) &&
 	($mine).family === 4 && ($mine).owners.length === 1 &&
 	($mine).owners[0].pid === $tpid && ($mine).owners[0].command === 'python3' &&
@@ -162,19 +216,6 @@ contains "$out" "$upid" "udp $uport: pid"
 contains "$out" "udp " "udp $uport: proto"
 pdx listening "$uport" --transport tcp --json
 json_check "--transport tcp on a udp port" "!j.sockets.some(s => s.owners.some(o => o.pid === $upid))"
-
-if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::", 0))' 2>/dev/null; then
-	start_listener tcp ::
-	dpid=$lpid dport=$lport
-	pdx listening "$dport"
-	expect_rc 0 "tcp6 dual $dport"
-	contains "$out" "also IPv4" "dual stack note"
-	pdx listening "$dport" --json
-	json_check "dual stack" "j.sockets.some(s => s.family === 6 && s.address === '::' && s.port === $dport &&
-		s.v6only === false && s.ipv4 && s.ipv6 && s.owners[0].pid === $dpid)"
-else
-	skipped "no IPv6 on this host"
-fi
 
 start_listener tcp 127.0.0.1 'we"ird\x'
 wport=$lport
@@ -216,13 +257,6 @@ pdx listening --format prometheus
 expect_rc 0 "listening --format prometheus"
 contains "$out" "portdex_listening_sockets{proto=\"tcp\"" "prometheus counts"
 contains "$out" "portdex_listening_socket{proto=\"tcp\",address=\"127.0.0.1\",port=\"$tport\"" "prometheus socket"
-if command -v promtool >/dev/null; then
-	if promtool check metrics <"$tmp/out" >"$tmp/promtool" 2>&1; then ok; else ko "promtool: $(cat "$tmp/promtool")"; fi
-	pdx listening "$wport" --format prometheus
-	if promtool check metrics <"$tmp/out" >"$tmp/promtool" 2>&1; then ok; else ko "promtool ($wport): $(cat "$tmp/promtool")"; fi
-else
-	skipped "promtool is not installed (Debian package prometheus)"
-fi
 
 # ---- queries and errors ----
 pdx listening no-such-service-pdx
@@ -244,13 +278,33 @@ contains "$err" "no network namespace 'pd-none-$$'" "--netns unknown message"
 pdx lookup --netns x 2>/dev/null
 [ "$rc" -ne 0 ] && ok || ko "--netns is for listening only"
 
+
+fi # main
+
+# ---- IPv6 dual stack ----
+if [ "$part" = ipv6 ]; then
+	start_listener tcp ::
+	dpid=$lpid dport=$lport
+	pdx listening "$dport"
+	expect_rc 0 "tcp6 dual $dport"
+	contains "$out" "also IPv4" "dual stack note"
+	pdx listening "$dport" --json
+	json_check "dual stack" "j.sockets.some(s => s.family === 6 && s.address === '::' && s.port === $dport &&
+		s.v6only === false && s.ipv4 && s.ipv6 && s.owners[0].pid === $dpid)"
+fi
+
+# ---- promtool ----
+if [ "$part" = promtool ]; then
+	start_listener tcp 127.0.0.1 'we"ird\x'
+	wport=$lport
+	pdx listening --format prometheus
+	if promtool check metrics <"$tmp/out" >"$tmp/promtool" 2>&1; then ok; else ko "promtool: $(cat "$tmp/promtool")"; fi
+	pdx listening "$wport" --format prometheus
+	if promtool check metrics <"$tmp/out" >"$tmp/promtool" 2>&1; then ok; else ko "promtool ($wport): $(cat "$tmp/promtool")"; fi
+fi
+
 # ---- a network namespace of our own (root) ----
-if [ "$(id -u)" -ne 0 ]; then
-	skipped "network namespace tests need root"
-elif ! ip netns add "pdtest-$$" 2>"$tmp/ns.err"; then
-	skipped "cannot create a network namespace: $(cat "$tmp/ns.err")"
-else
-	ns=pdtest-$$
+if [ "$part" = netns ]; then
 	ip -n "$ns" link set lo up
 	start_listener --netns "$ns" tcp 127.0.0.1
 	npid=$lpid nport=$lport
@@ -271,17 +325,10 @@ else
 		s.owners[0].pid === $npid) && j.sockets.some(s => s.netns === '' && s.port === $tport)"
 	pdx listening --all-netns --format prometheus
 	contains "$out" "netns=\"$ns\"" "--all-netns prometheus label"
-	if command -v promtool >/dev/null; then
-		if promtool check metrics <"$tmp/out" >"$tmp/promtool" 2>&1; then ok; else ko "promtool (--all-netns): $(cat "$tmp/promtool")"; fi
-	fi
 fi
 
 # ---- an unprivileged user: owners unknown, with the reason ----
-if [ "$(id -u)" -ne 0 ]; then
-	skipped "the unprivileged-user tests need root (to become nobody)"
-elif ! command -v setpriv >/dev/null; then
-	skipped "setpriv is missing (util-linux)"
-else
+if [ "$part" = nobody ]; then
 	as_nobody() { run setpriv --reuid=nobody --regid=nogroup --clear-groups "$PORTDEX" "$@"; }
 	as_nobody listening "$tport"
 	expect_rc 0 "nobody: listening $tport"
@@ -299,5 +346,5 @@ else
 	contains "$err" "permission denied" "nobody: --netns message"
 fi
 
-echo "listening.sh: $pass passed, $fail failed, $skip skipped"
+echo "listening.sh $part: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -15,7 +15,24 @@
 #   - the lookup path does not load libmicrohttpd, SQLite or zlib
 # Environment (from tests/meson.build): PORTDEX, PD_SHARED. Loops and waits
 # are bounded; servers are stopped by PID in the EXIT trap.
+# One part per run: main (default: all but these two), reload (exit 77
+# without the official registry in PD_SHARED), ipv6 (exit 77 without an
+# IPv6 loopback); Meson runs each as a test.
 set -u
+part=${1:-main}
+case $part in
+main|reload|ipv6) ;;
+*) echo "usage: serve.sh [main|reload|ipv6]" >&2; exit 2 ;;
+esac
+xml=${PD_SHARED:-}/iana/service-names-port-numbers.xml
+if [ "$part" = reload ] && { [ -z "${PD_SHARED:-}" ] || [ ! -f "$xml" ]; }; then
+	echo "SKIP: reload under load needs the official registry in PD_SHARED (../shared/iana/)" >&2
+	exit 77
+fi
+if [ "$part" = ipv6 ] && ! grep -qs ' lo$' /proc/net/if_inet6; then  # (a /proc file's size is 0)
+	echo "SKIP: no IPv6 loopback" >&2
+	exit 77
+fi
 PORTDEX=${PORTDEX:?PORTDEX must name the portdex binary}
 tmp=$(mktemp -d)
 pids=()
@@ -76,6 +93,7 @@ ctype() { curl -s -o /dev/null -m 30 -w '%{content_type}' "$@"; }
 heads() { curl -s -m 30 -D - -o /dev/null "$@" | tr -d '\r' | sed 's/^\([^:]*\):/\L\1:/'; }
 hdr() { local h=$1; shift; heads "$@" | sed -n "s/^$h: //p" | head -1; }
 
+if [ "$part" = main ]; then
 # ---- the lookup path ----
 libs=$(LD_TRACE_LOADED_OBJECTS=1 "$PORTDEX" 2>&1 || true)
 if [[ $libs == *microhttpd* || $libs == *sqlite* || $libs == *libz.so* ]]; then
@@ -381,11 +399,10 @@ no_raw "hostile registry: the server's messages" "$tmp/hostile.log"
 grep -qF "registry: IANA CSV $tmp/reg\\x1b[31m\\u202e.csv" "$tmp/hostile.log" && ok "the log names the file escaped" ||
 	bad "the log names the file escaped: $(cat -v "$tmp/hostile.log")"
 
+fi # main
+
 # ---- reload: update and SIGHUP under load ----
-xml=${PD_SHARED:-}/iana/service-names-port-numbers.xml
-if [ -z "${PD_SHARED:-}" ] || [ ! -f "$xml" ]; then
-	echo "# SKIPPED: reload under load needs the official registry in PD_SHARED (../shared/iana/)"
-else
+if [ "$part" = reload ]; then
 	export XDG_DATA_HOME=$tmp/xdg-reload
 	mkdir -p "$XDG_DATA_HOME"
 	start reload PORTDEX_SERVE_CACHE_TTL=1
@@ -434,7 +451,7 @@ else
 fi
 
 # ---- IPv6 ----
-if [ -s /proc/net/if_inet6 ] && grep -q ' lo$' /proc/net/if_inet6; then
+if [ "$part" = ipv6 ]; then
 	"$PORTDEX" serve --listen '[::1]:0' 2>"$tmp/v6.log" &
 	SPID=$!
 	pids+=("$SPID")
@@ -442,8 +459,6 @@ if [ -s /proc/net/if_inet6 ] && grep -q ' lo$' /proc/net/if_inet6; then
 	p6=$(sed -n 's|^portdex: serving on http://\[::1\]:\([0-9]*\)/$|\1|p' "$tmp/v6.log")
 	is "listens on [::1]" "$(curl -s -g "http://[::1]:$p6/healthz")" ok
 	stop
-else
-	echo "# SKIPPED: no IPv6 loopback"
 fi
 
 echo "1..$n"
