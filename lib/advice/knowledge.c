@@ -10,7 +10,6 @@
 extern const char pd__data_knowledge[];
 extern const char pd__data_knowledge_end[];
 
-static char *text;             /* the facts' strings point into it */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static const char *const kinds[] = { "use", "malware", "history", "security", "purpose" };
@@ -70,55 +69,82 @@ static int parse_line(char *line, struct pd_fact *f)
 	return 0;
 }
 
-/* The file is indexed once per process: one copy, one pass over its lines
- * with memchr, reading only each line's two port numbers. A line is split
- * into its fields the first time a lookup needs it (a port's page needs a
- * handful of the 400), under a mutex, since the server's threads share it. */
+/* The file is indexed once per process: one pass over its lines with
+ * memchr, reading only each line's two port numbers, in the compiled-in
+ * data itself (nothing copied). A line is copied and split into its fields
+ * the first time a lookup needs it (a port's page needs a handful of the
+ * 400), under a mutex, since the server's threads share it. */
 struct line {
-	unsigned first, last;
-	char *p;                 /* the line in text, NUL-terminated */
+	const char *p;           /* the line in the compiled-in data, not terminated */
+	uint32_t len;
+	uint16_t first, last;
 	signed char state;       /* 0 not split yet, 1 a fact, -1 not a fact */
-	struct pd_fact f;
+	struct pd_fact *f;       /* when state is 1; strings in its own copy of the line */
 };
 static struct line *lines;
 static size_t nlines;
 static int all_split;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
+/* Reads "N\t" at *p, before end. */
+static int port_field(const char **p, const char *end, unsigned *out)
+{
+	unsigned v = 0;
+	const char *s = *p;
+
+	if (s >= end || *s < '0' || *s > '9')
+		return -1;
+	for (; s < end && *s >= '0' && *s <= '9' && v <= 65535; s++)
+		v = v * 10 + (unsigned)(*s - '0');
+	if (s >= end || *s != '\t' || v > 65535)
+		return -1;
+	*p = s + 1;
+	*out = v;
+	return 0;
+}
+
 static void load(void)
 {
-	size_t len = (size_t)(pd__data_knowledge_end - pd__data_knowledge), cap = 0;
-	char *p, *end;
+	const char *p = pd__data_knowledge, *end = pd__data_knowledge_end;
+	size_t cap = 0;
 
-	text = malloc(len + 1);
-	if (!text)
-		return;
-	memcpy(text, pd__data_knowledge, len);
-	text[len] = '\0';
-	for (p = text, end = text + len; p < end;) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *c = p;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *c = p;
+		const char *eol = nl ? nl : end;
 		unsigned first, last;
-		if (nl)
-			*nl = '\0';
-		if (!pd_parse_port(&c, &first) && *c++ == '\t' && !pd_parse_port(&c, &last) && *c == '\t' &&
-		    first <= last && !pd__grow(&lines, nlines, &cap, sizeof(*lines), 512)) {
+		if (!port_field(&c, eol, &first) && !port_field(&c, eol, &last) && first <= last &&
+		    !pd__grow(&lines, nlines, &cap, sizeof(*lines), 512)) {
 			memset(&lines[nlines], 0, sizeof(lines[nlines]));
-			lines[nlines].first = first;
-			lines[nlines].last = last;
-			lines[nlines++].p = p;
+			lines[nlines].p = p;
+			lines[nlines].len = (uint32_t)(eol - p);
+			lines[nlines].first = (uint16_t)first;
+			lines[nlines++].last = (uint16_t)last;
 		}
-		p = nl ? nl + 1 : end;
+		p = eol + 1;
 	}
 }
 
-/* Splits line i if it was not yet; under mu. */
+/* Splits line i if it was not yet; under mu. A line that cannot be
+ * copied (no memory) is tried again next time. */
 static int split_line(size_t i)
 {
 	struct line *l = &lines[i];
+	char *copy;
 
-	if (!l->state) {
-		l->state = parse_line(l->p, &l->f) ? 1 : -1;
+	if (l->state)
+		return l->state > 0;
+	l->f = malloc(sizeof(*l->f) + l->len + 1);
+	if (!l->f)
+		return 0;
+	copy = (char *)(l->f + 1);
+	memcpy(copy, l->p, l->len);
+	copy[l->len] = '\0';
+	if (parse_line(copy, l->f)) {
+		l->state = 1;
+	} else {
+		free(l->f);
+		l->f = NULL;
+		l->state = -1;
 	}
 	return l->state > 0;
 }
@@ -133,7 +159,7 @@ size_t pd_facts(unsigned port, struct pd_fact *out, size_t max)
 		if (port < lines[i].first || port > lines[i].last || !split_line(i))
 			continue;
 		if (n < max)
-			out[n] = lines[i].f;
+			out[n] = *lines[i].f;
 		n++;
 	}
 	pthread_mutex_unlock(&mu);
@@ -153,7 +179,7 @@ int pd_fact_at(size_t i, struct pd_fact *out)
 	}
 	for (size_t k = 0; k < nlines; k++) {
 		if (lines[k].state > 0 && i-- == 0) {
-			*out = lines[k].f;
+			*out = *lines[k].f;
 			rc = 0;
 			break;
 		}
