@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jw.h"
 
 #define MAX_ENTRIES 64
 
@@ -33,6 +34,7 @@ static int range_opt(const struct cli *c, unsigned *first, unsigned *last)
 int cmd_list(struct cli *c, int argc, char **argv)
 {
 	struct pd_buf b = PD_BUF_INIT;
+	struct pd__jw w;
 	unsigned first, last;
 	int status = -1, proto = PD_PROTO_ANY, rc, n = 0;
 	char q[256];
@@ -57,8 +59,9 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open_registry(c)))
 		return rc;
+	pd__jw_init(&w, &b);
 	if (c->json)
-		pd_buf_putc(&b, '[');
+		pd__jw_begin_array(&w);
 	for (unsigned port = first; port <= last; port++) {
 		for (int t = 0; t < PD_NPROTO; t++) {
 			uint32_t idx[MAX_ENTRIES];
@@ -71,27 +74,35 @@ int cmd_list(struct cli *c, int argc, char **argv)
 			if (status >= 0 && (int)st != status)
 				continue;
 			k = pd_registry_lookup(c->reg, port, t, idx, MAX_ENTRIES);
-			if (c->json)
-				pd_buf_printf(&b, "%s{\"port\":%u,\"transport\":\"%s\",\"status\":\"%s\",\"services\":[",
-					      n ? "," : "", port, pd_proto_name(t), pd_status_name(st));
-			else
+			if (c->json) {
+				pd__jw_begin_object(&w);
+				pd__jw_kuint(&w, "port", port);
+				pd__jw_kstr(&w, "transport", pd_proto_name(t));
+				pd__jw_kstr(&w, "status", pd_status_name(st));
+				pd__jw_key(&w, "services");
+				pd__jw_begin_array(&w);
+			} else {
 				pd_buf_printf(&b, "%u/%-5s %-10s", port, pd_proto_name(t), pd_status_name(st));
+			}
 			n++;
 			for (size_t i = 0; i < k && i < MAX_ENTRIES; i++) {
 				struct pd_entry e;
 				if (pd_registry_entry(c->reg, idx[i], &e) || e.status != PD_ASSIGNED)
 					continue;
 				if (c->json) {
-					if (names)
-						pd_buf_putc(&b, ',');
-					pd_buf_json_str(&b, e.name);
+					pd__jw_str(&w, e.name);
 				} else {
 					pd_buf_putc(&b, names ? ',' : ' ');
 					pd_buf_text(&b, e.name);
 				}
 				names++;
 			}
-			pd_buf_puts(&b, c->json ? "]}" : "\n");
+			if (c->json) {
+				pd__jw_end_array(&w);
+				pd__jw_end_object(&w);
+			} else {
+				pd_buf_putc(&b, '\n');
+			}
 		}
 		if (b.len > (1 << 20)) {
 			if ((rc = cli_write(&b)))
@@ -99,8 +110,10 @@ int cmd_list(struct cli *c, int argc, char **argv)
 			b.len = 0;
 		}
 	}
-	if (c->json)
-		pd_buf_puts(&b, "]\n");
+	if (c->json) {
+		pd__jw_end_array(&w);
+		pd_buf_putc(&b, '\n');
+	}
 	rc = cli_write(&b);
 	if (!rc && !n && !c->json)
 		rc = EXIT_NOTHING;
@@ -148,12 +161,21 @@ int cmd_gaps(struct cli *c, int argc, char **argv)
 	if (c->limit >= 0 && (size_t)c->limit < n)
 		n = (size_t)c->limit;
 	if (c->json) {
-		pd_buf_putc(&b, '[');
-		for (size_t i = 0; i < n; i++)
-			pd_buf_printf(&b, "%s{\"first\":%u,\"last\":%u,\"size\":%u,\"class\":\"%s\",\"rank\":%u,\"of\":%u}",
-				      i ? "," : "", v[i].first, v[i].last, v[i].size, pd_class_name(v[i].cls),
-				      v[i].rank, v[i].of);
-		pd_buf_puts(&b, "]\n");
+		struct pd__jw w;
+		pd__jw_init(&w, &b);
+		pd__jw_begin_array(&w);
+		for (size_t i = 0; i < n; i++) {
+			pd__jw_begin_object(&w);
+			pd__jw_kuint(&w, "first", v[i].first);
+			pd__jw_kuint(&w, "last", v[i].last);
+			pd__jw_kuint(&w, "size", v[i].size);
+			pd__jw_kstr(&w, "class", pd_class_name(v[i].cls));
+			pd__jw_kuint(&w, "rank", v[i].rank);
+			pd__jw_kuint(&w, "of", v[i].of);
+			pd__jw_end_object(&w);
+		}
+		pd__jw_end_array(&w);
+		pd_buf_putc(&b, '\n');
 	} else {
 		pd_buf_printf(&b, "%s%-13s %6s  %-8s %s%s\n", cli_c(c, "bold"), "block", "ports", "class",
 			      "rank in class", cli_c(c, "reset"));
@@ -190,28 +212,41 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 		ports[k][pd_registry_port_status(c->reg, p)]++;
 	}
 	if (c->json) {
-		pd_buf_putc(&b, '{');
-		cli_registry_json(c, &b);
-		pd_buf_printf(&b, ",\"records\":%zu,\"blocks\":%zu,\"classes\":{", pd_registry_count(c->reg),
-			      pd_registry_block_count(c->reg));
+		struct pd__jw w;
+		pd__jw_init(&w, &b);
+		pd__jw_begin_object(&w);
+		cli_registry_jw(c, &w);
+		pd__jw_kuint(&w, "records", pd_registry_count(c->reg));
+		pd__jw_kuint(&w, "blocks", pd_registry_block_count(c->reg));
+		pd__jw_key(&w, "classes");
+		pd__jw_begin_object(&w);
 		for (int k = 0; k < 3; k++) {
 			unsigned f, l;
 			pd_class_bounds((enum pd_class)k, &f, &l);
-			pd_buf_printf(&b, "%s\"%s\":{\"first\":%u,\"last\":%u,\"ports\":{", k ? "," : "",
-				      pd_class_name((enum pd_class)k), f, l);
+			pd__jw_key(&w, pd_class_name((enum pd_class)k));
+			pd__jw_begin_object(&w);
+			pd__jw_kuint(&w, "first", f);
+			pd__jw_kuint(&w, "last", l);
+			pd__jw_key(&w, "ports");
+			pd__jw_begin_object(&w);
 			for (int s = 0; s < 3; s++)
-				pd_buf_printf(&b, "%s\"%s\":%u", s ? "," : "", pd_status_name((enum pd_status)s), ports[k][s]);
-			pd_buf_puts(&b, "},\"transports\":{");
+				pd__jw_kuint(&w, pd_status_name((enum pd_status)s), ports[k][s]);
+			pd__jw_end_object(&w);
+			pd__jw_key(&w, "transports");
+			pd__jw_begin_object(&w);
 			for (int t = 0; t < PD_NPROTO; t++) {
-				pd_buf_printf(&b, "%s\"%s\":{", t ? "," : "", pd_proto_name(t));
+				pd__jw_key(&w, pd_proto_name(t));
+				pd__jw_begin_object(&w);
 				for (int s = 0; s < 3; s++)
-					pd_buf_printf(&b, "%s\"%s\":%u", s ? "," : "", pd_status_name((enum pd_status)s),
-						      cnt[k][t][s]);
-				pd_buf_putc(&b, '}');
+					pd__jw_kuint(&w, pd_status_name((enum pd_status)s), cnt[k][t][s]);
+				pd__jw_end_object(&w);
 			}
-			pd_buf_puts(&b, "}}");
+			pd__jw_end_object(&w);
+			pd__jw_end_object(&w);
 		}
-		pd_buf_puts(&b, "}}\n");
+		pd__jw_end_object(&w);
+		pd__jw_end_object(&w);
+		pd_buf_putc(&b, '\n');
 	} else {
 		pd_buf_puts(&b, "registry ");
 		pd_buf_text(&b, pd_registry_source(c->reg));

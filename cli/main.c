@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jw.h"
 
 static int cmd_help(struct cli *c, int argc, char **argv);
 
@@ -232,9 +233,13 @@ static int version(struct cli *c)
 		return rc;
 	if (c->json) {
 		struct pd_buf b = PD_BUF_INIT;
-		pd_buf_printf(&b, "{\"version\":\"%s\",", pd_version());
-		cli_registry_json(c, &b);
-		pd_buf_puts(&b, "}\n");
+		struct pd__jw w;
+		pd__jw_init(&w, &b);
+		pd__jw_begin_object(&w);
+		pd__jw_kstr(&w, "version", pd_version());
+		cli_registry_jw(c, &w);
+		pd__jw_end_object(&w);
+		pd_buf_putc(&b, '\n');
 		rc = cli_write(&b);
 		pd_buf_release(&b);
 		return rc;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jw.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -225,13 +226,21 @@ int cli_parse_range(const char *s, unsigned *first, unsigned *last)
 	return *p || *last < *first ? -1 : 0;
 }
 
+void cli_registry_jw(const struct cli *c, struct pd__jw *w)
+{
+	pd__jw_key(w, "registry");
+	pd__jw_begin_object(w);
+	pd__jw_kstr(w, "source", pd_registry_source(c->reg));
+	pd__jw_kstr(w, "updated", pd_registry_updated(c->reg));
+	pd__jw_end_object(w);
+}
+
 int cli_registry_json(const struct cli *c, struct pd_buf *b)
 {
-	pd_buf_puts(b, "\"registry\":{\"source\":");
-	pd_buf_json_str(b, pd_registry_source(c->reg));
-	pd_buf_puts(b, ",\"updated\":");
-	pd_buf_json_str(b, pd_registry_updated(c->reg));
-	pd_buf_putc(b, '}');
+	struct pd__jw w;
+
+	pd__jw_init(&w, b);
+	cli_registry_jw(c, &w);
 	return b->err;
 }
 

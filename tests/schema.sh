@@ -1,0 +1,168 @@
+#!/bin/bash
+# schema.sh: every JSON document against its schema in doc/schema/, with
+# tests/schema-validate.js (node, no package):
+#   - each command's --json output (port, page, list, gaps, stats, search,
+#     services, check, suggest, diff, update, --version) on the compiled-in
+#     registry and on the fixtures of tests/data
+#   - the server's /api/v1/ports/PORT and /api/v1/search (portdex serve on
+#     127.0.0.1:0)
+#   - each example in doc/schema/examples/
+#   - negative cases: a document with a required field removed, a field of
+#     the wrong type, a value outside an enum or an unknown field is refused,
+#     and so is a schema keyword the validator does not know
+# Needs PORTDEX and PD_SOURCE_ROOT (tests/meson.build); exits 77 without node
+# or curl.
+set -u
+PORTDEX=${PORTDEX:?set PORTDEX to the built binary}
+src=${PD_SOURCE_ROOT:?}
+for p in node curl; do
+	if ! command -v $p >/dev/null; then
+		echo "SKIP: $p is not installed" >&2
+		exit 77
+	fi
+done
+tmp=$(mktemp -d)
+spid=
+trap '[ -z "$spid" ] || kill -9 "$spid" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+export XDG_DATA_HOME=$tmp/data HOME=$tmp/home NO_COLOR=1
+unset PORTDEX_REGISTRY
+mkdir -p "$HOME" "$XDG_DATA_HOME"
+. "$src/tests/lib.sh"
+
+schemas=$src/doc/schema
+validate() { node "$src/tests/schema-validate.js" "$@"; }
+
+# valid NAME WHAT FILE: FILE is valid against doc/schema/NAME.schema.json
+valid() {
+	local v
+	if v=$(validate "$schemas/$1.schema.json" "$3" 2>&1); then ok; else ko "$2 against $1.schema.json: $v"; fi
+}
+
+# doc NAME RC ARGS...: portdex ARGS exits RC (any: whatever it is) and
+# prints a valid NAME document
+doc() {
+	local name=$1 want=$2
+	shift 2
+	run "$@"
+	if [ "$want" != any ] && [ "$rc" -ne "$want" ]; then
+		ko "portdex $* exited $rc, want $want: $err"
+		return
+	fi
+	cp "$tmp/out" "$tmp/doc.json"
+	valid "$name" "portdex $*" "$tmp/doc.json"
+}
+
+# invalid NAME WHAT JS: the example NAME changed by JS (a statement over d)
+# must be refused, naming the field
+invalid() {
+	local name=$1 what=$2 v
+	node -e 'const fs = require("fs"); let d = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+		eval(process.argv[2]); process.stdout.write(JSON.stringify(d))' \
+		"$schemas/examples/$name.json" "$3" >"$tmp/bad.json" || { ko "$what: cannot make the document"; return; }
+	if v=$(validate "$schemas/$name.schema.json" "$tmp/bad.json" 2>&1); then
+		ko "$what: accepted"
+	elif [ -z "$v" ]; then
+		ko "$what: refused without saying why"
+	else
+		ok
+	fi
+}
+
+# ---- the commands ----
+doc port 0 926 --json
+doc port 0 926/udp --json
+doc port 0 22 80 443 --json
+doc port 0 ssh --json
+doc port 0 --registry "$src/tests/data/iana-sample.xml" 22 --json
+doc page 0 page 926 --format json
+doc page 0 page 22 --format json
+doc list 0 list --range 0-1100 --json
+doc list 0 list --range user --status assigned --transport udp --json
+doc gaps 0 gaps --json
+doc gaps 0 gaps --range 900-1000 --limit 3 --json
+doc stats 0 stats --json
+doc stats 0 --registry "$src/tests/data/iana-sample.csv" stats --json
+doc search 0 search ssh --json
+doc search 0 search remote login --limit 50 --json
+doc search 1 search zzzznothing --json
+doc services 0 services --json
+doc check any check 20831 --json  # good or acceptable, as this host has it
+doc check 11 check 926 --json
+doc check 11 check 22 8080 60000/udp --json
+doc suggest 0 suggest --json
+doc suggest 0 suggest myapp --count 5 --transport both --range 20000-30000 --json
+doc version 0 --version --json
+doc diff 0 diff --json "$src/tests/data/diff/old.csv" "$src/tests/data/diff/new.csv"
+doc diff 0 diff --json "$src/tests/data/diff/new.csv" "$src/tests/data/diff/old.csv"
+doc diff 0 --registry "$src/tests/data/diff/old.csv" update --from "$src/tests/data/diff/new.csv" --json
+
+# ---- the server ----
+"$PORTDEX" serve --listen 127.0.0.1:0 --db "$tmp/fb.db" 2>"$tmp/serve.log" &
+spid=$!
+for _ in $(seq 200); do
+	grep -q "serving on" "$tmp/serve.log" 2>/dev/null && break
+	kill -0 "$spid" 2>/dev/null || break
+	sleep 0.05
+done
+port=$(sed -n 's|^portdex: serving on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$tmp/serve.log")
+if [ -z "$port" ]; then
+	ko "portdex serve did not start: $(head -c 300 "$tmp/serve.log")"
+else
+	for q in ports/926 ports/22 ports/0 ports/65535; do
+		if curl -sf -m 30 -o "$tmp/api.json" "http://127.0.0.1:$port/api/v1/$q"; then
+			valid page "/api/v1/$q" "$tmp/api.json"
+		else
+			ko "/api/v1/$q failed"
+		fi
+	done
+	for q in 'q=ssh' 'q=http&limit=100' 'q=zzzznothing'; do
+		if curl -sf -m 30 -o "$tmp/api.json" "http://127.0.0.1:$port/api/v1/search?$q"; then
+			valid search "/api/v1/search?$q" "$tmp/api.json"
+		else
+			ko "/api/v1/search?$q failed"
+		fi
+	done
+fi
+kill "$spid" 2>/dev/null
+wait "$spid" 2>/dev/null
+spid=
+
+# ---- the examples, and that every schema has one ----
+for s in "$schemas"/*.schema.json; do
+	name=$(basename "$s" .schema.json)
+	[ "$name" = common ] && continue
+	if [ -f "$schemas/examples/$name.json" ]; then
+		valid "$name" "doc/schema/examples/$name.json" "$schemas/examples/$name.json"
+	else
+		ko "doc/schema/$name.schema.json has no example"
+	fi
+done
+
+# ---- what must be refused ----
+invalid port "port without transports.tcp.services" 'delete d.transports.tcp.services'
+invalid port "port as a string" 'd.port = String(d.port)'
+invalid port "port with an unknown field" 'd.extra = 1'
+invalid port "a status outside the enum" 'd.transports.udp.status = "free"'
+invalid port "an array of ports, one without range" 'd = [d, Object.assign({}, d)]; delete d[1].range'
+invalid page "page without faq" 'delete d.faq'
+invalid list "list row with services a string" 'd[0].services = "ftp-data"'
+invalid gaps "gap with a fractional size" 'd[0].size = 1.5'
+invalid stats "stats without classes.user" 'delete d.classes.user'
+invalid search "search result without first" 'delete d.results[0].first'
+invalid services "services row with a port above 65535" 'd[0].port = 65536'
+invalid check "check with reasons an object" 'd.reasons = {}'
+invalid suggest "suggest with hold a string" 'd.hold = "60"'
+invalid diff "diff change of an unknown kind" 'd.changes[0].kind = "bogus"'
+invalid diff "diff without counts" 'delete d.counts'
+invalid version "version without registry.updated" 'delete d.registry.updated'
+invalid version "version null" 'd.version = null'
+printf '{"type":"object","patternProperties":{}}' >"$tmp/odd.schema.json"
+if validate "$tmp/odd.schema.json" "$schemas/examples/version.json" >/dev/null 2>&1; then
+	ko "a schema keyword the validator does not know is accepted"
+else
+	ok
+fi
+
+echo "schema: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
