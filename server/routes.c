@@ -488,7 +488,6 @@ static void api_listening(const struct srv_state *s, struct reply *out)
 	struct pd_listen_opts o = { .owners = 1, .procroot = srv_cfg->procroot };
 	struct pd_socket_list l = { 0 };
 	struct pd_buf *b = &out->body;
-	uint32_t idx[8];
 	int rc = pd_listening(&o, &l);
 
 	if (rc) {
@@ -497,41 +496,9 @@ static void api_listening(const struct srv_state *s, struct reply *out)
 		out->retry_after = rc == PD_ENOTSUP ? 0 : 5;
 		return;
 	}
-	pd_buf_puts(b, "{\"method\":");
-	pd_buf_json_str(b, l.method);
-	pd_buf_printf(b, ",\"denied\":%u,\"sockets\":[", l.denied);
-	for (size_t i = 0; i < l.n; i++) {
-		const struct pd_socket *k = &l.v[i];
-		const char *svc = NULL;
-		size_t m = pd_registry_lookup(s->reg, k->port, k->proto, idx, 8);
-		for (size_t j = 0; j < m && j < 8 && !svc; j++) {
-			struct pd_entry e;
-			if (!pd_registry_entry(s->reg, idx[j], &e) && e.status == PD_ASSIGNED && *e.name)
-				svc = e.name;
-		}
-		pd_buf_printf(b, "%s{\"transport\":\"%s\",\"family\":%d,\"address\":", i ? "," : "",
-			      pd_proto_name(k->proto), k->family);
-		pd_buf_json_str(b, k->addr);
-		pd_buf_printf(b, ",\"port\":%u,\"v6only\":%s,\"dual_stack\":%s,\"uid\":%u,\"inode\":%lu,\"netns\":", k->port,
-			      k->v6only < 0 ? "null" : k->v6only ? "true" : "false",
-			      pd_socket_dual_stack(k) ? "true" : "false", k->uid, k->inode);
-		pd_buf_json_str(b, *k->netns ? k->netns : NULL);
-		pd_buf_puts(b, ",\"service\":");
-		pd_buf_json_str(b, svc);
-		pd_buf_puts(b, ",\"owners\":[");
-		for (size_t j = 0; j < k->nowners; j++) {
-			pd_buf_printf(b, "%s{\"pid\":%d,\"fd\":%d,\"uid\":%u,\"command\":", j ? "," : "", k->owners[j].pid,
-				      k->owners[j].fd, k->owners[j].uid);
-			pd_buf_json_str(b, k->owners[j].comm);
-			pd_buf_putc(b, '}');
-		}
-		pd_buf_puts(b, "],\"unknown\":");
-		pd_buf_json_str(b, k->unknown);
-		pd_buf_putc(b, '}');
-	}
-	pd_buf_puts(b, "]}\n");
+	rc = pd_listening_json(s->reg, &l, b);
 	pd_socket_list_release(&l);
-	rendered(out, b->err, CT_JSON, CC_NONE, 0);
+	rendered(out, rc ? rc : b->err, CT_JSON, CC_NONE, 0);
 }
 
 static void api_feedback(unsigned port, struct reply *out)
