@@ -650,6 +650,15 @@ enum pd_site_page { PD_SITE_HOME, PD_SITE_SYSTEM, PD_SITE_USER, PD_SITE_DYNAMIC,
 PD_EXTERN const char *pd_site_page_path(enum pd_site_page p);
 PD_EXTERN int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_format f,
 		 const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
+/* The site's HTML frame, for pages a program makes of its own (the
+ * server's search and error pages) so that they look like the others:
+ * pd_site_frame_top writes the head (the title, as "TITLE - portdex"), the
+ * style and the navigation, ending with "<main>"; pd_site_frame_end writes
+ * from "</main>" on (the footer). Every HTML page of pd_page() and
+ * pd_site_page() is top, its content, end. Appends to out; PD_EINVAL,
+ * PD_ENOMEM. */
+PD_EXTERN int pd_site_frame_top(const char *title, const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
+PD_EXTERN int pd_site_frame_end(struct pd_buf *out) PD_WUR;
 
 /* A static site in o->dir: an HTML page and a JSON file for every port,
  * the site pages, maps, search index and sitemap.xml (URLs under

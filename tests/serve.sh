@@ -126,6 +126,18 @@ for r in / /port/80 /port/926 /port/0 /port/65535 /ranges/system /ranges/user /r
 done
 page=$(curl -s "$B/port/926")
 like "a port page is a whole page" "$page" "<!doctype html>*Port 926*</html>"
+# every HTML page, the library's and the server's own (search, errors), has
+# the site's frame around one <main>, with its own title
+html_ok() { # WHAT URL TITLE
+	curl -s "$2" >"$tmp/page.html"
+	is "$1: one <main> in the site's frame" "$(python3 "${PD_SOURCE_ROOT:?}/tests/html-structure.py" "$tmp/page.html" "$3")" ok
+}
+html_ok "the home page" "$B/" "*"
+html_ok "a port page" "$B/port/926" "*"
+html_ok "the search form" "$B/search" Search
+html_ok "search results" "$B/search?q=remote+desktop" Search
+html_ok "a 404 page" "$B/nope" "Not found"
+html_ok "a 400 page" "$B/port/70000" "Bad request"
 like "a port page says which registry" "$page" "*Registry: *"
 is "/search?q=ssh redirects" "$(code "$B/search?q=ssh")" 302
 is "to ssh's port" "$(hdr location "$B/search?q=ssh")" /port/22

@@ -845,6 +845,39 @@ static void test_listening_one_vocabulary(void **state)
 	pd_registry_free(reg);
 }
 
+/* The frame a program gets for pages of its own is the frame of every
+ * page: the home page starts with its top (up to the title) and its nav,
+ * and ends with its end. */
+static void test_site_frame(void **state)
+{
+	struct pd_registry *reg;
+	struct pd_site_opts o = { .root = "/", .ext = "" };
+	struct pd_buf page = PD_BUF_INIT, top = PD_BUF_INIT, end = PD_BUF_INIT;
+	const char *t, *nav;
+
+	(void)state;
+	assert_int_equal(pd_registry_open_default(&reg), 0);
+	assert_int_equal(pd_site_page(reg, PD_SITE_HOME, PD_FMT_HTML, &o, &page), 0);
+	assert_int_equal(pd_site_frame_top("A <b>", &o, &top), 0);
+	assert_int_equal(pd_site_frame_end(&end), 0);
+	t = strstr(pd_buf_str(&top), "<title>");
+	assert_non_null(t);
+	assert_non_null(strstr(t, "<title>A &lt;b&gt; - portdex</title>"));
+	assert_memory_equal(pd_buf_str(&page), pd_buf_str(&top), (size_t)(t - top.s) + 7);
+	nav = strstr(pd_buf_str(&top), "</style>");
+	assert_non_null(nav);
+	assert_non_null(strstr(pd_buf_str(&page), nav));
+	assert_true(page.len > end.len);
+	assert_string_equal(page.s + page.len - end.len, pd_buf_str(&end));
+	assert_non_null(strstr(pd_buf_str(&end), "</main>"));
+	assert_null(strstr(pd_buf_str(&top), "</main>"));
+	assert_int_equal(pd_site_frame_top(NULL, &o, &top), PD_EINVAL);
+	pd_buf_release(&page);
+	pd_buf_release(&top);
+	pd_buf_release(&end);
+	pd_registry_free(reg);
+}
+
 /* One history cap for every output: the model, the port document and the
  * page JSON hold the same events. */
 static void test_facts_one_history(void **state)
@@ -932,6 +965,7 @@ int main(void)
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_page_host_snapshot),
 		cmocka_unit_test(test_listening_one_vocabulary),
+		cmocka_unit_test(test_site_frame),
 		cmocka_unit_test(test_facts_one_history),
 		cmocka_unit_test(test_faq_long_answer),
 	};

@@ -171,8 +171,10 @@ static const char css[] =
 	"table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid var(--line);text-align:left}"
 	"@media (max-width:600px){body{font-size:15px}h1{font-size:1.6rem}header input{width:6.5rem}}";
 
-static void html_frame_top(struct pd_buf *b, const char *title, const struct pd_site_opts *o)
+int pd_site_frame_top(const char *title, const struct pd_site_opts *o, struct pd_buf *b)
 {
+	if (!title || !o || !o->root || !o->ext || !b)
+		return PD_EINVAL;
 	pd_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
 	pd_buf_html(b, title);
@@ -188,6 +190,17 @@ static void html_frame_top(struct pd_buf *b, const char *title, const struct pd_
 			 "placeholder=\"port or name\" aria-label=\"port or service name\"><button>Go</button></form>",
 		      o->root, *o->ext ? "search.html" : "search");
 	pd_buf_puts(b, "</nav></header><main>");
+	return b->err;
+}
+
+int pd_site_frame_end(struct pd_buf *b)
+{
+	if (!b)
+		return PD_EINVAL;
+	pd_buf_puts(b, "</main><footer>Facts from IANA's Service Name and Transport Protocol Port "
+		       "Number Registry and from the sources cited; pages made by portdex.</footer>"
+		       "</body></html>\n");
+	return b->err;
 }
 
 int pd__render(const char *title, const char *head_md, const char *figure_html, const char *body_md,
@@ -206,8 +219,7 @@ int pd__render(const char *title, const char *head_md, const char *figure_html, 
 		pd_buf_release(&md);
 		return rc;
 	case PD_FMT_HTML:
-		html_frame_top(out, title, o);
-		if ((rc = to_html(head_md, out)))
+		if ((rc = pd_site_frame_top(title, o, out)) || (rc = to_html(head_md, out)))
 			return rc;
 		if (figure_html)
 			pd_buf_puts(out, figure_html);
@@ -215,10 +227,7 @@ int pd__render(const char *title, const char *head_md, const char *figure_html, 
 			return rc;
 		if (after_html)
 			pd_buf_puts(out, after_html);
-		pd_buf_puts(out, "</main><footer>Facts from IANA's Service Name and Transport Protocol Port "
-				 "Number Registry and from the sources cited; pages made by portdex.</footer>"
-				 "</body></html>\n");
-		return out->err;
+		return pd_site_frame_end(out);
 	default:
 		return PD_EINVAL;
 	}
