@@ -132,6 +132,10 @@ html_ok() { # WHAT URL TITLE
 	curl -s "$2" >"$tmp/page.html"
 	is "$1: one <main> in the site's frame" "$(python3 "${PD_SOURCE_ROOT:?}/tests/html-structure.py" "$tmp/page.html" "$3")" ok
 }
+curl -s "$B/port/926" >"$tmp/page.html"
+python3 -c 'import sys; sys.exit(open(sys.argv[2]).read() not in open(sys.argv[1]).read())' "$tmp/page.html" \
+	"$PD_SOURCE_ROOT/data/site/feedback.js"
+is "the feedback form's script is data/site/feedback.js" "$?" 0
 html_ok "the home page" "$B/" "*"
 html_ok "a port page" "$B/port/926" "*"
 html_ok "the search form" "$B/search" Search
