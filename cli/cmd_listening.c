@@ -327,74 +327,6 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 	return b->err ? b->err : tmp.err;
 }
 
-/* ---- JSON ---- */
-
-static void json(struct cli *c, const struct pd_socket_list *l, struct pd_buf *b)
-{
-	struct users u = { .n = 0 };
-
-	pd_buf_putc(b, '{');
-	cli_registry_json(c, b);
-	pd_buf_puts(b, ",\"method\":");
-	pd_buf_json_str(b, l->method);
-	pd_buf_printf(b, ",\"count\":%zu,\"denied\":%u,\"sockets\":[", l->n, l->denied);
-	for (size_t i = 0; i < l->n; i++) {
-		const struct pd_socket *s = &l->v[i];
-		const char *svc = service_name(c, s->port, s->proto);
-		uint32_t idx[16];
-		size_t k = pd_registry_lookup(c->reg, s->port, s->proto, idx, 16), names = 0;
-		int v4 = s->family == 4 || pd_socket_dual_stack(s) || pd_socket_v4_mapped(s);
-		int v6 = s->family == 6 && !pd_socket_v4_mapped(s);
-		/* "::" with v6only unknown (/proc/net): IPv4 too, or not */
-		int v4_unknown = s->family == 6 && s->v6only < 0 && !strcmp(s->addr, "::");
-
-		pd_buf_printf(b, "%s\n{\"proto\":\"%s\",\"family\":%d,\"address\":", i ? "," : "",
-			      pd_proto_name(s->proto), s->family);
-		pd_buf_json_str(b, s->addr);
-		pd_buf_printf(b, ",\"port\":%u,\"v6only\":%s,\"ipv4\":%s,\"ipv6\":%s,\"inode\":%lu,\"uid\":%u,\"user\":",
-			      s->port, s->v6only < 0 ? "null" : s->v6only ? "true" : "false",
-			      v4_unknown ? "null" : v4 ? "true" : "false",
-			      v6 ? "true" : "false", s->inode, s->uid);
-		pd_buf_json_str(b, user_name(&u, s->uid));
-		pd_buf_puts(b, ",\"netns\":");
-		pd_buf_json_str(b, s->netns);
-		if (s->netns_ino)
-			pd_buf_printf(b, ",\"netns_inode\":%lu", s->netns_ino);
-		else
-			pd_buf_puts(b, ",\"netns_inode\":null");
-		pd_buf_puts(b, ",\"service\":");
-		pd_buf_json_str(b, svc);
-		pd_buf_puts(b, ",\"services\":[");
-		for (size_t j = 0; j < k && j < 16; j++) {
-			struct pd_entry e;
-			if (pd_registry_entry(c->reg, idx[j], &e) || e.status != PD_ASSIGNED || !*e.name)
-				continue;
-			if (names++)
-				pd_buf_putc(b, ',');
-			pd_buf_json_str(b, e.name);
-		}
-		pd_buf_printf(b, "],\"status\":\"%s\",\"class\":\"%s\",\"owners\":[",
-			      pd_status_name(pd_registry_status(c->reg, s->port, s->proto)),
-			      pd_class_name(pd_port_class(s->port)));
-		for (size_t j = 0; j < s->nowners; j++) {
-			const struct pd_owner *o = &s->owners[j];
-			pd_buf_printf(b, "%s{\"pid\":%d,\"fd\":%d,\"command\":", j ? "," : "", o->pid, o->fd);
-			pd_buf_json_str(b, o->comm);
-			if (o->uid == (unsigned)-1)
-				pd_buf_puts(b, ",\"uid\":null,\"user\":null}");
-			else {
-				pd_buf_printf(b, ",\"uid\":%u,\"user\":", o->uid);
-				pd_buf_json_str(b, user_name(&u, o->uid));
-				pd_buf_putc(b, '}');
-			}
-		}
-		pd_buf_puts(b, "],\"owners_unknown\":");
-		pd_buf_json_str(b, s->nowners ? NULL : s->unknown);
-		pd_buf_putc(b, '}');
-	}
-	pd_buf_puts(b, "\n]}\n");
-}
-
 /* ---- Prometheus text exposition format ---- */
 
 /* a label value: made visible as for a terminal (pd_buf_text), then \ and
@@ -440,15 +372,14 @@ static int prom_counts(struct pd_buf *b, const char *metric, char **lines, size_
 static int prometheus(struct cli *c, const struct pd_socket_list *l, struct pd_buf *b)
 {
 	struct users u = { .n = 0 };
-	size_t rows = 0, n = 0, nsum = 0, unknown = 0;
-	char **lines, **sums;
+	size_t rows = 0, n = 0, unknown = 0;
+	char **lines;
 	int rc = 0;
 
 	for (size_t i = 0; i < l->n; i++)
 		rows += l->v[i].nowners ? l->v[i].nowners : 1;
 	lines = calloc(rows + 1, sizeof(*lines));
-	sums = calloc(l->n + 1, sizeof(*sums));
-	if (!lines || !sums) {
+	if (!lines) {
 		rc = PD_ENOMEM;
 		goto out;
 	}
@@ -460,7 +391,8 @@ static int prometheus(struct cli *c, const struct pd_socket_list *l, struct pd_b
 		unknown += !s->nowners;
 		for (size_t k = 0; k < (s->nowners ? s->nowners : 1); k++) {
 			t.len = 0;
-			pd_buf_printf(&t, "proto=\"%s\",address=", pd_proto_name(s->proto));
+			pd_buf_printf(&t, "transport=\"%s\",family=\"%s\",address=", pd_proto_name(s->proto),
+				      s->family == 6 ? "ipv6" : "ipv4");
 			prom_value(&t, s->addr);
 			pd_buf_printf(&t, ",port=\"%u\",service=", s->port);
 			prom_value(&t, svc ? svc : "");
@@ -479,11 +411,6 @@ static int prometheus(struct cli *c, const struct pd_socket_list *l, struct pd_b
 			if (t.err || !(lines[n++] = strdup(pd_buf_str(&t))))
 				rc = PD_ENOMEM;
 		}
-		t.len = 0;
-		pd_buf_printf(&t, "proto=\"%s\",status=\"%s\",netns=", pd_proto_name(s->proto), st);
-		prom_value(&t, s->netns);
-		if (!rc && (t.err || !(sums[nsum++] = strdup(pd_buf_str(&t)))))
-			rc = PD_ENOMEM;
 		pd_buf_release(&t);
 	}
 	if (rc)
@@ -491,9 +418,8 @@ static int prometheus(struct cli *c, const struct pd_socket_list *l, struct pd_b
 	pd_buf_puts(b, "# HELP portdex_listening_socket Listening sockets by address, port, registry status and owning process (one series per socket and owner; the value counts identical ones).\n"
 		       "# TYPE portdex_listening_socket gauge\n");
 	prom_counts(b, "portdex_listening_socket", lines, n);
-	pd_buf_puts(b, "# HELP portdex_listening_sockets Listening sockets by transport, registry status and network namespace.\n"
-		       "# TYPE portdex_listening_sockets gauge\n");
-	prom_counts(b, "portdex_listening_sockets", sums, nsum);
+	if ((rc = pd_listening_metrics(c->reg, l, b)))
+		goto out;
 	pd_buf_printf(b, "# HELP portdex_listening_owners_unknown Listening sockets whose owning process could not be found.\n"
 		       "# TYPE portdex_listening_owners_unknown gauge\n"
 		       "portdex_listening_owners_unknown %zu\n", unknown);
@@ -501,10 +427,7 @@ static int prometheus(struct cli *c, const struct pd_socket_list *l, struct pd_b
 out:
 	for (size_t i = 0; lines && i < n; i++)
 		free(lines[i]);
-	for (size_t i = 0; sums && i < nsum; i++)
-		free(sums[i]);
 	free(lines);
-	free(sums);
 	return rc;
 }
 
@@ -617,7 +540,7 @@ int cmd_listening(struct cli *c, int argc, char **argv)
 	for (size_t i = 0; i < l.n && !show_ns; i++)
 		show_ns = *l.v[i].netns != '\0';
 	if (fmt == F_JSON)
-		json(c, &l, &b);
+		err = pd_listening_json(c->reg, &l, &b);
 	else if (fmt == F_PROM)
 		err = prometheus(c, &l, &b);
 	else if (l.n)

@@ -392,6 +392,23 @@ PD_EXTERN int pd_socket_dual_stack(const struct pd_socket *s);
 /* 1 if an IPv6 socket is bound to an IPv4-mapped address (::ffff:a.b.c.d):
  * it accepts IPv4 only */
 PD_EXTERN int pd_socket_v4_mapped(const struct pd_socket *s);
+/* The listening document, the one every program writes (`portdex listening
+ * --json`, /api/v1/listening): {"registry": {"source", "updated"}, "method",
+ * "count", "denied", "sockets": [...]}, each socket the object of the port
+ * document's "listening": {"transport", "family", "address", "port",
+ * "v6only", "ipv4", "ipv6", "inode", "uid", "user", "netns", "netns_inode",
+ * "service", "services", "status", "class", "owners": [{"pid", "fd",
+ * "command", "uid", "user"}], "owners_unknown"} (doc/listening.md). reg
+ * names the services. Appends to out; PD_EINVAL, PD_ENOMEM. */
+PD_EXTERN int pd_listening_json(const struct pd_registry *reg, const struct pd_socket_list *l,
+				struct pd_buf *out) PD_WUR;
+/* The metric family portdex_listening_sockets (Prometheus text, a gauge
+ * with its HELP and TYPE lines): how many sockets of l listen, by
+ * {transport, family ("ipv4", "ipv6"), status (the registry's for the port
+ * and transport), netns}, one series per label set, sorted. Appends to
+ * out; PD_EINVAL, PD_ENOMEM. */
+PD_EXTERN int pd_listening_metrics(const struct pd_registry *reg, const struct pd_socket_list *l,
+				   struct pd_buf *out) PD_WUR;
 
 /* ---- choosing a port ----
  * A verdict on a port for a new service, with every reason. Each reason has
@@ -633,6 +650,15 @@ enum pd_site_page { PD_SITE_HOME, PD_SITE_SYSTEM, PD_SITE_USER, PD_SITE_DYNAMIC,
 PD_EXTERN const char *pd_site_page_path(enum pd_site_page p);
 PD_EXTERN int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_format f,
 		 const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
+/* The site's HTML frame, for pages a program makes of its own (the
+ * server's search and error pages) so that they look like the others:
+ * pd_site_frame_top writes the head (the title, as "TITLE - portdex"), the
+ * style and the navigation, ending with "<main>"; pd_site_frame_end writes
+ * from "</main>" on (the footer). Every HTML page of pd_page() and
+ * pd_site_page() is top, its content, end. Appends to out; PD_EINVAL,
+ * PD_ENOMEM. */
+PD_EXTERN int pd_site_frame_top(const char *title, const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
+PD_EXTERN int pd_site_frame_end(struct pd_buf *out) PD_WUR;
 
 /* A static site in o->dir: an HTML page and a JSON file for every port,
  * the site pages, maps, search index and sitemap.xml (URLs under

@@ -127,13 +127,13 @@ static const char *service_of(const struct pd_registry *reg, unsigned port, int 
 	return "";
 }
 
-/* This host's listening sockets: a count by transport and family, and one
- * series per socket with the registry's name for its port. */
+/* This host's listening sockets: the counts (portdex_listening_sockets, as
+ * `portdex listening --format prometheus` writes them), and one series per
+ * socket with the registry's name for its port. */
 static void listening_text(struct pd_buf *b, const struct srv_state *s)
 {
 	struct pd_listen_opts o = { .procroot = srv_cfg ? srv_cfg->procroot : NULL };
 	struct pd_socket_list l = { 0 };
-	unsigned per[PD_NPROTO][2] = { { 0 } };
 	int rc = pd_listening(&o, &l);
 
 	head(b, "portdex_listening_scan_ok", "gauge", "1 when this host's sockets could be listed, else 0.");
@@ -142,15 +142,8 @@ static void listening_text(struct pd_buf *b, const struct srv_state *s)
 		pd_socket_list_release(&l);
 		return;
 	}
-	for (size_t i = 0; i < l.n; i++)
-		if (l.v[i].proto >= 0 && l.v[i].proto < PD_NPROTO)
-			per[l.v[i].proto][l.v[i].family == 6]++;
-	head(b, "portdex_listening_sockets", "gauge", "Sockets listening on this host, by transport and address family.");
-	for (int t = 0; t < PD_NPROTO; t++)
-		for (int f = 0; f < 2; f++)
-			if (per[t][f])
-				pd_buf_printf(b, "portdex_listening_sockets{transport=\"%s\",family=\"%s\"} %u\n",
-					      pd_proto_name(t), f ? "ipv6" : "ipv4", per[t][f]);
+	if (s && (rc = pd_listening_metrics(s->reg, &l, b)) && !b->err)
+		b->err = rc;
 	head(b, "portdex_listening_socket", "gauge",
 	     "One series per listening socket (always 1), with the registry's service name for its port.");
 	for (size_t i = 0; i < l.n; i++) {

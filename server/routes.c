@@ -136,22 +136,18 @@ static const char *status_text(int status)
 	}
 }
 
-/* A page of the server's own (search, errors) in the site's frame, with
- * the title put in place of the home page's. */
-static void framed(const struct srv_state *s, const char *title, const char *content, struct pd_buf *out)
+/* A page of the server's own (search, errors) in the site's frame, as the
+ * library frames every page. */
+static void framed(const char *title, const char *content, struct pd_buf *out)
 {
-	const char *top = s->frame_top, *t0 = strstr(top, "<title>"), *t1 = t0 ? strstr(t0, "</title>") : NULL;
+	struct pd_site_opts o = { .root = "/", .ext = "" };
+	int rc = pd_site_frame_top(title, &o, out);
 
-	if (t0 && t1) {
-		pd_buf_add(out, top, (size_t)(t0 - top) + 7);
-		pd_buf_html(out, title);
-		pd_buf_puts(out, " - portdex");
-		pd_buf_puts(out, t1);
-	} else {
-		pd_buf_puts(out, top);
-	}
 	pd_buf_puts(out, content);
-	pd_buf_puts(out, s->frame_end);
+	if (!rc)
+		rc = pd_site_frame_end(out);
+	if (rc && !out->err)
+		out->err = rc;
 }
 
 void route_error(enum srv_route r, int status, const char *message, int want_json, struct reply *out)
@@ -175,7 +171,7 @@ void route_error(enum srv_route r, int status, const char *message, int want_jso
 		pd_buf_html(&c, message);
 		pd_buf_puts(&c, "</p><p><a href=\"/\">Every port number, explained</a></p>");
 		out->ctype = CT_HTML;
-		framed(s, status_text(status), pd_buf_str(&c), &out->body);
+		framed(status_text(status), pd_buf_str(&c), &out->body);
 		pd_buf_release(&c);
 	}
 	state_put(s);
@@ -372,7 +368,7 @@ static void search_page(const struct srv_state *s, const char *query, size_t qle
 	for (t = q; *t == ' '; t++)
 		;
 	if (!*t) {
-		framed(s, "Search", "<h1>Search</h1><p>Type a port number (926), a service name (ssh) or words "
+		framed("Search", "<h1>Search</h1><p>Type a port number (926), a service name (ssh) or words "
 				    "(remote desktop) in the box above.</p>", &out->body);
 		rendered(out, out->body.err, CT_HTML, CC_REVALIDATE, 0);
 		return;
@@ -426,7 +422,7 @@ static void search_page(const struct srv_state *s, const char *query, size_t qle
 	pd_buf_puts(&c, ", updated ");
 	pd_buf_html(&c, pd_registry_updated(s->reg));
 	pd_buf_puts(&c, ".</p>");
-	framed(s, "Search", pd_buf_str(&c), &out->body);
+	framed("Search", pd_buf_str(&c), &out->body);
 	rendered(out, c.err ? c.err : out->body.err, CT_HTML, CC_REVALIDATE, 0);
 	pd_buf_release(&c);
 	pd_buf_release(&tr);
@@ -488,7 +484,6 @@ static void api_listening(const struct srv_state *s, struct reply *out)
 	struct pd_listen_opts o = { .owners = 1, .procroot = srv_cfg->procroot };
 	struct pd_socket_list l = { 0 };
 	struct pd_buf *b = &out->body;
-	uint32_t idx[8];
 	int rc = pd_listening(&o, &l);
 
 	if (rc) {
@@ -497,41 +492,9 @@ static void api_listening(const struct srv_state *s, struct reply *out)
 		out->retry_after = rc == PD_ENOTSUP ? 0 : 5;
 		return;
 	}
-	pd_buf_puts(b, "{\"method\":");
-	pd_buf_json_str(b, l.method);
-	pd_buf_printf(b, ",\"denied\":%u,\"sockets\":[", l.denied);
-	for (size_t i = 0; i < l.n; i++) {
-		const struct pd_socket *k = &l.v[i];
-		const char *svc = NULL;
-		size_t m = pd_registry_lookup(s->reg, k->port, k->proto, idx, 8);
-		for (size_t j = 0; j < m && j < 8 && !svc; j++) {
-			struct pd_entry e;
-			if (!pd_registry_entry(s->reg, idx[j], &e) && e.status == PD_ASSIGNED && *e.name)
-				svc = e.name;
-		}
-		pd_buf_printf(b, "%s{\"transport\":\"%s\",\"family\":%d,\"address\":", i ? "," : "",
-			      pd_proto_name(k->proto), k->family);
-		pd_buf_json_str(b, k->addr);
-		pd_buf_printf(b, ",\"port\":%u,\"v6only\":%s,\"dual_stack\":%s,\"uid\":%u,\"inode\":%lu,\"netns\":", k->port,
-			      k->v6only < 0 ? "null" : k->v6only ? "true" : "false",
-			      pd_socket_dual_stack(k) ? "true" : "false", k->uid, k->inode);
-		pd_buf_json_str(b, *k->netns ? k->netns : NULL);
-		pd_buf_puts(b, ",\"service\":");
-		pd_buf_json_str(b, svc);
-		pd_buf_puts(b, ",\"owners\":[");
-		for (size_t j = 0; j < k->nowners; j++) {
-			pd_buf_printf(b, "%s{\"pid\":%d,\"fd\":%d,\"uid\":%u,\"command\":", j ? "," : "", k->owners[j].pid,
-				      k->owners[j].fd, k->owners[j].uid);
-			pd_buf_json_str(b, k->owners[j].comm);
-			pd_buf_putc(b, '}');
-		}
-		pd_buf_puts(b, "],\"unknown\":");
-		pd_buf_json_str(b, k->unknown);
-		pd_buf_putc(b, '}');
-	}
-	pd_buf_puts(b, "]}\n");
+	rc = pd_listening_json(s->reg, &l, b);
 	pd_socket_list_release(&l);
-	rendered(out, b->err, CT_JSON, CC_NONE, 0);
+	rendered(out, rc ? rc : b->err, CT_JSON, CC_NONE, 0);
 }
 
 static void api_feedback(unsigned port, struct reply *out)

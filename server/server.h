@@ -37,7 +37,6 @@ struct srv_state {
 	struct pd_host host;
 	int has_host;
 	unsigned long gen;           /* 1, 2, ... one per successful load */
-	char *frame_top, *frame_end; /* the site's HTML frame, cut from the home page */
 	atomic_int refs;
 };
 

@@ -1,5 +1,5 @@
-/* state.c: the registry being served. A state (registry, host facts, the
- * HTML frame) is immutable once published; readers take a reference under
+/* state.c: the registry being served. A state (registry and host facts)
+ * is immutable once published; readers take a reference under
  * a mutex, a reload publishes a whole new state, and the old one is freed
  * by whoever drops its last reference. So a request sees one registry from
  * start to end: the old one or the new one, never a mix. */
@@ -24,8 +24,6 @@ static void state_free(struct srv_state *s)
 	pd_registry_free(s->reg);
 	if (s->has_host)
 		pd_host_release(&s->host);
-	free(s->frame_top);
-	free(s->frame_end);
 	free(s);
 }
 
@@ -82,30 +80,6 @@ int state_file_changed(const char *path)
 	return changed;
 }
 
-/* The site's frame (head, navigation, footer) cut from the home page, so
- * that the server's own pages (search, errors) look like the others: top
- * ends with "<main>", end starts with "</main>". */
-static void make_frame(struct srv_state *s)
-{
-	struct pd_site_opts o = { .root = "/", .ext = "" };
-	struct pd_buf b = PD_BUF_INIT;
-	const char *main_open, *main_close;
-
-	if (!pd_site_page(s->reg, PD_SITE_HOME, PD_FMT_HTML, &o, &b) &&
-	    (main_open = strstr(pd_buf_str(&b), "<main>")) && (main_close = strstr(main_open, "</main>"))) {
-		s->frame_top = strndup(b.s, (size_t)(main_open - b.s) + 6);
-		s->frame_end = strdup(main_close);
-	}
-	pd_buf_release(&b);
-	if (!s->frame_top || !s->frame_end) {
-		free(s->frame_top);
-		free(s->frame_end);
-		s->frame_top = strdup("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-				      "<title>portdex</title></head><body><main>");
-		s->frame_end = strdup("</main></body></html>\n");
-	}
-}
-
 int state_load(const struct srv_config *cfg, char *err, size_t errlen)
 {
 	struct srv_state *s = calloc(1, sizeof(*s)), *old;
@@ -127,11 +101,6 @@ int state_load(const struct srv_config *cfg, char *err, size_t errlen)
 		goto fail;
 	if (!pd_host_read(&s->host, cfg->procroot))
 		s->has_host = 1;
-	make_frame(s);
-	if (!s->frame_top || !s->frame_end) {
-		rc = PD_ENOMEM;
-		goto fail;
-	}
 	atomic_init(&s->refs, 1);
 	pthread_mutex_lock(&mu);
 	s->gen = ++last_gen;

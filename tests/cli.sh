@@ -211,6 +211,18 @@ done
 [ "$(ls "$site/port" | wc -l)" -eq 131072 ] && ok || ko "export: not a page and a JSON file for every port"
 [ "$(grep -c '<loc>' "$site/sitemap.xml")" -ge 65536 ] && ok || ko "sitemap"
 node -e 'JSON.parse(require("fs").readFileSync(process.argv[1]))' "$site/search-index.json" && ok || ko "search index JSON"
+# the site's assets are data/site/'s files, as they are
+has_file() { # PAGE FILE
+	python3 -c 'import sys; sys.exit(open(sys.argv[2]).read() not in open(sys.argv[1]).read())' "$1" "$2" &&
+		ok || ko "$(basename "$1") lacks $(basename "$2")"
+}
+for js in "$src"/data/site/*.js; do
+	node --check "$js" && ok || ko "$(basename "$js") is not valid JavaScript"
+done
+has_file "$site/index.html" "$src/data/site/portdex.css"
+has_file "$site/port/926.html" "$src/data/site/portdex.css"
+has_file "$site/search.html" "$src/data/site/search.js"
+contains "$(cat "$site/search.html")" '<ol id="results" data-root="" data-ext=".html">' "the search page's root and extension"
 # every relative link of some pages leads to a file of the export
 broken=0
 for page in index.html common.html blocks.html ranges/system.html port/926.html port/80.html port/65535.html; do

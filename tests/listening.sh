@@ -134,7 +134,7 @@ esac
 # ---- one TCP listener on 127.0.0.1 (every part) ----
 start_listener tcp 127.0.0.1
 tpid=$lpid tport=$lport
-mine="j.sockets.find(s => s.proto === 'tcp' && s.port === $tport && s.address === '127.0.0.1')"
+mine="j.sockets.find(s => s.transport === 'tcp' && s.port === $tport && s.address === '127.0.0.1')"
 
 if [ "$part" = main ]; then
 pdx listening "$tport"
@@ -183,7 +183,10 @@ json_check "--json" "j.method === 'netlink' && j.count === j.sockets.length && (
 	($mine).owners[0].fd >= 3 && ($mine).owners_unknown === null &&
 	['assigned','reserved','unassigned'].includes(($mine).status) &&
 	['user','dynamic'].includes(($mine).class) && ($mine).ipv4 === true && ($mine).ipv6 === false &&
-	($mine).v6only === null && typeof ($mine).inode === 'number' && j.registry.source.length > 0"
+	($mine).v6only === null && typeof ($mine).inode === 'number' && j.registry.source.length > 0 &&
+	JSON.stringify(Object.keys($mine)) === JSON.stringify(['transport','family','address','port','v6only',
+		'ipv4','ipv6','inode','uid','user','netns','netns_inode','service','services','status','class',
+		'owners','owners_unknown'])"
 
 # the /proc/net fallback says the same
 PORTDEX_NO_NETLINK=1 run "$PORTDEX" listening "$tport" --json
@@ -195,9 +198,9 @@ pdx listening "$((tport > 1 ? tport - 1 : tport))-$((tport < 65535 ? tport + 1 :
 expect_rc 0 "range query"
 json_check "range query" "j.sockets.some(s => s.port === $tport && s.owners[0].pid === $tpid)"
 pdx listening "$tport/udp" --json
-json_check "$tport/udp" "j.sockets.every(s => s.proto === 'udp')"
+json_check "$tport/udp" "j.sockets.every(s => s.transport === 'udp')"
 pdx listening "$tport" --transport udp --json
-json_check "--transport udp $tport" "j.sockets.every(s => s.proto === 'udp')"
+json_check "--transport udp $tport" "j.sockets.every(s => s.transport === 'udp')"
 # nothing ever listens on port 0 (binding to it picks another)
 pdx listening 0
 expect_rc 1 "port 0"
@@ -255,8 +258,9 @@ json_check "listening --json" "j.count === j.sockets.length &&
 	[$tport, $uport, $wport].every(p => j.sockets.some(s => s.port === p && s.owners.length === 1))"
 pdx listening --format prometheus
 expect_rc 0 "listening --format prometheus"
-contains "$out" "portdex_listening_sockets{proto=\"tcp\"" "prometheus counts"
-contains "$out" "portdex_listening_socket{proto=\"tcp\",address=\"127.0.0.1\",port=\"$tport\"" "prometheus socket"
+contains "$out" "portdex_listening_sockets{transport=\"tcp\",family=\"ipv4\",status=\"" "prometheus counts"
+contains "$out" "portdex_listening_socket{transport=\"tcp\",family=\"ipv4\",address=\"127.0.0.1\",port=\"$tport\"" "prometheus socket"
+lacks "$out" "proto=" "prometheus: transport, never proto"
 
 # ---- queries and errors ----
 pdx listening no-such-service-pdx

@@ -126,6 +126,22 @@ for r in / /port/80 /port/926 /port/0 /port/65535 /ranges/system /ranges/user /r
 done
 page=$(curl -s "$B/port/926")
 like "a port page is a whole page" "$page" "<!doctype html>*Port 926*</html>"
+# every HTML page, the library's and the server's own (search, errors), has
+# the site's frame around one <main>, with its own title
+html_ok() { # WHAT URL TITLE
+	curl -s "$2" >"$tmp/page.html"
+	is "$1: one <main> in the site's frame" "$(python3 "${PD_SOURCE_ROOT:?}/tests/html-structure.py" "$tmp/page.html" "$3")" ok
+}
+curl -s "$B/port/926" >"$tmp/page.html"
+python3 -c 'import sys; sys.exit(open(sys.argv[2]).read() not in open(sys.argv[1]).read())' "$tmp/page.html" \
+	"$PD_SOURCE_ROOT/data/site/feedback.js"
+is "the feedback form's script is data/site/feedback.js" "$?" 0
+html_ok "the home page" "$B/" "*"
+html_ok "a port page" "$B/port/926" "*"
+html_ok "the search form" "$B/search" Search
+html_ok "search results" "$B/search?q=remote+desktop" Search
+html_ok "a 404 page" "$B/nope" "Not found"
+html_ok "a 400 page" "$B/port/70000" "Bad request"
 like "a port page says which registry" "$page" "*Registry: *"
 is "/search?q=ssh redirects" "$(code "$B/search?q=ssh")" 302
 is "to ssh's port" "$(hdr location "$B/search?q=ssh")" /port/22
@@ -151,6 +167,21 @@ lcode=$(code "$B/api/v1/listening")
 if [ "$lcode" = 200 ]; then
 	is "the listening API is JSON" "$(ctype "$B/api/v1/listening")" "application/json; charset=utf-8"
 	like "it lists this server's own socket" "$(curl -s "$B/api/v1/listening")" "*\"address\":\"127.0.0.1\",\"port\":$PORT,*"
+	# the command's document and the API's are one serializer's: the
+	# server's own socket is the same object in both
+	curl -s "$B/api/v1/listening" >"$tmp/api.json"
+	"$PORTDEX" listening "$PORT/tcp" --json >"$tmp/cli.json" 2>/dev/null
+	is "the API's socket is the command's" "$(python3 - "$tmp/api.json" "$tmp/cli.json" "$PORT" <<'PY'
+import json, sys
+def mine(f):
+    d = json.load(open(f))
+    s = [s for s in d["sockets"] if s["transport"] == "tcp" and s["port"] == int(sys.argv[3]) and s["address"] == "127.0.0.1"]
+    return d, s
+a, sa = mine(sys.argv[1])
+c, sc = mine(sys.argv[2])
+print(len(sa) == 1 and sa == sc and sorted(a) == sorted(c) and a["registry"] == c["registry"])
+PY
+)" True
 else
 	like "GET /api/v1/listening: 200, or 501/503 where sockets cannot be listed" "$lcode" "50[13]"
 fi
@@ -162,8 +193,23 @@ metrics=$(curl -s "$B/metrics")
 like "metrics count requests by route and status" "$metrics" '*portdex_http_requests_total{route="port",code="200"} *'
 like "metrics have latency histograms" "$metrics" '*portdex_http_request_duration_seconds_bucket{route="port",le="+Inf"} *'
 like "metrics list listening sockets" "$metrics" '*portdex_listening_scan_ok *'
+if command -v promtool >/dev/null; then
+	printf '%s\n' "$metrics" >"$tmp/metrics.prom"
+	if promtool check metrics <"$tmp/metrics.prom" >"$tmp/promtool" 2>&1; then ok "promtool check metrics"
+	else bad "promtool check metrics: $(head -c 300 "$tmp/promtool")"; fi
+fi
 if [ "$lcode" = 200 ]; then
 	like "metrics show this server's socket" "$metrics" "*portdex_listening_socket{transport=\"tcp\",family=\"ipv4\",address=\"127.0.0.1\",port=\"$PORT\"*"
+	# the portdex_listening_sockets family is the command's: the same HELP
+	# and TYPE, the same labels, and this server's socket counted in both
+	printf '%s\n' "$metrics" | grep '^# .* portdex_listening_sockets ' >"$tmp/m.srv"
+	"$PORTDEX" listening --format prometheus 2>/dev/null | grep '^# .* portdex_listening_sockets ' >"$tmp/m.cli"
+	is "the sockets family's HELP and TYPE are the command's" "$(cat "$tmp/m.srv")" "$(cat "$tmp/m.cli")"
+	like "the sockets family has HELP and TYPE" "$(cat "$tmp/m.srv")" "*TYPE portdex_listening_sockets gauge*"
+	srvlabels=$(printf '%s\n' "$metrics" | sed -n 's/^portdex_listening_sockets{\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*"} [0-9]*$/\1 \2 \3 \4/p' | sort -u)
+	clilabels=$("$PORTDEX" listening --format prometheus 2>/dev/null | sed -n 's/^portdex_listening_sockets{\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*"} [0-9]*$/\1 \2 \3 \4/p' | sort -u)
+	is "the server's sockets labels" "$srvlabels" "transport family status netns"
+	is "the command's sockets labels" "$clilabels" "transport family status netns"
 fi
 
 # ---- errors ----

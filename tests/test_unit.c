@@ -778,6 +778,106 @@ static void test_page_host_snapshot(void **state)
 	pd_registry_free(reg);
 }
 
+/* One vocabulary for a listening socket: the port document's "listening"
+ * holds the very object of pd_listening_json, and pd_listening_metrics
+ * counts identical label sets once, sorted, with escaped values. */
+static void test_listening_one_vocabulary(void **state)
+{
+	struct pd_registry *reg;
+	struct pd_socket sock[3];
+	struct pd_socket_list l;
+	struct pd_host h = { .unpriv_start = 1024, .eph_first = 32768, .eph_last = 60999, .reserved = NULL };
+	struct pd_host_snapshot snap = { .host = &h, .sockets = &l };
+	struct pd_site_opts o = { .root = "/", .ext = "" };
+	struct pd_buf js = PD_BUF_INIT, doc = PD_BUF_INIT, m = PD_BUF_INIT;
+	const char *p, *q, *want;
+
+	(void)state;
+	memset(sock, 0, sizeof(sock));
+	for (int i = 0; i < 3; i++) {
+		sock[i].proto = PD_TCP;
+		sock[i].family = 4;
+		strcpy(sock[i].addr, "127.0.0.1");
+		sock[i].port = 22;
+		sock[i].v6only = -1;
+		sock[i].inode = 100 + (unsigned long)i;
+		sock[i].unknown = "no process holds it";
+	}
+	sock[2].proto = PD_UDP;
+	strcpy(sock[2].netns, "a\"b");
+	memset(&l, 0, sizeof(l));
+	l.v = sock;
+	l.n = 3;
+	l.method = "by hand";
+	o.host = &snap;
+	assert_int_equal(pd_registry_open_default(&reg), 0);
+
+	assert_int_equal(pd_listening_json(reg, &l, &js), 0);
+	assert_int_equal(pd_page(reg, 22, PD_FMT_JSON, &o, &doc), 0);
+	/* the first socket, as the listening document writes it */
+	p = strstr(pd_buf_str(&js), "\n{\"transport\":\"tcp\"");
+	assert_non_null(p);
+	p++;
+	q = strstr(p, "},\n");
+	assert_non_null(q);
+	assert_non_null(strstr(p, "\"service\":\"ssh\""));
+	assert_non_null(strstr(p, "\"owners_unknown\":\"no process holds it\""));
+	assert_null(strstr(pd_buf_str(&js), "\"proto\""));
+	{
+		char one[2048];
+		size_t n = (size_t)(q - p) + 1;
+		assert_true(n < sizeof(one));
+		memcpy(one, p, n);
+		one[n] = '\0';
+		assert_non_null(strstr(pd_buf_str(&doc), one));
+	}
+
+	assert_int_equal(pd_listening_metrics(reg, &l, &m), 0);
+	want = "# HELP portdex_listening_sockets Listening sockets by transport, address family, registry status and network namespace.\n"
+	       "# TYPE portdex_listening_sockets gauge\n"
+	       "portdex_listening_sockets{transport=\"tcp\",family=\"ipv4\",status=\"assigned\",netns=\"\"} 2\n"
+	       "portdex_listening_sockets{transport=\"udp\",family=\"ipv4\",status=\"assigned\",netns=\"a\\\"b\"} 1\n";
+	assert_string_equal(pd_buf_str(&m), want);
+	assert_int_equal(pd_listening_metrics(NULL, &l, &m), PD_EINVAL);
+	pd_buf_release(&js);
+	pd_buf_release(&doc);
+	pd_buf_release(&m);
+	pd_registry_free(reg);
+}
+
+/* The frame a program gets for pages of its own is the frame of every
+ * page: the home page starts with its top (up to the title) and its nav,
+ * and ends with its end. */
+static void test_site_frame(void **state)
+{
+	struct pd_registry *reg;
+	struct pd_site_opts o = { .root = "/", .ext = "" };
+	struct pd_buf page = PD_BUF_INIT, top = PD_BUF_INIT, end = PD_BUF_INIT;
+	const char *t, *nav;
+
+	(void)state;
+	assert_int_equal(pd_registry_open_default(&reg), 0);
+	assert_int_equal(pd_site_page(reg, PD_SITE_HOME, PD_FMT_HTML, &o, &page), 0);
+	assert_int_equal(pd_site_frame_top("A <b>", &o, &top), 0);
+	assert_int_equal(pd_site_frame_end(&end), 0);
+	t = strstr(pd_buf_str(&top), "<title>");
+	assert_non_null(t);
+	assert_non_null(strstr(t, "<title>A &lt;b&gt; - portdex</title>"));
+	assert_memory_equal(pd_buf_str(&page), pd_buf_str(&top), (size_t)(t - top.s) + 7);
+	nav = strstr(pd_buf_str(&top), "</style>");
+	assert_non_null(nav);
+	assert_non_null(strstr(pd_buf_str(&page), nav));
+	assert_true(page.len > end.len);
+	assert_string_equal(page.s + page.len - end.len, pd_buf_str(&end));
+	assert_non_null(strstr(pd_buf_str(&end), "</main>"));
+	assert_null(strstr(pd_buf_str(&top), "</main>"));
+	assert_int_equal(pd_site_frame_top(NULL, &o, &top), PD_EINVAL);
+	pd_buf_release(&page);
+	pd_buf_release(&top);
+	pd_buf_release(&end);
+	pd_registry_free(reg);
+}
+
 /* One history cap for every output: the model, the port document and the
  * page JSON hold the same events. */
 static void test_facts_one_history(void **state)
@@ -864,6 +964,8 @@ int main(void)
 		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_page_host_snapshot),
+		cmocka_unit_test(test_listening_one_vocabulary),
+		cmocka_unit_test(test_site_frame),
 		cmocka_unit_test(test_facts_one_history),
 		cmocka_unit_test(test_faq_long_answer),
 	};

@@ -107,8 +107,16 @@ void pd__entry_view(const struct pd_registry *reg, uint32_t i, struct pd_entry *
 int pd__build_image(pd__import_fn import, const char *data, size_t len, const char *source,
 		    const char *updated, void **img, size_t *img_len, char *err, size_t errlen);
 void pd__json_entry(const struct pd_registry *reg, const struct pd_entry *e, struct pd_buf *b);
-/* json.c: one listening socket as JSON (the port document and /api/v1/listening) */
-void pd__socket_json(const struct pd_socket *s, struct pd_buf *b);
+/* listing.c: one listening socket as JSON, the same object in every
+ * document (the port document, pd_listening_json); u caches user names */
+struct pd__users {
+	struct { unsigned uid; char name[33]; } v[64];
+	size_t n;
+};
+const char *pd__user_name(struct pd__users *u, unsigned uid);
+void pd__socket_json(const struct pd_registry *reg, const struct pd_socket *s, struct pd__users *u, struct pd_buf *b);
+/* listing.c: a Prometheus label value, quoted and escaped */
+void pd__prom_label(struct pd_buf *b, const char *raw);
 /* json.c: the port document's members, without the braces, so that the
  * page document can add its own after them */
 void pd__facts_json_members(const struct pd_port_facts *f, int proto, struct pd_buf *b);

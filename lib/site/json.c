@@ -118,28 +118,6 @@ static const char *json_answer(enum pd_answer v)
 	return v == PD_UNKNOWN ? "null" : v == PD_YES ? "true" : "false";
 }
 
-void pd__socket_json(const struct pd_socket *s, struct pd_buf *b)
-{
-	pd_buf_printf(b, "{\"transport\":\"%s\",\"family\":%d,\"address\":", pd_proto_name(s->proto), s->family);
-	pd_buf_json_str(b, s->addr);
-	pd_buf_printf(b, ",\"port\":%u,\"v6only\":%s,\"dual_stack\":%s,\"uid\":%u,\"inode\":%lu,\"netns\":",
-		      s->port, json_bool(s->v6only), json_bool(pd_socket_dual_stack(s)), s->uid, s->inode);
-	pd_buf_json_str(b, *s->netns ? s->netns : NULL);
-	pd_buf_puts(b, ",\"owners\":[");
-	for (size_t j = 0; j < s->nowners; j++) {
-		const struct pd_owner *o = &s->owners[j];
-		pd_buf_printf(b, "%s{\"pid\":%d,\"fd\":%d,\"command\":", j ? "," : "", o->pid, o->fd);
-		pd_buf_json_str(b, o->comm);
-		if (o->uid == (unsigned)-1)
-			pd_buf_puts(b, ",\"uid\":null}");
-		else
-			pd_buf_printf(b, ",\"uid\":%u}", o->uid);
-	}
-	pd_buf_puts(b, "],\"owners_unknown\":");
-	pd_buf_json_str(b, s->nowners ? NULL : s->unknown);
-	pd_buf_putc(b, '}');
-}
-
 static void json_host(struct pd_buf *b, const struct pd_host *host, unsigned port)
 {
 	pd_buf_puts(b, ",\"host\":");
@@ -217,6 +195,8 @@ static void json_kb(struct pd_buf *b, const struct pd_port_facts *f)
 
 static void json_listening(struct pd_buf *b, const struct pd_port_facts *f)
 {
+	struct pd__users u = { .n = 0 };
+
 	pd_buf_puts(b, ",\"listening\":");
 	if (!f->listening_known) {
 		pd_buf_puts(b, "null");
@@ -226,7 +206,7 @@ static void json_listening(struct pd_buf *b, const struct pd_port_facts *f)
 	for (size_t i = 0; i < f->nlistening; i++) {
 		if (i)
 			pd_buf_putc(b, ',');
-		pd__socket_json(f->listening[i], b);
+		pd__socket_json(f->reg, f->listening[i], &u, b);
 	}
 	pd_buf_putc(b, ']');
 }

@@ -37,6 +37,12 @@ void pd__md_registry(struct pd_buf *b, const struct pd_registry *reg);
 void pd__md_link_port(struct pd_buf *b, const struct pd_site_opts *o, unsigned port);
 
 /* render.c: Markdown to the output formats, and the HTML frame */
+/* The site's assets, files of data/site/ compiled in by tools/embed.sh
+ * (NUL-terminated): the style sheet, the feedback form's script, the static
+ * search page's script. */
+extern const char pd__asset_css[];
+extern const char pd__asset_feedback_js[];
+extern const char pd__asset_search_js[];
 int pd__render(const char *title, const char *head_md, const char *figure_html, const char *body_md,
 	       const char *after_html, enum pd_format f, const struct pd_site_opts *o, struct pd_buf *out);
 

@@ -144,40 +144,15 @@ static int to_html(const char *md, struct pd_buf *out)
 	return out->err;
 }
 
-static const char css[] =
-	":root{--fg:#1b1f24;--bg:#fff;--muted:#57606a;--line:#d8dee4;--accent:#1d4f7c;--soft:#f4f6f8}"
-	"*{box-sizing:border-box}"
-	"body{margin:0;font:16px/1.55 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);background:var(--bg)}"
-	"header{background:var(--accent);color:#fff}"
-	"header nav{max-width:56rem;margin:0 auto;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center}"
-	"header a{color:#fff;text-decoration:none}header a:hover{text-decoration:underline}"
-	"header .brand{font-weight:700;font-size:1.1rem;margin-right:auto}"
-	"header form{display:flex;gap:.3rem}header input{padding:.3rem .5rem;border:0;border-radius:4px;width:9rem}"
-	"header button{padding:.3rem .6rem;border:0;border-radius:4px;background:#fff;color:var(--accent);font-weight:600}"
-	"main{max-width:56rem;margin:0 auto;padding:1rem}"
-	"h1{font-size:2rem;margin:.5rem 0}h2{border-bottom:1px solid var(--line);padding-bottom:.2rem;margin-top:2rem}"
-	"h3{font-size:1.05rem;margin-bottom:.2rem}"
-	"a{color:var(--accent)}code{background:var(--soft);padding:.05rem .3rem;border-radius:3px;font-size:.92em}"
-	"li{margin:.25rem 0}"
-	"figure.map{margin:1rem 0;overflow-x:auto}figure.map figcaption{color:var(--muted);font-size:.9rem;max-width:40rem}"
-	".mapbox{position:relative;width:404px;max-width:100%}.mapbox img,.mapbox svg{display:block;max-width:100%;height:auto}"
-	".mapbox svg.overlay{position:absolute;top:0;left:0;width:100%}"
-	".feedback{margin-top:2.5rem;padding:1rem;background:var(--soft);border-radius:8px}"
-	".feedback h2{border:0;margin:0 0 .5rem}.feedback textarea{width:100%;min-height:4rem;margin:.4rem 0;font:inherit}"
-	".feedback button{font:inherit;padding:.35rem 1.1rem;margin-right:.5rem;border:1px solid var(--accent);"
-	"border-radius:4px;background:#fff;color:var(--accent);cursor:pointer}"
-	".feedback button:hover{background:var(--accent);color:#fff}.feedback .note{font-weight:600}"
-	"footer{max-width:56rem;margin:2rem auto;padding:1rem;color:var(--muted);font-size:.85rem;border-top:1px solid var(--line)}"
-	"table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid var(--line);text-align:left}"
-	"@media (max-width:600px){body{font-size:15px}h1{font-size:1.6rem}header input{width:6.5rem}}";
-
-static void html_frame_top(struct pd_buf *b, const char *title, const struct pd_site_opts *o)
+int pd_site_frame_top(const char *title, const struct pd_site_opts *o, struct pd_buf *b)
 {
+	if (!title || !o || !o->root || !o->ext || !b)
+		return PD_EINVAL;
 	pd_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
 	pd_buf_html(b, title);
 	pd_buf_puts(b, " - portdex</title><style>");
-	pd_buf_puts(b, css);
+	pd_buf_puts(b, pd__asset_css);
 	pd_buf_puts(b, "</style></head><body><header><nav>");
 	pd_buf_printf(b, "<a class=\"brand\" href=\"%s%s\">portdex</a>", o->root, *o->ext ? "index.html" : "");
 	pd_buf_printf(b, "<a href=\"%sranges/system%s\">system</a><a href=\"%sranges/user%s\">user</a>"
@@ -188,6 +163,17 @@ static void html_frame_top(struct pd_buf *b, const char *title, const struct pd_
 			 "placeholder=\"port or name\" aria-label=\"port or service name\"><button>Go</button></form>",
 		      o->root, *o->ext ? "search.html" : "search");
 	pd_buf_puts(b, "</nav></header><main>");
+	return b->err;
+}
+
+int pd_site_frame_end(struct pd_buf *b)
+{
+	if (!b)
+		return PD_EINVAL;
+	pd_buf_puts(b, "</main><footer>Facts from IANA's Service Name and Transport Protocol Port "
+		       "Number Registry and from the sources cited; pages made by portdex.</footer>"
+		       "</body></html>\n");
+	return b->err;
 }
 
 int pd__render(const char *title, const char *head_md, const char *figure_html, const char *body_md,
@@ -206,8 +192,7 @@ int pd__render(const char *title, const char *head_md, const char *figure_html, 
 		pd_buf_release(&md);
 		return rc;
 	case PD_FMT_HTML:
-		html_frame_top(out, title, o);
-		if ((rc = to_html(head_md, out)))
+		if ((rc = pd_site_frame_top(title, o, out)) || (rc = to_html(head_md, out)))
 			return rc;
 		if (figure_html)
 			pd_buf_puts(out, figure_html);
@@ -215,10 +200,7 @@ int pd__render(const char *title, const char *head_md, const char *figure_html, 
 			return rc;
 		if (after_html)
 			pd_buf_puts(out, after_html);
-		pd_buf_puts(out, "</main><footer>Facts from IANA's Service Name and Transport Protocol Port "
-				 "Number Registry and from the sources cited; pages made by portdex.</footer>"
-				 "</body></html>\n");
-		return out->err;
+		return pd_site_frame_end(out);
 	default:
 		return PD_EINVAL;
 	}

@@ -11,26 +11,17 @@ static const char *const paths[PD_SITE_COUNT] = {
 };
 
 /* The static search page: the index is fetched and searched in the
- * browser; a port number goes straight to its page. */
+ * browser (data/site/search.js); a port number goes straight to its page. */
 static void search_script(struct pd_buf *b, const struct pd_site_opts *o)
 {
-	pd_buf_puts(b, "<ol id=\"results\"></ol><noscript><p>Searching needs JavaScript here; every port has "
-		       "its own page at port/N.html.</p></noscript><script>(function(){"
-		       "var q=(new URLSearchParams(location.search).get('q')||'').trim(),root=");
-	pd_buf_json_str(b, o->root);
-	pd_buf_puts(b, ",ext=");
-	pd_buf_json_str(b, o->ext);
-	pd_buf_puts(b, ",out=document.getElementById('results');if(!q)return;"
-		       "if(/^[0-9]{1,5}$/.test(q)&&+q<65536){location.href=root+'port/'+(+q)+ext;return;}"
-		       "fetch(root+'search-index.json').then(function(r){return r.json();}).then(function(ix){"
-		       "var l=q.toLowerCase(),hits=[];ix.forEach(function(e){var n=e[0].toLowerCase(),d=e[4].toLowerCase(),s=0;"
-		       "if(n===l)s=3;else if(n.indexOf(l)===0)s=2;else if(d.indexOf(l)>=0||n.indexOf(l)>=0)s=1;"
-		       "if(s)hits.push([s,e]);});hits.sort(function(a,b){return b[0]-a[0]||a[1][1]-b[1][1];});"
-		       "if(!hits.length){out.outerHTML='<p>Nothing matches.</p>';return;}"
-		       "hits.slice(0,100).forEach(function(h){var e=h[1],li=document.createElement('li'),a=document.createElement('a');"
-		       "a.href=root+'port/'+e[1]+ext;a.textContent=e[0]+' ('+(e[1]===e[2]?e[1]:e[1]+'-'+e[2])+'/'+e[3]+')';"
-		       "li.appendChild(a);li.appendChild(document.createTextNode(': '+e[4]));out.appendChild(li);});});"
-		       "})();</script>");
+	pd_buf_puts(b, "<ol id=\"results\" data-root=\"");
+	pd_buf_html(b, o->root);
+	pd_buf_puts(b, "\" data-ext=\"");
+	pd_buf_html(b, o->ext);
+	pd_buf_puts(b, "\"></ol><noscript><p>Searching needs JavaScript here; every port has "
+		       "its own page at port/N.html.</p></noscript><script>");
+	pd_buf_puts(b, pd__asset_search_js);
+	pd_buf_puts(b, "</script>");
 }
 
 int pd_search_index(const struct pd_registry *reg, struct pd_buf *out)
