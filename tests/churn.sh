@@ -123,6 +123,13 @@ else
 	fi
 	got=$(sort -u "$codes" | tr '\n' ' ')
 	[ "$got" = "200 " ] && ok || ko "pages answered while the registry changed: codes $got"
+	# a reload may still be running (settling a file that changed, then
+	# validating it): one more SIGHUP on a file now still, and a bounded wait
+	kill -HUP "$spid" 2>/dev/null
+	for _ in $(seq 300); do
+		grep -q "reload" "$log" && break
+		sleep 0.1
+	done
 	grep -q "reload" "$log" && ok || ko "the server never tried to reload: $(tail -3 "$log")"
 fi
 
