@@ -155,4 +155,10 @@ void pd__ctx_release(struct pd__ctx *x);
  * closing them; -1 where none. */
 unsigned pd__evaluate(struct pd__ctx *x, unsigned port, int proto, unsigned skip, unsigned stop,
 		      struct pd_check *out, int *fds);
+
+/* ---- JSON (check_json.c) ---- */
+struct pd__jw;
+/* One reason: {"topic", "rule", "weight", "text"}, the same object in the
+ * check, suggest and port documents */
+void pd__reason_jw(struct pd__jw *w, const struct pd_reason *r);
 #endif

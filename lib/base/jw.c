@@ -109,3 +109,24 @@ void pd__jw_kuint(struct pd__jw *w, const char *key, unsigned long long v)
 	pd__jw_key(w, key);
 	pd__jw_uint(w, v);
 }
+
+void pd__jw_kbool(struct pd__jw *w, const char *key, int v)
+{
+	pd__jw_key(w, key);
+	pd__jw_bool(w, v);
+}
+
+void pd__jw_protos(struct pd__jw *w, unsigned mask)
+{
+	pd__jw_begin_array(w);
+	for (int t = 0; t < PD_NPROTO; t++)
+		if (mask & (1u << t))
+			pd__jw_str(w, pd_proto_name(t));
+	pd__jw_end_array(w);
+}
+
+struct pd_buf *pd__jw_raw(struct pd__jw *w)
+{
+	separate(w);
+	return w->b;
+}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "jw.h"
 #include "module.h"
 
 uint32_t pd__fnv1a(const void *p, size_t n, uint32_t h)
@@ -377,6 +378,15 @@ const char *pd_registry_source(const struct pd_registry *reg)
 const char *pd_registry_updated(const struct pd_registry *reg)
 {
 	return pd__str(reg, reg->h->updated);
+}
+
+void pd__registry_jw(struct pd__jw *w, const char *key, const struct pd_registry *reg)
+{
+	pd__jw_key(w, key);
+	pd__jw_begin_object(w);
+	pd__jw_kstr(w, "source", pd_registry_source(reg));
+	pd__jw_kstr(w, "updated", pd_registry_updated(reg));
+	pd__jw_end_object(w);
 }
 
 const void *pd_registry_image(const struct pd_registry *reg, size_t *len)

@@ -106,7 +106,10 @@ void pd__entry_view(const struct pd_registry *reg, uint32_t i, struct pd_entry *
  * latest registration or modification date found in the records). */
 int pd__build_image(pd__import_fn import, const char *data, size_t len, const char *source,
 		    const char *updated, void **img, size_t *img_len, char *err, size_t errlen);
-void pd__json_entry(const struct pd_registry *reg, const struct pd_entry *e, struct pd_buf *b);
+struct pd__jw;
+/* image.c: the member KEY: {"source", "updated"} of a registry, as every
+ * document has it (jw.h) */
+void pd__registry_jw(struct pd__jw *w, const char *key, const struct pd_registry *reg);
 /* listing.c: one listening socket as JSON, the same object in every
  * document (the port document, pd_listening_json); u caches user names */
 struct pd__users {
@@ -117,9 +120,9 @@ const char *pd__user_name(struct pd__users *u, unsigned uid);
 void pd__socket_json(const struct pd_registry *reg, const struct pd_socket *s, struct pd__users *u, struct pd_buf *b);
 /* listing.c: a Prometheus label value, quoted and escaped */
 void pd__prom_label(struct pd_buf *b, const char *raw);
-/* json.c: the port document's members, without the braces, so that the
- * page document can add its own after them */
-void pd__facts_json_members(const struct pd_port_facts *f, int proto, struct pd_buf *b);
+/* json.c: the port document's members, in an object w has open, so that
+ * the page document can add its own after them */
+void pd__facts_json_members(const struct pd_port_facts *f, int proto, struct pd__jw *w);
 uint32_t pd__date_num(const char *s);
 
 #endif

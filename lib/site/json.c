@@ -1,7 +1,9 @@
-/* json.c: the JSON object for one port */
+/* json.c: the port document, the JSON object for one port (jw.h) */
 #include <string.h>
 
+#include "check.h"
 #include "image.h"
+#include "jw.h"
 
 int pd_refs_next(const char **cursor, const char **item, size_t *len)
 {
@@ -24,248 +26,280 @@ int pd_refs_next(const char **cursor, const char **item, size_t *len)
 	return 1;
 }
 
-static void json_field(struct pd_buf *b, const char *key, const char *val, int comma)
+/* An optional field: the text, or null when it is "" */
+static void kopt(struct pd__jw *w, const char *key, const char *s)
 {
-	if (comma)
-		pd_buf_putc(b, ',');
-	pd_buf_json_str(b, key);
-	pd_buf_putc(b, ':');
-	pd_buf_json_str(b, val);
+	pd__jw_kstr(w, key, *s ? s : NULL);
 }
 
-static void json_people(const struct pd_registry *reg, struct pd_buf *b, const char *key, const char *field)
+static void json_people(const struct pd_registry *reg, struct pd__jw *w, const char *key, const char *field)
 {
 	const char *cur = field;
 	struct pd_person_ref r;
-	int n = 0;
 
-	pd_buf_printf(b, ",\"%s\":[", key);
+	pd__jw_key(w, key);
+	pd__jw_begin_array(w);
 	while (pd_registry_people_next(reg, &cur, &r)) {
-		pd_buf_puts(b, n++ ? ",{" : "{");
-		json_field(b, "id", r.id, 0);
+		pd__jw_begin_object(w);
+		pd__jw_kstr(w, "id", r.id);
 		if (r.known) {
-			json_field(b, "name", r.p.name, 1);
-			json_field(b, "org", r.p.org, 1);
-			json_field(b, "uri", r.p.uri, 1);
+			pd__jw_kstr(w, "name", r.p.name);
+			pd__jw_kstr(w, "org", r.p.org);
+			pd__jw_kstr(w, "uri", r.p.uri);
 		}
-		pd_buf_putc(b, '}');
+		pd__jw_end_object(w);
 	}
-	pd_buf_putc(b, ']');
+	pd__jw_end_array(w);
 }
 
-static void json_refs(struct pd_buf *b, const char *field)
+static void json_refs(struct pd__jw *w, const char *field)
 {
 	const char *cur = field, *item;
 	size_t len;
-	int n = 0;
 	struct pd_buf one = PD_BUF_INIT;
 
-	pd_buf_puts(b, ",\"references\":[");
+	pd__jw_key(w, "references");
+	pd__jw_begin_array(w);
 	while (pd_refs_next(&cur, &item, &len)) {
 		one.len = 0;
 		pd_buf_add(&one, item, len);
-		if (n++)
-			pd_buf_putc(b, ',');
-		pd_buf_json_str(b, pd_buf_str(&one));
+		pd__jw_str(w, pd_buf_str(&one));
 	}
-	pd_buf_putc(b, ']');
+	pd__jw_end_array(w);
 	pd_buf_release(&one);
 }
 
-void pd__json_entry(const struct pd_registry *reg, const struct pd_entry *e, struct pd_buf *b)
+static void json_entry(const struct pd_registry *reg, const struct pd_entry *e, struct pd__jw *w)
 {
-	pd_buf_putc(b, '{');
-	json_field(b, "name", e->name, 0);
-	json_field(b, "description", e->description, 1);
-	pd_buf_printf(b, ",\"status\":\"%s\"", pd_status_name(e->status));
-	json_people(reg, b, "assignee", e->assignee);
-	json_people(reg, b, "contact", e->contact);
-	json_field(b, "registered", *e->registered ? e->registered : NULL, 1);
-	json_field(b, "modified", *e->modified ? e->modified : NULL, 1);
-	json_refs(b, e->refs);
-	json_field(b, "notes", *e->notes ? e->notes : NULL, 1);
-	json_field(b, "unauthorized_use", *e->unauthorized ? e->unauthorized : NULL, 1);
-	json_field(b, "service_code", *e->service_code ? e->service_code : NULL, 1);
-	json_field(b, "expires", *e->expires ? e->expires : NULL, 1);
-	pd_buf_putc(b, '}');
+	pd__jw_begin_object(w);
+	pd__jw_kstr(w, "name", e->name);
+	pd__jw_kstr(w, "description", e->description);
+	pd__jw_kstr(w, "status", pd_status_name(e->status));
+	json_people(reg, w, "assignee", e->assignee);
+	json_people(reg, w, "contact", e->contact);
+	kopt(w, "registered", e->registered);
+	kopt(w, "modified", e->modified);
+	json_refs(w, e->refs);
+	kopt(w, "notes", e->notes);
+	kopt(w, "unauthorized_use", e->unauthorized);
+	kopt(w, "service_code", e->service_code);
+	kopt(w, "expires", e->expires);
+	pd__jw_end_object(w);
 }
 
-static void json_neighbour(struct pd_buf *b, const char *key, const struct pd_neighbour *nb)
+/* {"first":F,"last":L} */
+static void json_bounds(struct pd__jw *w, unsigned first, unsigned last)
 {
-	pd_buf_printf(b, ",\"%s\":", key);
+	pd__jw_begin_object(w);
+	pd__jw_kuint(w, "first", first);
+	pd__jw_kuint(w, "last", last);
+	pd__jw_end_object(w);
+}
+
+static void json_neighbour(struct pd__jw *w, const char *key, const struct pd_neighbour *nb)
+{
+	pd__jw_key(w, key);
 	if (!nb->found) {
-		pd_buf_puts(b, "null");
+		pd__jw_null(w);
 		return;
 	}
-	pd_buf_printf(b, "{\"port\":%u,\"services\":[", nb->port);
+	pd__jw_begin_object(w);
+	pd__jw_kuint(w, "port", nb->port);
+	pd__jw_key(w, "services");
+	pd__jw_begin_array(w);
 	for (size_t i = 0; i < nb->n; i++) {
-		pd_buf_puts(b, i ? ",{" : "{");
-		json_field(b, "name", nb->svc[i].name, 0);
-		json_field(b, "transport", pd_proto_name(nb->proto[i]), 1);
-		json_field(b, "description", nb->svc[i].description, 1);
-		pd_buf_putc(b, '}');
+		pd__jw_begin_object(w);
+		pd__jw_kstr(w, "name", nb->svc[i].name);
+		pd__jw_kstr(w, "transport", pd_proto_name(nb->proto[i]));
+		pd__jw_kstr(w, "description", nb->svc[i].description);
+		pd__jw_end_object(w);
 	}
-	pd_buf_puts(b, "]}");
+	pd__jw_end_array(w);
+	pd__jw_end_object(w);
 }
 
-static const char *json_bool(int v)
+/* true, false, or null when this host could not tell */
+static void json_answer(struct pd__jw *w, const char *key, enum pd_answer v)
 {
-	return v < 0 ? "null" : v ? "true" : "false";
+	pd__jw_key(w, key);
+	if (v == PD_UNKNOWN)
+		pd__jw_null(w);
+	else
+		pd__jw_bool(w, v == PD_YES);
 }
 
-static const char *json_answer(enum pd_answer v)
+static void json_host(struct pd__jw *w, const struct pd_host *host, unsigned port)
 {
-	return v == PD_UNKNOWN ? "null" : v == PD_YES ? "true" : "false";
-}
-
-static void json_host(struct pd_buf *b, const struct pd_host *host, unsigned port)
-{
-	pd_buf_puts(b, ",\"host\":");
+	pd__jw_key(w, "host");
 	if (!host) {
-		pd_buf_puts(b, "null");
+		pd__jw_null(w);
 		return;
 	}
-	pd_buf_printf(b, "{\"privileged\":%s", json_answer(pd_host_privileged(host, port)));
-	pd_buf_printf(b, ",\"ephemeral\":%s", json_answer(pd_host_ephemeral(host, port)));
-	pd_buf_printf(b, ",\"reserved\":%s", json_bool(pd_host_reserved(host, port)));
+	pd__jw_begin_object(w);
+	json_answer(w, "privileged", pd_host_privileged(host, port));
+	json_answer(w, "ephemeral", pd_host_ephemeral(host, port));
+	pd__jw_key(w, "reserved");
+	pd__jw_bool(w, pd_host_reserved(host, port));
 	if (host->unpriv_start >= 0)
-		pd_buf_printf(b, ",\"unprivileged_port_start\":%d", host->unpriv_start);
-	if (host->eph_first >= 0)
-		pd_buf_printf(b, ",\"ephemeral_range\":{\"first\":%d,\"last\":%d}", host->eph_first, host->eph_last);
-	pd_buf_putc(b, '}');
+		pd__jw_kint(w, "unprivileged_port_start", host->unpriv_start);
+	if (host->eph_first >= 0) {
+		pd__jw_key(w, "ephemeral_range");
+		pd__jw_begin_object(w);
+		pd__jw_kint(w, "first", host->eph_first);
+		pd__jw_kint(w, "last", host->eph_last);
+		pd__jw_end_object(w);
+	}
+	pd__jw_end_object(w);
 }
 
-static void json_transports(struct pd_buf *b, const struct pd_port_facts *f, int proto)
+static void json_transports(struct pd__jw *w, const struct pd_port_facts *f, int proto)
 {
-	pd_buf_puts(b, ",\"transports\":{");
-	for (int t = 0, n = 0; t < PD_NPROTO; t++) {
+	pd__jw_key(w, "transports");
+	pd__jw_begin_object(w);
+	for (int t = 0; t < PD_NPROTO; t++) {
 		if (proto != PD_PROTO_ANY && t != proto)
 			continue;
-		pd_buf_printf(b, "%s\"%s\":{\"status\":\"%s\",\"services\":[", n++ ? "," : "", pd_proto_name(t),
-			      pd_status_name(f->st[t]));
-		for (size_t i = 0; i < f->nsvc[t]; i++) {
-			if (i)
-				pd_buf_putc(b, ',');
-			pd__json_entry(f->reg, &f->svc[t][i], b);
-		}
-		pd_buf_puts(b, "],\"entry\":");
+		pd__jw_key(w, pd_proto_name(t));
+		pd__jw_begin_object(w);
+		pd__jw_kstr(w, "status", pd_status_name(f->st[t]));
+		pd__jw_key(w, "services");
+		pd__jw_begin_array(w);
+		for (size_t i = 0; i < f->nsvc[t]; i++)
+			json_entry(f->reg, &f->svc[t][i], w);
+		pd__jw_end_array(w);
+		pd__jw_key(w, "entry");
 		if (f->has_row[t]) {
-			pd_buf_printf(b, "{\"first\":%u,\"last\":%u,\"description\":", f->row[t].first, f->row[t].last);
-			pd_buf_json_str(b, f->row[t].description);
-			pd_buf_putc(b, '}');
+			pd__jw_begin_object(w);
+			pd__jw_kuint(w, "first", f->row[t].first);
+			pd__jw_kuint(w, "last", f->row[t].last);
+			pd__jw_kstr(w, "description", f->row[t].description);
+			pd__jw_end_object(w);
 		} else {
-			pd_buf_puts(b, "null");
+			pd__jw_null(w);
 		}
-		pd_buf_putc(b, '}');
+		pd__jw_end_object(w);
 	}
-	pd_buf_putc(b, '}');
+	pd__jw_end_object(w);
 }
 
-static void json_history(struct pd_buf *b, const struct pd_port_facts *f)
+static void json_history(struct pd__jw *w, const struct pd_port_facts *f)
 {
-	pd_buf_puts(b, ",\"history\":[");
+	pd__jw_key(w, "history");
+	pd__jw_begin_array(w);
 	for (size_t i = 0; i < f->nhist; i++) {
 		const struct pd_history *h = &f->hist[i];
-		pd_buf_printf(b, "%s{\"date\":\"%s\",\"port\":%u,\"transport\":", i ? "," : "", h->date, h->port);
-		pd_buf_json_str(b, h->proto == PD_PROTO_ANY ? NULL : pd_proto_name(h->proto));
-		json_field(b, "service", h->service, 1);
-		pd_buf_printf(b, ",\"block_before\":{\"first\":%u,\"last\":%u}}", h->before_first, h->before_last);
+		pd__jw_begin_object(w);
+		pd__jw_kstr(w, "date", h->date);
+		pd__jw_kuint(w, "port", h->port);
+		pd__jw_kstr(w, "transport", h->proto == PD_PROTO_ANY ? NULL : pd_proto_name(h->proto));
+		pd__jw_kstr(w, "service", h->service);
+		pd__jw_key(w, "block_before");
+		json_bounds(w, h->before_first, h->before_last);
+		pd__jw_end_object(w);
 	}
-	pd_buf_putc(b, ']');
+	pd__jw_end_array(w);
 }
 
-static void json_kb(struct pd_buf *b, const struct pd_port_facts *f)
+static void json_kb(struct pd__jw *w, const struct pd_port_facts *f)
 {
-	pd_buf_puts(b, ",\"facts\":[");
+	pd__jw_key(w, "facts");
+	pd__jw_begin_array(w);
 	for (size_t i = 0; i < f->nkb; i++) {
 		const struct pd_fact *k = &f->kb[i];
-		pd_buf_printf(b, "%s{\"kind\":\"%s\",\"first\":%u,\"last\":%u,\"transports\":[", i ? "," : "",
-			      pd_fact_kind_name(k->kind), k->first, k->last);
-		for (int t = 0, n = 0; t < PD_NPROTO; t++)
-			if (k->protos & (1u << t))
-				pd_buf_printf(b, "%s\"%s\"", n++ ? "," : "", pd_proto_name(t));
-		pd_buf_puts(b, "],\"text\":");
-		pd_buf_json_str(b, k->text);
-		pd_buf_puts(b, ",\"source\":");
-		pd_buf_json_str(b, k->source);
-		pd_buf_putc(b, '}');
+		pd__jw_begin_object(w);
+		pd__jw_kstr(w, "kind", pd_fact_kind_name(k->kind));
+		pd__jw_kuint(w, "first", k->first);
+		pd__jw_kuint(w, "last", k->last);
+		pd__jw_key(w, "transports");
+		pd__jw_protos(w, k->protos);
+		pd__jw_kstr(w, "text", k->text);
+		pd__jw_kstr(w, "source", k->source);
+		pd__jw_end_object(w);
 	}
-	pd_buf_putc(b, ']');
+	pd__jw_end_array(w);
 }
 
-static void json_listening(struct pd_buf *b, const struct pd_port_facts *f)
+static void json_listening(struct pd__jw *w, const struct pd_port_facts *f)
 {
 	struct pd__users u = { .n = 0 };
 
-	pd_buf_puts(b, ",\"listening\":");
+	pd__jw_key(w, "listening");
 	if (!f->listening_known) {
-		pd_buf_puts(b, "null");
+		pd__jw_null(w);
 		return;
 	}
-	pd_buf_putc(b, '[');
-	for (size_t i = 0; i < f->nlistening; i++) {
-		if (i)
-			pd_buf_putc(b, ',');
-		pd__socket_json(f->reg, f->listening[i], &u, b);
-	}
-	pd_buf_putc(b, ']');
+	pd__jw_begin_array(w);
+	for (size_t i = 0; i < f->nlistening; i++)
+		pd__socket_json(f->reg, f->listening[i], &u, pd__jw_raw(w));
+	pd__jw_end_array(w);
 }
 
-static void json_verdict(struct pd_buf *b, const struct pd_port_facts *f)
+static void json_verdict(struct pd__jw *w, const struct pd_port_facts *f)
 {
-	pd_buf_puts(b, ",\"verdict\":");
+	pd__jw_key(w, "verdict");
 	if (!f->has_verdict) {
-		pd_buf_puts(b, "null");
+		pd__jw_null(w);
 	} else {
-		pd_buf_printf(b, "{\"verdict\":\"%s\",\"reasons\":[", pd_verdict_name(f->verdict.verdict));
-		for (size_t i = 0; i < f->verdict.nreasons; i++) {
-			const struct pd_reason *r = &f->verdict.reasons[i];
-			pd_buf_printf(b, "%s{\"topic\":", i ? "," : "");
-			pd_buf_json_str(b, r->topic);
-			pd_buf_printf(b, ",\"rule\":\"%s\",\"weight\":\"%s\",\"text\":", r->rule, pd_verdict_name(r->weight));
-			pd_buf_json_str(b, r->text);
-			pd_buf_putc(b, '}');
-		}
-		pd_buf_puts(b, "]}");
+		pd__jw_begin_object(w);
+		pd__jw_kstr(w, "verdict", pd_verdict_name(f->verdict.verdict));
+		pd__jw_key(w, "reasons");
+		pd__jw_begin_array(w);
+		for (size_t i = 0; i < f->verdict.nreasons; i++)
+			pd__reason_jw(w, &f->verdict.reasons[i]);
+		pd__jw_end_array(w);
+		pd__jw_end_object(w);
 	}
-	pd_buf_puts(b, ",\"suggested\":[");
+	pd__jw_key(w, "suggested");
+	pd__jw_begin_array(w);
 	for (size_t i = 0; i < f->nsugg; i++)
-		pd_buf_printf(b, "%s%u", i ? "," : "", f->sugg[i]);
-	pd_buf_putc(b, ']');
+		pd__jw_uint(w, f->sugg[i]);
+	pd__jw_end_array(w);
 }
 
-void pd__facts_json_members(const struct pd_port_facts *f, int proto, struct pd_buf *b)
+void pd__facts_json_members(const struct pd_port_facts *f, int proto, struct pd__jw *w)
 {
-	pd_buf_printf(b, "\"port\":%u,\"range\":{\"class\":\"%s\",\"first\":%u,\"last\":%u,\"procedure\":", f->port,
-		      pd_class_name(f->cls), f->class_first, f->class_last);
-	pd_buf_json_str(b, pd_class_procedure(f->cls));
-	pd_buf_puts(b, "},\"registry\":{");
-	json_field(b, "source", pd_registry_source(f->reg), 0);
-	json_field(b, "updated", pd_registry_updated(f->reg), 1);
-	pd_buf_putc(b, '}');
-	json_host(b, f->host, f->port);
-	json_transports(b, f, proto);
-	pd_buf_puts(b, ",\"block\":");
-	if (f->in_block)
-		pd_buf_printf(b, "{\"first\":%u,\"last\":%u,\"size\":%u,\"class\":\"%s\",\"rank\":%u,\"of\":%u}",
-			      f->blk.first, f->blk.last, f->blk.size, pd_class_name(f->blk.cls), f->blk.rank, f->blk.of);
-	else
-		pd_buf_puts(b, "null");
-	json_neighbour(b, "below", &f->below);
-	json_neighbour(b, "above", &f->above);
-	json_history(b, f);
-	json_kb(b, f);
-	json_listening(b, f);
-	json_verdict(b, f);
+	pd__jw_kuint(w, "port", f->port);
+	pd__jw_key(w, "range");
+	pd__jw_begin_object(w);
+	pd__jw_kstr(w, "class", pd_class_name(f->cls));
+	pd__jw_kuint(w, "first", f->class_first);
+	pd__jw_kuint(w, "last", f->class_last);
+	pd__jw_kstr(w, "procedure", pd_class_procedure(f->cls));
+	pd__jw_end_object(w);
+	pd__registry_jw(w, "registry", f->reg);
+	json_host(w, f->host, f->port);
+	json_transports(w, f, proto);
+	pd__jw_key(w, "block");
+	if (f->in_block) {
+		pd__jw_begin_object(w);
+		pd__jw_kuint(w, "first", f->blk.first);
+		pd__jw_kuint(w, "last", f->blk.last);
+		pd__jw_kuint(w, "size", f->blk.size);
+		pd__jw_kstr(w, "class", pd_class_name(f->blk.cls));
+		pd__jw_kuint(w, "rank", f->blk.rank);
+		pd__jw_kuint(w, "of", f->blk.of);
+		pd__jw_end_object(w);
+	} else {
+		pd__jw_null(w);
+	}
+	json_neighbour(w, "below", &f->below);
+	json_neighbour(w, "above", &f->above);
+	json_history(w, f);
+	json_kb(w, f);
+	json_listening(w, f);
+	json_verdict(w, f);
 }
 
 int pd_port_facts_json(const struct pd_port_facts *f, int proto, struct pd_buf *out)
 {
-	if (proto < PD_PROTO_ANY || proto >= PD_NPROTO)
+	struct pd__jw w;
+
+	if (!f || !out || proto < PD_PROTO_ANY || proto >= PD_NPROTO)
 		return PD_EINVAL;
-	pd_buf_putc(out, '{');
-	pd__facts_json_members(f, proto, out);
-	pd_buf_putc(out, '}');
+	pd__jw_init(&w, out);
+	pd__jw_begin_object(&w);
+	pd__facts_json_members(f, proto, &w);
+	pd__jw_end_object(&w);
 	return out->err;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "jw.h"
 #include "page.h"
 
 static const char *const proto_upper[PD_NPROTO] = { "TCP", "UDP", "SCTP", "DCCP" };
@@ -791,26 +792,49 @@ int pd__page_markdown(const struct pd__page *m, struct pd_buf *head, struct pd_b
 
 /* ---- JSON: the port document's members, then what the page adds ---- */
 
+/* The commands that tell what listens on the port, by system */
+static void json_commands(struct pd__jw *w, const char *os, const char *const *fmt, size_t n, unsigned port)
+{
+	char cmd[96];
+
+	pd__jw_key(w, os);
+	pd__jw_begin_array(w);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(cmd, sizeof(cmd), fmt[i], port); /* each has one %u */
+		pd__jw_str(w, cmd);
+	}
+	pd__jw_end_array(w);
+}
+
 int pd__page_json(const struct pd__page *m, struct pd_buf *out)
 {
-	pd_buf_putc(out, '{');
-	pd__facts_json_members(&m->f, PD_PROTO_ANY, out);
-	pd_buf_puts(out, ",\"summary\":");
-	pd_buf_json_str(out, pd_buf_str(&m->summary));
-	pd_buf_printf(out, ",\"check_commands\":{\"linux\":[\"sudo ss -ltnup 'sport = :%u'\",\"portdex listening %u\"],"
-			   "\"macos\":[\"sudo lsof -nP -iTCP:%u -sTCP:LISTEN\",\"sudo lsof -nP -iUDP:%u\"],"
-			   "\"windows\":[\"netstat -ano | findstr :%u\",\"Get-NetTCPConnection -LocalPort %u -State Listen\","
-			   "\"Get-NetUDPEndpoint -LocalPort %u\"]}",
-		      m->port, m->port, m->port, m->port, m->port, m->port, m->port);
-	pd_buf_puts(out, ",\"faq\":[");
+	static const char *const linux_cmds[] = { "sudo ss -ltnup 'sport = :%u'", "portdex listening %u" };
+	static const char *const macos_cmds[] = { "sudo lsof -nP -iTCP:%u -sTCP:LISTEN", "sudo lsof -nP -iUDP:%u" };
+	static const char *const windows_cmds[] = { "netstat -ano | findstr :%u",
+						    "Get-NetTCPConnection -LocalPort %u -State Listen",
+						    "Get-NetUDPEndpoint -LocalPort %u" };
+	struct pd__jw w;
+
+	pd__jw_init(&w, out);
+	pd__jw_begin_object(&w);
+	pd__facts_json_members(&m->f, PD_PROTO_ANY, &w);
+	pd__jw_kstr(&w, "summary", pd_buf_str(&m->summary));
+	pd__jw_key(&w, "check_commands");
+	pd__jw_begin_object(&w);
+	json_commands(&w, "linux", linux_cmds, 2, m->port);
+	json_commands(&w, "macos", macos_cmds, 2, m->port);
+	json_commands(&w, "windows", windows_cmds, 3, m->port);
+	pd__jw_end_object(&w);
+	pd__jw_key(&w, "faq");
+	pd__jw_begin_array(&w);
 	for (size_t i = 0; i < m->nfaq; i++) {
-		pd_buf_puts(out, i ? ",{\"q\":" : "{\"q\":");
-		pd_buf_json_str(out, pd_buf_str(&m->faq_q[i]));
-		pd_buf_puts(out, ",\"a\":");
-		pd_buf_json_str(out, pd_buf_str(&m->faq_a[i]));
-		pd_buf_putc(out, '}');
+		pd__jw_begin_object(&w);
+		pd__jw_kstr(&w, "q", pd_buf_str(&m->faq_q[i]));
+		pd__jw_kstr(&w, "a", pd_buf_str(&m->faq_a[i]));
+		pd__jw_end_object(&w);
 	}
-	pd_buf_puts(out, "]}");
+	pd__jw_end_array(&w);
+	pd__jw_end_object(&w);
 	return out->err;
 }
 
