@@ -11,7 +11,6 @@
 #include "cli.h"
 
 #define WIDTH 80
-#define MAX_NOTES 20
 #define MAX_ALT 3      /* alternatives named for a port to avoid */
 
 /* check's exit status says the verdict (the heaviest of the ports asked),
@@ -45,36 +44,6 @@ static const char *weight_color(const struct cli *c, enum pd_verdict w)
 static const char *transport_name(int proto)
 {
 	return proto == PD_PROTO_ANY ? "both" : pd_proto_name(proto);
-}
-
-static void reason_json(struct pd_buf *b, const struct pd_reason *r)
-{
-	pd_buf_puts(b, "{\"topic\":");
-	pd_buf_json_str(b, r->topic);
-	pd_buf_puts(b, ",\"rule\":");
-	pd_buf_json_str(b, r->rule);
-	pd_buf_printf(b, ",\"weight\":\"%s\",\"text\":", pd_verdict_name(r->weight));
-	pd_buf_json_str(b, r->text);
-	pd_buf_putc(b, '}');
-}
-
-static void check_json(const struct cli *c, struct pd_buf *b, const struct answer *a)
-{
-	const struct pd_check *k = &a->k;
-
-	pd_buf_printf(b, "{\"port\":%u,\"transport\":\"%s\",\"verdict\":\"%s\",\"reasons\":[", k->port,
-		      transport_name(k->proto), pd_verdict_name(k->verdict));
-	for (size_t i = 0; i < k->nreasons; i++) {
-		if (i)
-			pd_buf_putc(b, ',');
-		reason_json(b, &k->reasons[i]);
-	}
-	pd_buf_puts(b, "],\"alternatives\":[");
-	for (size_t i = 0; i < a->nalt; i++)
-		pd_buf_printf(b, "%s%u", i ? "," : "", a->alt[i]);
-	pd_buf_puts(b, "],");
-	cli_registry_json(c, b);
-	pd_buf_putc(b, '}');
 }
 
 /* "registry   SOURCE, updated DATE", the value starting at column col */
@@ -204,16 +173,19 @@ int cmd_check(struct cli *c, int argc, char **argv)
 		}
 		if (a.k.verdict > worst)
 			worst = a.k.verdict;
-		if (c->json) {
-			if (i)
-				pd_buf_putc(&b, ',');
-			check_json(c, &b, &a);
-		} else {
-			if (i)
-				pd_buf_putc(&b, '\n');
+		if (i)
+			pd_buf_putc(&b, c->json ? ',' : '\n');
+		if (c->json)
+			err = pd_check_json(c->reg, &a.k, a.alt, a.nalt, &b);
+		else
 			check_text(c, &b, &a);
-		}
 		pd_check_release(&a.k);
+		if (err) {
+			cli_error("cannot write the answer for %u/%s: %s", qs[i].first, pd_proto_name(proto),
+				  pd_strerror(err));
+			rc = EXIT_FAILURE_OP;
+			goto out;
+		}
 	}
 	if (c->json)
 		pd_buf_puts(&b, argc > 1 ? "]\n" : "\n");
@@ -229,30 +201,6 @@ out:
 
 /* ---- suggest ---- */
 
-struct notes {
-	unsigned port[MAX_NOTES];
-	struct pd_reason skipped[MAX_NOTES];
-	size_t nskipped, total;
-	struct pd_reason relaxed[8];
-	size_t nrelaxed;
-};
-
-static void collect(void *ctx, unsigned port, const struct pd_reason *why)
-{
-	struct notes *n = ctx;
-
-	if (!port) {
-		if (n->nrelaxed < sizeof(n->relaxed) / sizeof(n->relaxed[0]))
-			n->relaxed[n->nrelaxed++] = *why;
-		return;
-	}
-	if (n->nskipped < MAX_NOTES) {
-		n->port[n->nskipped] = port;
-		n->skipped[n->nskipped++] = *why;
-	}
-	n->total++;
-}
-
 /* 1-64 letters, digits, '-', '_', '.' or '+' */
 static int valid_name(const char *s)
 {
@@ -267,44 +215,13 @@ static int valid_name(const char *s)
 	return 1;
 }
 
-static void suggest_json(const struct cli *c, struct pd_buf *b, const struct pd_suggest_opts *o,
-			 const unsigned *ports, size_t n, const struct notes *notes)
-{
-	pd_buf_puts(b, "{\"name\":");
-	pd_buf_json_str(b, o->name);
-	pd_buf_puts(b, ",\"ports\":[");
-	for (size_t i = 0; i < n; i++)
-		pd_buf_printf(b, "%s%u", i ? "," : "", ports[i]);
-	pd_buf_printf(b, "],\"transport\":\"%s\",\"range\":{\"first\":%u,\"last\":%u},", transport_name(o->proto),
-		      o->first, o->last);
-	cli_registry_json(c, b);
-	pd_buf_puts(b, ",\"skipped\":[");
-	for (size_t i = 0; i < notes->nskipped; i++) {
-		pd_buf_printf(b, "%s{\"port\":%u,\"reason\":", i ? "," : "", notes->port[i]);
-		reason_json(b, &notes->skipped[i]);
-		pd_buf_putc(b, '}');
-	}
-	pd_buf_printf(b, "],\"skipped_count\":%zu,\"relaxed\":[", notes->total);
-	for (size_t i = 0; i < notes->nrelaxed; i++) {
-		if (i)
-			pd_buf_putc(b, ',');
-		reason_json(b, &notes->relaxed[i]);
-	}
-	pd_buf_puts(b, "],\"hold\":");
-	if (c->hold >= 0)
-		pd_buf_printf(b, "%ld", c->hold);
-	else
-		pd_buf_puts(b, "null");
-	pd_buf_puts(b, "}\n");
-}
-
 static void label(const struct cli *c, struct pd_buf *b, const char *l)
 {
 	pd_buf_printf(b, "  %s%-10s%s ", cli_c(c, "cyan"), l, cli_c(c, "reset"));
 }
 
 static void suggest_text(const struct cli *c, struct pd_buf *b, const struct pd_suggest_opts *o,
-			 const unsigned *ports, size_t n, const struct notes *notes)
+			 const unsigned *ports, size_t n, const struct pd_suggest_notes *notes)
 {
 	struct pd_buf t = PD_BUF_INIT;
 	unsigned cf, cl;
@@ -390,7 +307,7 @@ static void hold(const sigset_t *set, long seconds)
 int cmd_suggest(struct cli *c, int argc, char **argv)
 {
 	struct pd_suggest_opts o;
-	struct notes notes;
+	struct pd_suggest_notes notes;
 	struct pd_buf b = PD_BUF_INIT;
 	unsigned *ports = NULL;
 	int *fds = NULL, rc, found, blocked = 0;
@@ -428,7 +345,7 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
 	}
 	o.count = c->count > 0 ? (size_t)c->count : 1;
 	check_opts(&o.check);
-	o.note = collect;
+	o.note = pd_suggest_note_collect;
 	o.ctx = &notes;
 	rc = cli_open_registry(c);
 	if (rc)
@@ -458,9 +375,15 @@ int cmd_suggest(struct cli *c, int argc, char **argv)
 		rc = EXIT_FAILURE_OP;
 		goto out;
 	}
-	if (c->json)
-		suggest_json(c, &b, &o, ports, (size_t)found, &notes);
-	else if (found)
+	if (c->json) {
+		rc = pd_suggest_json(c->reg, &o, ports, (size_t)found, &notes, c->hold, &b);
+		if (rc) {
+			cli_error("cannot write the suggestions: %s", pd_strerror(rc));
+			rc = EXIT_FAILURE_OP;
+			goto out;
+		}
+		pd_buf_putc(&b, '\n');
+	} else if (found)
 		suggest_text(c, &b, &o, ports, (size_t)found, &notes);
 	rc = cli_write(&b);
 	if (!found) {

@@ -481,6 +481,15 @@ struct pd_check_opts {
 PD_EXTERN int pd_check_port(const struct pd_registry *reg, const struct pd_check_opts *o, unsigned port,
 		  int proto, struct pd_check *out) PD_WUR;
 PD_EXTERN void pd_check_release(struct pd_check *c);
+/* The check document (`portdex check --json`, doc/schema/check.schema.json):
+ * {"port", "transport" (pd_proto_name, "both" for PD_PROTO_ANY), "verdict",
+ * "reasons": [{"topic", "rule", "weight", "text"}], "alternatives": [port],
+ * "registry": {"source", "updated"}}. alt: nalt ports to use instead (NULL
+ * when nalt is 0); reg is the registry k was checked against. Appends to
+ * out, without a newline; returns 0, PD_EINVAL or out's error (PD_ENOMEM,
+ * PD_ETOOBIG). out is the caller's. */
+PD_EXTERN int pd_check_json(const struct pd_registry *reg, const struct pd_check *k, const unsigned *alt,
+			    size_t nalt, struct pd_buf *out) PD_WUR;
 
 /* Told about what a suggestion skipped because of this host (port != 0:
  * in use, this host's ephemeral or reserved ports, nmap's data), in walk
@@ -510,6 +519,33 @@ struct pd_suggest_opts {
  * (system range, privileges, dynamic range, other systems' ephemeral
  * ranges) are set aside when they would exclude the whole range. */
 PD_EXTERN int pd_suggest(const struct pd_registry *reg, const struct pd_suggest_opts *o, unsigned *out) PD_WUR;
+
+/* What a suggestion was told through its note function: pass
+ * pd_suggest_note_collect as o->note and a zeroed struct as o->ctx. Keeps
+ * the first PD_SUGGEST_NOTES_MAX ports skipped with their reasons, counts
+ * them all, and keeps up to 8 rules relaxed. */
+#define PD_SUGGEST_NOTES_MAX 20
+struct pd_suggest_notes {
+	unsigned port[PD_SUGGEST_NOTES_MAX];           /* ports skipped, in walk order */
+	struct pd_reason skipped[PD_SUGGEST_NOTES_MAX]; /* why each was */
+	size_t nskipped;
+	size_t total;                                  /* ports skipped in all */
+	struct pd_reason relaxed[8];                   /* rules set aside */
+	size_t nrelaxed;
+};
+PD_EXTERN void pd_suggest_note_collect(void *notes, unsigned port, const struct pd_reason *why);
+/* The suggest document (`portdex suggest --json`,
+ * doc/schema/suggest.schema.json): {"name" (o->name or null), "ports":
+ * [the n ports found], "transport", "range": {"first", "last"},
+ * "registry": {"source", "updated"}, "skipped": [{"port", "reason"}],
+ * "skipped_count", "relaxed": [reason], "hold" (seconds the ports stay
+ * bound, null when hold < 0)}, each reason as in pd_check_json. notes may
+ * be NULL (nothing skipped or relaxed). Appends to out, without a newline;
+ * returns 0, PD_EINVAL or out's error (PD_ENOMEM, PD_ETOOBIG). out is the
+ * caller's. */
+PD_EXTERN int pd_suggest_json(const struct pd_registry *reg, const struct pd_suggest_opts *o,
+			      const unsigned *ports, size_t n, const struct pd_suggest_notes *notes, long hold,
+			      struct pd_buf *out) PD_WUR;
 
 /* ---- renderers ---- */
 /* The port document for one port, from pd_port_facts_build() with the
