@@ -13,15 +13,12 @@
 #define IANA_XML_URL "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.xml"
 #define MAX_REGISTRY ((size_t)64 << 20)
 
+/* The text report: a line per change, then the counts */
 struct report {
-	const struct cli *c;
 	struct pd_buf out;
-	unsigned n[PD_DIFF_NKINDS][3];  /* changes by kind and pd_change */
-	unsigned long pairs;            /* (port, transport) pairs whose status changed */
-	int any;                        /* a change was written (JSON commas) */
+	struct pd_diff_counts counts;
 };
 
-static const char *const change_key[] = { "added", "changed", "removed" };
 static const char change_mark[] = { '+', '~', '-' };
 
 static void ports(struct pd_buf *b, unsigned first, unsigned last)
@@ -32,54 +29,24 @@ static void ports(struct pd_buf *b, unsigned first, unsigned last)
 		pd_buf_printf(b, "%u-%u", first, last);
 }
 
-/* "tcp,udp" in text, "\"tcp\",\"udp\"" in JSON */
-static void transports(struct pd_buf *b, unsigned protos, int json)
+/* "tcp,udp" */
+static void transports(struct pd_buf *b, unsigned protos)
 {
 	int n = 0;
 
 	for (int t = 0; t < PD_NPROTO; t++)
 		if (protos & (1u << t))
-			pd_buf_printf(b, json ? "%s\"%s\"" : "%s%s", n++ ? "," : "", pd_proto_name(t));
+			pd_buf_printf(b, "%s%s", n++ ? "," : "", pd_proto_name(t));
 }
 
-static void fields(struct pd_buf *b, unsigned mask, int json)
+/* "description, notes" */
+static void fields(struct pd_buf *b, unsigned mask)
 {
 	int n = 0;
 
 	for (int f = 0; f < PD_NFIELDS; f++)
 		if (mask & (1u << f))
-			pd_buf_printf(b, json ? "%s\"%s\"" : "%s%s", n++ ? (json ? "," : ", ") : "",
-				      pd_field_name((enum pd_field)f));
-}
-
-static void json_transport(struct pd_buf *b, int proto)
-{
-	if (proto == PD_PROTO_ANY)
-		pd_buf_puts(b, "null");
-	else
-		pd_buf_printf(b, "\"%s\"", pd_proto_name(proto));
-}
-
-static void json_entry_brief(struct pd_buf *b, const struct pd_entry *e)
-{
-	pd_buf_puts(b, "{\"name\":");
-	pd_buf_json_str(b, e->name);
-	if (e->has_port)
-		pd_buf_printf(b, ",\"first\":%u,\"last\":%u,\"transport\":", e->first, e->last);
-	else
-		pd_buf_puts(b, ",\"first\":null,\"last\":null,\"transport\":");
-	json_transport(b, e->proto);
-	pd_buf_puts(b, ",\"description\":");
-	pd_buf_json_str(b, e->description);
-	pd_buf_putc(b, '}');
-}
-
-static void json_bounds(struct pd_buf *b, const struct pd_entry *rows, size_t n)
-{
-	pd_buf_putc(b, '[');
-	for (size_t i = 0; i < n; i++)
-		pd_buf_printf(b, "%s{\"first\":%u,\"last\":%u}", i ? "," : "", rows[i].first, rows[i].last);
-	pd_buf_putc(b, ']');
+			pd_buf_printf(b, "%s%s", n++ ? ", " : "", pd_field_name((enum pd_field)f));
 }
 
 static void text_bounds(struct pd_buf *b, const struct pd_entry *rows, size_t n)
@@ -92,42 +59,6 @@ static void text_bounds(struct pd_buf *b, const struct pd_entry *rows, size_t n)
 	}
 }
 
-static void json_change(struct pd_buf *b, const struct pd_diff_item *d)
-{
-	const struct pd_entry *x = d->new_e ? d->new_e : d->old_e;
-
-	pd_buf_printf(b, "{\"kind\":\"%s\",\"change\":\"%s\"", pd_diff_kind_name(d->kind), change_key[d->what]);
-	switch (d->kind) {
-	case PD_DIFF_STATUS:
-		pd_buf_printf(b, ",\"first\":%u,\"last\":%u,\"transports\":[", d->first, d->last);
-		transports(b, d->protos, 1);
-		pd_buf_printf(b, "],\"from\":\"%s\",\"to\":\"%s\"", pd_status_name(d->old_status),
-			      pd_status_name(d->new_status));
-		break;
-	case PD_DIFF_RANGE:
-		x = d->n_old ? d->old_rows : d->new_rows;
-		pd_buf_puts(b, ",\"transport\":");
-		json_transport(b, x->proto);
-		pd_buf_printf(b, ",\"status\":\"%s\",\"description\":", pd_status_name(x->status));
-		pd_buf_json_str(b, x->description);
-		pd_buf_puts(b, ",\"from\":");
-		json_bounds(b, d->old_rows, d->n_old);
-		pd_buf_puts(b, ",\"to\":");
-		json_bounds(b, d->new_rows, d->n_new);
-		break;
-	default:
-		pd_buf_puts(b, ",\"entry\":");
-		json_entry_brief(b, x);
-		if (d->what == PD_CHANGED) {
-			pd_buf_puts(b, ",\"fields\":[");
-			fields(b, d->fields, 1);
-			pd_buf_putc(b, ']');
-		}
-		break;
-	}
-	pd_buf_putc(b, '}');
-}
-
 /* One line: KIND MARK WHAT */
 static void text_change(struct pd_buf *b, const struct pd_diff_item *d)
 {
@@ -138,7 +69,7 @@ static void text_change(struct pd_buf *b, const struct pd_diff_item *d)
 	case PD_DIFF_STATUS:
 		ports(b, d->first, d->last);
 		pd_buf_putc(b, '/');
-		transports(b, d->protos, 0);
+		transports(b, d->protos);
 		pd_buf_printf(b, " %s -> %s", pd_status_name(d->old_status), pd_status_name(d->new_status));
 		break;
 	case PD_DIFF_RANGE:
@@ -162,7 +93,7 @@ static void text_change(struct pd_buf *b, const struct pd_diff_item *d)
 		}
 		if (d->what == PD_CHANGED) {
 			pd_buf_puts(b, " (");
-			fields(b, d->fields, 0);
+			fields(b, d->fields);
 			pd_buf_putc(b, ')');
 		} else {
 			pd_buf_puts(b, ": ");
@@ -177,37 +108,8 @@ static void on_change(void *ctx, const struct pd_diff_item *d)
 {
 	struct report *r = ctx;
 
-	r->n[d->kind][d->what]++;
-	if (d->kind == PD_DIFF_STATUS)
-		r->pairs += (unsigned long)(d->last - d->first + 1) * (unsigned)__builtin_popcount(d->protos);
-	if (r->c->json) {
-		if (r->any)
-			pd_buf_putc(&r->out, ',');
-		json_change(&r->out, d);
-	} else {
-		text_change(&r->out, d);
-	}
-	r->any = 1;
-}
-
-static void registry_obj(struct pd_buf *b, const char *key, const struct pd_registry *reg)
-{
-	pd_buf_printf(b, "\"%s\":{\"source\":", key);
-	pd_buf_json_str(b, pd_registry_source(reg));
-	pd_buf_puts(b, ",\"updated\":");
-	pd_buf_json_str(b, pd_registry_updated(reg));
-	pd_buf_putc(b, '}');
-}
-
-/* "counts":{"status":{"changed":N},"range":{"added":N,...},...} */
-static void json_counts(struct pd_buf *b, const struct report *r)
-{
-	pd_buf_printf(b, "\"counts\":{\"status\":{\"changed\":%lu}", r->pairs);
-	for (int k = PD_DIFF_RANGE; k < PD_DIFF_NKINDS; k++)
-		pd_buf_printf(b, ",\"%s\":{\"added\":%u,\"changed\":%u,\"removed\":%u}",
-			      pd_diff_kind_name((enum pd_diff_kind)k), r->n[k][PD_ADDED], r->n[k][PD_CHANGED],
-			      r->n[k][PD_REMOVED]);
-	pd_buf_putc(b, '}');
+	pd_diff_count(&r->counts, d);
+	text_change(&r->out, d);
 }
 
 /* Prints the change report between two registries; EXIT_* */
@@ -215,35 +117,28 @@ static int report(const struct cli *c, const struct pd_registry *a, const struct
 {
 	const unsigned *n;
 	struct report r;
-	int rc;
+	int rc, err;
 
 	memset(&r, 0, sizeof(r));
-	r.c = c;
 	if (c->json) {
-		pd_buf_putc(&r.out, '{');
-		registry_obj(&r.out, "old", a);
-		pd_buf_putc(&r.out, ',');
-		registry_obj(&r.out, "new", b);
-		pd_buf_puts(&r.out, ",\"changes\":[");
+		err = pd_diff_json(a, b, &r.out);
+		pd_buf_putc(&r.out, '\n');
+	} else {
+		err = pd_registry_diff(a, b, on_change, &r);
 	}
-	if (pd_registry_diff(a, b, on_change, &r)) {
-		cli_error("out of memory");
+	if (err) {
+		cli_error("cannot compare the registries: %s", pd_strerror(err));
 		pd_buf_release(&r.out);
 		return EXIT_FAILURE_OP;
 	}
-	n = r.n[PD_DIFF_ASSIGNMENT];
-	if (c->json) {
-		pd_buf_puts(&r.out, "],");
-		json_counts(&r.out, &r);
-		/* assignments, as before the other kinds were reported */
-		pd_buf_printf(&r.out, ",\"added\":%u,\"changed\":%u,\"removed\":%u}\n", n[PD_ADDED],
-			      n[PD_CHANGED], n[PD_REMOVED]);
-	} else {
-		pd_buf_printf(&r.out, "%lu (port, transport) statuses changed", r.pairs);
-		for (int k = PD_DIFF_RANGE; k < PD_DIFF_NKINDS; k++)
+	if (!c->json) {
+		pd_buf_printf(&r.out, "%lu (port, transport) statuses changed", r.counts.pairs);
+		for (int k = PD_DIFF_RANGE; k < PD_DIFF_NKINDS; k++) {
+			n = r.counts.n[k];
 			pd_buf_printf(&r.out, "; %ss: %u added, %u changed, %u removed",
-				      pd_diff_kind_name((enum pd_diff_kind)k), r.n[k][PD_ADDED], r.n[k][PD_CHANGED],
-				      r.n[k][PD_REMOVED]);
+				      pd_diff_kind_name((enum pd_diff_kind)k), n[PD_ADDED], n[PD_CHANGED],
+				      n[PD_REMOVED]);
+		}
 		/* sources are file names or URLs */
 		pd_buf_puts(&r.out, " (");
 		pd_buf_text(&r.out, pd_registry_source(a));

@@ -305,6 +305,24 @@ typedef void (*pd_diff_fn)(void *ctx, const struct pd_diff_item *d);
 PD_EXTERN int pd_registry_diff(const struct pd_registry *old_r, const struct pd_registry *new_r,
 		     pd_diff_fn fn, void *ctx) PD_WUR;
 
+/* What a change report counts, added up one change at a time. */
+struct pd_diff_counts {
+	unsigned long pairs;                 /* (port, transport) pairs whose status changed */
+	unsigned n[PD_DIFF_NKINDS][3];       /* changes by kind and pd_change */
+};
+/* Adds d to c (zeroed before the first change). */
+PD_EXTERN void pd_diff_count(struct pd_diff_counts *c, const struct pd_diff_item *d);
+/* The change report (`portdex diff --json`, `portdex update --json`,
+ * doc/schema/diff.schema.json): {"old", "new": {"source", "updated"},
+ * "changes": [{"kind", "change", ...} in pd_registry_diff's order],
+ * "counts": {"status": {"changed": pairs}, "range", "assignment", "name":
+ * {"added", "changed", "removed"}}, "added", "changed", "removed" (of
+ * assignments)}. Appends to out, without a newline (on error out may
+ * hold part of it); returns 0, PD_EINVAL, PD_ENOMEM or out's error
+ * (PD_ETOOBIG). out is the caller's. */
+PD_EXTERN int pd_diff_json(const struct pd_registry *old_r, const struct pd_registry *new_r,
+			   struct pd_buf *out) PD_WUR;
+
 /* ---- this host ---- */
 struct pd_host {
 	int unpriv_start;          /* ip_unprivileged_port_start; -1 if unknown */
