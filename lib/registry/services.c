@@ -1,16 +1,19 @@
 /* services.c: the registry as an /etc/services file (text from the
- * registry through pd_buf_text: names and descriptions drive no terminal) */
+ * registry through pd_buf_text: names and descriptions drive no terminal)
+ * or as JSON (jw.h) */
 #include <string.h>
 #include <strings.h>
 
 #include "image.h"
+#include "jw.h"
 
 int pd_registry_services(const struct pd_registry *reg, int json, struct pd_buf *out)
 {
-	int rows = 0;
+	struct pd__jw jw;
 
+	pd__jw_init(&jw, out);
 	if (json)
-		pd_buf_putc(out, '[');
+		pd__jw_begin_array(&jw);
 	else {
 		pd_buf_printf(out, "# /etc/services written by portdex %s from ", pd_version());
 		pd_buf_text(out, pd_registry_source(reg));
@@ -36,15 +39,15 @@ int pd_registry_services(const struct pd_registry *reg, int json, struct pd_buf 
 					if (seen)
 						continue;
 					if (!names++ && json) {
-						pd_buf_puts(out, rows++ ? ",{\"name\":" : "{\"name\":");
-						pd_buf_json_str(out, name);
-						pd_buf_printf(out, ",\"port\":%u,\"transport\":\"%s\",\"aliases\":[",
-							      port, pd_proto_name(t));
+						pd__jw_begin_object(&jw);
+						pd__jw_kstr(&jw, "name", name);
+						pd__jw_kuint(&jw, "port", port);
+						pd__jw_kstr(&jw, "transport", pd_proto_name(t));
+						pd__jw_key(&jw, "aliases");
+						pd__jw_begin_array(&jw);
 						desc = pd__str(reg, e->str[PD__S_DESC]);
 					} else if (json) {
-						if (names > 2)
-							pd_buf_putc(out, ',');
-						pd_buf_json_str(out, name);
+						pd__jw_str(&jw, name);
 					} else if (names == 1) {
 						size_t from = out->len, w = 0;
 						pd_buf_text(out, name);
@@ -61,9 +64,9 @@ int pd_registry_services(const struct pd_registry *reg, int json, struct pd_buf 
 				if (!names)
 					continue;
 				if (json) {
-					pd_buf_puts(out, "],\"description\":");
-					pd_buf_json_str(out, desc);
-					pd_buf_putc(out, '}');
+					pd__jw_end_array(&jw);
+					pd__jw_kstr(&jw, "description", desc);
+					pd__jw_end_object(&jw);
 					continue;
 				}
 				if (desc && *desc) {
@@ -74,7 +77,9 @@ int pd_registry_services(const struct pd_registry *reg, int json, struct pd_buf 
 			}
 		}
 	}
-	if (json)
-		pd_buf_puts(out, "]\n");
+	if (json) {
+		pd__jw_end_array(&jw);
+		pd_buf_putc(out, '\n');
+	}
 	return out->err;
 }
