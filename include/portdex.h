@@ -106,6 +106,13 @@ PD_EXTERN const char *pd_buf_str(const struct pd_buf *b);        /* "" when empt
 PD_EXTERN char *pd_buf_detach(struct pd_buf *b);                 /* caller frees; buffer reset */
 PD_EXTERN void pd_buf_release(struct pd_buf *b);
 
+/* The error document (doc/schema/error.schema.json), the body of an API
+ * answer that failed (portdex serve's /api/): {"error": message, one line,
+ * "status": the HTTP status, 400-599}. Appends to out, without a newline;
+ * returns 0, PD_EINVAL (no message, a status out of range) or out's error
+ * (PD_ENOMEM, PD_ETOOBIG). out is the caller's. */
+PD_EXTERN int pd_error_json(int status, const char *message, struct pd_buf *out) PD_WUR;
+
 /* ---- ports, transports, ranges ---- */
 enum pd_proto { PD_TCP = 0, PD_UDP = 1, PD_SCTP = 2, PD_DCCP = 3, PD_NPROTO = 4 };
 #define PD_PROTO_ANY (-1)

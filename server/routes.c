@@ -159,10 +159,11 @@ void route_error(enum srv_route r, int status, const char *message, int want_jso
 	out->cache_control = CC_NONE;
 	out->cacheable = 0;
 	if (!s) {
+		int rc = pd_error_json(status, message, &out->body);
 		out->ctype = CT_JSON;
-		pd_buf_puts(&out->body, "{\"error\":");
-		pd_buf_json_str(&out->body, message);
-		pd_buf_printf(&out->body, ",\"status\":%d}\n", status);
+		if (rc && !out->body.err)
+			out->body.err = rc;
+		pd_buf_putc(&out->body, '\n');
 		return;
 	}
 	{

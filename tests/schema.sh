@@ -5,7 +5,8 @@
 #     services, check, suggest, diff, update, --version) on the compiled-in
 #     registry and on the fixtures of tests/data
 #   - the server's /api/v1/ports/PORT and /api/v1/search (portdex serve on
-#     127.0.0.1:0)
+#     127.0.0.1:0), and its error document for an API request that fails
+#     (a port out of range, an unknown /api/ path, a method it does not take)
 #   - each example in doc/schema/examples/
 #   - negative cases: a document with a required field removed, a field of
 #     the wrong type, a value outside an enum or an unknown field is refused,
@@ -123,6 +124,22 @@ else
 			ko "/api/v1/search?$q failed"
 		fi
 	done
+	# an API error: the error document, its status the answer's
+	for q in 'GET 400 api/v1/ports/70000' 'GET 404 api/v1/nothing' 'GET 404 api/' 'POST 405 api/v1/ports/80'; do
+		set -- $q
+		code=$(curl -s -m 30 -X "$1" -o "$tmp/api.json" -w '%{http_code}' "http://127.0.0.1:$port/$3")
+		if [ "$code" != "$2" ]; then
+			ko "$1 /$3 answered $code, want $2"
+			continue
+		fi
+		valid error "$1 /$3" "$tmp/api.json"
+		if node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+			process.exit(d.status === Number(process.argv[2]) ? 0 : 1)' "$tmp/api.json" "$2"; then
+			ok
+		else
+			ko "$1 /$3: the document's status is not $2: $(head -c 200 "$tmp/api.json")"
+		fi
+	done
 fi
 kill "$spid" 2>/dev/null
 wait "$spid" 2>/dev/null
@@ -155,6 +172,9 @@ invalid check "check with reasons an object" 'd.reasons = {}'
 invalid suggest "suggest with hold a string" 'd.hold = "60"'
 invalid diff "diff change of an unknown kind" 'd.changes[0].kind = "bogus"'
 invalid diff "diff without counts" 'delete d.counts'
+invalid error "error without status" 'delete d.status'
+invalid error "error with a status below 400" 'd.status = 200'
+invalid error "error with an unknown field" 'd.detail = "x"'
 invalid version "version without registry.updated" 'delete d.registry.updated'
 invalid version "version null" 'd.version = null'
 printf '{"type":"object","patternProperties":{}}' >"$tmp/odd.schema.json"

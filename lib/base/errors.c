@@ -1,4 +1,5 @@
-/* errors.c: names of the library's error codes */
+/* errors.c: names of the library's error codes, and the error document */
+#include "jw.h"
 #include "portdex.h"
 
 const char *pd_strerror(int err)
@@ -18,4 +19,18 @@ const char *pd_strerror(int err)
 	case PD_ECANCELED: return "stopped on request";
 	default: return "unknown error";
 	}
+}
+
+int pd_error_json(int status, const char *message, struct pd_buf *out)
+{
+	struct pd__jw w;
+
+	if (!message || !out || status < 400 || status > 599)
+		return PD_EINVAL;
+	pd__jw_init(&w, out);
+	pd__jw_begin_object(&w);
+	pd__jw_kstr(&w, "error", message);
+	pd__jw_kint(&w, "status", status);
+	pd__jw_end_object(&w);
+	return out->err;
 }
