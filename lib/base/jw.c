@@ -110,12 +110,6 @@ void pd__jw_kuint(struct pd__jw *w, const char *key, unsigned long long v)
 	pd__jw_uint(w, v);
 }
 
-void pd__jw_kbool(struct pd__jw *w, const char *key, int v)
-{
-	pd__jw_key(w, key);
-	pd__jw_bool(w, v);
-}
-
 void pd__jw_protos(struct pd__jw *w, unsigned mask)
 {
 	pd__jw_begin_array(w);

@@ -50,7 +50,6 @@ void pd__jw_null(struct pd__jw *w);
 void pd__jw_kstr(struct pd__jw *w, const char *key, const char *s);
 void pd__jw_kint(struct pd__jw *w, const char *key, long long v);
 void pd__jw_kuint(struct pd__jw *w, const char *key, unsigned long long v);
-void pd__jw_kbool(struct pd__jw *w, const char *key, int v);
 
 /* An array of the transport names ("tcp", ...) of a bit mask of
  * 1u << PD_TCP ..., in that order */
