@@ -6,7 +6,8 @@
  * 0x1c, 0x1d and 0x1e of the image's strings as '\n', '\t' and '\r', as a
  * hand-made image could carry them. Every output the library writes (port
  * pages as text, Markdown, HTML and JSON, the common-ports page, services,
- * the port JSON, the search index) and every field through the buffer's
+ * the port JSON, the check document, the search index, the change report
+ * between the registry and its copy with line breaks) and every field through the buffer's
  * escapers must then be UTF-8 with no control character but the newlines
  * and tabs of the layout, no DEL, C1 control, bidi control or U+2028/9.
  * The check below is written apart from lib/base/buf.c on purpose. */
@@ -161,6 +162,17 @@ static void outputs(const struct pd_registry *reg)
 		if (!pd_port_json(reg, NULL, ports[i], PD_PROTO_ANY, &b))
 			check("port json", &b);
 	}
+	if (nports) {
+		/* the registry's rules alone: no host, no listing, no bind */
+		struct pd_check_opts co = { .no_bind_test = 1, .no_listening = 1, .no_host = 1 };
+		struct pd_check k;
+		if (!pd_check_port(reg, &co, ports[0], PD_TCP, &k)) {
+			reset(&b);
+			if (!pd_check_json(reg, &k, ports, nports, &b))
+				check("check json", &b);
+			pd_check_release(&k);
+		}
+	}
 	for (int f = PD_FMT_TEXT; f <= PD_FMT_MARKDOWN; f++) {
 		reset(&b);
 		if (!pd_site_page(reg, PD_SITE_COMMON, (enum pd_format)f, &o, &b))
@@ -201,6 +213,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	broken = with_line_breaks(reg, &copy);
 	outputs(broken ? broken : reg);
+	if (broken) {
+		struct pd_buf b = PD_BUF_INIT;
+		if (!pd_diff_json(reg, broken, &b))
+			check("diff json", &b);
+		pd_buf_release(&b);
+	}
 	pd_registry_free(broken);
 	pd_registry_free(reg);
 	free(copy);
