@@ -315,6 +315,35 @@ static int cmp_port(const void *a, const void *b)
 	return x->port - y->port;
 }
 
+/* One line of nmap-services: 0 and its port, transport and frequency, or
+ * -1 for a comment or a line that does not parse. */
+static int nmap_line(const char *cur, size_t llen, unsigned *port, int *proto, uint32_t *freq)
+{
+	char line[512], *tab, *freq_end;
+
+	if (!llen || *cur == '#')
+		return -1;
+	if (llen >= sizeof(line)) /* the fields come first; a long comment may be cut */
+		llen = sizeof(line) - 1;
+	memcpy(line, cur, llen);
+	line[llen] = '\0';
+	/* skip the service name, then port/proto */
+	tab = strchr(line, '\t');
+	if (!tab)
+		return -1;
+	cur = tab + 1;
+	if (pd_parse_port(&cur, port) || *cur != '/')
+		return -1;
+	cur++;
+	tab = strchr(cur, '\t');
+	if (!tab || (*proto = pd_proto_parse(cur, (size_t)(tab - cur))) < 0)
+		return -1;
+	/* the frequency ends at a tab, a blank or the end of the line */
+	freq_end = tab + 1 + strcspn(tab + 1, "\t \r");
+	*freq_end = '\0';
+	return parse_freq(tab + 1, freq);
+}
+
 int pd__nmap_parse(struct pd__nmap *m, const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
@@ -327,38 +356,15 @@ int pd__nmap_parse(struct pd__nmap *m, const char *text, size_t len)
 		return PD_ETOOBIG;
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p)), *cur;
-		char line[512], *tab, *freq_end;
-		size_t llen;
 		unsigned port;
 		uint32_t freq;
 		int proto;
 
 		if (!eol)
 			eol = end;
-		llen = (size_t)(eol - p);
 		cur = p;
 		p = eol + 1;
-		if (!llen || *cur == '#')
-			continue;
-		if (llen >= sizeof(line)) /* the fields come first; a long comment may be cut */
-			llen = sizeof(line) - 1;
-		memcpy(line, cur, llen);
-		line[llen] = '\0';
-		/* skip the service name, then port/proto */
-		tab = strchr(line, '\t');
-		if (!tab)
-			continue;
-		cur = tab + 1;
-		if (pd_parse_port(&cur, &port) || *cur != '/')
-			continue;
-		cur++;
-		tab = strchr(cur, '\t');
-		if (!tab || (proto = pd_proto_parse(cur, (size_t)(tab - cur))) < 0)
-			continue;
-		/* the frequency ends at a tab, a blank or the end of the line */
-		freq_end = tab + 1 + strcspn(tab + 1, "\t \r");
-		*freq_end = '\0';
-		if (parse_freq(tab + 1, &freq))
+		if (nmap_line(cur, (size_t)(eol - cur), &port, &proto, &freq))
 			continue;
 		if (pd__grow(&m->v, m->n, &cap, sizeof(*m->v), 64))
 			return PD_ENOMEM;
@@ -492,4 +498,71 @@ void pd__nmap_release(struct pd__nmap *m)
 	free(m->v);
 	m->v = NULL;
 	m->n = 0;
+}
+
+/* The frequencies of a few ports, without building the table: one pass
+ * over the file that parses only the lines of wanted ports. */
+static int cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+int pd__nmap_freqs(const char *path, const uint16_t *ports, size_t n, uint32_t *freq, int *present)
+{
+	struct pd_buf text = PD_BUF_INIT;
+	uint8_t *want = NULL;
+	const char *p, *end;
+	int rc;
+
+	*present = 0;
+	memset(freq, 0, n * PD_NPROTO * sizeof(*freq));
+	rc = read_file(path ? path : "/usr/share/nmap/nmap-services", PD__NMAP_MAX, &text);
+	if (rc == PD_ENOTFOUND) {
+		rc = 0;
+		goto out;
+	}
+	if (rc)
+		goto out;
+	*present = 1;
+	if (!n)
+		goto out;
+	want = calloc(65536 / 8, 1);
+	if (!want) {
+		rc = PD_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		want[ports[i] / 8] |= (uint8_t)(1u << (ports[i] % 8));
+	p = pd_buf_str(&text);
+	end = p + text.len;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *cur = p, *tab;
+		unsigned port = 0;
+		uint32_t f;
+		int proto;
+		uint16_t key;
+		const uint16_t *at;
+
+		if (!eol)
+			eol = end;
+		p = eol + 1;
+		/* the port alone first: most lines are not wanted */
+		tab = memchr(cur, '\t', (size_t)(eol - cur));
+		if (!tab)
+			continue;
+		for (const char *d = tab + 1; d < eol && *d >= '0' && *d <= '9' && port <= 65535; d++)
+			port = port * 10 + (unsigned)(*d - '0');
+		if (port > 65535 || !(want[port / 8] & (1u << (port % 8))))
+			continue;
+		if (nmap_line(cur, (size_t)(eol - cur), &port, &proto, &f))
+			continue;
+		key = (uint16_t)port;
+		at = bsearch(&key, ports, n, sizeof(*ports), cmp_u16);
+		if (at && f > freq[(size_t)(at - ports) * PD_NPROTO + (size_t)proto])
+			freq[(size_t)(at - ports) * PD_NPROTO + (size_t)proto] = f;
+	}
+out:
+	free(want);
+	pd_buf_release(&text);
+	return rc;
 }

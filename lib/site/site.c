@@ -24,41 +24,6 @@ static void search_script(struct pd_buf *b, const struct pd_site_opts *o)
 	pd_buf_puts(b, "</script>");
 }
 
-int pd_search_index(const struct pd_registry *reg, struct pd_buf *out)
-{
-	size_t n = pd_registry_count(reg), k = 0;
-
-	pd_buf_putc(out, '[');
-	for (size_t i = 0; i < n; i++) {
-		struct pd_entry e, x;
-		unsigned mask = 0;
-		int dup = 0;
-		if (pd_registry_entry(reg, i, &e) || e.status != PD_ASSIGNED || !e.has_port)
-			continue;
-		/* once per name and range: the first record carries the transports of all */
-		for (size_t j = i > 8 ? i - 8 : 0; j < i && !dup; j++)
-			dup = !pd_registry_entry(reg, j, &x) && x.has_port && x.first == e.first &&
-			      x.last == e.last && !strcmp(x.name, e.name);
-		if (dup)
-			continue;
-		for (size_t j = i; j < n && j < i + 8; j++)
-			if (!pd_registry_entry(reg, j, &x) && x.has_port && x.first == e.first && x.last == e.last &&
-			    !strcmp(x.name, e.name))
-				mask |= x.proto == PD_PROTO_ANY ? 0xfu : 1u << x.proto;
-		pd_buf_puts(out, k++ ? ",[" : "[");
-		pd_buf_json_str(out, e.name);
-		pd_buf_printf(out, ",%u,%u,\"", e.first, e.last);
-		for (int t = 0, m = 0; t < PD_NPROTO; t++)
-			if (mask & (1u << t))
-				pd_buf_printf(out, "%s%s", m++ ? "," : "", pd_proto_name(t));
-		pd_buf_puts(out, "\",");
-		pd_buf_json_str(out, e.description);
-		pd_buf_putc(out, ']');
-	}
-	pd_buf_puts(out, "]\n");
-	return out->err;
-}
-
 const char *pd_site_page_path(enum pd_site_page p)
 {
 	return (unsigned)p < PD_SITE_COUNT ? paths[p] : "index";
