@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "util.h"
@@ -507,62 +509,100 @@ static int cmp_u16(const void *a, const void *b)
 	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
 }
 
+/* One line of the file for pd__nmap_freqs */
+static void freq_line(const char *cur, const char *eol, const uint8_t *want, const uint16_t *ports, size_t n,
+		      uint32_t *freq)
+{
+	const char *tab = memchr(cur, '\t', (size_t)(eol - cur));
+	unsigned port = 0;
+	uint32_t f;
+	uint16_t key;
+	const uint16_t *at;
+	int proto;
+
+	/* the port alone first: most lines are not wanted */
+	if (!tab || *cur == '#')
+		return;
+	for (const char *d = tab + 1; d < eol && *d >= '0' && *d <= '9' && port <= 65535; d++)
+		port = port * 10 + (unsigned)(*d - '0');
+	if (port > 65535 || !(want[port / 8] & (1u << (port % 8))))
+		return;
+	if (nmap_line(cur, (size_t)(eol - cur), &port, &proto, &f))
+		return;
+	key = (uint16_t)port;
+	at = bsearch(&key, ports, n, sizeof(*ports), cmp_u16);
+	if (at && f > freq[(size_t)(at - ports) * PD_NPROTO + (size_t)proto])
+		freq[(size_t)(at - ports) * PD_NPROTO + (size_t)proto] = f;
+}
+
 int pd__nmap_freqs(const char *path, const uint16_t *ports, size_t n, uint32_t *freq, int *present)
 {
-	struct pd_buf text = PD_BUF_INIT;
+	enum { CHUNK = 65536 };
 	uint8_t *want = NULL;
-	const char *p, *end;
-	int rc;
+	char *buf = NULL;
+	size_t have = 0, total = 0;
+	int fd, rc = 0, skip = 0;
 
 	*present = 0;
 	memset(freq, 0, n * PD_NPROTO * sizeof(*freq));
-	rc = read_file(path ? path : "/usr/share/nmap/nmap-services", PD__NMAP_MAX, &text);
-	if (rc == PD_ENOTFOUND) {
-		rc = 0;
-		goto out;
-	}
-	if (rc)
-		goto out;
+	/* read as a stream of chunks: no copy of the whole file */
+	fd = open(path ? path : "/usr/share/nmap/nmap-services", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : PD_EIO;
 	*present = 1;
-	if (!n)
-		goto out;
 	want = calloc(65536 / 8, 1);
-	if (!want) {
+	buf = malloc(CHUNK);
+	if (!want || !buf) {
 		rc = PD_ENOMEM;
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
 		want[ports[i] / 8] |= (uint8_t)(1u << (ports[i] % 8));
-	p = pd_buf_str(&text);
-	end = p + text.len;
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p)), *cur = p, *tab;
-		unsigned port = 0;
-		uint32_t f;
-		int proto;
-		uint16_t key;
-		const uint16_t *at;
-
-		if (!eol)
-			eol = end;
-		p = eol + 1;
-		/* the port alone first: most lines are not wanted */
-		tab = memchr(cur, '\t', (size_t)(eol - cur));
-		if (!tab)
+	for (;;) {
+		ssize_t got = read(fd, buf + have, CHUNK - have);
+		const char *p = buf, *end, *eol;
+		if (got < 0 && errno == EINTR)
 			continue;
-		for (const char *d = tab + 1; d < eol && *d >= '0' && *d <= '9' && port <= 65535; d++)
-			port = port * 10 + (unsigned)(*d - '0');
-		if (port > 65535 || !(want[port / 8] & (1u << (port % 8))))
+		if (got < 0) {
+			rc = PD_EIO;
+			goto out;
+		}
+		total += (size_t)got;
+		if (total > PD__NMAP_MAX) {
+			rc = PD_ETOOBIG;
+			goto out;
+		}
+		end = buf + have + (size_t)got;
+		if (skip) {
+			/* the rest of a line longer than a chunk */
+			eol = memchr(p, '\n', (size_t)(end - p));
+			if (!eol && got) {
+				have = 0;
+				continue;
+			}
+			p = eol ? eol + 1 : end;
+			skip = 0;
+		}
+		while ((eol = memchr(p, '\n', (size_t)(end - p)))) {
+			freq_line(p, eol, want, ports, n, freq);
+			p = eol + 1;
+		}
+		have = (size_t)(end - p);
+		if (!got || have == CHUNK) {
+			/* the end, or a line longer than a chunk: taken as it is */
+			if (have)
+				freq_line(p, end, want, ports, n, freq);
+			if (!got)
+				break;
+			have = 0;
+			skip = 1;
 			continue;
-		if (nmap_line(cur, (size_t)(eol - cur), &port, &proto, &f))
-			continue;
-		key = (uint16_t)port;
-		at = bsearch(&key, ports, n, sizeof(*ports), cmp_u16);
-		if (at && f > freq[(size_t)(at - ports) * PD_NPROTO + (size_t)proto])
-			freq[(size_t)(at - ports) * PD_NPROTO + (size_t)proto] = f;
+		}
+		memmove(buf, p, have);
 	}
 out:
 	free(want);
-	pd_buf_release(&text);
+	free(buf);
+	close(fd);
 	return rc;
 }

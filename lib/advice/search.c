@@ -82,9 +82,10 @@ static int has_word(const char *s, const char *w, size_t wl)
 {
 	for (const char *p = s; *p; p++) {
 		size_t i;
-		if (p != s && alnum((unsigned char)p[-1]))
+		/* the first letter first: the cheapest test */
+		if (lower((unsigned char)*p) != w[0] || (p != s && alnum((unsigned char)p[-1])))
 			continue;
-		for (i = 0; i < wl && p[i] && lower((unsigned char)p[i]) == w[i]; i++)
+		for (i = 1; i < wl && p[i] && lower((unsigned char)p[i]) == w[i]; i++)
 			;
 		if (i == wl)
 			return 1;
@@ -372,7 +373,11 @@ static int match_iana(struct run *r)
 
 		if (!searchable(e, name))
 			continue;
-		pd__search_norm(name, norm, sizeof(norm));
+		/* normalized only when it could be equal (or contain the query) */
+		if (r->like || !alnum((unsigned char)*name) || lower((unsigned char)*name) == r->q[0])
+			pd__search_norm(name, norm, sizeof(norm));
+		else
+			*norm = '\0';
 		if (!strcmp(norm, r->q))
 			rc = add(r, 0, 0, PD_FROM_IANA, PD_MATCH_EXACT, entry_protos(e), 0, e->first, e->last, i);
 		else if (r->like ? strstr(norm, r->q) != NULL : all_words(r, texts, 2))
