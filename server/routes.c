@@ -322,7 +322,7 @@ static long named_port(const struct pd_registry *reg, const char *q)
 /* Reads and checks ?q= (and ?limit= for the API); NULL when fine, else why not */
 static const char *search_query(const char *query, size_t qlen, char *q, size_t qmax, size_t *limit)
 {
-	char lim[16];
+	char lim[SRV_QUERY_MAX + 1]; /* as long as any value: the walk to "limit" reads the others into it */
 	size_t chars;
 	int rc;
 
