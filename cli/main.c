@@ -14,7 +14,7 @@ static int cmd_help(struct cli *c, int argc, char **argv);
  * line each. The same words as portdex(1)'s COMMANDS. */
 static const struct command commands[] = {
 	{ "search", cmd_search, "search WORDS...|--like WORD [--limit N]",
-	  "the ports of products, protocols and services, ranked, with why each matched",
+	  "ports by product, protocol or service name, with why",
 	  OPT_LIMIT | OPT_LIKE,
 	  "--like WORD\tnames that contain WORD (as whatportis --like)\n"
 	  "--limit N\tat most N results (default 20)\n" },
