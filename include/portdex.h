@@ -550,9 +550,10 @@ enum pd_match {
 	PD_MATCH_USE,     /* every word begins a word of a curated use (knowledge base) */
 	PD_MATCH_NEAR,    /* nothing else matched: a name within a small edit distance */
 	PD_MATCH_LIKE,    /* like search: a name that contains the word */
+	PD_MATCH_MALWARE, /* every word begins a word of a curated malware fact */
 };
 enum pd_match_from { PD_FROM_PRODUCTS, PD_FROM_IANA, PD_FROM_KNOWLEDGE };
-PD_EXTERN const char *pd_match_name(enum pd_match m);       /* "exact", "words", "use", "near", "like" */
+PD_EXTERN const char *pd_match_name(enum pd_match m);       /* "exact", "words", "use", "near", "like", "malware" */
 PD_EXTERN const char *pd_match_from_name(enum pd_match_from f); /* "products", "iana", "knowledge" */
 
 struct pd_search_result {
@@ -596,8 +597,8 @@ struct pd_search {
 PD_EXTERN int pd_search_check(const char *query, const char **why) PD_WUR;
 /* Ranks, best first: (1) a product's name or short form, or an IANA
  * service name, equal to the query; (2) IANA services and products whose
- * names or description hold every word; (3) curated uses that hold every
- * word; (4) only when nothing matched, names within a small edit distance
+ * names or description hold every word; (3) curated uses and malware
+ * that hold every word; (4) only when nothing matched, names within a small edit distance
  * (one word). Ties go to the port nmap finds open most often, then the
  * lower port, then products before IANA before knowledge, then file order.
  * One result per port or range: its best reason. With o->like, (1) then
@@ -761,7 +762,8 @@ PD_EXTERN int pd_export(const struct pd_registry *reg, struct pd_export_opts *o,
  * "nmap": true|false, "records": [...]}, a record being
  * ["p", [names], what, first, last, "tcp,udp", freq, iana label] (products),
  * ["i", name, description, first, last, "tcp,udp", freq, status] (IANA) or
- * ["u", text, first, last, "tcp", freq, iana label] (knowledge uses). */
+ * ["u" or "m", text, first, last, "tcp", freq, iana label] (knowledge uses
+ * and malware). */
 PD_EXTERN int pd_search_index(const struct pd_registry *reg, struct pd_buf *out) PD_WUR;
 
 /* The SVG map of a port's neighbourhood: the 1,024 ports of its window

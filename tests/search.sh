@@ -61,10 +61,12 @@ contains "$out" "RDP: Microsoft Remote Desktop (IANA: ms-wbt-server)" "search rd
 [ "$(printf '%s\n' "$out" | head -1 | awk '{print $2}')" = tcp,udp ] && ok || ko "search rdp: transports: $out"
 run search minecraft; contains "$out" "Minecraft Java Edition server (IANA: unassigned)" "a port IANA has not assigned"
 run search remote desktop; contains "$out" "use: " "curated uses are searched"
+run search wannacry; contains "$out" "malware: WannaCry" "curated malware is searched"
+first wannacry 445
 run search ssh --json
 json_ok "search --json" 'j.results[0].first === 22 && j.results[0].match === "exact" && j.results[0].why.length > 0'
 run search remote desktop --json
-json_ok "search --json reasons" 'j.results.every(r => ["exact","words","use","near","like"].includes(r.match) && r.why && ["products","iana","knowledge"].includes(r.from))'
+json_ok "search --json reasons" 'j.results.every(r => ["exact","words","use","near","like","malware"].includes(r.match) && r.why && ["products","iana","knowledge"].includes(r.from))'
 run search rdp --json; json_ok "search --json product" 'j.results[0].term === "RDP" && j.results[0].name === "ms-wbt-server" && j.results[0].source.startsWith("https://")'
 # a header on a terminal, none in a pipe
 run search rdp
@@ -109,7 +111,7 @@ queries=(rdp "remote desktop" jenkins kubernetes minecraft tomcat postgres ssh h
 	elasticsearch kafka zookeeper rabbitmq amqp mqtt prometheus grafana plex wireguard openvpn memcached
 	docker ntp ldap syslog sip smb vnc dns web server database kerberso htpt "secure shel" x11 "file transfer"
 	"remote login" mail windows game k8s etcd "apple remote desktop" kubelet telnet ftp smtp imap
-	"mysql database" "cafe" nfs printer torrent qqqzzzxxq)
+	"mysql database" "cafe" nfs printer torrent qqqzzzxxq wannacry mirai "code red" trojan worm)
 # and every usual name of data/products.tsv
 while IFS= read -r name; do queries+=("$name"); done < <(grep -v '^#' "$src/data/products.tsv" | cut -f1 | cut -d, -f1 | sort -u)
 if ! command -v node >/dev/null; then

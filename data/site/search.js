@@ -86,11 +86,11 @@
 			return s + (startsCi(r[2], c.term) ? '' : c.term + ': ') + r[2] + ' (IANA: ' + r[7] + ')';
 		if (r[0] === 'i')
 			return s + 'IANA: ' + r[1] + (r[2] ? ' (' + r[2] + ')' : '');
-		return s + 'use: ' + r[1];
+		return s + (r[0] === 'm' ? 'malware: ' : 'use: ') + r[1];
 	}
-	var FROM = { p: 0, i: 1, u: 2 };
+	var FROM = { p: 0, i: 1, u: 2, m: 2 };
 	function ports(r) {
-		return r[0] === 'u' ? [r[2], r[3], r[4], r[5]] : [r[3], r[4], r[5], r[6]];
+		return r[0] === 'u' || r[0] === 'm' ? [r[2], r[3], r[4], r[5]] : [r[3], r[4], r[5], r[6]];
 	}
 	/* the results for query, best first, as pd_search() ranks them:
 	 * [{first, last, transports, match, term, why}] */
@@ -105,7 +105,7 @@
 				     transports: p[2], freq: p[3], match: match, term: term });
 		}
 		ix.records.forEach(function (r) {
-			var o = ord[r[0]]++, k, n;
+			var o = ord[r[0] === 'm' ? 'u' : r[0]]++, k, n;
 			if (r[0] === 'p') {
 				var hit = -1;
 				for (k = 0; k < r[1].length && hit < 0; k++)
@@ -128,14 +128,14 @@
 				else if (like ? n.indexOf(q) >= 0 : allWords(words, [r[1], r[2]]))
 					add(1, 0, r, o, like ? 'like' : 'words', r[1]);
 			} else if (!like && allWords(words, [r[1]])) {
-				add(2, 0, r, o, 'use', '');
+				add(2, 0, r, o, r[0] === 'm' ? 'malware' : 'use', '');
 			}
 		});
 		if (!cands.length && !like && words.length === 1) {
 			var limit = words[0].length <= 4 ? 1 : 2;
 			ord = { p: 0, i: 0, u: 0 };
 			ix.records.forEach(function (r) {
-				var o = ord[r[0]]++, d, best = 99, hit = 0;
+				var o = ord[r[0] === 'm' ? 'u' : r[0]]++, d, best = 99, hit = 0;
 				if (r[0] === 'p') {
 					r[1].forEach(function (nm, k) {
 						d = distance(norm(nm), q);

@@ -20,12 +20,12 @@ extern const char pd__data_products_end[];
 #define WORD_LEN 64
 #define NORM_LEN 256
 
-static const char *const match_names[] = { "exact", "words", "use", "near", "like" };
+static const char *const match_names[] = { "exact", "words", "use", "near", "like", "malware" };
 static const char *const from_names[] = { "products", "iana", "knowledge" };
 
 const char *pd_match_name(enum pd_match m)
 {
-	return (unsigned)m < 5 ? match_names[m] : "?";
+	return (unsigned)m < 6 ? match_names[m] : "?";
 }
 
 const char *pd_match_from_name(enum pd_match_from f)
@@ -395,8 +395,9 @@ static int match_uses(struct run *r)
 
 	for (size_t i = 0; !pd_fact_at(i, &f); i++) {
 		const char *texts[1] = { f.text };
-		if (f.kind == PD_FACT_USE && all_words(r, texts, 1) &&
-		    add(r, 2, 0, PD_FROM_KNOWLEDGE, PD_MATCH_USE, f.protos, 0, f.first, f.last, i))
+		if ((f.kind == PD_FACT_USE || f.kind == PD_FACT_MALWARE) && all_words(r, texts, 1) &&
+		    add(r, 2, 0, PD_FROM_KNOWLEDGE, f.kind == PD_FACT_USE ? PD_MATCH_USE : PD_MATCH_MALWARE, f.protos, 0,
+			f.first, f.last, i))
 			return PD_ENOMEM;
 	}
 	return 0;
@@ -576,7 +577,7 @@ static void why_of(struct pd_buf *b, enum pd_match m, enum pd_match_from from, c
 		if (*what)
 			pd_buf_printf(b, " (%s)", what);
 	} else {
-		pd_buf_printf(b, "use: %s", what);
+		pd_buf_printf(b, "%s: %s", m == PD_MATCH_MALWARE ? "malware" : "use", what);
 	}
 }
 
@@ -823,8 +824,9 @@ int pd_search_index(const struct pd_registry *reg, struct pd_buf *out)
 			rc = add(r, 0, 0, PD_FROM_IANA, PD_MATCH_EXACT, entry_protos(e), 0, e->first, e->last, i);
 	}
 	for (size_t i = 0; !rc && !pd_fact_at(i, &f); i++)
-		if (f.kind == PD_FACT_USE)
-			rc = add(r, 0, 0, PD_FROM_KNOWLEDGE, PD_MATCH_USE, f.protos, 0, f.first, f.last, i);
+		if (f.kind == PD_FACT_USE || f.kind == PD_FACT_MALWARE)
+			rc = add(r, 0, 0, PD_FROM_KNOWLEDGE, f.kind == PD_FACT_USE ? PD_MATCH_USE : PD_MATCH_MALWARE,
+				 f.protos, 0, f.first, f.last, i);
 	if (rc || (rc = frequencies(r, NULL)))
 		goto out;
 	pd__jw_init(&w, out);
@@ -859,7 +861,7 @@ int pd_search_index(const struct pd_registry *reg, struct pd_buf *out)
 		} else {
 			if ((rc = pd_fact_at(c->ord, &f)))
 				goto out;
-			pd__jw_str(&w, "u");
+			pd__jw_str(&w, c->match == PD_MATCH_USE ? "u" : "m");
 			pd__jw_str(&w, f.text);
 		}
 		pd__jw_uint(&w, c->first);
