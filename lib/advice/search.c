@@ -80,10 +80,13 @@ size_t pd__search_norm(const char *s, char *out, size_t n)
  * begins where the character before is not an ASCII letter or digit. */
 static int has_word(const char *s, const char *w, size_t wl)
 {
-	for (const char *p = s; *p; p++) {
+	char first[3] = { w[0], (char)(w[0] >= 'a' && w[0] <= 'z' ? w[0] - 32 : w[0]), '\0' };
+
+	/* to each occurrence of the first letter, in either case (strpbrk is
+	 * libc's vectorized scan) */
+	for (const char *p = strpbrk(s, first); p; p = strpbrk(p + 1, first)) {
 		size_t i;
-		/* the first letter first: the cheapest test */
-		if (lower((unsigned char)*p) != w[0] || (p != s && alnum((unsigned char)p[-1])))
+		if (p != s && alnum((unsigned char)p[-1]))
 			continue;
 		for (i = 1; i < wl && p[i] && lower((unsigned char)p[i]) == w[i]; i++)
 			;
