@@ -13,8 +13,10 @@ static int cmd_help(struct cli *c, int argc, char **argv);
  * options they take (OPT_*) and those options' help, one "OPTION\tTEXT"
  * line each. The same words as portdex(1)'s COMMANDS. */
 static const struct command commands[] = {
-	{ "search", cmd_search, "search WORDS... [--limit N]",
-	  "ranked search over service names and descriptions", OPT_LIMIT,
+	{ "search", cmd_search, "search WORDS...|--like WORD [--limit N]",
+	  "ports by product, protocol or service name, with why",
+	  OPT_LIMIT | OPT_LIKE,
+	  "--like WORD\tnames that contain WORD (as whatportis --like)\n"
 	  "--limit N\tat most N results (default 20)\n" },
 	{ "list", cmd_list, "list [--status S] [--transport T] [--range R]",
 	  "list (port, transport) rows of the registry", OPT_STATUS | OPT_TRANSPORT | OPT_RANGE,
@@ -196,7 +198,7 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 
 enum { O_JSON = 256, O_REGISTRY, O_COLOR, O_STATUS, O_TRANSPORT, O_RANGE, O_FROM, O_LIMIT,
        O_NETNS, O_ALL_NETNS, O_FORMAT, O_COUNT, O_HOLD, O_OUT, O_BASE_URL,
-       O_LISTEN, O_DB, O_TOP, O_ALLOW_OLDER, O_EXPLAIN, O_NO_HEADER };
+       O_LISTEN, O_DB, O_TOP, O_ALLOW_OLDER, O_EXPLAIN, O_NO_HEADER, O_LIKE };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -220,6 +222,7 @@ static const struct option longopts[] = {
 	{ "top", required_argument, NULL, O_TOP },
 	{ "explain", no_argument, NULL, O_EXPLAIN },
 	{ "no-header", no_argument, NULL, O_NO_HEADER },
+	{ "like", required_argument, NULL, O_LIKE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -329,6 +332,7 @@ int main(int argc, char **argv)
 		case O_TOP: c.top = optarg; given |= OPT_TOP; break;
 		case O_EXPLAIN: c.explain = 1; given |= OPT_EXPLAIN; break;
 		case O_NO_HEADER: c.no_header = 1; given |= OPT_NO_HEADER; break;
+		case O_LIKE: c.like = optarg; given |= OPT_LIKE; break;
 		case 'h': want_help = 1; break;
 		case 'V': want_version = 1; break;
 		case ':':

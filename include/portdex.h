@@ -598,6 +598,82 @@ PD_EXTERN size_t pd_facts(unsigned port, struct pd_fact *out, size_t max);
 /* All facts, by position; PD_ENOTFOUND past the end. */
 PD_EXTERN int pd_fact_at(size_t i, struct pd_fact *out) PD_WUR;
 
+/* ---- search: what people call things (lib/advice/search.c) ----
+ * One engine for `portdex search`, the server's /search and /api/v1/search
+ * and the static site's search (which runs the same ranking in the browser
+ * on pd_search_index()'s records). It looks at the names people know ports
+ * by (data/products.tsv: products, protocols, short forms), IANA's service
+ * names and descriptions, and the knowledge base's uses. Words are runs of
+ * ASCII letters and digits (with - + . _ inside), compared without case. */
+enum pd_match {
+	PD_MATCH_EXACT,   /* the query is one of a product's names or an IANA service name */
+	PD_MATCH_WORDS,   /* every word of the query begins a word of its names or description */
+	PD_MATCH_USE,     /* every word begins a word of a curated use (knowledge base) */
+	PD_MATCH_NEAR,    /* nothing else matched: a name within a small edit distance */
+	PD_MATCH_LIKE,    /* like search: a name that contains the word */
+	PD_MATCH_MALWARE, /* every word begins a word of a curated malware fact */
+};
+enum pd_match_from { PD_FROM_PRODUCTS, PD_FROM_IANA, PD_FROM_KNOWLEDGE };
+PD_EXTERN const char *pd_match_name(enum pd_match m);       /* "exact", "words", "use", "near", "like", "malware" */
+PD_EXTERN const char *pd_match_from_name(enum pd_match_from f); /* "products", "iana", "knowledge" */
+
+struct pd_search_result {
+	enum pd_match match;
+	enum pd_match_from from;
+	unsigned first, last;    /* the port or range */
+	unsigned protos;         /* transports, bit mask of 1u << PD_TCP ... */
+	const char *term;        /* the name that matched, as written ("RDP"); IANA: the service
+				  * name; knowledge: "" */
+	const char *what;        /* products: what listens there; IANA: the description;
+				  * knowledge: the fact's text */
+	const char *name;        /* IANA's service on the port for those transports, "" when none */
+	const char *description; /* its description, "" when none */
+	enum pd_status status;   /* IANA's status of the port on those transports (the strongest) */
+	int has_freq;            /* nmap-services was read */
+	uint32_t freq;           /* how often nmap finds port first open, in millionths (the
+				  * highest of its transports) */
+	const char *source;      /* products and knowledge: the line's URL; IANA: "" */
+	char *why;               /* why it matched, one line: "RDP: Microsoft Remote
+				  * Desktop (IANA: ms-wbt-server)" (owned by the search) */
+};
+
+struct pd_search_opts {
+	size_t max;              /* results wanted (0: 20) */
+	int like;                /* names that contain the query (whatportis --like) */
+	const char *nmap_services; /* NULL: /usr/share/nmap/nmap-services, when present */
+	void *reserved[4];       /* zero (see "Options structs" above) */
+};
+
+struct pd_search {
+	struct pd_search_result *r;  /* best first */
+	size_t n;                    /* filled, at most max */
+	size_t total;                /* ports or ranges that match in all */
+};
+
+/* The longest query, in bytes; a query must be valid UTF-8 without control
+ * characters (those pd_buf_text makes visible). */
+#define PD_SEARCH_MAX_QUERY 200
+/* Checks a query: 0, or PD_EINVAL with why (a static string) set: empty,
+ * too long, not UTF-8, a control character. */
+PD_EXTERN int pd_search_check(const char *query, const char **why) PD_WUR;
+/* Ranks, best first: (1) a product's name or short form, or an IANA
+ * service name, equal to the query; (2) IANA services and products whose
+ * names or description hold every word; (3) curated uses and malware
+ * that hold every word; (4) only when nothing matched, names within a small edit distance
+ * (one word). Ties go to the port nmap finds open most often, then the
+ * lower port, then products before IANA before knowledge, then file order.
+ * One result per port or range: its best reason. With o->like, (1) then
+ * names that contain the query. Strings live as long as reg and the
+ * process. Caller releases out, also after an error. */
+PD_EXTERN int pd_search(const struct pd_registry *reg, const char *query, const struct pd_search_opts *o,
+			struct pd_search *out) PD_WUR;
+PD_EXTERN void pd_search_release(struct pd_search *s);
+/* The search document (doc/schema/search.schema.json): {"query", "like",
+ * "registry", "total", "results": [...]}, each result with its match
+ * reason. */
+PD_EXTERN int pd_search_json(const struct pd_registry *reg, const char *query, int like,
+			     const struct pd_search *s, struct pd_buf *out) PD_WUR;
+
 /* ---- the facts about one port: one model, every output renders it ----
  * The card, `portdex PORT --json`, the page (text, Markdown, HTML, JSON),
  * the site and the server's /api/v1/ports/N all render a pd_port_facts,
@@ -741,8 +817,14 @@ struct pd_export_opts {
 };
 PD_EXTERN int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err, size_t errlen) PD_WUR;
 
-/* The static site's search index: a JSON array of [name, first, last,
- * "tcp,udp", description], one per service name and port range. */
+/* The static site's search index (lib/advice/search.c): every record
+ * pd_search() looks at, in its order, with what it needs to rank them
+ * (data/site/search.js runs the same ranking on it): {"format": 2,
+ * "nmap": true|false, "records": [...]}, a record being
+ * ["p", [names], what, first, last, "tcp,udp", freq, iana label] (products),
+ * ["i", name, description, first, last, "tcp,udp", freq, status] (IANA) or
+ * ["u" or "m", text, first, last, "tcp", freq, iana label] (knowledge uses
+ * and malware). */
 PD_EXTERN int pd_search_index(const struct pd_registry *reg, struct pd_buf *out) PD_WUR;
 
 /* The SVG map of a port's neighbourhood: the 1,024 ports of its window

@@ -323,7 +323,7 @@ static long named_port(const struct pd_registry *reg, const char *q)
 /* Reads and checks ?q= (and ?limit= for the API); NULL when fine, else why not */
 static const char *search_query(const char *query, size_t qlen, char *q, size_t qmax, size_t *limit)
 {
-	char lim[16];
+	char lim[SRV_QUERY_MAX + 1]; /* as long as any value: the walk to "limit" reads the others into it */
 	size_t chars;
 	int rc;
 
@@ -356,11 +356,12 @@ static void search_page(const struct srv_state *s, const char *query, size_t qle
 {
 	char q[SRV_QUERY_MAX + 1];
 	const char *why = search_query(query, qlen, q, sizeof(q), NULL);
-	struct pd_buf c = PD_BUF_INIT, tr = PD_BUF_INIT;
-	uint32_t idx[SEARCH_MAX];
-	size_t n;
+	struct pd_buf c = PD_BUF_INIT;
+	struct pd_search_opts so;
+	struct pd_search res = { 0 };
 	long port;
 	const char *t;
+	int rc;
 
 	if (why) {
 		route_error(R_SEARCH, 400, why, 0, out);
@@ -383,41 +384,44 @@ static void search_page(const struct srv_state *s, const char *query, size_t qle
 		pd_buf_printf(&out->body, "<a href=\"/port/%ld\">port %ld</a>\n", port, port);
 		return;
 	}
-	if (pd_registry_search(s->reg, q, idx, SEARCH_MAX, &n)) {
-		route_error(R_SEARCH, 500, pd_strerror(PD_ENOMEM), 0, out);
+	if (pd_search_check(q, &why)) {
+		route_error(R_SEARCH, 400, why, 0, out);
+		return;
+	}
+	memset(&so, 0, sizeof(so));
+	so.max = SEARCH_MAX;
+	if ((rc = pd_search(s->reg, q, &so, &res))) {
+		route_error(R_SEARCH, 500, pd_strerror(rc), 0, out);
+		pd_search_release(&res);
 		return;
 	}
 	pd_buf_puts(&c, "<h1>Search: ");
 	pd_buf_html(&c, q);
-	pd_buf_printf(&c, "</h1><p>%zu result%s%s</p>", n, n == 1 ? "" : "s", n == SEARCH_MAX ? " (the first 50)" : "");
-	if (n)
-		pd_buf_puts(&c, "<table class=\"results\"><thead><tr><th>service</th><th>port</th><th>transports</th>"
-				"<th>status</th><th>description</th></tr></thead><tbody>");
-	for (size_t i = 0; i < n; i++) {
-		struct pd_entry e;
-		if (pd_registry_entry(s->reg, idx[i], &e))
-			continue;
-		tr.len = 0;
-		pd_buf_add(&tr, "", 0);
-		pd_registry_service_transports(s->reg, &e, &tr);
+	pd_buf_printf(&c, "</h1><p>%zu result%s%s</p>", res.total, res.total == 1 ? "" : "s",
+		      res.total > res.n ? " (the first 50)" : "");
+	if (res.n)
+		pd_buf_puts(&c, "<table class=\"results\"><thead><tr><th>port</th><th>transports</th>"
+				"<th>why</th></tr></thead><tbody>");
+	for (size_t i = 0; i < res.n; i++) {
+		const struct pd_search_result *r = &res.r[i];
 		pd_buf_puts(&c, "<tr><td>");
-		pd_buf_html(&c, *e.name ? e.name : "-");
-		pd_buf_puts(&c, "</td><td>");
-		if (e.has_port && e.first == e.last)
-			pd_buf_printf(&c, "<a href=\"/port/%u\">%u</a>", e.first, e.first);
-		else if (e.has_port)
-			pd_buf_printf(&c, "<a href=\"/port/%u\">%u</a>-<a href=\"/port/%u\">%u</a>", e.first, e.first,
-				      e.last, e.last);
+		if (r->first == r->last)
+			pd_buf_printf(&c, "<a href=\"/port/%u\">%u</a>", r->first, r->first);
 		else
-			pd_buf_puts(&c, "-");
-		pd_buf_printf(&c, "</td><td>%s</td><td>%s</td><td>", pd_buf_str(&tr), pd_status_name(e.status));
-		pd_buf_html(&c, e.description);
+			pd_buf_printf(&c, "<a href=\"/port/%u\">%u</a>-<a href=\"/port/%u\">%u</a>", r->first, r->first,
+				      r->last, r->last);
+		pd_buf_puts(&c, "</td><td>");
+		for (int tp = 0, k = 0; tp < PD_NPROTO; tp++)
+			if (r->protos & (1u << tp))
+				pd_buf_printf(&c, "%s%s", k++ ? "," : "", pd_proto_name(tp));
+		pd_buf_puts(&c, "</td><td>");
+		pd_buf_html(&c, r->why);
 		pd_buf_puts(&c, "</td></tr>");
 	}
-	if (n)
+	if (res.n)
 		pd_buf_puts(&c, "</tbody></table>");
 	else
-		pd_buf_puts(&c, "<p>Nothing in the registry matches. Try fewer words, or a port number.</p>");
+		pd_buf_puts(&c, "<p>Nothing matches. Try fewer words, or a port number.</p>");
 	pd_buf_printf(&c, "<p>Registry: ");
 	pd_buf_html(&c, pd_registry_source(s->reg));
 	pd_buf_puts(&c, ", updated ");
@@ -426,55 +430,35 @@ static void search_page(const struct srv_state *s, const char *query, size_t qle
 	framed("Search", pd_buf_str(&c), &out->body);
 	rendered(out, c.err ? c.err : out->body.err, CT_HTML, CC_REVALIDATE, 0);
 	pd_buf_release(&c);
-	pd_buf_release(&tr);
+	pd_search_release(&res);
 }
 
 static void api_search(const struct srv_state *s, const char *query, size_t qlen, struct reply *out)
 {
 	char q[SRV_QUERY_MAX + 1];
-	size_t limit = 20, n;
+	size_t limit = 20;
 	const char *why = search_query(query, qlen, q, sizeof(q), &limit);
-	uint32_t idx[100];
-	struct pd_buf tr = PD_BUF_INIT;
+	struct pd_search_opts so;
+	struct pd_search res = { 0 };
 	struct pd_buf *b = &out->body;
+	int rc;
 
 	if (!why && !*q)
 		why = "give the words to look for: /api/v1/search?q=WORDS";
+	if (!why && pd_search_check(q, &why) && !why)
+		why = "the search is not valid";
 	if (why) {
 		route_error(R_API_SEARCH, 400, why, 1, out);
 		return;
 	}
-	if (pd_registry_search(s->reg, q, idx, limit, &n)) {
-		route_error(R_API_SEARCH, 500, pd_strerror(PD_ENOMEM), 1, out);
+	memset(&so, 0, sizeof(so));
+	so.max = limit;
+	if ((rc = pd_search(s->reg, q, &so, &res)) || (rc = pd_search_json(s->reg, q, 0, &res, b))) {
+		route_error(R_API_SEARCH, 500, pd_strerror(rc), 1, out);
+		pd_search_release(&res);
 		return;
 	}
-	pd_buf_puts(b, "{\"query\":");
-	pd_buf_json_str(b, q);
-	pd_buf_puts(b, ",\"registry\":{\"source\":");
-	pd_buf_json_str(b, pd_registry_source(s->reg));
-	pd_buf_puts(b, ",\"updated\":");
-	pd_buf_json_str(b, pd_registry_updated(s->reg));
-	pd_buf_puts(b, "},\"results\":[");
-	for (size_t i = 0; i < n; i++) {
-		struct pd_entry e;
-		if (pd_registry_entry(s->reg, idx[i], &e))
-			continue;
-		tr.len = 0;
-		pd_buf_add(&tr, "", 0);
-		pd_registry_service_transports(s->reg, &e, &tr);
-		pd_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
-		pd_buf_json_str(b, e.name);
-		if (e.has_port)
-			pd_buf_printf(b, ",\"first\":%u,\"last\":%u", e.first, e.last);
-		else
-			pd_buf_puts(b, ",\"first\":null,\"last\":null");
-		pd_buf_printf(b, ",\"transports\":\"%s\",\"status\":\"%s\",\"description\":", pd_buf_str(&tr),
-			      pd_status_name(e.status));
-		pd_buf_json_str(b, e.description);
-		pd_buf_putc(b, '}');
-	}
-	pd_buf_puts(b, "]}\n");
-	pd_buf_release(&tr);
+	pd_search_release(&res);
 	rendered(out, b->err, CT_JSON, CC_REVALIDATE, 0);
 }
 

@@ -87,6 +87,9 @@ doc stats 0 --registry "$src/tests/data/iana-sample.csv" stats --json
 doc search 0 search ssh --json
 doc search 0 search remote login --limit 50 --json
 doc search 1 search zzzznothing --json
+doc search 0 search rdp --json
+doc search 0 search --like sql --limit 100 --json
+doc search 0 search htpt --json
 doc services 0 services --json
 doc check any check 20831 --json  # good or acceptable, as this host has it
 doc check 11 check 926 --json
@@ -167,6 +170,9 @@ invalid list "list row with services a string" 'd[0].services = "ftp-data"'
 invalid gaps "gap with a fractional size" 'd[0].size = 1.5'
 invalid stats "stats without classes.user" 'delete d.classes.user'
 invalid search "search result without first" 'delete d.results[0].first'
+invalid search "search result without why" 'delete d.results[0].why'
+invalid search "search result of an unknown match" 'd.results[0].match = "fuzzy"'
+invalid search "search with a frequency above 1" 'd.results[0].frequency = 2'
 invalid services "services row with a port above 65535" 'd[0].port = 65536'
 invalid check "check with reasons an object" 'd.reasons = {}'
 invalid suggest "suggest with hold a string" 'd.hold = "60"'

@@ -1,7 +1,177 @@
-/* The static site's search page: the index (root/search-index.json) is
- * fetched and searched here; a port number goes straight to its page. The
- * list of results carries the site's root and page extension. */
+/* The static site's search page: the index (root/search-index.json, made by
+ * pd_search_index()) is fetched and searched here with the ranking of the
+ * library's engine (lib/advice/search.c: a change there is a change here;
+ * tests/search.sh compares the two on many queries); a port number goes
+ * straight to its page. The list of results carries the site's root and
+ * page extension. Under node, the file exports the ranking instead. */
 (function () {
+	var MAX_WORDS = 8, WORD_LEN = 64;
+
+	function alnum(c) {
+		return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+	}
+	function inword(c) {
+		return alnum(c) || c === 45 || c === 43 || c === 46 || c === 95;
+	}
+	function lower(c) {
+		return c >= 65 && c <= 90 ? c + 32 : c;
+	}
+	/* search words: runs of ASCII letters and digits (- + . _ inside),
+	 * lower-cased, joined by one space */
+	function norm(s) {
+		var out = [], i = 0, n = s.length;
+		while (i < n) {
+			while (i < n && !alnum(s.charCodeAt(i)))
+				i++;
+			if (i >= n)
+				break;
+			var w = '';
+			while (i < n && inword(s.charCodeAt(i)))
+				w += String.fromCharCode(lower(s.charCodeAt(i++)));
+			out.push(w);
+		}
+		return out.join(' ');
+	}
+	/* is w the beginning of a word of s */
+	function hasWord(s, w) {
+		var c0 = w.charCodeAt(0);
+		for (var p = 0; p < s.length; p++) {
+			if (lower(s.charCodeAt(p)) !== c0 || (p > 0 && alnum(s.charCodeAt(p - 1))))
+				continue;
+			var i = 1;
+			while (i < w.length && p + i < s.length && lower(s.charCodeAt(p + i)) === w.charCodeAt(i))
+				i++;
+			if (i === w.length)
+				return true;
+		}
+		return false;
+	}
+	function allWords(words, texts) {
+		return words.every(function (w) {
+			return texts.some(function (t) { return hasWord(t, w); });
+		});
+	}
+	/* edit distance, a swap of neighbours counting as one */
+	function distance(a, b) {
+		var la = a.length, lb = b.length, rows = [[], [], []], i, j;
+		if (la > WORD_LEN || lb > WORD_LEN)
+			return 99;
+		for (j = 0; j <= lb; j++)
+			rows[0][j] = j;
+		for (i = 1; i <= la; i++) {
+			var cur = rows[i % 3], up = rows[(i - 1) % 3], up2 = rows[(i + 1) % 3];
+			cur[0] = i;
+			for (j = 1; j <= lb; j++) {
+				var v = up[j - 1] + (a[i - 1] !== b[j - 1] ? 1 : 0);
+				if (up[j] + 1 < v)
+					v = up[j] + 1;
+				if (cur[j - 1] + 1 < v)
+					v = cur[j - 1] + 1;
+				if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] && up2[j - 2] + 1 < v)
+					v = up2[j - 2] + 1;
+				cur[j] = v;
+			}
+		}
+		return rows[la % 3][lb];
+	}
+	function startsCi(what, term) {
+		for (var i = 0; i < term.length; i++)
+			if (i >= what.length || lower(what.charCodeAt(i)) !== lower(term.charCodeAt(i)))
+				return false;
+		return what.length === term.length || what[term.length] === ' ';
+	}
+	function why(c) {
+		var r = c.rec, s = c.match === 'near' ? 'close to: ' : '';
+		if (r[0] === 'p')
+			return s + (startsCi(r[2], c.term) ? '' : c.term + ': ') + r[2] + ' (IANA: ' + r[7] + ')';
+		if (r[0] === 'i')
+			return s + 'IANA: ' + r[1] + (r[2] ? ' (' + r[2] + ')' : '');
+		return s + (r[0] === 'm' ? 'malware: ' : 'use: ') + r[1];
+	}
+	var FROM = { p: 0, i: 1, u: 2, m: 2 };
+	function ports(r) {
+		return r[0] === 'u' || r[0] === 'm' ? [r[2], r[3], r[4], r[5]] : [r[3], r[4], r[5], r[6]];
+	}
+	/* the results for query, best first, as pd_search() ranks them:
+	 * [{first, last, transports, match, term, why}] */
+	function search(ix, query, max, like) {
+		var q = norm(query), cands = [], ord = { p: 0, i: 0, u: 0 }, words;
+		if (!q)
+			return [];
+		words = q.split(' ').slice(0, MAX_WORDS).map(function (w) { return w.slice(0, WORD_LEN - 1); });
+		function add(tier, sub, rec, o, match, term) {
+			var p = ports(rec);
+			cands.push({ tier: tier, sub: sub, from: FROM[rec[0]], ord: o, rec: rec, first: p[0], last: p[1],
+				     transports: p[2], freq: p[3], match: match, term: term });
+		}
+		ix.records.forEach(function (r) {
+			var o = ord[r[0] === 'm' ? 'u' : r[0]]++, k, n;
+			if (r[0] === 'p') {
+				var hit = -1;
+				for (k = 0; k < r[1].length && hit < 0; k++)
+					if (norm(r[1][k]) === q)
+						hit = k;
+				if (hit >= 0)
+					add(0, 0, r, o, 'exact', r[1][hit]);
+				else if (like) {
+					for (k = 0; k < r[1].length && hit < 0; k++)
+						if (norm(r[1][k]).indexOf(q) >= 0)
+							hit = k;
+					if (hit >= 0)
+						add(1, 0, r, o, 'like', r[1][hit]);
+				} else if (allWords(words, r[1].concat([r[2]])))
+					add(1, 0, r, o, 'words', r[1][0]);
+			} else if (r[0] === 'i') {
+				n = norm(r[1]);
+				if (n === q)
+					add(0, 0, r, o, 'exact', r[1]);
+				else if (like ? n.indexOf(q) >= 0 : allWords(words, [r[1], r[2]]))
+					add(1, 0, r, o, like ? 'like' : 'words', r[1]);
+			} else if (!like && allWords(words, [r[1]])) {
+				add(2, 0, r, o, r[0] === 'm' ? 'malware' : 'use', '');
+			}
+		});
+		if (!cands.length && !like && words.length === 1) {
+			var limit = words[0].length <= 4 ? 1 : 2;
+			ord = { p: 0, i: 0, u: 0 };
+			ix.records.forEach(function (r) {
+				var o = ord[r[0] === 'm' ? 'u' : r[0]]++, d, best = 99, hit = 0;
+				if (r[0] === 'p') {
+					r[1].forEach(function (nm, k) {
+						d = distance(norm(nm), q);
+						if (d < best) {
+							best = d;
+							hit = k;
+						}
+					});
+					if (best <= limit)
+						add(3, best, r, o, 'near', r[1][hit]);
+				} else if (r[0] === 'i' && (d = distance(norm(r[1]), q)) <= limit) {
+					add(3, d, r, o, 'near', r[1]);
+				}
+			});
+		}
+		cands.sort(function (a, b) {
+			return a.tier - b.tier || a.sub - b.sub || b.freq - a.freq || a.first - b.first ||
+			       a.last - b.last || a.from - b.from || a.ord - b.ord;
+		});
+		var seen = {}, out = [];
+		cands.forEach(function (c) {
+			var key = c.first + '-' + c.last;
+			if (seen[key])
+				return;
+			seen[key] = true;
+			if (out.length < max)
+				out.push({ first: c.first, last: c.last, transports: c.transports, match: c.match,
+					   term: c.term, why: why(c) });
+		});
+		return out;
+	}
+	if (typeof module !== 'undefined' && module.exports) {
+		module.exports = { search: search, norm: norm };
+		return;
+	}
+
 	var out = document.getElementById('results'), root = out.dataset.root, ext = out.dataset.ext;
 	var q = (new URLSearchParams(location.search).get('q') || '').trim();
 	if (!q)
@@ -11,29 +181,17 @@
 		return;
 	}
 	fetch(root + 'search-index.json').then(function (r) { return r.json(); }).then(function (ix) {
-		var l = q.toLowerCase(), hits = [];
-		ix.forEach(function (e) {
-			var n = e[0].toLowerCase(), d = e[4].toLowerCase(), s = 0;
-			if (n === l)
-				s = 3;
-			else if (n.indexOf(l) === 0)
-				s = 2;
-			else if (d.indexOf(l) >= 0 || n.indexOf(l) >= 0)
-				s = 1;
-			if (s)
-				hits.push([s, e]);
-		});
-		hits.sort(function (a, b) { return b[0] - a[0] || a[1][1] - b[1][1]; });
+		var hits = search(ix, q, 100, false);
 		if (!hits.length) {
 			out.outerHTML = '<p>Nothing matches.</p>';
 			return;
 		}
-		hits.slice(0, 100).forEach(function (h) {
-			var e = h[1], li = document.createElement('li'), a = document.createElement('a');
-			a.href = root + 'port/' + e[1] + ext;
-			a.textContent = e[0] + ' (' + (e[1] === e[2] ? e[1] : e[1] + '-' + e[2]) + '/' + e[3] + ')';
+		hits.forEach(function (h) {
+			var li = document.createElement('li'), a = document.createElement('a');
+			a.href = root + 'port/' + h.first + ext;
+			a.textContent = (h.first === h.last ? h.first : h.first + '-' + h.last) + '/' + h.transports;
 			li.appendChild(a);
-			li.appendChild(document.createTextNode(': ' + e[4]));
+			li.appendChild(document.createTextNode(': ' + h.why));
 			out.appendChild(li);
 		});
 	});

@@ -101,6 +101,11 @@ int pd__nmap_load(struct pd__nmap *m, const char *path) PD_WUR;
 int pd__nmap_shared(const char *path, struct pd__nmap *scratch, const struct pd__nmap **out) PD_WUR;
 const struct pd__nmap_port *pd__nmap_find(const struct pd__nmap *m, unsigned port, int proto);
 void pd__nmap_release(struct pd__nmap *m);
+/* The frequencies of ports[0..n) (ascending, each once) without building
+ * a table: freq[i * PD_NPROTO + proto] in millionths, 0 when not listed (a
+ * port listed twice: the higher). path NULL: the default; *present is 0
+ * when the file is absent (not an error). */
+int pd__nmap_freqs(const char *path, const uint16_t *ports, size_t n, uint32_t *freq, int *present) PD_WUR;
 
 /* ---- the rule engine (check.c) ---- */
 enum pd__rule {

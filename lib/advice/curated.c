@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "util.h"
@@ -315,6 +317,35 @@ static int cmp_port(const void *a, const void *b)
 	return x->port - y->port;
 }
 
+/* One line of nmap-services: 0 and its port, transport and frequency, or
+ * -1 for a comment or a line that does not parse. */
+static int nmap_line(const char *cur, size_t llen, unsigned *port, int *proto, uint32_t *freq)
+{
+	char line[512], *tab, *freq_end;
+
+	if (!llen || *cur == '#')
+		return -1;
+	if (llen >= sizeof(line)) /* the fields come first; a long comment may be cut */
+		llen = sizeof(line) - 1;
+	memcpy(line, cur, llen);
+	line[llen] = '\0';
+	/* skip the service name, then port/proto */
+	tab = strchr(line, '\t');
+	if (!tab)
+		return -1;
+	cur = tab + 1;
+	if (pd_parse_port(&cur, port) || *cur != '/')
+		return -1;
+	cur++;
+	tab = strchr(cur, '\t');
+	if (!tab || (*proto = pd_proto_parse(cur, (size_t)(tab - cur))) < 0)
+		return -1;
+	/* the frequency ends at a tab, a blank or the end of the line */
+	freq_end = tab + 1 + strcspn(tab + 1, "\t \r");
+	*freq_end = '\0';
+	return parse_freq(tab + 1, freq);
+}
+
 int pd__nmap_parse(struct pd__nmap *m, const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
@@ -327,38 +358,15 @@ int pd__nmap_parse(struct pd__nmap *m, const char *text, size_t len)
 		return PD_ETOOBIG;
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p)), *cur;
-		char line[512], *tab, *freq_end;
-		size_t llen;
 		unsigned port;
 		uint32_t freq;
 		int proto;
 
 		if (!eol)
 			eol = end;
-		llen = (size_t)(eol - p);
 		cur = p;
 		p = eol + 1;
-		if (!llen || *cur == '#')
-			continue;
-		if (llen >= sizeof(line)) /* the fields come first; a long comment may be cut */
-			llen = sizeof(line) - 1;
-		memcpy(line, cur, llen);
-		line[llen] = '\0';
-		/* skip the service name, then port/proto */
-		tab = strchr(line, '\t');
-		if (!tab)
-			continue;
-		cur = tab + 1;
-		if (pd_parse_port(&cur, &port) || *cur != '/')
-			continue;
-		cur++;
-		tab = strchr(cur, '\t');
-		if (!tab || (proto = pd_proto_parse(cur, (size_t)(tab - cur))) < 0)
-			continue;
-		/* the frequency ends at a tab, a blank or the end of the line */
-		freq_end = tab + 1 + strcspn(tab + 1, "\t \r");
-		*freq_end = '\0';
-		if (parse_freq(tab + 1, &freq))
+		if (nmap_line(cur, (size_t)(eol - cur), &port, &proto, &freq))
 			continue;
 		if (pd__grow(&m->v, m->n, &cap, sizeof(*m->v), 64))
 			return PD_ENOMEM;
@@ -492,4 +500,109 @@ void pd__nmap_release(struct pd__nmap *m)
 	free(m->v);
 	m->v = NULL;
 	m->n = 0;
+}
+
+/* The frequencies of a few ports, without building the table: one pass
+ * over the file that parses only the lines of wanted ports. */
+static int cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* One line of the file for pd__nmap_freqs */
+static void freq_line(const char *cur, const char *eol, const uint8_t *want, const uint16_t *ports, size_t n,
+		      uint32_t *freq)
+{
+	const char *tab = memchr(cur, '\t', (size_t)(eol - cur));
+	unsigned port = 0;
+	uint32_t f;
+	uint16_t key;
+	const uint16_t *at;
+	int proto;
+
+	/* the port alone first: most lines are not wanted */
+	if (!tab || *cur == '#')
+		return;
+	for (const char *d = tab + 1; d < eol && *d >= '0' && *d <= '9' && port <= 65535; d++)
+		port = port * 10 + (unsigned)(*d - '0');
+	if (port > 65535 || !(want[port / 8] & (1u << (port % 8))))
+		return;
+	if (nmap_line(cur, (size_t)(eol - cur), &port, &proto, &f))
+		return;
+	key = (uint16_t)port;
+	at = bsearch(&key, ports, n, sizeof(*ports), cmp_u16);
+	if (at && f > freq[(size_t)(at - ports) * PD_NPROTO + (size_t)proto])
+		freq[(size_t)(at - ports) * PD_NPROTO + (size_t)proto] = f;
+}
+
+int pd__nmap_freqs(const char *path, const uint16_t *ports, size_t n, uint32_t *freq, int *present)
+{
+	enum { CHUNK = 65536 };
+	uint8_t *want = NULL;
+	char *buf = NULL;
+	size_t have = 0, total = 0;
+	int fd, rc = 0, skip = 0;
+
+	*present = 0;
+	memset(freq, 0, n * PD_NPROTO * sizeof(*freq));
+	/* read as a stream of chunks: no copy of the whole file */
+	fd = open(path ? path : "/usr/share/nmap/nmap-services", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : PD_EIO;
+	*present = 1;
+	want = calloc(65536 / 8, 1);
+	buf = malloc(CHUNK);
+	if (!want || !buf) {
+		rc = PD_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		want[ports[i] / 8] |= (uint8_t)(1u << (ports[i] % 8));
+	for (;;) {
+		ssize_t got = read(fd, buf + have, CHUNK - have);
+		const char *p = buf, *end, *eol;
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = PD_EIO;
+			goto out;
+		}
+		total += (size_t)got;
+		if (total > PD__NMAP_MAX) {
+			rc = PD_ETOOBIG;
+			goto out;
+		}
+		end = buf + have + (size_t)got;
+		if (skip) {
+			/* the rest of a line longer than a chunk */
+			eol = memchr(p, '\n', (size_t)(end - p));
+			if (!eol && got) {
+				have = 0;
+				continue;
+			}
+			p = eol ? eol + 1 : end;
+			skip = 0;
+		}
+		while ((eol = memchr(p, '\n', (size_t)(end - p)))) {
+			freq_line(p, eol, want, ports, n, freq);
+			p = eol + 1;
+		}
+		have = (size_t)(end - p);
+		if (!got || have == CHUNK) {
+			/* the end, or a line longer than a chunk: taken as it is */
+			if (have)
+				freq_line(p, end, want, ports, n, freq);
+			if (!got)
+				break;
+			have = 0;
+			skip = 1;
+			continue;
+		}
+		memmove(buf, p, have);
+	}
+out:
+	free(want);
+	free(buf);
+	close(fd);
+	return rc;
 }

@@ -117,7 +117,7 @@ size_t pd__utf8_char(const unsigned char *p, size_t n, uint32_t *cp)
 /* What output never carries as it is: C0 controls, DEL, C1 controls, the
  * Unicode Bidi_Control characters (U+061C, U+200E, U+200F, U+202A-U+202E,
  * U+2066-U+2069) and the line and paragraph separators U+2028, U+2029. */
-static int hidden(uint32_t c)
+int pd__hidden_char(uint32_t c)
 {
 	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x61c || c == 0x200e || c == 0x200f ||
 	       (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
@@ -134,7 +134,7 @@ static size_t visible(const unsigned char *p, size_t n, char esc[8])
 	esc[0] = '\0';
 	if (!len)
 		snprintf(esc, 8, "\\x%02x", p[0]);
-	else if (hidden(c))
+	else if (pd__hidden_char(c))
 		snprintf(esc, 8, c < 0x80 ? "\\x%02x" : "\\u%04x", (unsigned)c);
 	return len ? len : 1;
 }
@@ -209,7 +209,7 @@ void pd_buf_json_str(struct pd_buf *b, const char *s)
 			/* valid UTF-8 as it is, but for the characters of hidden();
 			 * 4: the decoder stops at the NUL, which continues nothing */
 			len = pd__utf8_char(p, 4, &c);
-			if (len && !hidden(c)) {
+			if (len && !pd__hidden_char(c)) {
 				p += len;
 				continue;
 			}

@@ -92,6 +92,12 @@ void pd__jw_null(struct pd__jw *w)
 	pd_buf_puts(w->b, "null");
 }
 
+void pd__jw_micro(struct pd__jw *w, uint32_t v)
+{
+	separate(w);
+	pd_buf_printf(w->b, "%u.%06u", v / 1000000, v % 1000000);
+}
+
 void pd__jw_kstr(struct pd__jw *w, const char *key, const char *s)
 {
 	pd__jw_key(w, key);

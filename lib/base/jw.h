@@ -45,6 +45,8 @@ void pd__jw_int(struct pd__jw *w, long long v);
 void pd__jw_uint(struct pd__jw *w, unsigned long long v);
 void pd__jw_bool(struct pd__jw *w, int v);
 void pd__jw_null(struct pd__jw *w);
+/* A fraction given in millionths, as 0.083904 */
+void pd__jw_micro(struct pd__jw *w, uint32_t millionths);
 
 /* A key and its value */
 void pd__jw_kstr(struct pd__jw *w, const char *key, const char *s);

@@ -17,4 +17,8 @@ int pd__grow(void *pv, size_t n, size_t *cap, size_t size, size_t first);
  * sequence cut short). (buf.c) */
 size_t pd__utf8_char(const unsigned char *p, size_t n, uint32_t *cp);
 
+/* 1 for what pd_buf_text makes visible: C0 and C1 controls, DEL, the bidi
+ * controls, U+2028 and U+2029. (buf.c) */
+int pd__hidden_char(uint32_t c);
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "page.h"
+#include "search.h"
 
 static const char *const paths[PD_SITE_COUNT] = {
 	"index", "ranges/system", "ranges/user", "ranges/dynamic", "blocks", "common", "search",
@@ -22,41 +23,6 @@ static void search_script(struct pd_buf *b, const struct pd_site_opts *o)
 		       "its own page at port/N.html.</p></noscript><script>");
 	pd_buf_puts(b, pd__asset_search_js);
 	pd_buf_puts(b, "</script>");
-}
-
-int pd_search_index(const struct pd_registry *reg, struct pd_buf *out)
-{
-	size_t n = pd_registry_count(reg), k = 0;
-
-	pd_buf_putc(out, '[');
-	for (size_t i = 0; i < n; i++) {
-		struct pd_entry e, x;
-		unsigned mask = 0;
-		int dup = 0;
-		if (pd_registry_entry(reg, i, &e) || e.status != PD_ASSIGNED || !e.has_port)
-			continue;
-		/* once per name and range: the first record carries the transports of all */
-		for (size_t j = i > 8 ? i - 8 : 0; j < i && !dup; j++)
-			dup = !pd_registry_entry(reg, j, &x) && x.has_port && x.first == e.first &&
-			      x.last == e.last && !strcmp(x.name, e.name);
-		if (dup)
-			continue;
-		for (size_t j = i; j < n && j < i + 8; j++)
-			if (!pd_registry_entry(reg, j, &x) && x.has_port && x.first == e.first && x.last == e.last &&
-			    !strcmp(x.name, e.name))
-				mask |= x.proto == PD_PROTO_ANY ? 0xfu : 1u << x.proto;
-		pd_buf_puts(out, k++ ? ",[" : "[");
-		pd_buf_json_str(out, e.name);
-		pd_buf_printf(out, ",%u,%u,\"", e.first, e.last);
-		for (int t = 0, m = 0; t < PD_NPROTO; t++)
-			if (mask & (1u << t))
-				pd_buf_printf(out, "%s%s", m++ ? "," : "", pd_proto_name(t));
-		pd_buf_puts(out, "\",");
-		pd_buf_json_str(out, e.description);
-		pd_buf_putc(out, ']');
-	}
-	pd_buf_puts(out, "]\n");
-	return out->err;
 }
 
 const char *pd_site_page_path(enum pd_site_page p)
@@ -154,7 +120,40 @@ static void class_page(const struct pd_registry *reg, const struct pd_site_opts 
 	pd_buf_puts(body, "\n");
 }
 
-/* The common ports page: ports that have a "purpose" fact, by purpose. */
+/* The names people know a port by (data/products.tsv, the lines of
+ * first-last): " RDP (Microsoft Remote Desktop)" for one, " Tomcat,
+ * Jenkins, ..." for several, each once; 1 when there was one */
+static int known_names(struct pd_buf *body, unsigned first, unsigned last)
+{
+	const struct pd__products *p;
+	const struct pd__product *one = NULL;
+	size_t n = 0;
+
+	if (pd__products_shared(&p))
+		return 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pd__product *a = &p->v[i];
+		int seen = 0;
+		if (a->first != first || a->last != last)
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = p->v[j].first == first && p->v[j].last == last && !strcmp(p->v[j].names[0], a->names[0]);
+		if (seen)
+			continue;
+		pd_buf_puts(body, n++ ? ", " : " ");
+		pd__md_text(body, a->names[0]);
+		one = a;
+	}
+	if (n == 1 && strncmp(one->what, one->names[0], strlen(one->names[0]))) {
+		pd_buf_puts(body, " (");
+		pd__md_text(body, one->what);
+		pd_buf_putc(body, ')');
+	}
+	return n > 0;
+}
+
+/* The common ports page: ports that have a "purpose" fact, by purpose, with
+ * the names people know them by. */
 static void common_page(const struct pd_registry *reg, const struct pd_site_opts *o, struct pd_buf *head,
 			struct pd_buf *body)
 {
@@ -186,15 +185,16 @@ static void common_page(const struct pd_registry *reg, const struct pd_site_opts
 			pd__md_link_port(body, o, f.first);
 			if (f.last != f.first)
 				pd_buf_printf(body, "-%u", f.last);
-			for (int t = 0; t < PD_NPROTO && !named; t++) {
+			named = known_names(body, f.first, f.last);
+			for (int t = 0, iana = 0; t < PD_NPROTO && !iana; t++) {
 				size_t k = pd_registry_lookup(reg, f.first, t, idx, 4);
-				for (size_t j = 0; j < k && j < 4 && !named; j++)
+				for (size_t j = 0; j < k && j < 4 && !iana; j++)
 					if (!pd_registry_entry(reg, idx[j], &e) && e.status == PD_ASSIGNED) {
-						pd_buf_putc(body, ' ');
+						pd_buf_puts(body, named ? "; IANA " : " ");
 						pd__md_code(body, e.name);
 						pd_buf_puts(body, ": ");
 						pd__md_text(body, e.description);
-						named = 1;
+						named = iana = 1;
 					}
 			}
 			if (!named) {
