@@ -119,6 +119,8 @@ int cmd_services(struct cli *c, int argc, char **argv);
 int cmd_update(struct cli *c, int argc, char **argv);
 int cmd_diff(struct cli *c, int argc, char **argv);
 int cmd_listening(struct cli *c, int argc, char **argv);
+/* cmd_listening.c: the owner's container, pod and unit in words ("" none) */
+void cli_owner_note(struct pd_buf *b, const struct pd_owner *o);
 int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_suggest(struct cli *c, int argc, char **argv);
 int cmd_page(struct cli *c, int argc, char **argv);

@@ -187,7 +187,35 @@ static const char *const headers[NCOL] = {
 struct annot {
 	const char *service;     /* "-" when none */
 	enum pd_status status;
+	char ns[200];            /* the netns cell: "-", its name, or the container in it */
+	size_t i;                /* the socket */
 };
+
+/* A namespace a container's processes own is shown as the container */
+static void ns_cell(const struct pd_socket *s, char *cell, size_t len)
+{
+	const struct pd_container *c = s->nowners ? &s->owners[0].container : NULL;
+
+	if (!*s->netns)
+		snprintf(cell, len, "-");
+	else if (c && *c->name && !c->via_proxy)
+		snprintf(cell, len, "%s (%s)", c->name, c->engine);
+	else
+		snprintf(cell, len, "%s", s->netns);
+}
+
+/* --all-netns: the host's sockets first, then each namespace's together */
+static int cmp_ns(const void *a, const void *b)
+{
+	const struct annot *x = a, *y = b;
+	int hx = !strcmp(x->ns, "-"), hy = !strcmp(y->ns, "-"), d;
+
+	if (hx != hy)
+		return hy - hx;
+	if ((d = strcmp(x->ns, y->ns)))
+		return d;
+	return (x->i > y->i) - (x->i < y->i);
+}
 
 /* The cells of socket s's line for owner k (k > 0: a continuation line,
  * the owner only); NULL for an empty cell. num: the pid, or -1. */
@@ -203,7 +231,7 @@ static void row(struct users *u, const struct pd_socket *s, const struct annot *
 		cell[C_SERVICE] = a->service;
 		cell[C_STATUS] = a->status == PD_UNASSIGNED ? "unassigned*" : pd_status_name(a->status);
 		cell[C_RANGE] = pd_class_name(pd_port_class(s->port));
-		cell[C_NETNS] = *s->netns ? s->netns : "-";
+		cell[C_NETNS] = a->ns;
 	}
 	if (s->nowners) {
 		*pid = s->owners[k].pid;
@@ -216,9 +244,45 @@ static void row(struct users *u, const struct pd_socket *s, const struct annot *
 	}
 }
 
-static void note(struct pd_buf *b, const struct pd_socket *s)
+/* Who the process is beyond its name: its container (and, for an engine's
+ * proxy, the container's port), its pod, its systemd unit. "" when none. */
+void cli_owner_note(struct pd_buf *b, const struct pd_owner *o)
 {
-	const char *fn = family_note(s);
+	const struct pd_container *c = &o->container;
+	size_t start = b->len;
+
+	if (*c->engine) {
+		if (*c->name)
+			pd_buf_printf(b, "%s (%s", c->name, c->engine);
+		else if (*c->id)
+			pd_buf_printf(b, "container %.12s (%s", c->id, c->engine);
+		else
+			pd_buf_printf(b, "a container (%s", c->engine);
+		if (*c->image)
+			pd_buf_printf(b, ", image %s", c->image);
+		if (c->port)
+			pd_buf_printf(b, ", %u/%s", c->port, c->proto >= 0 ? pd_proto_name(c->proto) : "tcp");
+		if (c->unknown)
+			pd_buf_printf(b, "; name unknown: %s", c->unknown);
+		pd_buf_putc(b, ')');
+		if (c->via_proxy)
+			pd_buf_printf(b, " via %s", o->comm);
+	}
+	if (*c->pod || *c->pod_uid) {
+		pd_buf_puts(b, b->len > start ? ", pod " : "pod ");
+		if (*c->pod)
+			pd_buf_printf(b, "%s/%s", *c->pod_namespace ? c->pod_namespace : "?", c->pod);
+		else
+			pd_buf_printf(b, "uid %s", c->pod_uid);
+	}
+	if (*o->unit)
+		pd_buf_printf(b, "%s%s %s", b->len > start ? ", " : "", o->user_unit ? "user unit" : "unit", o->unit);
+}
+
+static void note(struct pd_buf *b, const struct pd_socket *s, size_t k)
+{
+	const char *fn = k == 0 ? family_note(s) : NULL;
+	struct pd_buf on = PD_BUF_INIT;
 
 	if (fn)
 		pd_buf_puts(b, fn);
@@ -226,6 +290,16 @@ static void note(struct pd_buf *b, const struct pd_socket *s)
 		pd_buf_puts(b, fn ? "; owner unknown: " : "owner unknown: ");
 		pd_buf_puts(b, s->unknown);
 	}
+	if (s->nowners)
+		cli_owner_note(&on, &s->owners[k]);
+	if (on.len) {
+		if (fn)
+			pd_buf_puts(b, "; ");
+		pd_buf_text(b, pd_buf_str(&on));
+	}
+	if (on.err && !b->err)
+		b->err = on.err;
+	pd_buf_release(&on);
 }
 
 static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, struct pd_buf *b)
@@ -247,6 +321,8 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 		const char *svc = service_name(c, s->port, s->proto);
 		an[i].service = svc ? svc : "-";
 		an[i].status = pd_registry_status(c->reg, s->port, s->proto);
+		an[i].i = i;
+		ns_cell(s, an[i].ns, sizeof(an[i].ns));
 		unassigned |= an[i].status == PD_UNASSIGNED;
 		if (digits(s->port) > w[C_PORT])
 			w[C_PORT] = digits(s->port);
@@ -261,6 +337,8 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 	}
 	if (!show_ns)
 		w[C_NETNS] = 0;
+	else if (c->all_netns)
+		qsort(an, l->n, sizeof(*an), cmp_ns);
 	if (!c->no_header) {
 		pd_buf_puts(b, cli_c(c, "bold"));
 		for (int j = 0; j < C_NOTE; j++)
@@ -271,7 +349,7 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 		pd_buf_printf(b, "%s%s\n", headers[C_NOTE], cli_c(c, "reset"));
 	}
 	for (size_t i = 0; i < l->n; i++) {
-		const struct pd_socket *s = &l->v[i];
+		const struct pd_socket *s = &l->v[an[i].i];
 		for (size_t k = 0; k < (s->nowners ? s->nowners : 1); k++) {
 			size_t owed = 0;  /* padding not written yet: none at the end of a line */
 			row(&u, s, &an[i], k, cell, &pid);
@@ -309,10 +387,10 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 				cw = width(&tmp, cell[j]);
 				owed = w[j] - cw + 2;
 			}
-			if (k == 0) {
+			{
 				size_t before = b->len;
 				pad(b, owed);
-				note(b, s);
+				note(b, s, k);
 				if (b->len == before + owed)
 					b->len = before;  /* no note: no trailing blanks */
 			}
@@ -402,9 +480,16 @@ static int prometheus(struct cli *c, const struct pd_socket_list *l, struct pd_b
 				prom_value(&t, s->owners[k].comm);
 				pd_buf_puts(&t, ",user=");
 				prom_value(&t, user_name(&u, s->owners[k].uid));
+				pd_buf_puts(&t, ",unit=");
+				prom_value(&t, s->owners[k].unit);
+				pd_buf_puts(&t, ",container=");
+				prom_value(&t, s->owners[k].container.name);
+				pd_buf_puts(&t, ",image=");
+				prom_value(&t, s->owners[k].container.image);
 			} else {
 				pd_buf_puts(&t, "\"\",command=\"\",user=");
 				prom_value(&t, user_name(&u, s->uid));
+				pd_buf_puts(&t, ",unit=\"\",container=\"\",image=\"\"");
 			}
 			pd_buf_puts(&t, ",netns=");
 			prom_value(&t, s->netns);

@@ -31,6 +31,7 @@
 #include <linux/sock_diag.h>
 #include <libmnl/libmnl.h>
 
+#include "engine.h"
 #include "sockets.h"
 #include "util.h"
 
@@ -534,6 +535,14 @@ struct hit {
 	int pid, fd;
 	unsigned uid;
 	char comm[64];
+	size_t info;             /* its process's unit and container: worker's info[info] */
+};
+
+/* what a process's cgroup (and a proxy's arguments) say */
+struct info {
+	char unit[128];
+	int user_unit;
+	struct pd_container container;
 };
 
 struct scan {
@@ -549,6 +558,8 @@ struct worker {
 	struct scan *s;
 	struct hit *v;
 	size_t n, cap;
+	struct info *info;
+	size_t ninfo, infocap;
 	unsigned denied;
 	int err;
 	char dents[32768] __attribute__((aligned(8)));
@@ -564,6 +575,7 @@ static int hit_add(struct worker *wk, size_t sock, int pid, int fd)
 	wk->v[wk->n].fd = fd;
 	wk->v[wk->n].uid = (unsigned)-1;
 	wk->v[wk->n].comm[0] = '\0';
+	wk->v[wk->n].info = (size_t)-1;
 	wk->n++;
 	return 0;
 }
@@ -686,6 +698,57 @@ static int scan_tasks(struct worker *wk, int pd, int pid)
  * PID was reused since, so the name read is the name of the process whose
  * fds were read. A process that exited meanwhile (status unreadable, or a
  * zombie, whose descriptors are closed) is dropped. */
+/* A small file of the process's /proc directory: its length, or -1 */
+static ssize_t read_small(int pd, const char *name, char *buf, size_t cap)
+{
+	ssize_t len = -1, k;
+	int fd = openat(pd, name, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	len = 0;
+	while ((size_t)len < cap && (k = read(fd, buf + len, cap - (size_t)len)) > 0)
+		len += k;
+	close(fd);
+	return len;
+}
+
+/* The process's unit and container (its cgroup; a proxy's arguments) */
+static void process_info(struct worker *wk, int pd, const char *name, size_t from)
+{
+	char buf[4096];
+	struct pd_owner o;
+	struct info *in;
+	ssize_t len;
+
+	memset(&o, 0, sizeof(o));
+	o.container.proto = -1;
+	len = read_small(pd, "cgroup", buf, sizeof(buf));
+	if (len > 0)
+		pd__cgroup_parse(buf, (size_t)len, &o);
+	if (!strcmp(name, "docker-proxy") && (len = read_small(pd, "cmdline", buf, sizeof(buf))) > 0) {
+		struct pd_container c;
+		unsigned hp = 0;
+		memset(&c, 0, sizeof(c));
+		c.proto = -1;
+		if (pd__proxy_cmdline(buf, (size_t)len, &c, &hp) == 1)
+			o.container = c;
+	}
+	if (!*o.unit && !*o.container.engine)
+		return;
+	if (pd__grow(&wk->info, wk->ninfo, &wk->infocap, sizeof(*wk->info), 8)) {
+		wk->err = PD_ENOMEM;
+		return;
+	}
+	in = &wk->info[wk->ninfo];
+	memcpy(in->unit, o.unit, sizeof(in->unit));
+	in->user_unit = o.user_unit;
+	in->container = o.container;
+	for (size_t i = from; i < wk->n; i++)
+		wk->v[i].info = wk->ninfo;
+	wk->ninfo++;
+}
+
 static void finish_pid(struct worker *wk, int pd, size_t from, int via_task)
 {
 	char buf[4096], name[64] = "", state = 0;
@@ -708,6 +771,7 @@ static void finish_pid(struct worker *wk, int pd, size_t from, int via_task)
 		wk->v[i].uid = uid;
 		memcpy(wk->v[i].comm, name, sizeof(name));
 	}
+	process_info(wk, pd, name, from);
 }
 
 static void scan_pid(struct worker *wk, int pid)
@@ -816,7 +880,7 @@ static const char reason_none[] =
 	"no process holds it (closed during the scan, or in flight between processes)";
 static const char reason_noproc[] = "/proc cannot be read";
 
-static int map_owners(const char *procroot, struct pd_socket_list *l)
+static int map_owners(const char *procroot, struct pd_socket_list *l, int engines)
 {
 	struct scan s;
 	struct worker *wk = NULL;
@@ -827,7 +891,7 @@ static int map_owners(const char *procroot, struct pd_socket_list *l)
 	size_t npids = 0, nthreads = 1, started = 0, total = 0;
 	unsigned denied = 0;
 	long cpus;
-	int rc = 0;
+	int rc = 0, containers = 0;
 
 	memset(&s, 0, sizeof(s));
 	s.procfd = open(procroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -893,6 +957,8 @@ static int map_owners(const char *procroot, struct pd_socket_list *l)
 		for (size_t i = 0; i < started; i++) {
 			if (wk[i].n)
 				memcpy(all + k, wk[i].v, wk[i].n * sizeof(*all));
+			for (size_t j = k; j < k + wk[i].n; j++)  /* the worker's index, made global */
+				all[j].info = all[j].info == (size_t)-1 ? (size_t)-1 : all[j].info * nthreads + i;
 			k += wk[i].n;
 		}
 		qsort(all, total, sizeof(*all), cmp_hit);
@@ -904,10 +970,19 @@ static int map_owners(const char *procroot, struct pd_socket_list *l)
 				continue;
 			if (!sk->owners)
 				sk->owners = pool + k;
+			memset(&pool[k], 0, sizeof(pool[k]));
 			pool[k].pid = all[i].pid;
 			pool[k].fd = all[i].fd;
 			pool[k].uid = all[i].uid;
 			memcpy(pool[k].comm, all[i].comm, sizeof(pool[k].comm));
+			pool[k].container.proto = -1;
+			if (all[i].info != (size_t)-1) {
+				const struct info *in = &wk[all[i].info % nthreads].info[all[i].info / nthreads];
+				memcpy(pool[k].unit, in->unit, sizeof(pool[k].unit));
+				pool[k].user_unit = in->user_unit;
+				pool[k].container = in->container;
+				containers |= *in->container.engine != '\0';
+			}
 			sk->nowners++;
 			k++;
 		}
@@ -926,10 +1001,15 @@ static int map_owners(const char *procroot, struct pd_socket_list *l)
 				sk->unknown = reason_none;
 		}
 	}
+	/* the engines only when some owner is in a container or a proxy */
+	if (containers && engines)
+		pd__engine_annotate(l);
 out:
 	if (wk)
-		for (size_t i = 0; i < nthreads; i++)
+		for (size_t i = 0; i < nthreads; i++) {
 			free(wk[i].v);
+			free(wk[i].info);
+		}
 	free(wk);
 	free(all);
 	free(pids);
@@ -993,7 +1073,7 @@ int pd_listening(const struct pd_listen_opts *o, struct pd_socket_list *out)
 		    : c.used_netlink || (!c.used_procnet && !c.no_netlink) ? "netlink" : "/proc/net";
 	pd__socket_list_sort(out);
 	if (o->owners && out->n)
-		rc = map_owners(c.procroot, out);
+		rc = map_owners(c.procroot, out, !o->no_engines && c.live);
 out:
 	free(c.buf);
 	free(ns.v);
