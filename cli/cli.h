@@ -41,6 +41,11 @@ struct cli {
 	const char *top;             /* --top N */
 	int explain;                 /* suggest --explain */
 	int no_header;               /* listening --no-header */
+	/* free */
+	int yes;                     /* --yes: no question */
+	int dry_run;                 /* --dry-run */
+	const char *signal;          /* --signal SIG */
+	const char *timeout;         /* --timeout SECONDS */
 	struct pd_registry *reg;
 	struct pd_host host;
 	struct pd_socket_list socks; /* cli_host_snapshot's listing */
@@ -73,6 +78,7 @@ enum {
 	OPT_ALLOW_OLDER = 1 << 13,
 	OPT_EXPLAIN = 1 << 14,
 	OPT_NO_HEADER = 1 << 15,
+	OPT_FREE = 1 << 16,          /* --yes, --signal, --timeout, --dry-run */
 };
 
 /* util.c */
@@ -122,6 +128,7 @@ int cmd_listening(struct cli *c, int argc, char **argv);
 /* cmd_listening.c: the owner's container, pod and unit in words ("" none) */
 void cli_owner_note(struct pd_buf *b, const struct pd_owner *o);
 int cmd_check(struct cli *c, int argc, char **argv);
+int cmd_free(struct cli *c, int argc, char **argv);
 int cmd_suggest(struct cli *c, int argc, char **argv);
 int cmd_page(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
