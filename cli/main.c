@@ -55,7 +55,7 @@ static const struct command commands[] = {
 	{ "free", cmd_free, "free PORT[/TRANSPORT] [--yes] [--signal SIG] [--timeout SECONDS] [--dry-run]",
 	  "stop what holds a port: processes, or a container via its engine", OPT_FREE,
 	  "--yes\tdo not ask (needed without a terminal)\n"
-	  "--signal SIG\tthe signal for processes: TERM (default), INT, HUP, KILL...\n"
+	  "--signal SIG\tthe signal to send: TERM (default), INT, HUP, KILL...\n"
 	  "--timeout SECONDS\thow long to wait for the port to be free (default 5)\n"
 	  "--dry-run\tsay what would be done, and do nothing\n" },
 	{ "page", cmd_page, "page PORT|NAME [--format text|markdown|html|json]",
