@@ -1,12 +1,21 @@
-/* engine.c: the container-engine module (libcurl on a unix socket, jansson
- * to read the answers), loaded only when a listening socket's owner is in
- * a container or is an engine's proxy, and by `portdex free` to stop one.
- * Docker's Engine API; Podman answers the same routes. */
-#include <curl/curl.h>
+/* engine.c: the container-engine module, loaded only when a listening
+ * socket's owner is in a container or is an engine's proxy, and by
+ * `portdex free` to stop one: Docker's Engine API (Podman answers the same
+ * routes) over the engine's unix socket, in HTTP/1.0 written here (one
+ * request per connection, the answer ends with it; a chunked one is
+ * decoded), the answers read with jansson. Not libcurl: loading it and the
+ * libraries it pulls in cost more than the whole socket listing. */
+#include <errno.h>
 #include <jansson.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "importer.h"
@@ -18,71 +27,175 @@ PD__MODULE_EXPORT const unsigned pd__module_abi = PD__MODULE_ABI;
 struct answer {
 	char *p;
 	size_t n;
-	int too_big;
+	long status;
 };
 
-static size_t on_data(char *p, size_t size, size_t nmemb, void *userdata)
+/* Waits until fd is ready for ev, up to the deadline (ms of CLOCK_MONOTONIC) */
+static int wait_fd(int fd, short ev, long long deadline)
 {
-	struct answer *a = userdata;
-	size_t n = size * nmemb;
-	char *np;
+	struct pollfd p = { fd, ev, 0 };
+	struct timespec t;
+	long long now;
+	int r;
 
-	if (a->n + n > MAX_ANSWER) {
-		a->too_big = 1;
-		return 0;
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		now = (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+		if (now >= deadline)
+			return PD_EIO;
+		r = poll(&p, 1, (int)(deadline - now));
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return PD_EIO;
 	}
-	np = realloc(a->p, a->n + n + 1);
-	if (!np)
-		return 0;
-	a->p = np;
-	memcpy(a->p + a->n, p, n);
-	a->n += n;
-	a->p[a->n] = '\0';
-	return n;
 }
 
-/* One request on the socket: the status in *status, the body in a. */
-static int request(const char *sock, const char *method, const char *path, long timeout, struct answer *a,
-		   long *status, char *err, size_t errlen)
+/* A chunked body decoded in place; -1 when it is not well formed */
+static long dechunk(char *b, size_t n)
 {
-	char cerr[CURL_ERROR_SIZE] = "", url[512];
-	CURL *c = NULL;
-	CURLcode rc;
-	int ret = 0;
+	size_t in = 0, out = 0;
 
-	if (snprintf(url, sizeof(url), "http://localhost%s", path) >= (int)sizeof(url))
+	for (;;) {
+		char *end;
+		unsigned long k;
+		if (in >= n)
+			return -1;
+		k = strtoul(b + in, &end, 16);
+		if (end == b + in)
+			return -1;
+		in = (size_t)(end - b);
+		while (in < n && b[in] != '\n')
+			in++;
+		in++;
+		if (!k)
+			return (long)out;
+		if (k > n || in + k > n)
+			return -1;
+		memmove(b + out, b + in, k);
+		out += k;
+		in += k;
+		if (in < n && b[in] == '\r')
+			in++;
+		if (in < n && b[in] == '\n')
+			in++;
+	}
+}
+
+/* One HTTP/1.0 request on the engine's unix socket (no keep-alive: the
+ * answer ends with the connection): the status and the body in a. */
+static int request(const char *sock, const char *method, const char *path, long timeout, struct answer *a,
+		   char *err, size_t errlen)
+{
+	struct sockaddr_un sa;
+	struct timespec t;
+	char req[512], *body;
+	long long deadline;
+	size_t cap = 0, sent = 0, len;
+	int fd = -1, rc = 0, chunked = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(sock) >= sizeof(sa.sun_path)) {
+		snprintf(err, errlen, "%s: path too long for a unix socket", sock);
 		return PD_EINVAL;
-	if (curl_global_init(CURL_GLOBAL_NOTHING))
-		return PD_EIO;
-	c = curl_easy_init();
-	if (!c) {
-		ret = PD_ENOMEM;
+	}
+	memcpy(sa.sun_path, sock, strlen(sock));
+	len = (size_t)snprintf(req, sizeof(req), "%s %s HTTP/1.0\r\nHost: docker\r\nUser-Agent: portdex\r\n"
+				   "Content-Length: 0\r\n\r\n", method, path);
+	if (len >= sizeof(req))
+		return PD_EINVAL;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	deadline = (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000 + timeout * 1000;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) && errno != EINPROGRESS &&
+		       errno != EAGAIN)) {
+		snprintf(err, errlen, "%s: %s", sock, strerror(errno));
+		rc = PD_EIO;
 		goto out;
 	}
-	curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, sock);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	if (!strcmp(method, "POST"))
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 3L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "portdex");
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	rc = curl_easy_perform(c);
-	if (rc != CURLE_OK) {
-		snprintf(err, errlen, "%s: %s", sock, a->too_big ? "answer too large" : *cerr ? cerr : curl_easy_strerror(rc));
-		ret = PD_EIO;
+	while (sent < len) {
+		ssize_t k;
+		if ((rc = wait_fd(fd, POLLOUT, deadline)))
+			goto timeout;
+		k = send(fd, req + sent, len - sent, MSG_NOSIGNAL);
+		if (k < 0 && errno != EINTR && errno != EAGAIN) {
+			snprintf(err, errlen, "%s: %s", sock, strerror(errno));
+			rc = PD_EIO;
+			goto out;
+		}
+		if (k > 0)
+			sent += (size_t)k;
+	}
+	for (;;) {
+		ssize_t k;
+		if (cap - a->n < 65536) {
+			char *np;
+			if (cap >= MAX_ANSWER) {
+				snprintf(err, errlen, "%s: answer too large", sock);
+				rc = PD_ETOOBIG;
+				goto out;
+			}
+			np = realloc(a->p, cap ? cap * 2 : 131072);
+			if (!np) {
+				rc = PD_ENOMEM;
+				goto out;
+			}
+			a->p = np;
+			cap = cap ? cap * 2 : 131072;
+		}
+		if ((rc = wait_fd(fd, POLLIN, deadline)))
+			goto timeout;
+		k = recv(fd, a->p + a->n, cap - a->n - 1, 0);
+		if (k < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (k < 0) {
+			snprintf(err, errlen, "%s: %s", sock, strerror(errno));
+			rc = PD_EIO;
+			goto out;
+		}
+		if (k == 0)
+			break;
+		a->n += (size_t)k;
+	}
+	if (!a->p) {
+		snprintf(err, errlen, "%s: no answer", sock);
+		rc = PD_EIO;
 		goto out;
 	}
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	a->p[a->n] = '\0';
+	if (strncmp(a->p, "HTTP/1.", 7) || a->n < 12 || !(body = strstr(a->p, "\r\n\r\n"))) {
+		snprintf(err, errlen, "%s: not an HTTP answer", sock);
+		rc = PD_EFORMAT;
+		goto out;
+	}
+	a->status = strtol(a->p + 9, NULL, 10);
+	*body = '\0';
+	for (char *h = a->p; (h = strchr(h, '\n')); h++)
+		if (!strncasecmp(h + 1, "transfer-encoding:", 18) && strstr(h + 19, "chunked"))
+			chunked = 1;
+	body += 4;
+	len = a->n - (size_t)(body - a->p);
+	memmove(a->p, body, len);
+	a->n = len;
+	if (chunked) {
+		long d = dechunk(a->p, a->n);
+		if (d < 0) {
+			snprintf(err, errlen, "%s: a broken chunked answer", sock);
+			rc = PD_EFORMAT;
+			goto out;
+		}
+		a->n = (size_t)d;
+	}
+	a->p[a->n] = '\0';
+	goto out;
+timeout:
+	snprintf(err, errlen, "%s: no answer within %ld s", sock, timeout);
+	rc = PD_EIO;
 out:
-	curl_easy_cleanup(c);
-	curl_global_cleanup();
-	return ret;
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }
 
 static void copy(char *dst, size_t len, json_t *v)
@@ -144,16 +257,15 @@ int pd__engine_list(const char *sock, struct pd__engine_ctr **out, size_t *n, ch
 	struct pd__engine_ctr *v = NULL;
 	json_error_t je;
 	json_t *root = NULL, *o;
-	long status = 0;
 	size_t i;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = request(sock, "GET", "/containers/json", 5, &a, &status, err, errlen)))
+	if ((rc = request(sock, "GET", "/containers/json", 5, &a, err, errlen)))
 		goto out;
-	if (status != 200) {
-		snprintf(err, errlen, "%s: the engine answered HTTP %ld", sock, status);
+	if (a.status != 200) {
+		snprintf(err, errlen, "%s: the engine answered HTTP %ld", sock, a.status);
 		rc = PD_EIO;
 		goto out;
 	}
@@ -186,12 +298,13 @@ int pd__engine_stop(const char *sock, const char *id, unsigned timeout, char *er
 {
 	struct answer a = { NULL, 0, 0 };
 	char path[256];
-	long status = 0;
+	long status;
 	int rc;
 
 	snprintf(path, sizeof(path), "/containers/%.64s/stop?t=%u", id, timeout);
-	if ((rc = request(sock, "POST", path, (long)timeout + 30, &a, &status, err, errlen)))
+	if ((rc = request(sock, "POST", path, (long)timeout + 30, &a, err, errlen)))
 		goto out;
+	status = a.status;
 	if (status != 204 && status != 304) {
 		json_t *m = a.p ? json_loads(a.p, 0, NULL) : NULL;
 		const char *msg = m ? json_string_value(json_object_get(m, "message")) : NULL;

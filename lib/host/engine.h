@@ -1,6 +1,6 @@
 /* engine.h: container engines (Docker, Podman), asked through their API on
- * a unix socket by a loadable module (modules/engine.c: libcurl and
- * jansson), so that nothing else ever loads those libraries.
+ * a unix socket by a loadable module (modules/engine.c: HTTP/1.0 and
+ * jansson), so that nothing else ever loads jansson.
  *
  * The structs and entry points below are part of the module ABI: raise
  * PD__MODULE_ABI (importer.h) with every change a module would notice. */
