@@ -101,7 +101,7 @@ static int list_port(const struct pd_query *q, int owners, struct pd_socket_list
 
 /* The actions that free the port: one per container (its proxies), one
  * per process otherwise; each checked for what we may not do. */
-static const char *plan(const struct pd_socket_list *l, struct action *a, size_t *na)
+static const char *plan(const struct pd_socket_list *l, struct action *a, size_t *na, struct pd_owner *po)
 {
 	static const char too_many[] = "more than 64 processes hold it";
 	uid_t me = geteuid();
@@ -141,6 +141,23 @@ static const char *plan(const struct pd_socket_list *l, struct action *a, size_t
 			(*na)++;
 		}
 	}
+	/* published by NAT rules alone: only its container can be stopped */
+	for (size_t i = 0; i < l->npublished; i++) {
+		size_t j;
+		for (j = 0; j < *na; j++)
+			if (a[j].kind == A_STOP && !strcmp(a[j].o->container.id, l->published[i].id))
+				break;
+		if (j < *na)
+			continue;
+		if (*na == MAX_ACTIONS)
+			return too_many;
+		memset(&po[*na], 0, sizeof(po[*na]));
+		po[*na].container = l->published[i];
+		memset(&a[*na], 0, sizeof(a[*na]));
+		a[*na].kind = A_STOP;
+		a[*na].o = &po[*na];
+		(*na)++;
+	}
 	return NULL;
 }
 
@@ -150,7 +167,10 @@ static void describe(struct pd_buf *b, const struct action *a)
 	struct pd_buf t = PD_BUF_INIT;
 	const struct pd_container *c = &a->o->container;
 
-	if (a->kind == A_STOP)
+	if (a->kind == A_STOP && !a->o->pid)
+		pd_buf_printf(&t, "container %s (%s%s%s, published through NAT rules)", *c->name ? c->name : c->id,
+			      c->engine, *c->image ? ", image " : "", c->image);
+	else if (a->kind == A_STOP)
 		pd_buf_printf(&t, "container %s (%s%s%s, via %s pid %d)", *c->name ? c->name : c->id, c->engine,
 			      *c->image ? ", image " : "", c->image, a->o->comm, a->o->pid);
 	else {
@@ -205,6 +225,20 @@ static void json_doc(struct pd_buf *b, const char *port, const struct pd_socket_
 			pd__jw_kstr(&w, "owners_unknown", o ? NULL : s->unknown);
 			pd__jw_end_object(&w);
 		}
+	for (size_t i = 0; i < l->npublished; i++) {
+		const struct pd_container *pc = &l->published[i];
+		pd__jw_begin_object(&w);
+		pd__jw_kstr(&w, "transport", pd_proto_name(pc->proto));
+		pd__jw_kstr(&w, "address", NULL);
+		pd__jw_kuint(&w, "port", pc->published);
+		pd__jw_key(&w, "pid");
+		pd__jw_null(&w);
+		pd__jw_kstr(&w, "command", NULL);
+		pd__jw_kstr(&w, "unit", NULL);
+		pd__jw_kstr(&w, "container", *pc->name ? pc->name : NULL);
+		pd__jw_kstr(&w, "owners_unknown", NULL);
+		pd__jw_end_object(&w);
+	}
 	pd__jw_end_array(&w);
 	pd__jw_key(&w, "actions");
 	pd__jw_begin_array(&w);
@@ -212,8 +246,12 @@ static void json_doc(struct pd_buf *b, const char *port, const struct pd_socket_
 		const struct pd_container *c = &a[i].o->container;
 		pd__jw_begin_object(&w);
 		pd__jw_kstr(&w, "kind", a[i].kind == A_STOP ? "stop-container" : "signal");
-		pd__jw_kint(&w, "pid", a[i].o->pid);
-		pd__jw_kstr(&w, "command", a[i].o->comm);
+		pd__jw_key(&w, "pid");
+		if (a[i].o->pid)
+			pd__jw_int(&w, a[i].o->pid);
+		else
+			pd__jw_null(&w);
+		pd__jw_kstr(&w, "command", a[i].o->pid ? a[i].o->comm : NULL);
 		pd__jw_key(&w, "signal");
 		if (a[i].kind == A_STOP)
 			pd__jw_null(&w);
@@ -245,6 +283,7 @@ int cmd_free(struct cli *c, int argc, char **argv)
 {
 	struct pd_socket_list l, after;
 	struct action a[MAX_ACTIONS];
+	struct pd_owner po[MAX_ACTIONS];
 	struct pd_query q;
 	struct pd_buf out = PD_BUF_INIT, msg = PD_BUF_INIT, port = PD_BUF_INIT;
 	const char *signame = "TERM", *why, *result = "free";
@@ -284,13 +323,13 @@ int cmd_free(struct cli *c, int argc, char **argv)
 		rc = EXIT_FAILURE_OP;
 		goto out;
 	}
-	if (!l.n) {
+	if (!l.n && !l.npublished) {
 		freed = 1;
 		result = "already-free";
 		pd_buf_printf(&msg, "nothing listens on %s: it is free", pd_buf_str(&port));
 		goto report;
 	}
-	why = plan(&l, a, &na);
+	why = plan(&l, a, &na, po);
 	for (size_t i = 0; i < na; i++)
 		refused += a[i].refused != NULL;
 	/* who holds it, and what will be done */
@@ -316,6 +355,18 @@ int cmd_free(struct cli *c, int argc, char **argv)
 				pd_buf_release(&on);
 				pd_buf_putc(&out, '\n');
 			}
+		for (size_t i = 0; i < l.npublished; i++) {
+			struct pd_buf on = PD_BUF_INIT;
+			struct pd_owner o;
+			memset(&o, 0, sizeof(o));
+			o.container = l.published[i];
+			cli_owner_note(&on, &o);
+			pd_buf_printf(&out, "  %s %u  published by NAT rules alone (no socket on the host), ",
+				      pd_proto_name(l.published[i].proto), l.published[i].published);
+			pd_buf_text(&out, pd_buf_str(&on));
+			pd_buf_putc(&out, '\n');
+			pd_buf_release(&on);
+		}
 	}
 	if (why || refused) {
 		result = "refused";

@@ -635,9 +635,23 @@ int cmd_listening(struct cli *c, int argc, char **argv)
 		rc = EXIT_FAILURE_OP;
 		goto out;
 	}
+	/* published by NAT rules alone: said after the table */
+	for (size_t i = 0; fmt == F_TABLE && i < l.npublished; i++) {
+		const struct pd_container *pc = &l.published[i];
+		struct pd_buf t = PD_BUF_INIT;
+		struct pd_owner po;
+		memset(&po, 0, sizeof(po));
+		po.container = *pc;
+		pd_buf_printf(&t, "%u/%s published by %s through NAT rules alone (no socket on the host): ",
+			      pc->published, pd_proto_name(pc->proto), pc->engine);
+		cli_owner_note(&t, &po);
+		pd_buf_text(&b, pd_buf_str(&t));
+		pd_buf_putc(&b, '\n');
+		pd_buf_release(&t);
+	}
 	if ((rc = cli_write(&b)))
 		goto out;
-	if (!l.n) {
+	if (!l.n && !l.npublished) {
 		asked(&what, argc, argv);
 		cli_error("nothing is listening%s%s%s", pd_buf_str(&what), c->netns ? " in that namespace" : "",
 			  c->transport ? " on that transport" : "");

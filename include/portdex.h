@@ -340,6 +340,7 @@ struct pd_container {
 	unsigned port;           /* a published port: the container's own port; 0 */
 	int proto;               /* its transport (PD_TCP...), -1 unknown */
 	char address[48];        /* a published port: the container's address ("") */
+	unsigned published;      /* the host port it is published on; 0 unknown */
 	int via_proxy;           /* 1: the process is the engine's proxy
 				  * (docker-proxy) for this container's port */
 	const char *unknown;     /* why name and image are missing: a static
@@ -387,6 +388,14 @@ struct pd_socket_list {
 				  * transport's netlink dump was unavailable (sctp_diag, ...) */
 	unsigned denied;         /* processes whose descriptors could not be read */
 	void *pool;              /* internal: storage of every socket's owners */
+	struct pd_container *published; /* ports of the query (all without one) that an
+				  * engine publishes with no socket on the host (NAT
+				  * rules only: Docker's userland proxy off, or the proxy
+				  * gone), each the container with its port and the
+				  * host's (published); asked with owners, in the
+				  * caller's namespace, only when an engine runs
+				  * containers; owned by the list */
+	size_t npublished;
 };
 
 struct pd_listen_opts {

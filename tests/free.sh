@@ -8,8 +8,8 @@
 #           PID namespace of its own) and another user's process refused
 #           (portdex run as nobody)
 #   docker  a container published through docker-proxy is stopped through
-#           the engine, not by killing the proxy (exit 77 when dockerd
-#           cannot start)
+#           the engine, not by killing the proxy; so is one whose port is
+#           published by NAT rules alone (exit 77 when dockerd cannot start)
 # Every process started is killed by PID at the end.
 set -u
 part=${1:-main}
@@ -164,6 +164,20 @@ else
 	state=$(docker inspect -f '{{.State.Status}}' "$name" 2>&1)
 	[ "$state" = exited ] && ok || ko "the container is '$state' after free, want exited"
 	[ -z "$proxy" ] || ! alive "$proxy" && ok || ko "docker-proxy $proxy still runs"
+
+	# published by NAT rules alone (its proxy killed by PID): the engine stops it
+	port=$(free_port)
+	name=web2-pdfree$$
+	docker_web "$port" "$name" || exit 1
+	proxy=$(pgrep -f "docker-proxy .*-host-port $port " | head -1)
+	[ -n "$proxy" ] && kill -9 "$proxy" && ok || ko "no docker-proxy for $port to kill"
+	for _ in $(seq 50); do alive "$proxy" || break; sleep 0.05; done
+	run free "$port" --yes --timeout 2
+	[ "$rc" -eq 0 ] && ok || ko "free of a port published by NAT alone exited $rc: $err"
+	contains "$out" "stopped container $name (docker, image pdtest:busybox, published through NAT rules)" \
+		"free of a port published by NAT alone"
+	state=$(docker inspect -f '{{.State.Status}}' "$name" 2>&1)
+	[ "$state" = exited ] && ok || ko "the container is '$state' after free, want exited"
 fi
 
 echo "free $part: $pass passed, $fail failed"

@@ -5,7 +5,8 @@
 #           `who PORT` names the container, its image and its port 80 behind
 #           docker-proxy (text, JSON, metrics); --all-netns shows the httpd
 #           in the container's namespace under the container; an engine that
-#           does not answer leaves the owner shown with the reason.
+#           does not answer leaves the owner shown with the reason; with its
+#           proxy killed, the port published by NAT rules alone is named.
 #           Exit 77 only when dockerd cannot start.
 #   unit    a python3 listener moved into a cgroup named like a unit
 #           (system.slice/demo.service, in the name=systemd or the unified
@@ -81,6 +82,23 @@ if [ "$part" = docker ]; then
 	[ "$rc" -eq 0 ] && ok || ko "who $port without an engine exited $rc"
 	contains "$out" "docker-proxy" "who $port without an engine"
 	contains "$out" "name unknown: the engine's API did not answer" "who $port without an engine"
+
+	# the port published by NAT rules alone, as with Docker's userland proxy
+	# off: its proxy killed (by PID), the engine still publishes it
+	proxy=$(pgrep -f "docker-proxy .*-host-port $port " | head -1)
+	if [ -n "$proxy" ] && kill -9 "$proxy"; then
+		for _ in $(seq 50); do kill -0 "$proxy" 2>/dev/null || break; sleep 0.05; done
+		run who "$port"
+		[ "$rc" -eq 0 ] && ok || ko "who $port published by NAT alone exited $rc: $err"
+		contains "$out" "$port/tcp published by docker through NAT rules alone" "who $port, NAT alone"
+		contains "$out" "$name (docker, image pdtest:busybox, 80/tcp)" "who $port, NAT alone"
+		run who "$port" --json
+		json_ok "who $port --json, NAT alone" "j.sockets.length === 0 && j.published.length === 1 &&
+			j.published[0].container.name === '$name' && j.published[0].container.published === $port &&
+			j.published[0].container.port === 80 && j.published[0].container.via_proxy === false"
+	else
+		ko "no docker-proxy for port $port to kill"
+	fi
 else
 	port=$(free_port)
 	if [ "$(ps -p 1 -o comm= 2>/dev/null)" = systemd ] && command -v systemd-run >/dev/null; then

@@ -9,6 +9,8 @@
 
 #include "engine.h"
 #include "module.h"
+#include "sockets.h"
+#include "util.h"
 
 static const char reason_module[] = "the container engine module (portdex-engine.so) cannot be loaded";
 static const char reason_noapi[] = "no engine API portdex speaks for it; the id is from its cgroup";
@@ -122,6 +124,7 @@ static void annotate_engine(struct pd_socket_list *l, const char *engine, pd__en
 				continue;
 			}
 			if (c->via_proxy) {
+				c->published = l->v[i].port;
 				e = proxy_target(c, l->v[i].port, v, n);
 				c->unknown = reason_target;
 			} else {
@@ -167,6 +170,76 @@ void pd__engine_annotate(struct pd_socket_list *l)
 			if (*c->engine && strcmp(c->engine, "docker") && strcmp(c->engine, "podman"))
 				c->unknown = reason_noapi;
 		}
+}
+
+/* 1 when directory dir has an entry whose name begins with prefix */
+static int has_entry(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d)))
+		found = e->d_name[0] != '.' && !strncmp(e->d_name, prefix, strlen(prefix));
+	closedir(d);
+	return found;
+}
+
+int pd__engine_published(struct pd_socket_list *l, const struct pd__filter *f)
+{
+	static const char *const apis[] = { "docker", "podman" };
+	pd__engine_list_fn list = NULL;
+	int rc = 0;
+
+	for (size_t a = 0; a < sizeof(apis) / sizeof(apis[0]) && !rc; a++) {
+		struct pd__engine_ctr *v = NULL;
+		size_t n = 0, cap = l->npublished;
+		char sb[512], err[256];
+		const char *sock;
+		void *fn = NULL;
+		if (a == 0 ? !has_entry("/run/docker/netns", "") : !has_entry("/run/netns", "netns-"))
+			continue;
+		if (!(sock = pd__engine_socket(apis[a], sb, sizeof(sb))) || access(sock, F_OK))
+			continue;
+		if (!list && pd__module_sym(PD__ENGINE_MODULE, PD__ENGINE_LIST, &fn, NULL, 0))
+			return 0;  /* without the module, no names: nothing to add */
+		if (fn)
+			list = (pd__engine_list_fn)fn;
+		if (list(sock, &v, &n, err, sizeof(err)))
+			continue;
+		for (size_t i = 0; i < n && !rc; i++)
+			for (size_t k = 0; k < v[i].nports && !rc; k++) {
+				const struct pd__engine_port *p = &v[i].ports[k];
+				struct pd_container *c;
+				int held = 0;
+				if (!p->pub || !pd__filter_match(f, p->proto, p->pub))
+					continue;
+				for (size_t j = 0; j < l->n && !held; j++)
+					held = l->v[j].port == p->pub && l->v[j].proto == p->proto;
+				for (size_t j = 0; j < l->npublished && !held; j++)  /* IPv4 and IPv6 rows */
+					held = l->published[j].published == p->pub && l->published[j].proto == p->proto &&
+					       !strcmp(l->published[j].id, v[i].id);
+				if (held)
+					continue;
+				if (pd__grow(&l->published, l->npublished, &cap, sizeof(*l->published), 4)) {
+					rc = PD_ENOMEM;
+					break;
+				}
+				c = &l->published[l->npublished++];
+				memset(c, 0, sizeof(*c));
+				snprintf(c->engine, sizeof(c->engine), "%s", apis[a]);
+				fill(c, &v[i]);
+				c->port = p->priv;
+				c->proto = p->proto;
+				c->published = p->pub;
+				if (v[i].nips)
+					snprintf(c->address, sizeof(c->address), "%s", v[i].ips[0]);
+			}
+		free(v);
+	}
+	return rc;
 }
 
 int pd_container_stop(const struct pd_container *c, unsigned timeout, char *err, size_t errlen)

@@ -59,5 +59,13 @@ const char *pd__engine_socket(const char *engine, char *buf, size_t len);
  * why in container.unknown. Never fails: without the module or an answer,
  * the names stay unknown. */
 void pd__engine_annotate(struct pd_socket_list *l);
+/* Fills l->published: the ports f keeps that a running container publishes
+ * with no socket of l on them. Asks an engine only when it runs containers
+ * with namespaces of their own (Docker: /run/docker/netns not empty;
+ * Podman: /run/netns/netns-*, and its socket), so that a host without
+ * containers pays one opendir. PD_ENOMEM; an engine that does not answer
+ * is no error. */
+struct pd__filter;
+int pd__engine_published(struct pd_socket_list *l, const struct pd__filter *f) PD_WUR;
 
 #endif

@@ -1074,6 +1074,9 @@ int pd_listening(const struct pd_listen_opts *o, struct pd_socket_list *out)
 	pd__socket_list_sort(out);
 	if (o->owners && out->n)
 		rc = map_owners(c.procroot, out, !o->no_engines && c.live);
+	/* ports published by NAT rules alone: the host's namespace only */
+	if (!rc && o->owners && !o->no_engines && c.live && !o->netns)
+		rc = pd__engine_published(out, &f);
 out:
 	free(c.buf);
 	free(ns.v);

@@ -68,6 +68,11 @@ static void container_json(struct pd__jw *w, const struct pd_owner *o)
 			pd__jw_null(w);
 		pd__jw_kstr(w, "transport", c->port && c->proto >= 0 ? pd_proto_name(c->proto) : NULL);
 		pd__jw_kstr(w, "address", *c->address ? c->address : NULL);
+		pd__jw_key(w, "published");
+		if (c->published)
+			pd__jw_uint(w, c->published);
+		else
+			pd__jw_null(w);
 		pd__jw_key(w, "via_proxy");
 		pd__jw_bool(w, c->via_proxy);
 		pd__jw_kstr(w, "unknown", c->unknown);
@@ -186,6 +191,17 @@ int pd_listening_json(const struct pd_registry *reg, const struct pd_socket_list
 	}
 	if (l->n)
 		pd_buf_putc(out, '\n');
+	pd__jw_end_array(&w);
+	pd__jw_key(&w, "published");
+	pd__jw_begin_array(&w);
+	for (size_t i = 0; i < l->npublished; i++) {
+		struct pd_owner o;
+		memset(&o, 0, sizeof(o));
+		o.container = l->published[i];
+		pd__jw_begin_object(&w);
+		container_json(&w, &o);
+		pd__jw_end_object(&w);
+	}
 	pd__jw_end_array(&w);
 	pd__jw_end_object(&w);
 	pd_buf_putc(out, '\n');
