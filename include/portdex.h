@@ -440,11 +440,13 @@ PD_EXTERN int pd_container_stop(const struct pd_container *c, unsigned timeout, 
 				size_t errlen) PD_WUR;
 /* The listening document, the one every program writes (`portdex listening
  * --json`, /api/v1/listening): {"registry": {"source", "updated"}, "method",
- * "count", "denied", "sockets": [...]}, each socket the object of the port
- * document's "listening": {"transport", "family", "address", "port",
- * "v6only", "ipv4", "ipv6", "inode", "uid", "user", "netns", "netns_inode",
- * "service", "services", "status", "class", "owners": [{"pid", "fd",
- * "command", "uid", "user"}], "owners_unknown"} (doc/listening.md). reg
+ * "count", "denied", "sockets": [...], "published": [{"container", "pod"}]},
+ * each socket the object of the port document's "listening": {"transport",
+ * "family", "address", "port", "v6only", "ipv4", "ipv6", "inode", "uid",
+ * "user", "netns", "netns_inode", "service", "services", "status", "class",
+ * "owners": [{"pid", "fd", "command", "uid", "user", "unit", "user_unit",
+ * "container", "pod"}], "owners_unknown"} (doc/listening.md,
+ * doc/schema/listening.schema.json). reg
  * names the services. Appends to out; PD_EINVAL, PD_ENOMEM. */
 PD_EXTERN int pd_listening_json(const struct pd_registry *reg, const struct pd_socket_list *l,
 				struct pd_buf *out) PD_WUR;
