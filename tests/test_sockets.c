@@ -1212,7 +1212,13 @@ static void test_owner_parsers(void **state)
 			fld[n++] = t;
 		snprintf(path, sizeof(path), "%s/%s", dir, fld[0]);
 		text = slurp(path, &len);
-		if (strstr(fld[0], ".cgroup")) {
+		if (strstr(fld[0], ".socket")) {
+			unsigned port = (unsigned)atoi(fld[1]);
+			int proto = pd_proto_parse(fld[2], strlen(fld[2]));
+			assert_int_equal(n, 4);
+			if (pd__socket_unit_listens(text, len, port, proto) != atoi(fld[3]))
+				fail_msg("%s: port %s/%s: expected %s", fld[0], fld[1], fld[2], fld[3]);
+		} else if (strstr(fld[0], ".cgroup")) {
 			struct pd_owner o;
 			assert_int_equal(n, 6);
 			memset(&o, 0, sizeof(o));
@@ -1248,7 +1254,7 @@ static void test_owner_parsers(void **state)
 		checked++;
 	}
 	fclose(f);
-	assert_true(checked >= 16);
+	assert_true(checked >= 24);
 	/* every cut of every input: no read past the end, nothing invented */
 	{
 		static const char v2[] = "0::/system.slice/nginx.service\n";

@@ -272,3 +272,55 @@ int pd__proxy_cmdline(const char *args, size_t len, struct pd_container *c, unsi
 		*host_port = hp;
 	return 1;
 }
+
+/* a [Socket] value that names port: "8080", "0.0.0.0:8080", "[::]:8080" */
+static int listen_value(const char *v, size_t n, unsigned port)
+{
+	size_t i = n;
+	unsigned p = 0;
+
+	while (i > 0 && v[i - 1] >= '0' && v[i - 1] <= '9')
+		i--;
+	if (i == n || (i > 0 && v[i - 1] != ':') || port_of(v + i, n - i, &p))
+		return 0;
+	if (i > 0 && v[0] == '/')
+		return 0;  /* a unix socket's path */
+	return p == port;
+}
+
+int pd__socket_unit_listens(const char *text, size_t len, unsigned port, int proto)
+{
+	const char *key = proto == PD_UDP ? "ListenDatagram" : "ListenStream";
+	size_t kn = strlen(key);
+	int in_socket = 0;
+
+	for (size_t i = 0; i < len;) {
+		const char *l = text + i, *eq, *v, *e;
+		size_t n = 0;
+		while (i + n < len && text[i + n] != '\n')
+			n++;
+		i += n + 1;
+		while (n && (*l == ' ' || *l == '\t'))
+			l++, n--;
+		while (n && (l[n - 1] == ' ' || l[n - 1] == '\t' || l[n - 1] == '\r'))
+			n--;
+		if (n && *l == '[') {
+			in_socket = n == 8 && !memcmp(l, "[Socket]", 8);
+			continue;
+		}
+		if (!in_socket || n <= kn || memcmp(l, key, kn))
+			continue;
+		eq = l + kn;
+		while (eq < l + n && (*eq == ' ' || *eq == '\t'))
+			eq++;
+		if (eq >= l + n || *eq != '=')
+			continue;
+		v = eq + 1;
+		e = l + n;
+		while (v < e && (*v == ' ' || *v == '\t'))
+			v++;
+		if (listen_value(v, (size_t)(e - v), port))
+			return 1;
+	}
+	return 0;
+}

@@ -93,6 +93,10 @@ void pd__cgroup_parse(const char *text, size_t len, struct pd_owner *o);
  * another program's; PD_EFORMAT for docker-proxy arguments that do not
  * parse. */
 int pd__proxy_cmdline(const char *args, size_t len, struct pd_container *c, unsigned *host_port) PD_WUR;
+/* A systemd .socket unit file: 1 when its [Socket] section listens on port
+ * (ListenStream= for tcp and sctp, ListenDatagram= for udp; "PORT",
+ * "ADDRESS:PORT", "[ADDRESS]:PORT"), else 0. */
+int pd__socket_unit_listens(const char *text, size_t len, unsigned port, int proto);
 
 int pd__socket_list_add(struct pd_socket_list *l, const struct pd_socket *s) PD_WUR;
 void pd__socket_list_sort(struct pd_socket_list *l);

@@ -874,6 +874,54 @@ static int list_pids(int procfd, int **pids, size_t *npids)
 	return 0;
 }
 
+/* A socket that systemd itself holds (socket activation): its .socket
+ * unit, from the system's unit files that listen on its port. Only for
+ * sockets that PID 1 holds, so it costs nothing otherwise. */
+static void socket_units(struct pd_socket_list *l)
+{
+	static const char *const dirs[] = { "/etc/systemd/system", "/run/systemd/system",
+					    "/usr/local/lib/systemd/system", "/usr/lib/systemd/system",
+					    "/lib/systemd/system" };
+	char buf[8192];
+
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t k = 0; k < l->v[i].nowners; k++) {
+			struct pd_owner *o = &l->v[i].owners[k];
+			int found = 0;
+			if (o->pid != 1 || strcmp(o->comm, "systemd"))
+				continue;
+			for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]) && !found; d++) {
+				int dfd = open(dirs[d], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+				char dents[8192] __attribute__((aligned(8)));
+				long n;
+				while (dfd >= 0 && !found && (n = syscall(SYS_getdents64, dfd, dents, sizeof(dents))) > 0)
+					for (long off = 0; off < n && !found;) {
+						const char *dn = dents + off + 19;
+						unsigned short reclen;
+						size_t dl = strlen(dn);
+						ssize_t len;
+						int fd;
+						memcpy(&reclen, dents + off + 16, sizeof(reclen));
+						off += reclen;
+						if (dl <= 7 || strcmp(dn + dl - 7, ".socket") || dl >= sizeof(o->unit))
+							continue;
+						fd = openat(dfd, dn, O_RDONLY | O_CLOEXEC);
+						if (fd < 0)
+							continue;
+						len = read(fd, buf, sizeof(buf));
+						close(fd);
+						if (len > 0 && pd__socket_unit_listens(buf, (size_t)len, l->v[i].port,
+										       l->v[i].proto)) {
+							snprintf(o->unit, sizeof(o->unit), "%s", dn);
+							found = 1;
+						}
+					}
+				if (dfd >= 0)
+					close(dfd);
+			}
+		}
+}
+
 static const char reason_hidden[] = "another user's socket; run as root to see its process";
 static const char reason_denied[] = "permission denied reading the processes that may hold it";
 static const char reason_none[] =
@@ -1001,6 +1049,7 @@ static int map_owners(const char *procroot, struct pd_socket_list *l, int engine
 				sk->unknown = reason_none;
 		}
 	}
+	socket_units(l);
 	/* the engines only when some owner is in a container or a proxy */
 	if (containers && engines)
 		pd__engine_annotate(l);
