@@ -1,7 +1,7 @@
 /* fuzz_owners.c: libFuzzer harness for the owner parsers of pd_listening()
- * (lib/host/owners.c): /proc/PID/cgroup text and docker-proxy's
- * /proc/PID/cmdline. The first byte picks the parser; the rest is its
- * input. Whatever comes in, what comes out is NUL-terminated, a unit is a
+ * (lib/host/owners.c): /proc/PID/cgroup text, docker-proxy's
+ * /proc/PID/cmdline and systemd .socket units. The first byte picks the
+ * parser; the rest is its input. Whatever comes in, what comes out is NUL-terminated, a unit is a
  * unit's name, an id is 64 hex digits and a port is a port. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,7 +33,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!copy)
 		return 0;
 	memcpy(copy, data + 1, size - 1);
-	if (data[0] & 1) {
+	if (data[0] & 2) {
+		unsigned port = size > 2 ? (unsigned)data[1] << 8 | data[2] : 80;
+		int r = pd__socket_unit_listens(copy, size - 1, port, data[0] & 4 ? PD_UDP : PD_TCP);
+		if (r != 0 && r != 1)
+			abort();
+	} else if (data[0] & 1) {
 		struct pd_container c;
 		unsigned hp = 0;
 		memset(&c, 0, sizeof(c));
