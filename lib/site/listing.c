@@ -185,9 +185,11 @@ int pd_listening_json(const struct pd_registry *reg, const struct pd_socket_list
 	pd__jw_kuint(&w, "denied", l->denied);
 	pd__jw_key(&w, "sockets");
 	pd__jw_begin_array(&w);
+	/* one socket a line: each written by a writer of its own, the
+	 * separating commas here */
 	for (size_t i = 0; i < l->n; i++) {
-		pd_buf_putc(out, '\n');  /* one socket a line, as before */
-		pd__socket_jw(reg, &l->v[i], &u, &w);
+		pd_buf_puts(out, i ? ",\n" : "\n");
+		pd__socket_json(reg, &l->v[i], &u, out);
 	}
 	if (l->n)
 		pd_buf_putc(out, '\n');
