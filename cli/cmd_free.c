@@ -19,6 +19,8 @@
 
 #define MAX_ACTIONS 64
 
+static const struct pd_container none;
+
 static const struct { const char *name; int sig; } signals[] = {
 	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "KILL", SIGKILL },
 	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "TERM", SIGTERM },
@@ -113,12 +115,12 @@ static const char *plan(const struct pd_socket_list *l, struct action *a, size_t
 			return s->unknown ? s->unknown : "its owner is unknown";
 		for (size_t k = 0; k < s->nowners; k++) {
 			const struct pd_owner *o = &s->owners[k];
-			const struct pd_container *c = &o->container;
+			const struct pd_container *c = o->container ? o->container : &none;
 			int stop = c->via_proxy || ((!strcmp(c->engine, "docker") || !strcmp(c->engine, "podman")) &&
 						    *c->id && o->pid != 1);
 			size_t j;
 			for (j = 0; j < *na; j++) {
-				if (stop && a[j].kind == A_STOP && !strcmp(a[j].o->container.id, c->id) && *c->id)
+				if (stop && a[j].kind == A_STOP && !strcmp(a[j].o->container->id, c->id) && *c->id)
 					break;
 				if (!stop && a[j].kind == A_SIGNAL && a[j].o->pid == o->pid)
 					break;
@@ -145,14 +147,14 @@ static const char *plan(const struct pd_socket_list *l, struct action *a, size_t
 	for (size_t i = 0; i < l->npublished; i++) {
 		size_t j;
 		for (j = 0; j < *na; j++)
-			if (a[j].kind == A_STOP && !strcmp(a[j].o->container.id, l->published[i].id))
+			if (a[j].kind == A_STOP && !strcmp(a[j].o->container->id, l->published[i].id))
 				break;
 		if (j < *na)
 			continue;
 		if (*na == MAX_ACTIONS)
 			return too_many;
 		memset(&po[*na], 0, sizeof(po[*na]));
-		po[*na].container = l->published[i];
+		po[*na].container = &l->published[i];
 		memset(&a[*na], 0, sizeof(a[*na]));
 		a[*na].kind = A_STOP;
 		a[*na].o = &po[*na];
@@ -165,7 +167,7 @@ static const char *plan(const struct pd_socket_list *l, struct action *a, size_t
 static void describe(struct pd_buf *b, const struct action *a)
 {
 	struct pd_buf t = PD_BUF_INIT;
-	const struct pd_container *c = &a->o->container;
+	const struct pd_container *c = a->o->container;
 
 	if (a->kind == A_STOP && !a->o->pid)
 		pd_buf_printf(&t, "container %s (%s%s%s, published through NAT rules)", *c->name ? c->name : c->id,
@@ -221,7 +223,7 @@ static void json_doc(struct pd_buf *b, const char *port, const struct pd_socket_
 				pd__jw_null(&w);
 			pd__jw_kstr(&w, "command", o ? o->comm : NULL);
 			pd__jw_kstr(&w, "unit", o && *o->unit ? o->unit : NULL);
-			pd__jw_kstr(&w, "container", o && *o->container.name ? o->container.name : NULL);
+			pd__jw_kstr(&w, "container", o && o->container && *o->container->name ? o->container->name : NULL);
 			pd__jw_kstr(&w, "owners_unknown", o ? NULL : s->unknown);
 			pd__jw_end_object(&w);
 		}
@@ -243,7 +245,7 @@ static void json_doc(struct pd_buf *b, const char *port, const struct pd_socket_
 	pd__jw_key(&w, "actions");
 	pd__jw_begin_array(&w);
 	for (size_t i = 0; i < na; i++) {
-		const struct pd_container *c = &a[i].o->container;
+		const struct pd_container *c = a[i].o->container ? a[i].o->container : &none;
 		pd__jw_begin_object(&w);
 		pd__jw_kstr(&w, "kind", a[i].kind == A_STOP ? "stop-container" : "signal");
 		pd__jw_key(&w, "pid");
@@ -359,7 +361,7 @@ int cmd_free(struct cli *c, int argc, char **argv)
 			struct pd_buf on = PD_BUF_INIT;
 			struct pd_owner o;
 			memset(&o, 0, sizeof(o));
-			o.container = l.published[i];
+			o.container = &l.published[i];
 			cli_owner_note(&on, &o);
 			pd_buf_printf(&out, "  %s %u  published by NAT rules alone (no socket on the host), ",
 				      pd_proto_name(l.published[i].proto), l.published[i].published);
@@ -390,7 +392,7 @@ int cmd_free(struct cli *c, int argc, char **argv)
 			if (a[i].kind == A_STOP) {
 				pd_buf_printf(&out, "stop ");
 				describe(&out, &a[i]);
-				pd_buf_printf(&out, " through %s\n", a[i].o->container.engine);
+				pd_buf_printf(&out, " through %s\n", a[i].o->container->engine);
 			} else {
 				if (signame)
 					pd_buf_printf(&out, "send SIG%s to ", signame);
@@ -425,7 +427,7 @@ int cmd_free(struct cli *c, int argc, char **argv)
 	for (size_t i = 0; i < na; i++) {
 		if (a[i].kind == A_STOP) {
 			unsigned t = (unsigned)(timeout + 0.999);
-			if ((err = pd_container_stop(&a[i].o->container, t, a[i].error, sizeof(a[i].error))))
+			if ((err = pd_container_stop(a[i].o->container, t, a[i].error, sizeof(a[i].error))))
 				snprintf(a[i].error + strlen(a[i].error), sizeof(a[i].error) - strlen(a[i].error), "%s",
 					 *a[i].error ? "" : pd_strerror(err));
 			else

@@ -194,7 +194,7 @@ struct annot {
 /* A namespace a container's processes own is shown as the container */
 static void ns_cell(const struct pd_socket *s, char *cell, size_t len)
 {
-	const struct pd_container *c = s->nowners ? &s->owners[0].container : NULL;
+	const struct pd_container *c = s->nowners ? s->owners[0].container : NULL;
 
 	if (!*s->netns)
 		snprintf(cell, len, "-");
@@ -248,7 +248,8 @@ static void row(struct users *u, const struct pd_socket *s, const struct annot *
  * proxy, the container's port), its pod, its systemd unit. "" when none. */
 void cli_owner_note(struct pd_buf *b, const struct pd_owner *o)
 {
-	const struct pd_container *c = &o->container;
+	static const struct pd_container none;
+	const struct pd_container *c = o->container ? o->container : &none;
 	size_t start = b->len;
 
 	if (*c->engine) {
@@ -483,9 +484,9 @@ static int prometheus(struct cli *c, const struct pd_socket_list *l, struct pd_b
 				pd_buf_puts(&t, ",unit=");
 				prom_value(&t, s->owners[k].unit);
 				pd_buf_puts(&t, ",container=");
-				prom_value(&t, s->owners[k].container.name);
+				prom_value(&t, s->owners[k].container ? s->owners[k].container->name : "");
 				pd_buf_puts(&t, ",image=");
-				prom_value(&t, s->owners[k].container.image);
+				prom_value(&t, s->owners[k].container ? s->owners[k].container->image : "");
 			} else {
 				pd_buf_puts(&t, "\"\",command=\"\",user=");
 				prom_value(&t, user_name(&u, s->uid));
@@ -641,7 +642,7 @@ int cmd_listening(struct cli *c, int argc, char **argv)
 		struct pd_buf t = PD_BUF_INIT;
 		struct pd_owner po;
 		memset(&po, 0, sizeof(po));
-		po.container = *pc;
+		po.container = (struct pd_container *)pc;
 		pd_buf_printf(&t, "%u/%s published by %s through NAT rules alone (no socket on the host): ",
 			      pc->published, pd_proto_name(pc->proto), pc->engine);
 		cli_owner_note(&t, &po);

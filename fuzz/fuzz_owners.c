@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		check_container(&c);
 	} else {
-		struct pd_owner o;
+		struct pd__procinfo o;
 		memset(&o, 0, sizeof(o));
 		pd__cgroup_parse(copy, size - 1, &o);
 		if (!memchr(o.unit, '\0', sizeof(o.unit)) || (*o.unit && strchr(o.unit, '/')))

@@ -359,7 +359,8 @@ struct pd_owner {
 	char unit[128];          /* its systemd unit from /proc/PID/cgroup ("demo.service",
 				  * "session-2.scope"); "" none */
 	int user_unit;           /* 1: unit is a user manager's (user@UID.service) */
-	struct pd_container container; /* engine "" when in no container */
+	struct pd_container *container; /* its container (or, for a proxy, the one it
+				  * forwards to) and pod; NULL: none. Owned by the list */
 };
 
 struct pd_socket {
@@ -388,6 +389,7 @@ struct pd_socket_list {
 				  * transport's netlink dump was unavailable (sctp_diag, ...) */
 	unsigned denied;         /* processes whose descriptors could not be read */
 	void *pool;              /* internal: storage of every socket's owners */
+	void *containers;        /* internal: storage of the owners' containers */
 	struct pd_container *published; /* ports of the query (all without one) that an
 				  * engine publishes with no socket on the host (NAT
 				  * rules only: Docker's userland proxy off, or the proxy

@@ -1219,7 +1219,7 @@ static void test_owner_parsers(void **state)
 			if (pd__socket_unit_listens(text, len, port, proto) != atoi(fld[3]))
 				fail_msg("%s: port %s/%s: expected %s", fld[0], fld[1], fld[2], fld[3]);
 		} else if (strstr(fld[0], ".cgroup")) {
-			struct pd_owner o;
+			struct pd__procinfo o;
 			assert_int_equal(n, 6);
 			memset(&o, 0, sizeof(o));
 			pd__cgroup_parse(text, len, &o);
@@ -1259,7 +1259,7 @@ static void test_owner_parsers(void **state)
 	{
 		static const char v2[] = "0::/system.slice/nginx.service\n";
 		for (size_t k = 0; k <= sizeof(v2) - 1; k++) {
-			struct pd_owner o;
+			struct pd__procinfo o;
 			memset(&o, 0, sizeof(o));
 			pd__cgroup_parse(v2, k, &o);
 			assert_true(!*o.unit || !strcmp(o.unit, "nginx.service") || !strncmp("nginx.service", o.unit, strlen(o.unit)));

@@ -115,9 +115,9 @@ static void annotate_engine(struct pd_socket_list *l, const char *engine, pd__en
 		why = sock ? reason_noanswer : reason_noapi;
 	for (size_t i = 0; i < l->n; i++)
 		for (size_t k = 0; k < l->v[i].nowners; k++) {
-			struct pd_container *c = &l->v[i].owners[k].container;
+			struct pd_container *c = l->v[i].owners[k].container;
 			const struct pd__engine_ctr *e = NULL;
-			if (strcmp(c->engine, engine))
+			if (!c || strcmp(c->engine, engine))
 				continue;
 			if (why) {
 				c->unknown = why;
@@ -150,7 +150,8 @@ void pd__engine_annotate(struct pd_socket_list *l)
 		int want = 0;
 		for (size_t i = 0; i < l->n && !want; i++)
 			for (size_t k = 0; k < l->v[i].nowners && !want; k++)
-				want = !strcmp(l->v[i].owners[k].container.engine, apis[a]);
+				want = l->v[i].owners[k].container &&
+				       !strcmp(l->v[i].owners[k].container->engine, apis[a]);
 		if (!want)
 			continue;
 		if (!loaded) {
@@ -164,7 +165,9 @@ void pd__engine_annotate(struct pd_socket_list *l)
 	}
 	for (size_t i = 0; i < l->n; i++)
 		for (size_t k = 0; k < l->v[i].nowners; k++) {
-			struct pd_container *c = &l->v[i].owners[k].container;
+			struct pd_container *c = l->v[i].owners[k].container;
+			if (!c)
+				continue;
 			if (*c->pod_uid)
 				pod_names(c);
 			if (*c->engine && strcmp(c->engine, "docker") && strcmp(c->engine, "podman"))

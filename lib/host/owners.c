@@ -87,7 +87,7 @@ static int unit_suffix(const char *s, size_t n)
 }
 
 /* One cgroup path: its unit (when want_unit) and its container. */
-static void cgroup_path(const char *p, size_t len, struct pd_owner *o, int want_unit)
+static void cgroup_path(const char *p, size_t len, struct pd__procinfo *o, int want_unit)
 {
 	const char *prev = NULL, *unit = NULL, *user = NULL;
 	size_t prevn = 0, unitn = 0, usern = 0;
@@ -145,7 +145,7 @@ static void cgroup_path(const char *p, size_t len, struct pd_owner *o, int want_
 	}
 }
 
-void pd__cgroup_parse(const char *text, size_t len, struct pd_owner *o)
+void pd__cgroup_parse(const char *text, size_t len, struct pd__procinfo *o)
 {
 	const char *sysd = NULL, *v2 = NULL;
 	size_t sysdn = 0, v2n = 0;

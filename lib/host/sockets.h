@@ -83,10 +83,16 @@ int pd__proc_status(const char *text, size_t len, char *name, size_t namelen, un
  * replacing bytes that are not valid UTF-8 with U+FFFD. */
 void pd__utf8_clean(char *dst, size_t dstlen, const char *src, size_t srclen);
 
+/* What a process's cgroup (and a proxy's arguments) say of it */
+struct pd__procinfo {
+	char unit[128];
+	int user_unit;
+	struct pd_container container;
+};
 /* owners.c. /proc/PID/cgroup (v1 and v2 lines): the systemd unit (unit,
  * user_unit) and the container (engine, id, pod_uid) of o; what the text
  * does not say is left as it was (unit cleared). */
-void pd__cgroup_parse(const char *text, size_t len, struct pd_owner *o);
+void pd__cgroup_parse(const char *text, size_t len, struct pd__procinfo *o);
 /* /proc/PID/cmdline (arguments NUL-separated): 1 when it is docker-proxy's,
  * with c's engine ("docker"), port, proto, address and via_proxy set and
  * the published port in *host_port (0 when not given); 0 when it is

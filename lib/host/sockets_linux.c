@@ -538,11 +538,8 @@ struct hit {
 	size_t info;             /* its process's unit and container: worker's info[info] */
 };
 
-/* what a process's cgroup (and a proxy's arguments) say */
 struct info {
-	char unit[128];
-	int user_unit;
-	struct pd_container container;
+	struct pd__procinfo p;
 };
 
 struct scan {
@@ -717,7 +714,7 @@ static ssize_t read_small(int pd, const char *name, char *buf, size_t cap)
 static void process_info(struct worker *wk, int pd, const char *name, size_t from)
 {
 	char buf[4096];
-	struct pd_owner o;
+	struct pd__procinfo o;
 	struct info *in;
 	ssize_t len;
 
@@ -734,16 +731,14 @@ static void process_info(struct worker *wk, int pd, const char *name, size_t fro
 		if (pd__proxy_cmdline(buf, (size_t)len, &c, &hp) == 1)
 			o.container = c;
 	}
-	if (!*o.unit && !*o.container.engine)
+	if (!*o.unit && !*o.container.engine && !*o.container.pod_uid)
 		return;
 	if (pd__grow(&wk->info, wk->ninfo, &wk->infocap, sizeof(*wk->info), 8)) {
 		wk->err = PD_ENOMEM;
 		return;
 	}
 	in = &wk->info[wk->ninfo];
-	memcpy(in->unit, o.unit, sizeof(in->unit));
-	in->user_unit = o.user_unit;
-	in->container = o.container;
+	in->p = o;
 	for (size_t i = from; i < wk->n; i++)
 		wk->v[i].info = wk->ninfo;
 	wk->ninfo++;
@@ -937,7 +932,9 @@ static int map_owners(const char *procroot, struct pd_socket_list *l, int engine
 	pthread_t th[8];
 	int *pids = NULL;
 	size_t npids = 0, nthreads = 1, started = 0, total = 0;
+	struct pd_container *ctrs = NULL;
 	unsigned denied = 0;
+	size_t nctr = 0;
 	long cpus;
 	int rc = 0, containers = 0;
 
@@ -1011,6 +1008,19 @@ static int map_owners(const char *procroot, struct pd_socket_list *l, int engine
 		}
 		qsort(all, total, sizeof(*all), cmp_hit);
 		l->pool = pool;
+		/* the containers: a copy for each owner in one (a proxy's target
+		 * depends on its socket) */
+		for (size_t i = 0; i < total; i++)
+			if (all[i].info != (size_t)-1) {
+				const struct info *in = &wk[all[i].info % nthreads].info[all[i].info / nthreads];
+				nctr += *in->p.container.engine || *in->p.container.pod_uid;
+			}
+		if (nctr && !(ctrs = malloc(nctr * sizeof(*ctrs)))) {
+			rc = PD_ENOMEM;
+			goto out;
+		}
+		l->containers = ctrs;
+		nctr = 0;
 		k = 0;
 		for (size_t i = 0; i < total; i++) {
 			struct pd_socket *sk = &l->v[all[i].sock];
@@ -1018,18 +1028,22 @@ static int map_owners(const char *procroot, struct pd_socket_list *l, int engine
 				continue;
 			if (!sk->owners)
 				sk->owners = pool + k;
-			memset(&pool[k], 0, sizeof(pool[k]));
 			pool[k].pid = all[i].pid;
 			pool[k].fd = all[i].fd;
 			pool[k].uid = all[i].uid;
 			memcpy(pool[k].comm, all[i].comm, sizeof(pool[k].comm));
-			pool[k].container.proto = -1;
+			pool[k].unit[0] = '\0';
+			pool[k].user_unit = 0;
+			pool[k].container = NULL;
 			if (all[i].info != (size_t)-1) {
 				const struct info *in = &wk[all[i].info % nthreads].info[all[i].info / nthreads];
-				memcpy(pool[k].unit, in->unit, sizeof(pool[k].unit));
-				pool[k].user_unit = in->user_unit;
-				pool[k].container = in->container;
-				containers |= *in->container.engine != '\0';
+				memcpy(pool[k].unit, in->p.unit, sizeof(pool[k].unit));
+				pool[k].user_unit = in->p.user_unit;
+				if (*in->p.container.engine || *in->p.container.pod_uid) {
+					ctrs[nctr] = in->p.container;
+					pool[k].container = &ctrs[nctr++];
+				}
+				containers |= *in->p.container.engine != '\0';
 			}
 			sk->nowners++;
 			k++;

@@ -50,7 +50,8 @@ static void kbool(struct pd__jw *w, const char *key, int v)
 /* The owner's container and pod, or null */
 static void container_json(struct pd__jw *w, const struct pd_owner *o)
 {
-	const struct pd_container *c = &o->container;
+	static const struct pd_container none;
+	const struct pd_container *c = o->container ? o->container : &none;
 
 	pd__jw_key(w, "container");
 	if (!*c->engine) {
@@ -199,7 +200,7 @@ int pd_listening_json(const struct pd_registry *reg, const struct pd_socket_list
 	for (size_t i = 0; i < l->npublished; i++) {
 		struct pd_owner o;
 		memset(&o, 0, sizeof(o));
-		o.container = l->published[i];
+		o.container = &l->published[i];
 		pd__jw_begin_object(&w);
 		container_json(&w, &o);
 		pd__jw_end_object(&w);
