@@ -187,21 +187,25 @@ static const char *const headers[NCOL] = {
 struct annot {
 	const char *service;     /* "-" when none */
 	enum pd_status status;
-	char ns[200];            /* the netns cell: "-", its name, or the container in it */
+	const char *ns;          /* the netns cell: "-", its name, or the container in it */
+	char *ns_own;            /* ns when it was made here (a container's), to free */
 	size_t i;                /* the socket */
 };
 
 /* A namespace a container's processes own is shown as the container */
-static void ns_cell(const struct pd_socket *s, char *cell, size_t len)
+static int ns_cell(const struct pd_socket *s, struct annot *a)
 {
 	const struct pd_container *c = s->nowners ? s->owners[0].container : NULL;
 
-	if (!*s->netns)
-		snprintf(cell, len, "-");
-	else if (c && *c->name && !c->via_proxy)
-		snprintf(cell, len, "%s (%s)", c->name, c->engine);
-	else
-		snprintf(cell, len, "%s", s->netns);
+	a->ns = *s->netns ? s->netns : "-";
+	if (*s->netns && c && *c->name && !c->via_proxy) {
+		size_t n = strlen(c->name) + strlen(c->engine) + 4;
+		if (!(a->ns_own = malloc(n)))
+			return PD_ENOMEM;
+		snprintf(a->ns_own, n, "%s (%s)", c->name, c->engine);
+		a->ns = a->ns_own;
+	}
+	return 0;
 }
 
 /* --all-netns: the host's sockets first, then each namespace's together */
@@ -323,7 +327,8 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 		an[i].service = svc ? svc : "-";
 		an[i].status = pd_registry_status(c->reg, s->port, s->proto);
 		an[i].i = i;
-		ns_cell(s, an[i].ns, sizeof(an[i].ns));
+		if (ns_cell(s, &an[i]) && !b->err)
+			b->err = PD_ENOMEM;
 		unassigned |= an[i].status == PD_UNASSIGNED;
 		if (digits(s->port) > w[C_PORT])
 			w[C_PORT] = digits(s->port);
@@ -401,6 +406,8 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 	/* the footnote is for a reader: not in a pipe, nor without the header */
 	if (unassigned && !c->no_header && isatty(STDOUT_FILENO))
 		pd_buf_puts(b, "* unassigned: IANA has registered no service on this port and transport\n");
+	for (size_t i = 0; i < l->n; i++)
+		free(an[i].ns_own);
 	free(an);
 	pd_buf_release(&tmp);
 	return b->err ? b->err : tmp.err;
