@@ -42,6 +42,11 @@ struct cli {
 	int explain;                 /* suggest --explain */
 	int no_header;               /* listening --no-header */
 	const char *like;            /* search --like WORD */
+	/* free */
+	int yes;                     /* --yes: no question */
+	int dry_run;                 /* --dry-run */
+	const char *signal;          /* --signal SIG */
+	const char *timeout;         /* --timeout SECONDS */
 	struct pd_registry *reg;
 	struct pd_host host;
 	struct pd_socket_list socks; /* cli_host_snapshot's listing */
@@ -75,6 +80,7 @@ enum {
 	OPT_EXPLAIN = 1 << 14,
 	OPT_NO_HEADER = 1 << 15,
 	OPT_LIKE = 1 << 16,
+	OPT_FREE = 1 << 17,          /* --yes, --signal, --timeout, --dry-run */
 };
 
 /* util.c */
@@ -121,7 +127,10 @@ int cmd_services(struct cli *c, int argc, char **argv);
 int cmd_update(struct cli *c, int argc, char **argv);
 int cmd_diff(struct cli *c, int argc, char **argv);
 int cmd_listening(struct cli *c, int argc, char **argv);
+/* cmd_listening.c: the owner's container, pod and unit in words ("" none) */
+void cli_owner_note(struct pd_buf *b, const struct pd_owner *o);
 int cmd_check(struct cli *c, int argc, char **argv);
+int cmd_free(struct cli *c, int argc, char **argv);
 int cmd_suggest(struct cli *c, int argc, char **argv);
 int cmd_page(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);

@@ -187,7 +187,39 @@ static const char *const headers[NCOL] = {
 struct annot {
 	const char *service;     /* "-" when none */
 	enum pd_status status;
+	const char *ns;          /* the netns cell: "-", its name, or the container in it */
+	char *ns_own;            /* ns when it was made here (a container's), to free */
+	size_t i;                /* the socket */
 };
+
+/* A namespace a container's processes own is shown as the container */
+static int ns_cell(const struct pd_socket *s, struct annot *a)
+{
+	const struct pd_container *c = s->nowners ? s->owners[0].container : NULL;
+
+	a->ns = *s->netns ? s->netns : "-";
+	if (*s->netns && c && *c->name && !c->via_proxy) {
+		size_t n = strlen(c->name) + strlen(c->engine) + 4;
+		if (!(a->ns_own = malloc(n)))
+			return PD_ENOMEM;
+		snprintf(a->ns_own, n, "%s (%s)", c->name, c->engine);
+		a->ns = a->ns_own;
+	}
+	return 0;
+}
+
+/* --all-netns: the host's sockets first, then each namespace's together */
+static int cmp_ns(const void *a, const void *b)
+{
+	const struct annot *x = a, *y = b;
+	int hx = !strcmp(x->ns, "-"), hy = !strcmp(y->ns, "-"), d;
+
+	if (hx != hy)
+		return hy - hx;
+	if ((d = strcmp(x->ns, y->ns)))
+		return d;
+	return (x->i > y->i) - (x->i < y->i);
+}
 
 /* The cells of socket s's line for owner k (k > 0: a continuation line,
  * the owner only); NULL for an empty cell. num: the pid, or -1. */
@@ -203,7 +235,7 @@ static void row(struct users *u, const struct pd_socket *s, const struct annot *
 		cell[C_SERVICE] = a->service;
 		cell[C_STATUS] = a->status == PD_UNASSIGNED ? "unassigned*" : pd_status_name(a->status);
 		cell[C_RANGE] = pd_class_name(pd_port_class(s->port));
-		cell[C_NETNS] = *s->netns ? s->netns : "-";
+		cell[C_NETNS] = a->ns;
 	}
 	if (s->nowners) {
 		*pid = s->owners[k].pid;
@@ -216,9 +248,46 @@ static void row(struct users *u, const struct pd_socket *s, const struct annot *
 	}
 }
 
-static void note(struct pd_buf *b, const struct pd_socket *s)
+/* Who the process is beyond its name: its container (and, for an engine's
+ * proxy, the container's port), its pod, its systemd unit. "" when none. */
+void cli_owner_note(struct pd_buf *b, const struct pd_owner *o)
 {
-	const char *fn = family_note(s);
+	static const struct pd_container none;
+	const struct pd_container *c = o->container ? o->container : &none;
+	size_t start = b->len;
+
+	if (*c->engine) {
+		if (*c->name)
+			pd_buf_printf(b, "%s (%s", c->name, c->engine);
+		else if (*c->id)
+			pd_buf_printf(b, "container %.12s (%s", c->id, c->engine);
+		else
+			pd_buf_printf(b, "a container (%s", c->engine);
+		if (*c->image)
+			pd_buf_printf(b, ", image %s", c->image);
+		if (c->port)
+			pd_buf_printf(b, ", %u/%s", c->port, c->proto >= 0 ? pd_proto_name(c->proto) : "tcp");
+		if (c->unknown)
+			pd_buf_printf(b, "; name unknown: %s", c->unknown);
+		pd_buf_putc(b, ')');
+		if (c->via_proxy)
+			pd_buf_printf(b, " via %s", o->comm);
+	}
+	if (*c->pod || *c->pod_uid) {
+		pd_buf_puts(b, b->len > start ? ", pod " : "pod ");
+		if (*c->pod)
+			pd_buf_printf(b, "%s/%s", *c->pod_namespace ? c->pod_namespace : "?", c->pod);
+		else
+			pd_buf_printf(b, "uid %s", c->pod_uid);
+	}
+	if (*o->unit)
+		pd_buf_printf(b, "%s%s %s", b->len > start ? ", " : "", o->user_unit ? "user unit" : "unit", o->unit);
+}
+
+static void note(struct pd_buf *b, const struct pd_socket *s, size_t k)
+{
+	const char *fn = k == 0 ? family_note(s) : NULL;
+	struct pd_buf on = PD_BUF_INIT;
 
 	if (fn)
 		pd_buf_puts(b, fn);
@@ -226,6 +295,16 @@ static void note(struct pd_buf *b, const struct pd_socket *s)
 		pd_buf_puts(b, fn ? "; owner unknown: " : "owner unknown: ");
 		pd_buf_puts(b, s->unknown);
 	}
+	if (s->nowners)
+		cli_owner_note(&on, &s->owners[k]);
+	if (on.len) {
+		if (fn)
+			pd_buf_puts(b, "; ");
+		pd_buf_text(b, pd_buf_str(&on));
+	}
+	if (on.err && !b->err)
+		b->err = on.err;
+	pd_buf_release(&on);
 }
 
 static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, struct pd_buf *b)
@@ -247,6 +326,9 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 		const char *svc = service_name(c, s->port, s->proto);
 		an[i].service = svc ? svc : "-";
 		an[i].status = pd_registry_status(c->reg, s->port, s->proto);
+		an[i].i = i;
+		if (ns_cell(s, &an[i]) && !b->err)
+			b->err = PD_ENOMEM;
 		unassigned |= an[i].status == PD_UNASSIGNED;
 		if (digits(s->port) > w[C_PORT])
 			w[C_PORT] = digits(s->port);
@@ -261,6 +343,8 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 	}
 	if (!show_ns)
 		w[C_NETNS] = 0;
+	else if (c->all_netns)
+		qsort(an, l->n, sizeof(*an), cmp_ns);
 	if (!c->no_header) {
 		pd_buf_puts(b, cli_c(c, "bold"));
 		for (int j = 0; j < C_NOTE; j++)
@@ -271,7 +355,7 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 		pd_buf_printf(b, "%s%s\n", headers[C_NOTE], cli_c(c, "reset"));
 	}
 	for (size_t i = 0; i < l->n; i++) {
-		const struct pd_socket *s = &l->v[i];
+		const struct pd_socket *s = &l->v[an[i].i];
 		for (size_t k = 0; k < (s->nowners ? s->nowners : 1); k++) {
 			size_t owed = 0;  /* padding not written yet: none at the end of a line */
 			row(&u, s, &an[i], k, cell, &pid);
@@ -309,10 +393,10 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 				cw = width(&tmp, cell[j]);
 				owed = w[j] - cw + 2;
 			}
-			if (k == 0) {
+			{
 				size_t before = b->len;
 				pad(b, owed);
-				note(b, s);
+				note(b, s, k);
 				if (b->len == before + owed)
 					b->len = before;  /* no note: no trailing blanks */
 			}
@@ -322,6 +406,8 @@ static int table(struct cli *c, const struct pd_socket_list *l, int show_ns, str
 	/* the footnote is for a reader: not in a pipe, nor without the header */
 	if (unassigned && !c->no_header && isatty(STDOUT_FILENO))
 		pd_buf_puts(b, "* unassigned: IANA has registered no service on this port and transport\n");
+	for (size_t i = 0; i < l->n; i++)
+		free(an[i].ns_own);
 	free(an);
 	pd_buf_release(&tmp);
 	return b->err ? b->err : tmp.err;
@@ -402,9 +488,16 @@ static int prometheus(struct cli *c, const struct pd_socket_list *l, struct pd_b
 				prom_value(&t, s->owners[k].comm);
 				pd_buf_puts(&t, ",user=");
 				prom_value(&t, user_name(&u, s->owners[k].uid));
+				pd_buf_puts(&t, ",unit=");
+				prom_value(&t, s->owners[k].unit);
+				pd_buf_puts(&t, ",container=");
+				prom_value(&t, s->owners[k].container ? s->owners[k].container->name : "");
+				pd_buf_puts(&t, ",image=");
+				prom_value(&t, s->owners[k].container ? s->owners[k].container->image : "");
 			} else {
 				pd_buf_puts(&t, "\"\",command=\"\",user=");
 				prom_value(&t, user_name(&u, s->uid));
+				pd_buf_puts(&t, ",unit=\"\",container=\"\",image=\"\"");
 			}
 			pd_buf_puts(&t, ",netns=");
 			prom_value(&t, s->netns);
@@ -550,9 +643,23 @@ int cmd_listening(struct cli *c, int argc, char **argv)
 		rc = EXIT_FAILURE_OP;
 		goto out;
 	}
+	/* published by NAT rules alone: said after the table */
+	for (size_t i = 0; fmt == F_TABLE && i < l.npublished; i++) {
+		const struct pd_container *pc = &l.published[i];
+		struct pd_buf t = PD_BUF_INIT;
+		struct pd_owner po;
+		memset(&po, 0, sizeof(po));
+		po.container = (struct pd_container *)pc;
+		pd_buf_printf(&t, "%u/%s published by %s through NAT rules alone (no socket on the host): ",
+			      pc->published, pd_proto_name(pc->proto), pc->engine);
+		cli_owner_note(&t, &po);
+		pd_buf_text(&b, pd_buf_str(&t));
+		pd_buf_putc(&b, '\n');
+		pd_buf_release(&t);
+	}
 	if ((rc = cli_write(&b)))
 		goto out;
-	if (!l.n) {
+	if (!l.n && !l.npublished) {
 		asked(&what, argc, argv);
 		cli_error("nothing is listening%s%s%s", pd_buf_str(&what), c->netns ? " in that namespace" : "",
 			  c->transport ? " on that transport" : "");

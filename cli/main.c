@@ -54,6 +54,12 @@ static const struct command commands[] = {
 	  "--format F\ttable (default) or prometheus\n"
 	  "--transport T\ttcp, udp or sctp\n"
 	  "--no-header\tno header line in the table\n" },
+	{ "free", cmd_free, "free PORT[/TRANSPORT] [--yes] [--signal SIG] [--timeout SECONDS] [--dry-run]",
+	  "stop what holds a port: processes, or a container via its engine", OPT_FREE,
+	  "--yes\tdo not ask (needed without a terminal)\n"
+	  "--signal SIG\tthe signal to send: TERM (default), INT, HUP, KILL...\n"
+	  "--timeout SECONDS\thow long to wait for the port to be free (default 5)\n"
+	  "--dry-run\tsay what would be done, and do nothing\n" },
 	{ "page", cmd_page, "page PORT|NAME [--format text|markdown|html|json]",
 	  "the whole reference page of a port (of each port of a service)", OPT_FORMAT,
 	  "--format F\ttext (default), markdown, html or json\n" },
@@ -198,7 +204,8 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 
 enum { O_JSON = 256, O_REGISTRY, O_COLOR, O_STATUS, O_TRANSPORT, O_RANGE, O_FROM, O_LIMIT,
        O_NETNS, O_ALL_NETNS, O_FORMAT, O_COUNT, O_HOLD, O_OUT, O_BASE_URL,
-       O_LISTEN, O_DB, O_TOP, O_ALLOW_OLDER, O_EXPLAIN, O_NO_HEADER, O_LIKE };
+       O_LISTEN, O_DB, O_TOP, O_ALLOW_OLDER, O_EXPLAIN, O_NO_HEADER, O_LIKE,
+       O_YES, O_SIGNAL, O_TIMEOUT, O_DRY_RUN };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -223,6 +230,10 @@ static const struct option longopts[] = {
 	{ "explain", no_argument, NULL, O_EXPLAIN },
 	{ "no-header", no_argument, NULL, O_NO_HEADER },
 	{ "like", required_argument, NULL, O_LIKE },
+	{ "yes", no_argument, NULL, O_YES },
+	{ "signal", required_argument, NULL, O_SIGNAL },
+	{ "timeout", required_argument, NULL, O_TIMEOUT },
+	{ "dry-run", no_argument, NULL, O_DRY_RUN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -333,6 +344,10 @@ int main(int argc, char **argv)
 		case O_EXPLAIN: c.explain = 1; given |= OPT_EXPLAIN; break;
 		case O_NO_HEADER: c.no_header = 1; given |= OPT_NO_HEADER; break;
 		case O_LIKE: c.like = optarg; given |= OPT_LIKE; break;
+		case O_YES: c.yes = 1; given |= OPT_FREE; break;
+		case O_SIGNAL: c.signal = optarg; given |= OPT_FREE; break;
+		case O_TIMEOUT: c.timeout = optarg; given |= OPT_FREE; break;
+		case O_DRY_RUN: c.dry_run = 1; given |= OPT_FREE; break;
 		case 'h': want_help = 1; break;
 		case 'V': want_version = 1; break;
 		case ':':

@@ -351,12 +351,41 @@ PD_EXTERN enum pd_answer pd_host_ephemeral(const struct pd_host *h, unsigned por
 PD_EXTERN int pd_host_reserved(const struct pd_host *h, unsigned port);
 
 /* ---- what is listening on this host ---- */
+/* The container a process runs in (from its cgroup), or that a proxy
+ * forwards a published port to (docker-proxy's arguments), as far as it is
+ * known: the name and image come from the engine's API. */
+struct pd_container {
+	char engine[16];         /* "docker", "podman", "containerd", "cri-o",
+				  * "kubernetes" (a kubepods cgroup that names no
+				  * engine); "" when the process is in no container */
+	char id[65];             /* the engine's id (64 hex digits); "" unknown (a
+				  * proxy's target before the engine answered) */
+	char name[128];          /* the engine's name ("web1"); "" unknown */
+	char image[256];         /* the image the container runs; "" unknown */
+	unsigned port;           /* a published port: the container's own port; 0 */
+	int proto;               /* its transport (PD_TCP...), -1 unknown */
+	char address[48];        /* a published port: the container's address ("") */
+	unsigned published;      /* the host port it is published on; 0 unknown */
+	int via_proxy;           /* 1: the process is the engine's proxy
+				  * (docker-proxy) for this container's port */
+	const char *unknown;     /* why name and image are missing: a static
+				  * sentence, NULL when known or not in a container */
+	char pod_uid[40];        /* Kubernetes: the pod's uid (kubepods cgroup) */
+	char pod[128];           /* the pod's name and namespace, "" unknown */
+	char pod_namespace[64];
+};
+
 struct pd_owner {
 	int pid;
 	int fd;
 	unsigned uid;            /* the process's effective uid (/proc/PID/status) */
 	char comm[64];           /* process name (/proc/PID/status Name), valid UTF-8:
 				  * bytes that are not become U+FFFD */
+	char unit[128];          /* its systemd unit from /proc/PID/cgroup ("demo.service",
+				  * "session-2.scope"); "" none */
+	int user_unit;           /* 1: unit is a user manager's (user@UID.service) */
+	struct pd_container *container; /* its container (or, for a proxy, the one it
+				  * forwards to) and pod; NULL: none. Owned by the list */
 };
 
 struct pd_socket {
@@ -385,6 +414,15 @@ struct pd_socket_list {
 				  * transport's netlink dump was unavailable (sctp_diag, ...) */
 	unsigned denied;         /* processes whose descriptors could not be read */
 	void *pool;              /* internal: storage of every socket's owners */
+	void *containers;        /* internal: storage of the owners' containers */
+	struct pd_container *published; /* ports of the query (all without one) that an
+				  * engine publishes with no socket on the host (NAT
+				  * rules only: Docker's userland proxy off, or the proxy
+				  * gone), each the container with its port and the
+				  * host's (published); asked with owners, in the
+				  * caller's namespace, only when an engine runs
+				  * containers; owned by the list */
+	size_t npublished;
 };
 
 struct pd_listen_opts {
@@ -400,6 +438,9 @@ struct pd_listen_opts {
 	const char *procroot;    /* "/proc" unless replaying recorded input (/proc/net files
 				  * and PID/fd trees; pair it with no_netlink) */
 	int no_netlink;          /* use /proc/net only (the fallback, also for tests) */
+	int no_engines;          /* do not ask container engines for names and images
+				  * (asked otherwise only when an owner is in a
+				  * container or is a proxy; loads a module) */
 	void *reserved[4];       /* zero (see "Options structs" above) */
 };
 
@@ -417,13 +458,22 @@ PD_EXTERN int pd_socket_dual_stack(const struct pd_socket *s);
 /* 1 if an IPv6 socket is bound to an IPv4-mapped address (::ffff:a.b.c.d):
  * it accepts IPv4 only */
 PD_EXTERN int pd_socket_v4_mapped(const struct pd_socket *s);
+/* Stops a container through its engine's API (docker, podman: POST
+ * /containers/ID/stop), waiting up to timeout seconds before the engine
+ * kills it. err gets a one-line reason. PD_EINVAL (no engine or id, an
+ * engine without an API), PD_EMODULE (no engine module), PD_EIO (the
+ * engine refused or cannot be reached). */
+PD_EXTERN int pd_container_stop(const struct pd_container *c, unsigned timeout, char *err,
+				size_t errlen) PD_WUR;
 /* The listening document, the one every program writes (`portdex listening
  * --json`, /api/v1/listening): {"registry": {"source", "updated"}, "method",
- * "count", "denied", "sockets": [...]}, each socket the object of the port
- * document's "listening": {"transport", "family", "address", "port",
- * "v6only", "ipv4", "ipv6", "inode", "uid", "user", "netns", "netns_inode",
- * "service", "services", "status", "class", "owners": [{"pid", "fd",
- * "command", "uid", "user"}], "owners_unknown"} (doc/listening.md). reg
+ * "count", "denied", "sockets": [...], "published": [{"container", "pod"}]},
+ * each socket the object of the port document's "listening": {"transport",
+ * "family", "address", "port", "v6only", "ipv4", "ipv6", "inode", "uid",
+ * "user", "netns", "netns_inode", "service", "services", "status", "class",
+ * "owners": [{"pid", "fd", "command", "uid", "user", "unit", "user_unit",
+ * "container", "pod"}], "owners_unknown"} (doc/listening.md,
+ * doc/schema/listening.schema.json). reg
  * names the services. Appends to out; PD_EINVAL, PD_ENOMEM. */
 PD_EXTERN int pd_listening_json(const struct pd_registry *reg, const struct pd_socket_list *l,
 				struct pd_buf *out) PD_WUR;

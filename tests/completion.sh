@@ -46,6 +46,8 @@ expect "unassigned" portdex list --status un
 expect "dccp sctp tcp udp" portdex list --transport ''
 expect "both tcp udp" portdex suggest --transport ''
 expect "sctp tcp udp" portdex listening --transport ''
+expect "KILL" portdex free 8088 --signal K
+expect "--dry-run" portdex free 8088 --dr
 expect "dynamic system user" portdex gaps --range ''
 expect "dynamic system user" portdex suggest myapp --range ''
 expect "always auto never" portdex --color ''

@@ -4,9 +4,12 @@
 #   - each command's --json output (port, page, list, gaps, stats, search,
 #     services, check, suggest, diff, update, --version) on the compiled-in
 #     registry and on the fixtures of tests/data
-#   - the server's /api/v1/ports/PORT and /api/v1/search (portdex serve on
-#     127.0.0.1:0), and its error document for an API request that fails
-#     (a port out of range, an unknown /api/ path, a method it does not take)
+#   - listening --json (a python3 listener of its own) and the port
+#     document of its port
+#   - the server's /api/v1/ports/PORT, /api/v1/search and /api/v1/listening
+#     (portdex serve on 127.0.0.1:0), and its error document for an API
+#     request that fails (a port out of range, an unknown /api/ path, a
+#     method it does not take)
 #   - each example in doc/schema/examples/
 #   - negative cases: a document with a required field removed, a field of
 #     the wrong type, a value outside an enum or an unknown field is refused,
@@ -100,6 +103,17 @@ doc version 0 --version --json
 doc diff 0 diff --json "$src/tests/data/diff/old.csv" "$src/tests/data/diff/new.csv"
 doc diff 0 diff --json "$src/tests/data/diff/new.csv" "$src/tests/data/diff/old.csv"
 doc diff 0 --registry "$src/tests/data/diff/old.csv" update --from "$src/tests/data/diff/new.csv" --json
+# listening: a listener of our own, so that there is a socket with an owner
+python3 -c 'import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True); time.sleep(60)' >"$tmp/lport" 2>/dev/null &
+lpid=$!
+for _ in $(seq 100); do [ -s "$tmp/lport" ] && break; sleep 0.05; done
+lport=$(cat "$tmp/lport")
+doc listening 0 listening --json
+doc listening 0 who "$lport" --json
+if grep -q "\"pid\":$lpid," "$tmp/doc.json"; then ok; else ko "who $lport --json does not name pid $lpid"; fi
+doc port 0 "$lport" --json
 
 # ---- the server ----
 "$PORTDEX" serve --listen 127.0.0.1:0 --db "$tmp/fb.db" 2>"$tmp/serve.log" &
@@ -120,6 +134,11 @@ else
 			ko "/api/v1/$q failed"
 		fi
 	done
+	if curl -sf -m 30 -o "$tmp/api.json" "http://127.0.0.1:$port/api/v1/listening"; then
+		valid listening "/api/v1/listening" "$tmp/api.json"
+	else
+		ko "/api/v1/listening failed"
+	fi
 	for q in 'q=ssh' 'q=http&limit=100' 'q=zzzznothing'; do
 		if curl -sf -m 30 -o "$tmp/api.json" "http://127.0.0.1:$port/api/v1/search?$q"; then
 			valid search "/api/v1/search?$q" "$tmp/api.json"
@@ -147,6 +166,8 @@ fi
 kill "$spid" 2>/dev/null
 wait "$spid" 2>/dev/null
 spid=
+kill "$lpid" 2>/dev/null
+wait "$lpid" 2>/dev/null
 
 # ---- the examples, and that every schema has one ----
 for s in "$schemas"/*.schema.json; do
@@ -181,6 +202,8 @@ invalid diff "diff without counts" 'delete d.counts'
 invalid error "error without status" 'delete d.status'
 invalid error "error with a status below 400" 'd.status = 200'
 invalid error "error with an unknown field" 'd.detail = "x"'
+invalid listening "listening owner without unit" 'delete d.sockets[0].owners[0].unit'
+invalid listening "listening container of an unknown engine" 'd.sockets[0].owners[0].container.engine = "lxc"'
 invalid version "version without registry.updated" 'delete d.registry.updated'
 invalid version "version null" 'd.version = null'
 printf '{"type":"object","patternProperties":{}}' >"$tmp/odd.schema.json"

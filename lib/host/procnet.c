@@ -637,6 +637,8 @@ void pd_socket_list_release(struct pd_socket_list *l)
 		return;
 	free(l->v);
 	free(l->pool);
+	free(l->containers);
+	free(l->published);
 	memset(l, 0, sizeof(*l));
 }
 

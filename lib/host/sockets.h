@@ -83,6 +83,27 @@ int pd__proc_status(const char *text, size_t len, char *name, size_t namelen, un
  * replacing bytes that are not valid UTF-8 with U+FFFD. */
 void pd__utf8_clean(char *dst, size_t dstlen, const char *src, size_t srclen);
 
+/* What a process's cgroup (and a proxy's arguments) say of it */
+struct pd__procinfo {
+	char unit[128];
+	int user_unit;
+	struct pd_container container;
+};
+/* owners.c. /proc/PID/cgroup (v1 and v2 lines): the systemd unit (unit,
+ * user_unit) and the container (engine, id, pod_uid) of o; what the text
+ * does not say is left as it was (unit cleared). */
+void pd__cgroup_parse(const char *text, size_t len, struct pd__procinfo *o);
+/* /proc/PID/cmdline (arguments NUL-separated): 1 when it is docker-proxy's,
+ * with c's engine ("docker"), port, proto, address and via_proxy set and
+ * the published port in *host_port (0 when not given); 0 when it is
+ * another program's; PD_EFORMAT for docker-proxy arguments that do not
+ * parse. */
+int pd__proxy_cmdline(const char *args, size_t len, struct pd_container *c, unsigned *host_port) PD_WUR;
+/* A systemd .socket unit file: 1 when its [Socket] section listens on port
+ * (ListenStream= for tcp and sctp, ListenDatagram= for udp; "PORT",
+ * "ADDRESS:PORT", "[ADDRESS]:PORT"), else 0. */
+int pd__socket_unit_listens(const char *text, size_t len, unsigned port, int proto);
+
 int pd__socket_list_add(struct pd_socket_list *l, const struct pd_socket *s) PD_WUR;
 void pd__socket_list_sort(struct pd_socket_list *l);
 

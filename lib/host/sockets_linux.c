@@ -31,6 +31,7 @@
 #include <linux/sock_diag.h>
 #include <libmnl/libmnl.h>
 
+#include "engine.h"
 #include "sockets.h"
 #include "util.h"
 
@@ -534,6 +535,11 @@ struct hit {
 	int pid, fd;
 	unsigned uid;
 	char comm[64];
+	size_t info;             /* its process's unit and container: worker's info[info] */
+};
+
+struct info {
+	struct pd__procinfo p;
 };
 
 struct scan {
@@ -549,6 +555,8 @@ struct worker {
 	struct scan *s;
 	struct hit *v;
 	size_t n, cap;
+	struct info *info;
+	size_t ninfo, infocap;
 	unsigned denied;
 	int err;
 	char dents[32768] __attribute__((aligned(8)));
@@ -564,6 +572,7 @@ static int hit_add(struct worker *wk, size_t sock, int pid, int fd)
 	wk->v[wk->n].fd = fd;
 	wk->v[wk->n].uid = (unsigned)-1;
 	wk->v[wk->n].comm[0] = '\0';
+	wk->v[wk->n].info = (size_t)-1;
 	wk->n++;
 	return 0;
 }
@@ -686,6 +695,55 @@ static int scan_tasks(struct worker *wk, int pd, int pid)
  * PID was reused since, so the name read is the name of the process whose
  * fds were read. A process that exited meanwhile (status unreadable, or a
  * zombie, whose descriptors are closed) is dropped. */
+/* A small file of the process's /proc directory: its length, or -1 */
+static ssize_t read_small(int pd, const char *name, char *buf, size_t cap)
+{
+	ssize_t len = -1, k;
+	int fd = openat(pd, name, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	len = 0;
+	while ((size_t)len < cap && (k = read(fd, buf + len, cap - (size_t)len)) > 0)
+		len += k;
+	close(fd);
+	return len;
+}
+
+/* The process's unit and container (its cgroup; a proxy's arguments) */
+static void process_info(struct worker *wk, int pd, const char *name, size_t from)
+{
+	char buf[4096];
+	struct pd__procinfo o;
+	struct info *in;
+	ssize_t len;
+
+	memset(&o, 0, sizeof(o));
+	o.container.proto = -1;
+	len = read_small(pd, "cgroup", buf, sizeof(buf));
+	if (len > 0)
+		pd__cgroup_parse(buf, (size_t)len, &o);
+	if (!strcmp(name, "docker-proxy") && (len = read_small(pd, "cmdline", buf, sizeof(buf))) > 0) {
+		struct pd_container c;
+		unsigned hp = 0;
+		memset(&c, 0, sizeof(c));
+		c.proto = -1;
+		if (pd__proxy_cmdline(buf, (size_t)len, &c, &hp) == 1)
+			o.container = c;
+	}
+	if (!*o.unit && !*o.container.engine && !*o.container.pod_uid)
+		return;
+	if (pd__grow(&wk->info, wk->ninfo, &wk->infocap, sizeof(*wk->info), 8)) {
+		wk->err = PD_ENOMEM;
+		return;
+	}
+	in = &wk->info[wk->ninfo];
+	in->p = o;
+	for (size_t i = from; i < wk->n; i++)
+		wk->v[i].info = wk->ninfo;
+	wk->ninfo++;
+}
+
 static void finish_pid(struct worker *wk, int pd, size_t from, int via_task)
 {
 	char buf[4096], name[64] = "", state = 0;
@@ -708,6 +766,7 @@ static void finish_pid(struct worker *wk, int pd, size_t from, int via_task)
 		wk->v[i].uid = uid;
 		memcpy(wk->v[i].comm, name, sizeof(name));
 	}
+	process_info(wk, pd, name, from);
 }
 
 static void scan_pid(struct worker *wk, int pid)
@@ -810,13 +869,61 @@ static int list_pids(int procfd, int **pids, size_t *npids)
 	return 0;
 }
 
+/* A socket that systemd itself holds (socket activation): its .socket
+ * unit, from the system's unit files that listen on its port. Only for
+ * sockets that PID 1 holds, so it costs nothing otherwise. */
+static void socket_units(struct pd_socket_list *l)
+{
+	static const char *const dirs[] = { "/etc/systemd/system", "/run/systemd/system",
+					    "/usr/local/lib/systemd/system", "/usr/lib/systemd/system",
+					    "/lib/systemd/system" };
+	char buf[8192];
+
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t k = 0; k < l->v[i].nowners; k++) {
+			struct pd_owner *o = &l->v[i].owners[k];
+			int found = 0;
+			if (o->pid != 1 || strcmp(o->comm, "systemd"))
+				continue;
+			for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]) && !found; d++) {
+				int dfd = open(dirs[d], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+				char dents[8192] __attribute__((aligned(8)));
+				long n;
+				while (dfd >= 0 && !found && (n = syscall(SYS_getdents64, dfd, dents, sizeof(dents))) > 0)
+					for (long off = 0; off < n && !found;) {
+						const char *dn = dents + off + 19;
+						unsigned short reclen;
+						size_t dl = strlen(dn);
+						ssize_t len;
+						int fd;
+						memcpy(&reclen, dents + off + 16, sizeof(reclen));
+						off += reclen;
+						if (dl <= 7 || strcmp(dn + dl - 7, ".socket") || dl >= sizeof(o->unit))
+							continue;
+						fd = openat(dfd, dn, O_RDONLY | O_CLOEXEC);
+						if (fd < 0)
+							continue;
+						len = read(fd, buf, sizeof(buf));
+						close(fd);
+						if (len > 0 && pd__socket_unit_listens(buf, (size_t)len, l->v[i].port,
+										       l->v[i].proto)) {
+							snprintf(o->unit, sizeof(o->unit), "%s", dn);
+							found = 1;
+						}
+					}
+				if (dfd >= 0)
+					close(dfd);
+			}
+		}
+}
+
 static const char reason_hidden[] = "another user's socket; run as root to see its process";
 static const char reason_denied[] = "permission denied reading the processes that may hold it";
 static const char reason_none[] =
 	"no process holds it (closed during the scan, or in flight between processes)";
 static const char reason_noproc[] = "/proc cannot be read";
 
-static int map_owners(const char *procroot, struct pd_socket_list *l)
+static int map_owners(const char *procroot, struct pd_socket_list *l, int engines)
 {
 	struct scan s;
 	struct worker *wk = NULL;
@@ -825,9 +932,11 @@ static int map_owners(const char *procroot, struct pd_socket_list *l)
 	pthread_t th[8];
 	int *pids = NULL;
 	size_t npids = 0, nthreads = 1, started = 0, total = 0;
+	struct pd_container *ctrs = NULL;
 	unsigned denied = 0;
+	size_t nctr = 0;
 	long cpus;
-	int rc = 0;
+	int rc = 0, containers = 0;
 
 	memset(&s, 0, sizeof(s));
 	s.procfd = open(procroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -893,10 +1002,25 @@ static int map_owners(const char *procroot, struct pd_socket_list *l)
 		for (size_t i = 0; i < started; i++) {
 			if (wk[i].n)
 				memcpy(all + k, wk[i].v, wk[i].n * sizeof(*all));
+			for (size_t j = k; j < k + wk[i].n; j++)  /* the worker's index, made global */
+				all[j].info = all[j].info == (size_t)-1 ? (size_t)-1 : all[j].info * nthreads + i;
 			k += wk[i].n;
 		}
 		qsort(all, total, sizeof(*all), cmp_hit);
 		l->pool = pool;
+		/* the containers: a copy for each owner in one (a proxy's target
+		 * depends on its socket) */
+		for (size_t i = 0; i < total; i++)
+			if (all[i].info != (size_t)-1) {
+				const struct info *in = &wk[all[i].info % nthreads].info[all[i].info / nthreads];
+				nctr += *in->p.container.engine || *in->p.container.pod_uid;
+			}
+		if (nctr && !(ctrs = malloc(nctr * sizeof(*ctrs)))) {
+			rc = PD_ENOMEM;
+			goto out;
+		}
+		l->containers = ctrs;
+		nctr = 0;
 		k = 0;
 		for (size_t i = 0; i < total; i++) {
 			struct pd_socket *sk = &l->v[all[i].sock];
@@ -908,6 +1032,19 @@ static int map_owners(const char *procroot, struct pd_socket_list *l)
 			pool[k].fd = all[i].fd;
 			pool[k].uid = all[i].uid;
 			memcpy(pool[k].comm, all[i].comm, sizeof(pool[k].comm));
+			pool[k].unit[0] = '\0';
+			pool[k].user_unit = 0;
+			pool[k].container = NULL;
+			if (all[i].info != (size_t)-1) {
+				const struct info *in = &wk[all[i].info % nthreads].info[all[i].info / nthreads];
+				memcpy(pool[k].unit, in->p.unit, sizeof(pool[k].unit));
+				pool[k].user_unit = in->p.user_unit;
+				if (*in->p.container.engine || *in->p.container.pod_uid) {
+					ctrs[nctr] = in->p.container;
+					pool[k].container = &ctrs[nctr++];
+				}
+				containers |= *in->p.container.engine != '\0';
+			}
 			sk->nowners++;
 			k++;
 		}
@@ -926,10 +1063,16 @@ static int map_owners(const char *procroot, struct pd_socket_list *l)
 				sk->unknown = reason_none;
 		}
 	}
+	socket_units(l);
+	/* the engines only when some owner is in a container or a proxy */
+	if (containers && engines)
+		pd__engine_annotate(l);
 out:
 	if (wk)
-		for (size_t i = 0; i < nthreads; i++)
+		for (size_t i = 0; i < nthreads; i++) {
 			free(wk[i].v);
+			free(wk[i].info);
+		}
 	free(wk);
 	free(all);
 	free(pids);
@@ -993,7 +1136,10 @@ int pd_listening(const struct pd_listen_opts *o, struct pd_socket_list *out)
 		    : c.used_netlink || (!c.used_procnet && !c.no_netlink) ? "netlink" : "/proc/net";
 	pd__socket_list_sort(out);
 	if (o->owners && out->n)
-		rc = map_owners(c.procroot, out);
+		rc = map_owners(c.procroot, out, !o->no_engines && c.live);
+	/* ports published by NAT rules alone: the host's namespace only */
+	if (!rc && o->owners && !o->no_engines && c.live && !o->netns)
+		rc = pd__engine_published(out, &f);
 out:
 	free(c.buf);
 	free(ns.v);

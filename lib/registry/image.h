@@ -118,6 +118,8 @@ struct pd__users {
 };
 const char *pd__user_name(struct pd__users *u, unsigned uid);
 void pd__socket_json(const struct pd_registry *reg, const struct pd_socket *s, struct pd__users *u, struct pd_buf *b);
+struct pd__jw;
+void pd__socket_jw(const struct pd_registry *reg, const struct pd_socket *s, struct pd__users *u, struct pd__jw *w);
 /* listing.c: a Prometheus label value, quoted and escaped */
 void pd__prom_label(struct pd_buf *b, const char *raw);
 /* json.c: the port document's members, in an object w has open, so that

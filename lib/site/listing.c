@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "image.h"
+#include "jw.h"
 
 /* A user's name, or the uid as digits when it has none (or an odd one: the
  * outputs carry only printable ASCII names). */
@@ -37,86 +38,176 @@ const char *pd__user_name(struct pd__users *u, unsigned uid)
 	return u->v[i].name;
 }
 
-static const char *json_bool(int v)
+static void kbool(struct pd__jw *w, const char *key, int v)
 {
-	return v < 0 ? "null" : v ? "true" : "false";
+	pd__jw_key(w, key);
+	if (v < 0)
+		pd__jw_null(w);
+	else
+		pd__jw_bool(w, v);
 }
 
-void pd__socket_json(const struct pd_registry *reg, const struct pd_socket *s, struct pd__users *u, struct pd_buf *b)
+/* The owner's container and pod, or null */
+static void container_json(struct pd__jw *w, const struct pd_owner *o)
+{
+	static const struct pd_container none;
+	const struct pd_container *c = o->container ? o->container : &none;
+
+	pd__jw_key(w, "container");
+	if (!*c->engine) {
+		pd__jw_null(w);
+	} else {
+		pd__jw_begin_object(w);
+		pd__jw_kstr(w, "engine", c->engine);
+		pd__jw_kstr(w, "id", *c->id ? c->id : NULL);
+		pd__jw_kstr(w, "name", *c->name ? c->name : NULL);
+		pd__jw_kstr(w, "image", *c->image ? c->image : NULL);
+		pd__jw_key(w, "port");
+		if (c->port)
+			pd__jw_uint(w, c->port);
+		else
+			pd__jw_null(w);
+		pd__jw_kstr(w, "transport", c->port && c->proto >= 0 ? pd_proto_name(c->proto) : NULL);
+		pd__jw_kstr(w, "address", *c->address ? c->address : NULL);
+		pd__jw_key(w, "published");
+		if (c->published)
+			pd__jw_uint(w, c->published);
+		else
+			pd__jw_null(w);
+		pd__jw_key(w, "via_proxy");
+		pd__jw_bool(w, c->via_proxy);
+		pd__jw_kstr(w, "unknown", c->unknown);
+		pd__jw_end_object(w);
+	}
+	pd__jw_key(w, "pod");
+	if (!*c->pod_uid && !*c->pod) {
+		pd__jw_null(w);
+	} else {
+		pd__jw_begin_object(w);
+		pd__jw_kstr(w, "uid", *c->pod_uid ? c->pod_uid : NULL);
+		pd__jw_kstr(w, "name", *c->pod ? c->pod : NULL);
+		pd__jw_kstr(w, "namespace", *c->pod_namespace ? c->pod_namespace : NULL);
+		pd__jw_end_object(w);
+	}
+}
+
+void pd__socket_jw(const struct pd_registry *reg, const struct pd_socket *s, struct pd__users *u, struct pd__jw *w)
 {
 	uint32_t idx[16];
-	size_t k = pd_registry_lookup(reg, s->port, s->proto, idx, 16), names = 0;
+	size_t k = pd_registry_lookup(reg, s->port, s->proto, idx, 16);
 	int v4 = s->family == 4 || pd_socket_dual_stack(s) || pd_socket_v4_mapped(s);
 	int v6 = s->family == 6 && !pd_socket_v4_mapped(s);
 	/* "::" with v6only unknown (/proc/net): IPv4 too, or not */
 	int v4_unknown = s->family == 6 && s->v6only < 0 && !strcmp(s->addr, "::");
 	const char *svc = NULL;
 
-	pd_buf_printf(b, "{\"transport\":\"%s\",\"family\":%d,\"address\":", pd_proto_name(s->proto), s->family);
-	pd_buf_json_str(b, s->addr);
-	pd_buf_printf(b, ",\"port\":%u,\"v6only\":%s,\"ipv4\":%s,\"ipv6\":%s,\"inode\":%lu,\"uid\":%u,\"user\":",
-		      s->port, json_bool(s->v6only), v4_unknown ? "null" : json_bool(v4), json_bool(v6), s->inode,
-		      s->uid);
-	pd_buf_json_str(b, pd__user_name(u, s->uid));
-	pd_buf_puts(b, ",\"netns\":");
-	pd_buf_json_str(b, s->netns);
+	pd__jw_begin_object(w);
+	pd__jw_kstr(w, "transport", pd_proto_name(s->proto));
+	pd__jw_kint(w, "family", s->family);
+	pd__jw_kstr(w, "address", s->addr);
+	pd__jw_kuint(w, "port", s->port);
+	kbool(w, "v6only", s->v6only);
+	kbool(w, "ipv4", v4_unknown ? -1 : v4);
+	kbool(w, "ipv6", v6);
+	pd__jw_kuint(w, "inode", s->inode);
+	pd__jw_kuint(w, "uid", s->uid);
+	pd__jw_kstr(w, "user", pd__user_name(u, s->uid));
+	pd__jw_kstr(w, "netns", s->netns);
+	pd__jw_key(w, "netns_inode");
 	if (s->netns_ino)
-		pd_buf_printf(b, ",\"netns_inode\":%lu", s->netns_ino);
+		pd__jw_uint(w, s->netns_ino);
 	else
-		pd_buf_puts(b, ",\"netns_inode\":null");
+		pd__jw_null(w);
 	for (size_t j = 0; j < k && j < 16 && !svc; j++) {
 		struct pd_entry e;
 		if (!pd_registry_entry(reg, idx[j], &e) && e.status == PD_ASSIGNED && *e.name)
 			svc = e.name;
 	}
-	pd_buf_puts(b, ",\"service\":");
-	pd_buf_json_str(b, svc);
-	pd_buf_puts(b, ",\"services\":[");
+	pd__jw_kstr(w, "service", svc);
+	pd__jw_key(w, "services");
+	pd__jw_begin_array(w);
 	for (size_t j = 0; j < k && j < 16; j++) {
 		struct pd_entry e;
-		if (pd_registry_entry(reg, idx[j], &e) || e.status != PD_ASSIGNED || !*e.name)
-			continue;
-		if (names++)
-			pd_buf_putc(b, ',');
-		pd_buf_json_str(b, e.name);
+		if (!pd_registry_entry(reg, idx[j], &e) && e.status == PD_ASSIGNED && *e.name)
+			pd__jw_str(w, e.name);
 	}
-	pd_buf_printf(b, "],\"status\":\"%s\",\"class\":\"%s\",\"owners\":[",
-		      pd_status_name(pd_registry_status(reg, s->port, s->proto)), pd_class_name(pd_port_class(s->port)));
+	pd__jw_end_array(w);
+	pd__jw_kstr(w, "status", pd_status_name(pd_registry_status(reg, s->port, s->proto)));
+	pd__jw_kstr(w, "class", pd_class_name(pd_port_class(s->port)));
+	pd__jw_key(w, "owners");
+	pd__jw_begin_array(w);
 	for (size_t j = 0; j < s->nowners; j++) {
 		const struct pd_owner *o = &s->owners[j];
-		pd_buf_printf(b, "%s{\"pid\":%d,\"fd\":%d,\"command\":", j ? "," : "", o->pid, o->fd);
-		pd_buf_json_str(b, o->comm);
-		if (o->uid == (unsigned)-1) {
-			pd_buf_puts(b, ",\"uid\":null,\"user\":null}");
-		} else {
-			pd_buf_printf(b, ",\"uid\":%u,\"user\":", o->uid);
-			pd_buf_json_str(b, pd__user_name(u, o->uid));
-			pd_buf_putc(b, '}');
-		}
+		pd__jw_begin_object(w);
+		pd__jw_kint(w, "pid", o->pid);
+		pd__jw_kint(w, "fd", o->fd);
+		pd__jw_kstr(w, "command", o->comm);
+		pd__jw_key(w, "uid");
+		if (o->uid == (unsigned)-1)
+			pd__jw_null(w);
+		else
+			pd__jw_uint(w, o->uid);
+		pd__jw_kstr(w, "user", o->uid == (unsigned)-1 ? NULL : pd__user_name(u, o->uid));
+		pd__jw_kstr(w, "unit", *o->unit ? o->unit : NULL);
+		pd__jw_key(w, "user_unit");
+		pd__jw_bool(w, o->user_unit);
+		container_json(w, o);
+		pd__jw_end_object(w);
 	}
-	pd_buf_puts(b, "],\"owners_unknown\":");
-	pd_buf_json_str(b, s->nowners ? NULL : s->unknown);
-	pd_buf_putc(b, '}');
+	pd__jw_end_array(w);
+	pd__jw_kstr(w, "owners_unknown", s->nowners ? NULL : s->unknown);
+	pd__jw_end_object(w);
+}
+
+void pd__socket_json(const struct pd_registry *reg, const struct pd_socket *s, struct pd__users *u, struct pd_buf *b)
+{
+	struct pd__jw w;
+
+	pd__jw_init(&w, b);
+	pd__socket_jw(reg, s, u, &w);
 }
 
 int pd_listening_json(const struct pd_registry *reg, const struct pd_socket_list *l, struct pd_buf *out)
 {
 	struct pd__users u = { .n = 0 };
+	struct pd__jw w;
 
 	if (!reg || !l || !out)
 		return PD_EINVAL;
-	pd_buf_puts(out, "{\"registry\":{\"source\":");
-	pd_buf_json_str(out, pd_registry_source(reg));
-	pd_buf_puts(out, ",\"updated\":");
-	pd_buf_json_str(out, pd_registry_updated(reg));
-	pd_buf_puts(out, "},\"method\":");
-	pd_buf_json_str(out, l->method);
-	pd_buf_printf(out, ",\"count\":%zu,\"denied\":%u,\"sockets\":[", l->n, l->denied);
+	pd__jw_init(&w, out);
+	pd__jw_begin_object(&w);
+	pd__jw_key(&w, "registry");
+	pd__jw_begin_object(&w);
+	pd__jw_kstr(&w, "source", pd_registry_source(reg));
+	pd__jw_kstr(&w, "updated", pd_registry_updated(reg));
+	pd__jw_end_object(&w);
+	pd__jw_kstr(&w, "method", l->method);
+	pd__jw_kuint(&w, "count", l->n);
+	pd__jw_kuint(&w, "denied", l->denied);
+	pd__jw_key(&w, "sockets");
+	pd__jw_begin_array(&w);
+	/* one socket a line: each written by a writer of its own, the
+	 * separating commas here */
 	for (size_t i = 0; i < l->n; i++) {
 		pd_buf_puts(out, i ? ",\n" : "\n");
 		pd__socket_json(reg, &l->v[i], &u, out);
 	}
-	pd_buf_puts(out, "\n]}\n");
+	if (l->n)
+		pd_buf_putc(out, '\n');
+	pd__jw_end_array(&w);
+	pd__jw_key(&w, "published");
+	pd__jw_begin_array(&w);
+	for (size_t i = 0; i < l->npublished; i++) {
+		struct pd_owner o;
+		memset(&o, 0, sizeof(o));
+		o.container = &l->published[i];
+		pd__jw_begin_object(&w);
+		container_json(&w, &o);
+		pd__jw_end_object(&w);
+	}
+	pd__jw_end_array(&w);
+	pd__jw_end_object(&w);
+	pd_buf_putc(out, '\n');
 	return out->err;
 }
 
