@@ -37,8 +37,9 @@ struct cli {
 	const char *base_url;        /* --base-url URL (sitemap) */
 	/* serve, feedback (checked by portdex-serve) */
 	const char *listen;          /* --listen ADDR:PORT */
-	const char *db;              /* --db FILE */
+	const char *db;              /* --db FILE or postgresql://... */
 	const char *top;             /* --top N */
+	int publish_comments;        /* serve --publish-comments */
 	int explain;                 /* suggest --explain */
 	int no_header;               /* listening --no-header */
 	struct pd_registry *reg;
@@ -73,6 +74,7 @@ enum {
 	OPT_ALLOW_OLDER = 1 << 13,
 	OPT_EXPLAIN = 1 << 14,
 	OPT_NO_HEADER = 1 << 15,
+	OPT_PUBLISH = 1 << 16,       /* serve --publish-comments */
 };
 
 /* util.c */
