@@ -150,6 +150,19 @@ static int p_open(const char *uri, int readonly, struct db **out, char *err, siz
 	PQsetNoticeProcessor(db->c, nothing, NULL);
 	if (exec_sql(db, "SET client_min_messages = warning", err, errlen))
 		goto out;
+	if (PQsetClientEncoding(db->c, "UTF8")) {
+		fail(db, NULL, err, errlen, "cannot talk UTF-8");
+		goto out;
+	}
+	/* comments are UTF-8, and their length is counted in characters */
+	if (strcmp(PQparameterStatus(db->c, "server_encoding") ? PQparameterStatus(db->c, "server_encoding") : "",
+		   "UTF8")) {
+		snprintf(err, errlen, "the database's encoding is %s, not UTF8 (createdb -E UTF8 -T template0)",
+			 PQparameterStatus(db->c, "server_encoding") ? PQparameterStatus(db->c, "server_encoding")
+								     : "unknown");
+		rc = PD_EINVAL;
+		goto out;
+	}
 	if (!readonly) {
 		if ((rc = migrate(db, err, errlen)))
 			goto out;

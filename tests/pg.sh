@@ -26,7 +26,7 @@ pg_start() {
 	mkdir -p "$dir" && chown postgres "$dir" && chmod 700 "$dir" || return 1
 	# the tests' temporary directory must be reachable by the postgres user
 	chmod o+x "$(dirname "$dir")" 2>/dev/null
-	as_pg "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync >"$dir/initdb.log" 2>&1 || {
+	as_pg "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 || {
 		echo "initdb failed: $(tail -3 "$dir/initdb.log")" >&2
 		return 1
 	}

@@ -501,6 +501,39 @@ PORTDEX_PUBLIC_URL=ftp://x "$PORTDEX" serve --listen 127.0.0.1:0 --db "$DB" >/de
 is "a PORTDEX_PUBLIC_URL that is not http(s) is a usage error" "$?" 2
 like "it is quoted" "$(cat "$tmp/err")" "portdex: PORTDEX_PUBLIC_URL='ftp://x' is not *"
 
+# ---- migrations: a database of the first schema (one row per vote) ----
+# sql NAME SQL: runs SQL in the database newdb NAME made
+if [ "$part" = feedback-pg ]; then
+	sql() { as_pg "$PG_BIN/psql" -h "$PG_DIR" -U postgres -d "$1" -XAtq -v ON_ERROR_STOP=1 -c "$2"; }
+else
+	sql() { sqlite3 "$tmp/$1.db" "$2"; }
+fi
+if [ "$part" = feedback-pg ] || command -v sqlite3 >/dev/null; then
+	newdb old
+	sql old "CREATE TABLE feedback (id INTEGER PRIMARY KEY, port INTEGER NOT NULL, vote TEXT NOT NULL,
+		comment TEXT, time TEXT NOT NULL, client TEXT NOT NULL);
+		CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+		INSERT INTO meta VALUES ('client_key', '00112233445566778899aabbccddeeff');
+		INSERT INTO feedback VALUES (1, 22, 'yes', NULL, '2026-11-01T10:00:00Z', 'aaaa');
+		INSERT INTO feedback VALUES (2, 22, 'no', 'changed my mind', '2026-11-01T11:00:00Z', 'aaaa');
+		INSERT INTO feedback VALUES (3, 22, 'yes', NULL, '2026-11-02T09:00:00Z', 'aaaa');
+		INSERT INTO feedback VALUES (4, 22, 'yes', 'old comment', '2026-11-02T09:30:00Z', 'bbbb');" >/dev/null
+	start old -- --db "$DB"
+	is "an old database is migrated: a client's last vote of a day counts" "$(votes_json 22 | pyget 'd["yes"], d["no"]')" "2 1"
+	is "the schema is at version 2" "$(sql old 'SELECT version FROM schema_version')" 2
+	is "the old rows and their comments are carried over" "$(sql old "SELECT count(*) FROM vote WHERE comment = 'changed my mind'")" 1
+	is "the client key is kept" "$(sql old "SELECT value FROM meta WHERE key = 'client_key'")" 00112233445566778899aabbccddeeff
+	is "it takes votes" "$(vote 2 -d vote=no "$B/port/22/feedback")" 200
+	stop
+	start old2 -- --db "$DB"
+	is "a second start migrates nothing and keeps the votes" "$(votes_json 22 | pyget 'd["yes"], d["no"]')" "2 2"
+	stop
+	sql old "UPDATE schema_version SET version = 99" >/dev/null
+	"$PORTDEX" serve --listen 127.0.0.1:0 --db "$DB" >/dev/null 2>"$tmp/err"
+	is "a database of a newer schema is refused" "$?" 3
+	like "it says so" "$(cat "$tmp/err")" "*schema is version 99, newer than this portdex's (2)*"
+fi
+
 # ---- durability: acknowledged votes survive SIGKILL ----
 newdb durable
 ddb=$DB
@@ -584,6 +617,21 @@ else
 fi
 like "metrics count the reopenings" "$(curl -s "$B/metrics")" '*portdex_feedback_db_reopens_total [1-9]*'
 stop
+
+# ---- several servers on one PostgreSQL ----
+if [ "$part" = feedback-pg ]; then
+	newdb shared
+	start one -- --db "$DB"
+	B1=$B S1=$SPID
+	start two -- --db "$DB"
+	is "a vote through one server" "$(curl -s --interface 127.0.0.50 -H 'Accept: application/json' -d vote=yes "$B1/port/443/feedback")" '{"yes":1,"no":0}'
+	is "the same reader through the other replaces it" "$(curl -s --interface 127.0.0.50 -H 'Accept: application/json' -d vote=no "$B/port/443/feedback")" '{"yes":0,"no":1}'
+	is "another reader through the first counts both" "$(curl -s --interface 127.0.0.51 -H 'Accept: application/json' -d vote=no "$B1/port/443/feedback")" '{"yes":0,"no":2}'
+	is "one row per reader" "$(sql shared 'SELECT count(*) FROM vote')" 2
+	stop
+	SPID=$S1
+	stop
+fi
 fi # feedback
 
 # ---- reload: update and SIGHUP under load ----
