@@ -8,6 +8,7 @@
  * carried over, the last of a client's votes on a page in a day winning.
  * The SQL is written once for SQLite and PostgreSQL ($N parameters,
  * ON CONFLICT, CASE instead of boolean sums). */
+#include <stdio.h>
 #include <string.h>
 
 #include "db.h"
@@ -78,6 +79,14 @@ int db_is_url(const char *target)
 
 const struct db_backend *db_backend_for(const char *target, char *err, size_t errlen)
 {
+	size_t scheme = strspn(target, "abcdefghijklmnopqrstuvwxyz0123456789+.-");
+
+	if (!db_is_url(target) && scheme && !strncmp(target + scheme, "://", 3)) {
+		/* mysql://..., sqlite://...: not a file to make */
+		if (errlen)
+			snprintf(err, errlen, "not a file name or a postgresql:// URI");
+		return NULL;
+	}
 	if (!db_is_url(target))
 		return &db_sqlite;
 #ifdef PD_HAVE_LIBPQ
@@ -85,7 +94,7 @@ const struct db_backend *db_backend_for(const char *target, char *err, size_t er
 	return &db_pg;
 #else
 	if (errlen)
-		strncpy(err, "this portdex-serve was built without libpq (PostgreSQL)", errlen - 1);
+		snprintf(err, errlen, "this portdex-serve was built without libpq (PostgreSQL)");
 	return NULL;
 #endif
 }

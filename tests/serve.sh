@@ -127,6 +127,14 @@ is "serve does not take --top" "$?" 2
 is "feedback --top 0 is a usage error" "$?" 2
 "$PORTDEX" feedback --db "$tmp/none.db" 2>/dev/null >/dev/null
 is "feedback without a database: nothing found" "$?" 1
+(cd "$tmp" && "$PORTDEX" serve --listen 127.0.0.1:0 --db mysql://db/x 2>"$tmp/err" >/dev/null)
+is "a --db URI of another database is a usage error" "$?" 2
+like "it says so" "$(cat "$tmp/err")" "portdex: cannot open the feedback database 'mysql://db/x': not a file name or a postgresql:// URI"
+is "and makes no directory of it" "$(ls -d "$tmp/mysql:" 2>/dev/null)" ""
+(cd "$tmp" && "$PORTDEX" feedback --db postgres://nobody@127.0.0.1:1/x 2>"$tmp/err" >/dev/null)
+is "portdex feedback on a PostgreSQL it cannot reach" "$?" 3
+like "it says so" "$(cat "$tmp/err")" "portdex: cannot read the feedback database 'postgres://nobody@127.0.0.1:1/x': cannot connect: *"
+is "and makes no directory of it" "$(ls -d "$tmp/postgres:" 2>/dev/null)" ""
 
 # ---- routes ----
 start main
