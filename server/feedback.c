@@ -272,11 +272,19 @@ static void *writer_main(void *arg)
 		if (!qhead && stopping)
 			break;
 		if (!qhead) {
-			/* a minute without votes here: other servers' votes */
-			char err[256];
+			/* a minute without votes here: other servers' votes,
+			 * and a database deleted or replaced meanwhile */
+			char err[256] = "", q[512];
 			pthread_mutex_unlock(&qmu);
-			if (!broken)
+			if (be->lost(wdb)) {
+				cli_error("feedback: the database '%s' was deleted or replaced (or its connection lost): "
+					  "opening it anew", fb_display(target, q, sizeof(q)));
+				if (reopen(err, sizeof(err)))
+					cli_error("feedback: cannot open '%s' anew: %s", fb_display(target, q, sizeof(q)),
+						  err);
+			} else if (!broken) {
 				load_counts(err, sizeof(err));
+			}
 			pthread_mutex_lock(&qmu);
 			continue;
 		}
@@ -437,7 +445,21 @@ int fb_port_json(unsigned port, size_t max, int publish, struct pd_buf *out)
 	pd__jw_begin_array(&w);
 	if (publish) {
 		pthread_mutex_lock(&rmu);
-		rc = rdb ? be->latest(rdb, port, (long)max, 0, comment_jw, &w, err, sizeof(err)) : PD_EIO;
+		/* a file replaced shows before the query, a connection cut
+		 * only when a query fails (and then no row was given) */
+		for (int attempt = 0; attempt < 2; attempt++) {
+			struct db *r = NULL;
+			if (rdb && !be->lost(rdb)) {
+				rc = be->latest(rdb, port, (long)max, 0, comment_jw, &w, err, sizeof(err));
+				if (!rc || !be->lost(rdb))
+					break;
+			}
+			rc = PD_EIO;
+			if (attempt || be->open(target, 1, &r, err, sizeof(err)))
+				break;
+			be->close(rdb);
+			rdb = r;
+		}
 		pthread_mutex_unlock(&rmu);
 	}
 	pd__jw_end_array(&w);

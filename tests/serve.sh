@@ -593,7 +593,7 @@ stop
 
 # ---- the database deleted, replaced or gone under the server ----
 newdb gone
-start gone -- --db "$DB"
+start gone -- --db "$DB" --publish-comments
 is "a vote before" "$(vote 2 -d vote=yes "$B/port/500/feedback")" 200
 if [ "$part" = feedback ]; then
 	rm -f "$DB" "$DB-wal" "$DB-shm"
@@ -619,6 +619,7 @@ if [ "$part" = feedback ]; then
 else
 	# the server's connection is cut: the writer connects anew
 	pg_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'gone' AND pid <> pg_backend_pid()" >/dev/null
+	is "the comments API after the connection was cut" "$(code "$B/api/v1/ports/500/feedback")" 200
 	is "a vote after the connection was cut" "$(vote 3 -d vote=yes "$B/port/501/feedback")" 200
 	like "it is logged" "$(cat "$tmp/gone.log")" "*connection lost*opened anew*"
 	is "the vote is stored" "$("$PORTDEX" feedback --json --db "$DB" | pyget 'sorted(p["port"] for p in d["pages"])')" "[500, 501]"
