@@ -526,6 +526,9 @@ if [ "$part" = feedback-pg ] || command -v sqlite3 >/dev/null; then
 		INSERT INTO feedback VALUES (2, 22, 'no', 'changed my mind', '2026-11-01T11:00:00Z', 'aaaa');
 		INSERT INTO feedback VALUES (3, 22, 'yes', NULL, '2026-11-02T09:00:00Z', 'aaaa');
 		INSERT INTO feedback VALUES (4, 22, 'yes', 'old comment', '2026-11-02T09:30:00Z', 'bbbb');" >/dev/null
+	"$PORTDEX" feedback --db "$DB" >/dev/null 2>"$tmp/err"
+	is "portdex feedback does not read a database of the first schema" "$?" 3
+	like "it says how to migrate it" "$(cat "$tmp/err")" "*schema is version 0, this portdex reads version 2 (portdex serve on it migrates it)"
 	start old -- --db "$DB"
 	is "an old database is migrated: a client's last vote of a day counts" "$(votes_json 22 | pyget 'd["yes"], d["no"]')" "2 1"
 	is "the schema is at version 2" "$(sql old 'SELECT version FROM schema_version')" 2
