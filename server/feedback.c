@@ -259,6 +259,8 @@ static void commit_batch(struct fb_vote *batch)
 
 static void *writer_main(void *arg)
 {
+	static uint64_t counted[65536 / 64];  /* ports of a batch already counted */
+
 	(void)arg;
 	pthread_mutex_lock(&qmu);
 	for (;;) {
@@ -293,11 +295,17 @@ static void *writer_main(void *arg)
 		qtail = &qhead;
 		pthread_mutex_unlock(&qmu);
 		commit_batch(batch);
+		/* the counts of each port of the batch, once */
 		for (struct fb_vote *v = batch; v; v = v->next) {
 			char err[256];
-			if (!v->rc && be->counts(wdb, (long)v->port, set_count, NULL, err, sizeof(err)))
+			if (v->rc || (counted[v->port / 64] & (1ull << (v->port % 64))))
+				continue;
+			counted[v->port / 64] |= 1ull << (v->port % 64);
+			if (be->counts(wdb, (long)v->port, set_count, NULL, err, sizeof(err)))
 				cli_error("feedback: cannot count the votes of port %u: %s", v->port, err);
 		}
+		for (struct fb_vote *v = batch; v; v = v->next)
+			counted[v->port / 64] = 0;
 		for (struct fb_vote *v = batch; v; v = next) {
 			next = v->next; /* done() may free v */
 			if (!v->rc) {
