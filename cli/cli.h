@@ -37,8 +37,9 @@ struct cli {
 	const char *base_url;        /* --base-url URL (sitemap) */
 	/* serve, feedback (checked by portdex-serve) */
 	const char *listen;          /* --listen ADDR:PORT */
-	const char *db;              /* --db FILE */
+	const char *db;              /* --db FILE or postgresql://... */
 	const char *top;             /* --top N */
+	int publish_comments;        /* serve --publish-comments */
 	int explain;                 /* suggest --explain */
 	int no_header;               /* listening --no-header */
 	const char *like;            /* search --like WORD */
@@ -81,6 +82,7 @@ enum {
 	OPT_NO_HEADER = 1 << 15,
 	OPT_LIKE = 1 << 16,
 	OPT_FREE = 1 << 17,          /* --yes, --signal, --timeout, --dry-run */
+	OPT_PUBLISH = 1 << 18,       /* serve --publish-comments */
 };
 
 /* util.c */

@@ -77,14 +77,16 @@ static const struct command commands[] = {
 	  "--range R\tuser (default), dynamic, system or A-B\n"
 	  "--hold SECONDS\tkeep the ports bound that long, or until SIGTERM\n"
 	  "--explain\thow they were chosen, also when stdout is not a terminal\n" },
-	{ "serve", cmd_serve, "serve [--listen ADDR:PORT] [--db FILE]", "the website and its JSON API over HTTP",
-	  OPT_LISTEN | OPT_DB,
+	{ "serve", cmd_serve, "serve [--listen ADDR:PORT] [--db FILE|URI] [--publish-comments]",
+	  "the website and its JSON API over HTTP",
+	  OPT_LISTEN | OPT_DB | OPT_PUBLISH,
 	  "--listen ADDR:PORT\tthe address to serve (default 127.0.0.1:8926)\n"
-	  "--db FILE\tthe feedback database\n" },
-	{ "feedback", cmd_feedback, "feedback [--top N] [--db FILE]", "pages by readers' votes, with their comments",
+	  "--db FILE|URI\tthe feedback database: a SQLite file, or postgresql://...\n"
+	  "--publish-comments\treaders' comments in /api/v1/ports/N/feedback\n" },
+	{ "feedback", cmd_feedback, "feedback [--top N] [--db FILE|URI]", "pages by readers' votes, with their comments",
 	  OPT_TOP | OPT_DB,
 	  "--top N\tthe N pages with the most votes (default 20)\n"
-	  "--db FILE\tthe feedback database\n" },
+	  "--db FILE|URI\tthe feedback database: a SQLite file, or postgresql://...\n" },
 	{ "help", cmd_help, "help [COMMAND]", "this help, or a command's", 0, "" },
 };
 
@@ -205,7 +207,7 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 enum { O_JSON = 256, O_REGISTRY, O_COLOR, O_STATUS, O_TRANSPORT, O_RANGE, O_FROM, O_LIMIT,
        O_NETNS, O_ALL_NETNS, O_FORMAT, O_COUNT, O_HOLD, O_OUT, O_BASE_URL,
        O_LISTEN, O_DB, O_TOP, O_ALLOW_OLDER, O_EXPLAIN, O_NO_HEADER, O_LIKE,
-       O_YES, O_SIGNAL, O_TIMEOUT, O_DRY_RUN };
+       O_YES, O_SIGNAL, O_TIMEOUT, O_DRY_RUN, O_PUBLISH };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -234,6 +236,7 @@ static const struct option longopts[] = {
 	{ "signal", required_argument, NULL, O_SIGNAL },
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "dry-run", no_argument, NULL, O_DRY_RUN },
+	{ "publish-comments", no_argument, NULL, O_PUBLISH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -348,6 +351,7 @@ int main(int argc, char **argv)
 		case O_SIGNAL: c.signal = optarg; given |= OPT_FREE; break;
 		case O_TIMEOUT: c.timeout = optarg; given |= OPT_FREE; break;
 		case O_DRY_RUN: c.dry_run = 1; given |= OPT_FREE; break;
+		case O_PUBLISH: c.publish_comments = 1; given |= OPT_PUBLISH; break;
 		case 'h': want_help = 1; break;
 		case 'V': want_version = 1; break;
 		case ':':

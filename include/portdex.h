@@ -818,8 +818,14 @@ struct pd_site_opts {
 	int feedback;            /* HTML: the "was this page helpful?" form */
 	unsigned votes_yes, votes_no;
 	const char *feedback_note; /* HTML: a line shown by the form (e.g. "thank you"), or NULL */
-	void *reserved[4];       /* zero (see "Options structs" above) */
+	unsigned feedback_flags; /* HTML: PD_FEEDBACK_* */
+	void *reserved[3];       /* zero (see "Options structs" above) */
 };
+
+/* feedback_flags: show the second step of the form (why, and a comment)
+ * open; say that comments are published (the server's --publish-comments) */
+#define PD_FEEDBACK_ASK_WHY 1u
+#define PD_FEEDBACK_PUBLISHED 2u
 
 /* The page of one port. */
 PD_EXTERN int pd_page(const struct pd_registry *reg, unsigned port, enum pd_format f,

@@ -1,15 +1,22 @@
-/* feedback.c: "was this page helpful?" votes in SQLite.
+/* feedback.c: "was this page helpful?" votes, kept through db.h (SQLite
+ * or PostgreSQL).
  *
- * Durability: the database is in WAL mode with synchronous=FULL, and a
- * vote is acknowledged (the HTTP answer is sent) only after the COMMIT that
- * holds it returned. One writer thread owns the writing connection and
- * commits whatever votes queued up while the previous commit was syncing,
- * in one transaction (group commit): one fsync for many votes, and the
- * threads that serve pages never wait for the disk. Counts are kept in
- * memory, loaded at start and raised after each commit. */
+ * Durability: a vote is acknowledged (the HTTP answer is sent) only after
+ * the COMMIT that holds it returned, and only when the database it went to
+ * is still the one a restart would open: after each commit the writer asks
+ * the backend whether the connection is lost (a SQLite file deleted or
+ * replaced under the server, a PostgreSQL connection gone); if so it says
+ * so on stderr, opens the database anew (running the migrations) and
+ * stores the batch again; when that fails too the votes fail (503). One
+ * writer thread owns the writing connection and commits whatever votes
+ * queued up while the previous commit was syncing, in one transaction
+ * (group commit): one fsync for many votes, and the threads that serve
+ * pages never wait for the disk. Counts are kept in memory: loaded at
+ * start, read again for the ports of each batch after its commit (so a
+ * replaced vote and the votes of other servers on the same PostgreSQL
+ * count), and for every port after a minute without votes. */
 #include <errno.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,36 +24,30 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "db.h"
+#include "jw.h"
 #include "server.h"
 
-static sqlite3 *wdb;                  /* the writer's connection */
-static sqlite3 *rdb;                  /* readers' connection, under rmu */
+#define REFRESH_SECONDS 60
+
+static const struct db_backend *be;
+static char *target;                  /* the --db value */
+static struct db *wdb;                /* the writer's connection */
+static struct db *rdb;                /* readers' connection, under rmu */
 static pthread_mutex_t rmu = PTHREAD_MUTEX_INITIALIZER;
-static sqlite3_stmt *latest_stmt;
 
 static pthread_t writer;
 static pthread_mutex_t qmu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t qcond = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t qcond;
 static struct fb_vote *qhead, **qtail = &qhead;
 static int running;             /* the writer thread exists (main thread only) */
 static int accepting, stopping;  /* under qmu */
+static int broken;              /* the writer's last batch failed (writer only) */
 
 static _Atomic uint32_t *counts[2];   /* [FB_NO], [FB_YES]: one per port */
 static unsigned char client_key[16];
 
-atomic_ulong srv_votes[2], srv_vote_failures;
-
-static const char schema[] =
-	"CREATE TABLE IF NOT EXISTS feedback ("
-	" id INTEGER PRIMARY KEY,"
-	" port INTEGER NOT NULL CHECK (port BETWEEN 0 AND 65535),"
-	" vote TEXT NOT NULL CHECK (vote IN ('yes', 'no')),"
-	" comment TEXT CHECK (comment IS NULL OR length(comment) <= 500),"
-	" time TEXT NOT NULL,"     /* UTC, 2026-11-22T10:00:00Z */
-	" client TEXT NOT NULL"    /* SipHash of the client's address under meta.client_key */
-	");"
-	"CREATE INDEX IF NOT EXISTS feedback_port ON feedback (port, id);"
-	"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+atomic_ulong srv_votes[2], srv_vote_failures, srv_db_reopens;
 
 int fb_default_path(struct pd_buf *out)
 {
@@ -58,44 +59,22 @@ int fb_default_path(struct pd_buf *out)
 	return out->err;
 }
 
-/* mkdir -p of the directory that holds path */
-static int make_parent(const char *path)
+const char *fb_display(const char *t, char *buf, size_t n)
 {
-	char *dir = strdup(path), *p;
-	int rc = 0;
+	const char *auth = strstr(t, "://"), *end, *at, *colon;
+	char tmp[512];
 
-	if (!dir)
-		return PD_ENOMEM;
-	p = strrchr(dir, '/');
-	if (!p || p == dir)
-		goto out;
-	*p = '\0';
-	for (p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) && errno != EEXIST) {
-			rc = PD_EIO;
-			goto out;
-		}
-		*p = '/';
-	}
-	if (mkdir(dir, 0700) && errno != EEXIST)
-		rc = PD_EIO;
-out:
-	free(dir);
-	return rc;
-}
-
-static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
-		return 0;
-	snprintf(err, errlen, "%s", msg ? msg : sqlite3_errmsg(db));
-	sqlite3_free(msg);
-	return PD_EIO;
+	/* postgresql://user:secret@host/db: the password stays out of logs */
+	if (!db_is_url(t) || !auth)
+		return cli_quote(t, buf, n);
+	auth += 3;
+	end = auth + strcspn(auth, "/?");
+	at = memchr(auth, '@', (size_t)(end - auth));
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (!colon)
+		return cli_quote(t, buf, n);
+	snprintf(tmp, sizeof(tmp), "%.*s:***%s", (int)(colon - t), t, at);
+	return cli_quote(tmp, buf, n);
 }
 
 static int hexdigit(int c)
@@ -103,65 +82,68 @@ static int hexdigit(int c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* The database's key for client hashes: made once, kept in meta. */
+/* The database's key for reader hashes: made once, kept in meta. */
 static int load_client_key(char *err, size_t errlen)
 {
 	unsigned char k[16];
-	char hex[33], sql[128];
-	sqlite3_stmt *st = NULL;
-	const unsigned char *v;
-	int rc = PD_EIO;
+	char fresh[33], hex[33];
 
 	if (getrandom(k, sizeof(k), 0) != (ssize_t)sizeof(k)) {
 		snprintf(err, errlen, "no random numbers: %s", strerror(errno));
 		return PD_EIO;
 	}
 	for (int i = 0; i < 16; i++)
-		snprintf(hex + 2 * i, 3, "%02x", k[i]);
-	snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO meta VALUES ('client_key', '%s')", hex);
-	if (exec_sql(wdb, sql, err, errlen))
+		snprintf(fresh + 2 * i, 3, "%02x", k[i]);
+	if (be->client_key(wdb, fresh, hex, err, errlen))
 		return PD_EIO;
-	if (sqlite3_prepare_v2(wdb, "SELECT value FROM meta WHERE key = 'client_key'", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW || !(v = sqlite3_column_text(st, 0)) || strlen((const char *)v) != 32) {
-		snprintf(err, errlen, "cannot read the client key: %s", sqlite3_errmsg(wdb));
-		goto out;
-	}
 	for (int i = 0; i < 16; i++) {
-		int hi = hexdigit(v[2 * i]), lo = hexdigit(v[2 * i + 1]);
+		int hi = hexdigit(hex[2 * i]), lo = hexdigit(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			snprintf(err, errlen, "the client key in the database is not hex");
-			goto out;
+			return PD_EIO;
 		}
 		client_key[i] = (unsigned char)(hi << 4 | lo);
 	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return 0;
 }
 
+static void set_count(void *ctx, unsigned port, unsigned yes, unsigned no)
+{
+	(void)ctx;
+	if (port > 65535)
+		return;
+	atomic_store(&counts[FB_YES][port], yes);
+	atomic_store(&counts[FB_NO][port], no);
+}
+
+static void add_count(void *ctx, unsigned port, unsigned yes, unsigned no)
+{
+	uint32_t *fresh = ctx;
+
+	if (port <= 65535) {
+		fresh[2 * port] = yes;
+		fresh[2 * port + 1] = no;
+	}
+}
+
+/* Every port's counts from the database (writer thread, or before it) */
 static int load_counts(char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
+	uint32_t *fresh = calloc(2 * 65536, sizeof(*fresh));
 	int rc;
 
-	if (sqlite3_prepare_v2(wdb, "SELECT port, vote = 'yes', count(*) FROM feedback GROUP BY port, vote", -1, &st,
-			       NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s", sqlite3_errmsg(wdb));
-		return PD_EIO;
+	if (!fresh) {
+		snprintf(err, errlen, "out of memory");
+		return PD_ENOMEM;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite3_int64 port = sqlite3_column_int64(st, 0);
-		if (port >= 0 && port <= 65535)
-			atomic_store(&counts[sqlite3_column_int(st, 1) ? FB_YES : FB_NO][port],
-				     (uint32_t)sqlite3_column_int64(st, 2));
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		snprintf(err, errlen, "%s", sqlite3_errmsg(wdb));
-		return PD_EIO;
-	}
-	return 0;
+	rc = be->counts(wdb, -1, add_count, fresh, err, errlen);
+	if (!rc)
+		for (unsigned p = 0; p < 65536; p++) {
+			atomic_store(&counts[FB_YES][p], fresh[2 * p]);
+			atomic_store(&counts[FB_NO][p], fresh[2 * p + 1]);
+		}
+	free(fresh);
+	return rc;
 }
 
 static void iso_time(time_t t, char out[32])
@@ -172,70 +154,163 @@ static void iso_time(time_t t, char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Inserts a batch in one transaction; sets each vote's rc. */
-static void commit_batch(struct fb_vote *batch, sqlite3_stmt *ins)
+/* A reader: the address (IPv4, or the /64 of IPv6, so that one host's
+ * privacy addresses are one reader) and the day, hashed */
+static void reader_of(const struct fb_vote *v, const char *now, char out[17])
 {
-	char now[32], client[17];
-	char err[256] = "";
-	int ok = !exec_sql(wdb, "BEGIN IMMEDIATE", err, sizeof(err));
+	unsigned char k[1 + 8 + 10];
+
+	memset(k, 0, sizeof(k));
+	k[0] = (unsigned char)v->family;
+	memcpy(k + 1, v->addr, v->family == 4 ? 4 : 8);
+	memcpy(k + 9, now, 10); /* 2026-12-03 */
+	snprintf(out, 17, "%016llx", (unsigned long long)srv_siphash(client_key, k, sizeof(k)));
+}
+
+/* Stores a batch in one transaction; sets each vote's rc (PD_ENOTFOUND: a
+ * reason without a vote). Returns 0 or why the batch failed. */
+static int store(struct fb_vote *batch, const char *now, char *err, size_t errlen)
+{
+	int rc = be->begin(wdb, err, errlen);
+
+	for (struct fb_vote *v = batch; v && !rc; v = v->next) {
+		char reader[17];
+		struct db_row row = {
+			.port = v->port,
+			.reader = reader,
+			.vote = v->vote == FB_YES ? "yes" : "no",
+			.reason = v->reason >= 0 ? db_reasons[v->reason] : NULL,
+			.comment = *v->comment ? v->comment : NULL,
+			.time = now,
+		};
+		reader_of(v, now, reader);
+		v->rc = v->explain ? be->put_reason(wdb, &row, err, errlen) : be->put_vote(wdb, &row, err, errlen);
+		if (v->rc == PD_ENOTFOUND)
+			continue;
+		rc = v->rc;
+	}
+	if (!rc)
+		rc = be->commit(wdb, err, errlen);
+	if (rc)
+		be->rollback(wdb);
+	return rc;
+}
+
+/* Opens the database anew (writer and readers): it was deleted, replaced
+ * or its connection lost */
+static int reopen(char *err, size_t errlen)
+{
+	struct db *w = NULL, *r = NULL;
+	int rc = be->open(target, 0, &w, err, errlen);
+
+	if (!rc)
+		rc = be->open(target, 1, &r, err, errlen);
+	if (rc) {
+		be->close(w);
+		return rc;
+	}
+	be->close(wdb);
+	wdb = w;
+	pthread_mutex_lock(&rmu);
+	be->close(rdb);
+	rdb = r;
+	pthread_mutex_unlock(&rmu);
+	atomic_fetch_add(&srv_db_reopens, 1);
+	rc = load_client_key(err, errlen);
+	if (!rc)
+		rc = load_counts(err, errlen);
+	return rc;
+}
+
+/* Commits a batch where a restart will find it, or fails every vote of it */
+static void commit_batch(struct fb_vote *batch)
+{
+	char err[512] = "", q[512];
+	char now[32];
+	int rc, lost;
 
 	iso_time(time(NULL), now);
-	for (struct fb_vote *v = batch; v; v = v->next) {
-		unsigned char k[17];
+	rc = store(batch, now, err, sizeof(err));
+	lost = be->lost(wdb);
+	if (!rc && !lost) {
+		if (broken)
+			cli_error("feedback: votes are stored again in '%s'", fb_display(target, q, sizeof(q)));
+		broken = 0;
+		return;
+	}
+	if (lost)
+		cli_error("feedback: the database '%s' was deleted or replaced (or its connection lost): opening it anew",
+			  fb_display(target, q, sizeof(q)));
+	else if (!broken)
+		cli_error("feedback: cannot store votes in '%s': %s; opening it anew", fb_display(target, q, sizeof(q)),
+			  err);
+	if (!reopen(err, sizeof(err)) && !(rc = store(batch, now, err, sizeof(err))) && !be->lost(wdb)) {
+		cli_error("feedback: '%s' opened anew; votes are stored there", fb_display(target, q, sizeof(q)));
+		broken = 0;
+		return;
+	}
+	if (!broken)
+		cli_error("feedback: votes cannot be stored in '%s': %s; answering 503 until they can",
+			  fb_display(target, q, sizeof(q)), *err ? err : "the database is gone");
+	broken = 1;
+	for (struct fb_vote *v = batch; v; v = v->next)
 		v->rc = PD_EIO;
-		if (!ok)
-			continue;
-		k[0] = (unsigned char)v->family;
-		memcpy(k + 1, v->addr, 16);
-		snprintf(client, sizeof(client), "%016llx", (unsigned long long)srv_siphash(client_key, k, sizeof(k)));
-		sqlite3_reset(ins);
-		sqlite3_bind_int(ins, 1, (int)v->port);
-		sqlite3_bind_text(ins, 2, v->vote == FB_YES ? "yes" : "no", -1, SQLITE_STATIC);
-		if (*v->comment)
-			sqlite3_bind_text(ins, 3, v->comment, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(ins, 3);
-		sqlite3_bind_text(ins, 4, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 5, client, -1, SQLITE_STATIC);
-		if (sqlite3_step(ins) == SQLITE_DONE)
-			v->rc = 0;
-		else
-			cli_error("feedback: cannot store a vote: %s", sqlite3_errmsg(wdb));
-		sqlite3_clear_bindings(ins);
-	}
-	sqlite3_reset(ins);
-	if (ok && exec_sql(wdb, "COMMIT", err, sizeof(err))) {
-		ok = 0;
-		exec_sql(wdb, "ROLLBACK", err, sizeof(err));
-	}
-	if (!ok) {
-		cli_error("feedback: commit failed: %s", err);
-		for (struct fb_vote *v = batch; v; v = v->next)
-			v->rc = PD_EIO;
-	}
 }
 
 static void *writer_main(void *arg)
 {
-	sqlite3_stmt *ins = arg;
+	static uint64_t counted[65536 / 64];  /* ports of a batch already counted */
 
+	(void)arg;
 	pthread_mutex_lock(&qmu);
 	for (;;) {
 		struct fb_vote *batch, *next;
-		while (!qhead && !stopping)
-			pthread_cond_wait(&qcond, &qmu);
-		if (!qhead)
+		struct timespec until;
+		int waited = 0;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += REFRESH_SECONDS;
+		while (!qhead && !stopping && !waited)
+			waited = pthread_cond_timedwait(&qcond, &qmu, &until) == ETIMEDOUT;
+		if (!qhead && stopping)
 			break;
+		if (!qhead) {
+			/* a minute without votes here: other servers' votes,
+			 * and a database deleted or replaced meanwhile */
+			char err[256] = "", q[512];
+			pthread_mutex_unlock(&qmu);
+			if (be->lost(wdb)) {
+				cli_error("feedback: the database '%s' was deleted or replaced (or its connection lost): "
+					  "opening it anew", fb_display(target, q, sizeof(q)));
+				if (reopen(err, sizeof(err)))
+					cli_error("feedback: cannot open '%s' anew: %s", fb_display(target, q, sizeof(q)),
+						  err);
+			} else if (!broken) {
+				load_counts(err, sizeof(err));
+			}
+			pthread_mutex_lock(&qmu);
+			continue;
+		}
 		batch = qhead;
 		qhead = NULL;
 		qtail = &qhead;
 		pthread_mutex_unlock(&qmu);
-		commit_batch(batch, ins);
+		commit_batch(batch);
+		/* the counts of each port of the batch, once */
+		for (struct fb_vote *v = batch; v; v = v->next) {
+			char err[256];
+			if (v->rc || (counted[v->port / 64] & (1ull << (v->port % 64))))
+				continue;
+			counted[v->port / 64] |= 1ull << (v->port % 64);
+			if (be->counts(wdb, (long)v->port, set_count, NULL, err, sizeof(err)))
+				cli_error("feedback: cannot count the votes of port %u: %s", v->port, err);
+		}
+		for (struct fb_vote *v = batch; v; v = v->next)
+			counted[v->port / 64] = 0;
 		for (struct fb_vote *v = batch; v; v = next) {
 			next = v->next; /* done() may free v */
 			if (!v->rc) {
-				atomic_fetch_add(&counts[v->vote][v->port], 1);
-				atomic_fetch_add(&srv_votes[v->vote], 1);
+				if (!v->explain)
+					atomic_fetch_add(&srv_votes[v->vote], 1);
 			} else {
 				atomic_fetch_add(&srv_vote_failures, 1);
 			}
@@ -246,82 +321,50 @@ static void *writer_main(void *arg)
 		pthread_mutex_lock(&qmu);
 	}
 	pthread_mutex_unlock(&qmu);
-	sqlite3_finalize(ins);
 	return NULL;
 }
 
-static int open_db(const char *path, int flags, sqlite3 **db, char *err, size_t errlen)
+int fb_open(const char *db_target, char *err, size_t errlen)
 {
-	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s", *db ? sqlite3_errmsg(*db) : "out of memory");
-		sqlite3_close(*db);
-		*db = NULL;
-		return PD_EIO;
-	}
-	sqlite3_busy_timeout(*db, 10000);
-	sqlite3_extended_result_codes(*db, 1);
-	return 0;
-}
-
-int fb_open(const char *path, char *err, size_t errlen)
-{
-	sqlite3_stmt *ins = NULL, *st = NULL;
-	const unsigned char *mode;
+	pthread_condattr_t ca;
 	int rc = PD_EIO;
 
+	if (!(be = db_backend_for(db_target, err, errlen)))
+		return PD_ENOTSUP;
+	target = strdup(db_target);
 	counts[0] = calloc(65536, sizeof(*counts[0]));
 	counts[1] = calloc(65536, sizeof(*counts[1]));
-	if (!counts[0] || !counts[1]) {
+	if (!target || !counts[0] || !counts[1]) {
 		snprintf(err, errlen, "out of memory");
-		return PD_ENOMEM;
-	}
-	if (make_parent(path)) {
-		snprintf(err, errlen, "cannot create its directory: %s", strerror(errno));
-		return PD_EIO;
-	}
-	if (open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, &wdb, err, errlen))
-		return PD_EIO;
-	/* WAL: readers never wait for the writer; FULL: the WAL is synced at
-	 * every commit, so a committed vote survives a power cut */
-	if (sqlite3_prepare_v2(wdb, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW || !(mode = sqlite3_column_text(st, 0)) ||
-	    strcmp((const char *)mode, "wal")) {
-		snprintf(err, errlen, "cannot use WAL mode: %s", sqlite3_errmsg(wdb));
+		rc = PD_ENOMEM;
 		goto out;
 	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (exec_sql(wdb, "PRAGMA synchronous = FULL", err, errlen) || exec_sql(wdb, schema, err, errlen) ||
-	    load_client_key(err, errlen) || load_counts(err, errlen))
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&qcond, &ca);
+	pthread_condattr_destroy(&ca);
+	if ((rc = be->open(target, 0, &wdb, err, errlen)) || (rc = load_client_key(err, errlen)) ||
+	    (rc = load_counts(err, errlen)) || (rc = be->open(target, 1, &rdb, err, errlen)))
 		goto out;
-	if (sqlite3_prepare_v2(wdb, "INSERT INTO feedback (port, vote, comment, time, client) VALUES (?, ?, ?, ?, ?)",
-			       -1, &ins, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s", sqlite3_errmsg(wdb));
-		goto out;
-	}
-	if (open_db(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, &rdb, err, errlen))
-		goto out;
-	if (sqlite3_prepare_v2(rdb, "SELECT time, vote, comment FROM feedback WHERE port = ? AND comment IS NOT NULL "
-				    "ORDER BY id DESC LIMIT ?", -1, &latest_stmt, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s", sqlite3_errmsg(rdb));
-		goto out;
-	}
-	if (pthread_create(&writer, NULL, writer_main, ins)) {
+	rc = PD_EIO;
+	if (pthread_create(&writer, NULL, writer_main, NULL)) {
 		snprintf(err, errlen, "cannot start the writer thread");
 		goto out;
 	}
-	ins = NULL;
 	running = 1;
 	pthread_mutex_lock(&qmu);
 	accepting = 1;
 	pthread_mutex_unlock(&qmu);
 	rc = 0;
 out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(ins);
 	if (rc)
 		fb_close();
 	return rc;
+}
+
+const char *fb_backend_name(void)
+{
+	return be ? be->name : "";
 }
 
 void fb_stop(void)
@@ -339,11 +382,13 @@ void fb_stop(void)
 void fb_close(void)
 {
 	fb_stop();
-	sqlite3_finalize(latest_stmt);
-	latest_stmt = NULL;
-	sqlite3_close(rdb);
-	sqlite3_close(wdb);
+	if (be) {
+		be->close(rdb);
+		be->close(wdb);
+	}
 	rdb = wdb = NULL;
+	free(target);
+	target = NULL;
 	free(counts[0]);
 	free(counts[1]);
 	counts[0] = counts[1] = NULL;
@@ -377,32 +422,58 @@ void fb_counts(unsigned port, unsigned *yes, unsigned *no)
 	*no = atomic_load(&counts[FB_NO][port]);
 }
 
-int fb_port_json(unsigned port, size_t max, struct pd_buf *out)
+static void comment_jw(void *ctx, const struct db_row *r)
 {
+	struct pd__jw *w = ctx;
+
+	pd__jw_begin_object(w);
+	pd__jw_kstr(w, "time", r->time);
+	pd__jw_kstr(w, "vote", r->vote);
+	pd__jw_kstr(w, "reason", r->reason);
+	pd__jw_kstr(w, "comment", r->comment);
+	pd__jw_end_object(w);
+}
+
+int fb_port_json(unsigned port, size_t max, int publish, struct pd_buf *out)
+{
+	struct pd__jw w;
+	char err[256];
 	unsigned yes, no;
-	int rc, n = 0;
+	int rc = 0;
 
 	fb_counts(port, &yes, &no);
-	pd_buf_printf(out, "{\"port\":%u,\"yes\":%u,\"no\":%u,\"comments\":[", port, yes, no);
-	pthread_mutex_lock(&rmu);
-	sqlite3_reset(latest_stmt);
-	sqlite3_bind_int(latest_stmt, 1, (int)port);
-	sqlite3_bind_int64(latest_stmt, 2, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(latest_stmt)) == SQLITE_ROW) {
-		pd_buf_puts(out, n++ ? ",{\"time\":" : "{\"time\":");
-		pd_buf_json_str(out, (const char *)sqlite3_column_text(latest_stmt, 0));
-		pd_buf_puts(out, ",\"vote\":");
-		pd_buf_json_str(out, (const char *)sqlite3_column_text(latest_stmt, 1));
-		pd_buf_puts(out, ",\"comment\":");
-		pd_buf_json_str(out, (const char *)sqlite3_column_text(latest_stmt, 2));
-		pd_buf_putc(out, '}');
+	pd__jw_init(&w, out);
+	pd__jw_begin_object(&w);
+	pd__jw_kuint(&w, "port", port);
+	pd__jw_kuint(&w, "yes", yes);
+	pd__jw_kuint(&w, "no", no);
+	pd__jw_key(&w, "comments_published");
+	pd__jw_bool(&w, publish);
+	pd__jw_key(&w, "comments");
+	pd__jw_begin_array(&w);
+	if (publish) {
+		pthread_mutex_lock(&rmu);
+		/* a file replaced shows before the query, a connection cut
+		 * only when a query fails (and then no row was given) */
+		for (int attempt = 0; attempt < 2; attempt++) {
+			struct db *r = NULL;
+			if (rdb && !be->lost(rdb)) {
+				rc = be->latest(rdb, port, (long)max, 0, comment_jw, &w, err, sizeof(err));
+				if (!rc || !be->lost(rdb))
+					break;
+			}
+			rc = PD_EIO;
+			if (attempt || be->open(target, 1, &r, err, sizeof(err)))
+				break;
+			be->close(rdb);
+			rdb = r;
+		}
+		pthread_mutex_unlock(&rmu);
 	}
-	sqlite3_reset(latest_stmt);
-	pthread_mutex_unlock(&rmu);
-	pd_buf_puts(out, "]}\n");
-	if (rc != SQLITE_DONE)
-		return PD_EIO;
-	return out->err;
+	pd__jw_end_array(&w);
+	pd__jw_end_object(&w);
+	pd_buf_putc(out, '\n');
+	return rc ? rc : out->err;
 }
 
 /* ---- `portdex feedback`: pages by votes, for the maintainers ---- */
@@ -446,111 +517,148 @@ static const char *service_name(const struct pd_registry *reg, unsigned port)
 	return NULL;
 }
 
+static const char *reason_words(const char *code)
+{
+	for (int i = 0; code && i < DB_NREASONS; i++)
+		if (!strcmp(code, db_reasons[i]))
+			return db_reason_words[i];
+	return code;
+}
+
+struct report {
+	const struct db_backend *be;
+	struct db *db;
+	const struct pd_registry *reg;
+	int json, n, rc;
+	struct pd_buf *b;
+	struct pd__jw w;
+	char err[512];
+};
+
+static void latest_line(void *ctx, const struct db_row *r)
+{
+	struct report *rp = ctx;
+	struct pd_buf *b = rp->b;
+
+	if (rp->json) {
+		comment_jw(&rp->w, r);
+		return;
+	}
+	pd_buf_printf(b, "%24s", "");
+	pd_buf_text(b, r->time ? r->time : "");
+	pd_buf_putc(b, ' ');
+	pd_buf_text(b, r->vote ? r->vote : "");
+	if (r->reason) {
+		pd_buf_puts(b, " (");
+		pd_buf_text(b, reason_words(r->reason));
+		pd_buf_putc(b, ')');
+	}
+	if (r->comment) {
+		pd_buf_puts(b, ": ");
+		term_text(b, r->comment);
+	}
+	pd_buf_putc(b, '\n');
+}
+
+static void page_line(void *ctx, const struct db_page *p)
+{
+	struct report *rp = ctx;
+	struct pd_buf *b = rp->b;
+	const char *svc = service_name(rp->reg, p->port);
+	size_t width;
+	int any = 0;
+
+	if (rp->rc)
+		return;
+	rp->n++;
+	if (rp->json) {
+		pd__jw_begin_object(&rp->w);
+		pd__jw_kuint(&rp->w, "port", p->port);
+		pd__jw_kstr(&rp->w, "service", svc);
+		pd__jw_kuint(&rp->w, "yes", p->yes);
+		pd__jw_kuint(&rp->w, "no", p->no);
+		pd__jw_kuint(&rp->w, "comments", p->comments);
+		pd__jw_kstr(&rp->w, "last", p->last);
+		pd__jw_key(&rp->w, "reasons");
+		pd__jw_begin_object(&rp->w);
+		for (int i = 0; i < DB_NREASONS; i++)
+			pd__jw_kuint(&rp->w, db_reasons[i], p->reasons[i]);
+		pd__jw_end_object(&rp->w);
+		pd__jw_key(&rp->w, "latest");
+		pd__jw_begin_array(&rp->w);
+	} else {
+		pd_buf_printf(b, "%5u %5u %5u %8u  ", p->port, p->yes, p->no, p->comments);
+		width = b->len;
+		pd_buf_text(b, p->last ? p->last : "-");
+		width = b->err ? 0 : cli_width(b->s + width);
+		pd_buf_printf(b, "%*s  ", width < 20 ? (int)(20 - width) : 0, "");
+		pd_buf_text(b, svc ? svc : "-");
+		pd_buf_putc(b, '\n');
+		for (int i = 0; i < DB_NREASONS; i++) {
+			if (!p->reasons[i])
+				continue;
+			pd_buf_printf(b, "%s%s %u", any++ ? ", " : "                        why: ", db_reason_words[i],
+				      p->reasons[i]);
+		}
+		if (any)
+			pd_buf_putc(b, '\n');
+	}
+	rp->rc = rp->be->latest(rp->db, p->port, 3, 1, latest_line, rp, rp->err, sizeof(rp->err));
+	if (rp->json) {
+		pd__jw_end_array(&rp->w);
+		pd__jw_end_object(&rp->w);
+	}
+}
+
 int fb_report(const char *path, long top, int json, const struct pd_registry *reg)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *pages = NULL, *latest = NULL;
+	struct report rp = { .reg = reg, .json = json };
 	struct pd_buf b = PD_BUF_INIT;
-	char err[512] = "", q[256];
+	char q[512];
 	struct stat st;
-	size_t width;
-	int rc = EXIT_FAILURE_OP, n = 0, step;
+	int rc = EXIT_FAILURE_OP;
 
-	if (stat(path, &st)) {
+	rp.b = &b;
+	if (!(rp.be = db_backend_for(path, rp.err, sizeof(rp.err))))
+		goto fail;
+	if (!db_is_url(path) && stat(path, &st)) {
 		cli_error("no feedback yet: no database at '%s'", cli_quote(path, q, sizeof(q)));
 		return EXIT_NOTHING;
 	}
-	if (open_db(path, SQLITE_OPEN_READONLY, &db, err, sizeof(err)))
+	if (rp.be->open(path, 1, &rp.db, rp.err, sizeof(rp.err)))
 		goto fail;
-	if (sqlite3_prepare_v2(db, "SELECT port, sum(vote = 'yes'), sum(vote = 'no'), count(comment), max(time) "
-				   "FROM feedback GROUP BY port ORDER BY count(*) DESC, sum(vote = 'no') DESC, port "
-				   "LIMIT ?", -1, &pages, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT time, vote, comment FROM feedback WHERE port = ? AND comment IS NOT NULL "
-				   "ORDER BY id DESC LIMIT 3", -1, &latest, NULL) != SQLITE_OK) {
-		snprintf(err, sizeof(err), "%s", sqlite3_errmsg(db));
-		goto fail;
-	}
-	sqlite3_bind_int64(pages, 1, top);
-	if (json)
-		pd_buf_puts(&b, "{\"database\":");
+	pd__jw_init(&rp.w, &b);
 	if (json) {
-		pd_buf_json_str(&b, path);
-		pd_buf_puts(&b, ",\"pages\":[");
+		pd__jw_begin_object(&rp.w);
+		pd__jw_key(&rp.w, "database");
+		pd__jw_str(&rp.w, fb_display(path, q, sizeof(q)));
+		pd__jw_key(&rp.w, "pages");
+		pd__jw_begin_array(&rp.w);
 	} else {
 		pd_buf_printf(&b, "%5s %5s %5s %8s  %-20s  %s\n", "port", "yes", "no", "comments", "last vote", "service");
 	}
-	while ((step = sqlite3_step(pages)) == SQLITE_ROW) {
-		unsigned port = (unsigned)sqlite3_column_int(pages, 0);
-		const char *svc = service_name(reg, port);
-		const char *last = (const char *)sqlite3_column_text(pages, 4);
-		int c = 0;
-		if (json) {
-			pd_buf_printf(&b, "%s{\"port\":%u,\"service\":", n ? "," : "", port);
-			pd_buf_json_str(&b, svc);
-			pd_buf_printf(&b, ",\"yes\":%d,\"no\":%d,\"comments\":%d,\"last\":", sqlite3_column_int(pages, 1),
-				      sqlite3_column_int(pages, 2), sqlite3_column_int(pages, 3));
-			pd_buf_json_str(&b, last);
-			pd_buf_puts(&b, ",\"latest\":[");
-		} else {
-			pd_buf_printf(&b, "%5u %5d %5d %8d  ", port, sqlite3_column_int(pages, 1),
-				      sqlite3_column_int(pages, 2), sqlite3_column_int(pages, 3));
-			width = b.len;
-			pd_buf_text(&b, last ? last : "-");
-			width = b.err ? 0 : cli_width(b.s + width);
-			pd_buf_printf(&b, "%*s  ", width < 20 ? (int)(20 - width) : 0, "");
-			pd_buf_text(&b, svc ? svc : "-");
-			pd_buf_putc(&b, '\n');
-		}
-		sqlite3_reset(latest);
-		sqlite3_bind_int(latest, 1, (int)port);
-		while (sqlite3_step(latest) == SQLITE_ROW) {
-			const char *t = (const char *)sqlite3_column_text(latest, 0);
-			const char *v = (const char *)sqlite3_column_text(latest, 1);
-			const char *text = (const char *)sqlite3_column_text(latest, 2);
-			if (json) {
-				pd_buf_puts(&b, c++ ? ",{\"time\":" : "{\"time\":");
-				pd_buf_json_str(&b, t);
-				pd_buf_puts(&b, ",\"vote\":");
-				pd_buf_json_str(&b, v);
-				pd_buf_puts(&b, ",\"comment\":");
-				pd_buf_json_str(&b, text);
-				pd_buf_putc(&b, '}');
-			} else {
-				pd_buf_printf(&b, "%24s", "");
-				pd_buf_text(&b, t ? t : "");
-				pd_buf_putc(&b, ' ');
-				pd_buf_text(&b, v ? v : "");
-				pd_buf_puts(&b, ": ");
-				term_text(&b, text ? text : "");
-				pd_buf_putc(&b, '\n');
-			}
-		}
-		if (json)
-			pd_buf_puts(&b, "]}");
-		n++;
-	}
-	if (step != SQLITE_DONE) {
-		snprintf(err, sizeof(err), "%s", sqlite3_errmsg(db));
+	if (rp.be->pages(rp.db, top, page_line, &rp, rp.err, sizeof(rp.err)) || rp.rc)
 		goto fail;
+	if (json) {
+		pd__jw_end_array(&rp.w);
+		pd__jw_end_object(&rp.w);
+		pd_buf_putc(&b, '\n');
 	}
-	if (json)
-		pd_buf_puts(&b, "]}\n");
-	if (!n && !json) {
-		cli_error("no feedback yet in '%s'", cli_quote(path, q, sizeof(q)));
+	if (!rp.n && !json) {
+		cli_error("no feedback yet in '%s'", fb_display(path, q, sizeof(q)));
 		rc = EXIT_NOTHING;
 		goto out;
 	}
 	rc = cli_write(&b);
-	if (!rc && !n)
+	if (!rc && !rp.n)
 		rc = EXIT_NOTHING;
 	goto out;
 fail:
-	cli_error("cannot read the feedback database '%s': %s", cli_quote(path, q, sizeof(q)), err);
+	cli_error("cannot read the feedback database '%s': %s", fb_display(path, q, sizeof(q)), rp.err);
 	rc = EXIT_FAILURE_OP;
 out:
-	sqlite3_finalize(pages);
-	sqlite3_finalize(latest);
-	sqlite3_close(db);
+	if (rp.be)
+		rp.be->close(rp.db);
 	pd_buf_release(&b);
 	return rc;
 }

@@ -300,12 +300,23 @@ static enum MHD_Result feedback_post(struct request *r, struct MHD_Connection *c
 
 	if (r->too_big)
 		return error(r, c, 413, "the form is larger than 8 KiB");
+	/* a form posted from another site's page: refused (cross-site request forgery) */
+	if (srv_origin_check(header(c, "Origin"), header(c, MHD_HTTP_HEADER_REFERER), header(c, MHD_HTTP_HEADER_HOST),
+			     srv_cfg->public_url) == ORIGIN_OTHER)
+		return error(r, c, 403, "votes are taken only from this site's pages (Origin or Referer of another site)");
 	why = route_feedback_form(r->arg, pd_buf_str(&r->body), r->body.len, &r->vote);
 	if (why)
 		return error(r, c, 400, why);
 	client_address(c, &r->vote);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	wait = rl_take(r->vote.addr, r->vote.family, now.tv_sec);
+	if (!wait && (wait = rl_take_all())) {
+		memset(&rep, 0, sizeof(rep));
+		route_error(r->route, 429, "too many votes from everyone just now: try again in a minute", r->want_json,
+			    &rep);
+		rep.retry_after = wait;
+		return respond(r, c, &rep);
+	}
 	if (wait) {
 		memset(&rep, 0, sizeof(rep));
 		route_error(r->route, 429, "too many votes from your address: try again in a minute", r->want_json, &rep);
@@ -331,6 +342,8 @@ static enum MHD_Result feedback_answer(struct request *r, struct MHD_Connection 
 	struct reply rep;
 
 	memset(&rep, 0, sizeof(rep));
+	if (r->vote.rc == PD_ENOTFOUND)
+		return error(r, c, 400, "there is no vote of yours on this page today to give a reason for: vote first");
 	if (r->vote.rc) {
 		route_error(r->route, 503, "your vote could not be saved; please try again later", r->want_json, &rep);
 		rep.retry_after = 10;
@@ -344,7 +357,8 @@ static enum MHD_Result feedback_answer(struct request *r, struct MHD_Connection 
 	} else {
 		rep.status = 303;
 		rep.ctype = "text/html; charset=utf-8";
-		snprintf(rep.location, sizeof(rep.location), "/port/%u?feedback=thanks#feedback", r->arg);
+		snprintf(rep.location, sizeof(rep.location), "/port/%u?feedback=%s#feedback", r->arg,
+			 r->vote.explain ? "why" : "thanks");
 		pd_buf_printf(&rep.body, "<a href=\"%s\">back to port %u</a>\n", rep.location, r->arg);
 	}
 	return respond(r, c, &rep);

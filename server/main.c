@@ -27,8 +27,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: portdex serve [--listen ADDR:PORT] [--db FILE] [--registry FILE]\n"
-		   "       portdex feedback [--top N] [--json] [--db FILE] [--registry FILE]\n");
+	fprintf(f, "usage: portdex serve [--listen ADDR:PORT] [--db FILE|URI] [--registry FILE] [--publish-comments]\n"
+		   "       portdex feedback [--top N] [--json] [--db FILE|URI] [--registry FILE]\n");
 }
 
 /* A number from the environment, from lo to hi; def when unset */
@@ -148,6 +148,7 @@ static int serve_main(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "registry", required_argument, NULL, 'r' },
+		{ "publish-comments", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -168,6 +169,7 @@ static int serve_main(int argc, char **argv)
 		case 'l': cfg.listen = optarg; break;
 		case 'd': cfg.db = optarg; break;
 		case 'r': cfg.registry = optarg; break;
+		case 'P': cfg.publish_comments = 1; break;
 		case 'h': usage(stdout); return EXIT_ANSWERED;
 		default:
 			cli_error("serve: bad option '%s'", cli_quote(argv[optind - 1], q, sizeof(q)));
@@ -187,8 +189,15 @@ static int serve_main(int argc, char **argv)
 	if (env_uint("PORTDEX_SERVE_TIMEOUT", 1, 3600, 15, &cfg.timeout) ||
 	    env_uint("PORTDEX_VOTE_LIMIT", 0, 1000000, 10, &cfg.vote_limit) ||
 	    env_uint("PORTDEX_SERVE_CACHE_TTL", 0, 3600, 60, &cfg.cache_ttl) ||
-	    env_uint("PORTDEX_SERVE_THREADS", 1, 64, 2, &cfg.threads))
+	    env_uint("PORTDEX_SERVE_THREADS", 1, 64, 2, &cfg.threads) ||
+	    env_uint("PORTDEX_VOTES_PER_MINUTE", 0, 1000000, 60, &cfg.votes_per_minute))
 		return EXIT_USAGE;
+	cfg.public_url = getenv("PORTDEX_PUBLIC_URL");
+	if (cfg.public_url && (!*cfg.public_url || srv_origin_parse(cfg.public_url, NULL))) {
+		cli_error("PORTDEX_PUBLIC_URL='%s' is not an address like https://example.org",
+			  cli_quote(cfg.public_url, q, sizeof(q)));
+		return EXIT_USAGE;
+	}
 	if (!cfg.db) {
 		if (fb_default_path(&db)) {
 			cli_error("no place for the feedback database: give --db FILE or set HOME or XDG_DATA_HOME");
@@ -226,12 +235,12 @@ static int serve_main(int argc, char **argv)
 		rc = rc == PD_EIO || rc == PD_EMODULE || rc == PD_ENOMEM ? EXIT_FAILURE_OP : EXIT_USAGE;
 		goto out;
 	}
-	if (fb_open(cfg.db, err, sizeof(err))) {
-		cli_error("cannot open the feedback database '%s': %s", cli_quote(cfg.db, q, sizeof(q)), err);
-		rc = EXIT_FAILURE_OP;
+	if ((rc = fb_open(cfg.db, err, sizeof(err)))) {
+		cli_error("cannot open the feedback database '%s': %s", fb_display(cfg.db, q, sizeof(q)), err);
+		rc = rc == PD_ENOTSUP ? EXIT_USAGE : EXIT_FAILURE_OP;
 		goto out_state;
 	}
-	rl_init(cfg.vote_limit);
+	rl_init(cfg.vote_limit, cfg.votes_per_minute);
 	metrics_start();
 	if ((rc = http_start(&cfg, err, sizeof(err)))) {
 		cli_error("cannot listen on '%s': %s", cli_quote(cfg.listen, q, sizeof(q)), err);
@@ -240,8 +249,9 @@ static int serve_main(int argc, char **argv)
 	}
 	{
 		struct srv_state *s = state_get();
-		cli_error("registry: %s, updated %s; feedback in %s", pd_registry_source(s->reg),
-			  *pd_registry_updated(s->reg) ? pd_registry_updated(s->reg) : "unknown", cfg.db);
+		cli_error("registry: %s, updated %s; feedback in %s %s", pd_registry_source(s->reg),
+			  *pd_registry_updated(s->reg) ? pd_registry_updated(s->reg) : "unknown", fb_backend_name(),
+			  fb_display(cfg.db, q, sizeof(q)));
 		state_put(s);
 	}
 	watch_loop(&cfg, sfd);

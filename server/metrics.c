@@ -176,6 +176,10 @@ int metrics_render(struct pd_buf *b)
 	pd_buf_printf(b, "portdex_feedback_failures_total %lu\n", atomic_load(&srv_vote_failures));
 	head(b, "portdex_feedback_rate_limited_total", "counter", "Votes refused by the per-client rate limit.");
 	pd_buf_printf(b, "portdex_feedback_rate_limited_total %lu\n", atomic_load(&srv_rate_limited));
+	head(b, "portdex_feedback_rate_limited_all_total", "counter", "Votes refused by the overall cap on votes a minute.");
+	pd_buf_printf(b, "portdex_feedback_rate_limited_all_total %lu\n", atomic_load(&srv_rate_limited_all));
+	head(b, "portdex_feedback_db_reopens_total", "counter", "Times the feedback database was opened anew.");
+	pd_buf_printf(b, "portdex_feedback_db_reopens_total %lu\n", atomic_load(&srv_db_reopens));
 	head(b, "portdex_registry_reloads_total", "counter", "Registries loaded after the first.");
 	pd_buf_printf(b, "portdex_registry_reloads_total %lu\n", atomic_load(&srv_reloads));
 	head(b, "portdex_registry_reload_failures_total", "counter", "Registry files that could not be loaded.");

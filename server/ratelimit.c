@@ -1,4 +1,5 @@
-/* ratelimit.c: at most N votes per client per minute. A client is an IPv4
+/* ratelimit.c: at most N votes per client per minute, and at most M a
+ * minute from everyone (rl_take_all), which bounds the database's growth. A client is an IPv4
  * address or an IPv6 /64 (one host's privacy addresses share it). The
  * table has a fixed size: a new client takes an expired or the oldest
  * place among a few, so memory stays bounded whatever the traffic. */
@@ -23,11 +24,20 @@ static struct rl_slot table[RL_SLOTS];
 static unsigned limit;
 static unsigned char key[16];
 
-atomic_ulong srv_rate_limited;
+/* the overall cap: a bucket of all_limit tokens, refilled at all_limit a
+ * minute; a vote takes one */
+static unsigned all_limit;
+static double all_tokens;
+static struct timespec all_last;
 
-void rl_init(unsigned per_minute)
+atomic_ulong srv_rate_limited, srv_rate_limited_all;
+
+void rl_init(unsigned per_minute, unsigned all_per_minute)
 {
 	limit = per_minute;
+	all_limit = all_per_minute;
+	all_tokens = all_per_minute;
+	clock_gettime(CLOCK_MONOTONIC, &all_last);
 	if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key))
 		memset(key, 0x5a, sizeof(key)); /* still works, only less resistant to collisions */
 }
@@ -78,6 +88,32 @@ unsigned rl_take(const unsigned char addr[16], int family, time_t now)
 		atomic_fetch_add(&srv_rate_limited, 1);
 	} else {
 		s->count++;
+	}
+	pthread_mutex_unlock(&mu);
+	return wait;
+}
+
+unsigned rl_take_all(void)
+{
+	struct timespec t;
+	unsigned wait = 0;
+	double dt;
+
+	if (!all_limit)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	pthread_mutex_lock(&mu);
+	dt = (double)(t.tv_sec - all_last.tv_sec) + (double)(t.tv_nsec - all_last.tv_nsec) / 1e9;
+	all_last = t;
+	all_tokens += dt * all_limit / 60.0;
+	if (all_tokens > all_limit)
+		all_tokens = all_limit;
+	if (all_tokens >= 1.0) {
+		all_tokens -= 1.0;
+	} else {
+		/* the seconds until one token is there, rounded up */
+		wait = (unsigned)((1.0 - all_tokens) * 60.0 / all_limit) + 1;
+		atomic_fetch_add(&srv_rate_limited_all, 1);
 	}
 	pthread_mutex_unlock(&mu);
 	return wait;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "http_parse.h"
 #include "server.h"
 
@@ -126,6 +127,7 @@ static const char *status_text(int status)
 {
 	switch (status) {
 	case 400: return "Bad request";
+	case 403: return "Forbidden";
 	case 404: return "Not found";
 	case 405: return "Method not allowed";
 	case 413: return "Request too large";
@@ -192,6 +194,7 @@ static void site_opts(const struct srv_state *s, struct pd_check_opts *chk, stru
 	o->host = NULL;
 	o->check = chk;
 	o->feedback = 1;
+	o->feedback_flags = srv_cfg->publish_comments ? PD_FEEDBACK_PUBLISHED : 0;
 }
 
 /* Puts the cache key of a page into out: generation, route, argument and
@@ -236,12 +239,18 @@ static void port_page(const struct srv_state *s, unsigned port, const char *quer
 	struct pd_check_opts chk;
 	struct pd_site_opts o;
 	char fb[16], extra[48];
-	int thanks = query && hp_form_get(query, qlen, "feedback", fb, sizeof(fb)) == 1 && !strcmp(fb, "thanks");
+	int got = query && hp_form_get(query, qlen, "feedback", fb, sizeof(fb)) == 1;
+	/* 1: after a vote (and the form asks why), 2: after the why */
+	int thanks = got && !strcmp(fb, "thanks") ? 1 : got && !strcmp(fb, "why") ? 2 : 0;
 
 	site_opts(s, &chk, &o);
 	fb_counts(port, &o.votes_yes, &o.votes_no);
-	if (thanks)
+	if (thanks == 1) {
 		o.feedback_note = "Thank you for your feedback.";
+		o.feedback_flags |= PD_FEEDBACK_ASK_WHY;
+	} else if (thanks == 2) {
+		o.feedback_note = "Thank you for telling us why.";
+	}
 	snprintf(extra, sizeof(extra), "%u/%u/%d", o.votes_yes, o.votes_no, thanks);
 	cache_key(out, s, R_PORT, port, extra);
 	if (from_cache(out))
@@ -484,7 +493,7 @@ static void api_listening(const struct srv_state *s, struct reply *out)
 
 static void api_feedback(unsigned port, struct reply *out)
 {
-	int rc = fb_port_json(port, COMMENTS_MAX, &out->body);
+	int rc = fb_port_json(port, COMMENTS_MAX, srv_cfg->publish_comments, &out->body);
 
 	if (rc) {
 		route_error(R_API_FEEDBACK, 503, "the feedback database cannot be read", 1, out);
@@ -541,11 +550,12 @@ const char *route_feedback_form(unsigned port, const char *body, size_t len, str
 {
 	const char *cur = body, *end = body + len;
 	char key[16], value[SRV_COMMENT_MAX * 12 + 1];
-	int have_vote = 0, have_comment = 0, rc;
+	int have_vote = 0, have_comment = 0, have_reason = 0, rc;
 	size_t chars, o = 0, n;
 
 	memset(v, 0, sizeof(*v));
 	v->port = port;
+	v->reason = -1;
 	while ((rc = hp_form_next(&cur, end, key, sizeof(key), value, sizeof(value))) > 0) {
 		if (!strcmp(key, "vote")) {
 			if (have_vote++)
@@ -556,6 +566,14 @@ const char *route_feedback_form(unsigned port, const char *body, size_t len, str
 				v->vote = FB_NO;
 			else
 				return "vote must be yes or no";
+		} else if (!strcmp(key, "reason")) {
+			if (have_reason++)
+				return "the form has two reasons";
+			for (int i = 0; i < DB_NREASONS; i++)
+				if (!strcmp(value, db_reasons[i]))
+					v->reason = i;
+			if (v->reason < 0 && *value)
+				return "reason must be outdated, wrong, missing or hard-to-read";
 		} else if (!strcmp(key, "comment")) {
 			if (have_comment++)
 				return "the form has two comments";
@@ -585,7 +603,9 @@ const char *route_feedback_form(unsigned port, const char *body, size_t len, str
 		return "a field of the form is too long";
 	if (rc < 0)
 		return "the form is malformed (bad %-escape or control character)";
-	if (!have_vote)
-		return "the form has no vote (vote=yes or vote=no)";
+	/* without a vote: why, for the vote of this reader today */
+	v->explain = !have_vote;
+	if (!have_vote && v->reason < 0 && !*v->comment)
+		return "the form has no vote (vote=yes or vote=no), reason or comment";
 	return NULL;
 }

@@ -26,6 +26,9 @@ struct srv_config {
 	unsigned vote_limit;         /* votes per minute per client, 0: none (PORTDEX_VOTE_LIMIT) */
 	unsigned cache_ttl;          /* seconds a rendered page is reused (PORTDEX_SERVE_CACHE_TTL) */
 	unsigned threads;            /* request threads (PORTDEX_SERVE_THREADS) */
+	unsigned votes_per_minute;   /* votes per minute from everyone, 0: none (PORTDEX_VOTES_PER_MINUTE) */
+	const char *public_url;      /* the site's address, for the Origin check (PORTDEX_PUBLIC_URL) */
+	int publish_comments;        /* --publish-comments: comments in /api/v1/ports/N/feedback */
 };
 
 /* siphash.c: SipHash-2-4, for ETags, client hashes and hash tables */
@@ -91,11 +94,13 @@ void cache_put(const char *key, const struct cached *c, unsigned ttl);
 void cache_clear(void);
 extern atomic_ulong srv_cache_hits, srv_cache_misses;
 
-/* ---- feedback.c: votes in SQLite ---- */
+/* ---- feedback.c: votes, kept through db.h (SQLite or PostgreSQL) ---- */
 enum fb_vote_kind { FB_NO = 0, FB_YES = 1 };
 struct fb_vote {
 	unsigned port;
 	enum fb_vote_kind vote;
+	int explain;                             /* 1: the reason and comment of today's vote, no vote */
+	int reason;                              /* an index in db_reasons, or -1 */
 	char comment[SRV_COMMENT_MAX * 4 + 1];   /* UTF-8; "" for none */
 	unsigned char addr[16];                  /* client address (IPv4 in the first 4) */
 	int family;
@@ -106,34 +111,57 @@ struct fb_vote {
 	void *ctx;
 	struct fb_vote *next;
 };
-/* Opens (creating the directory and the schema) the database in WAL mode
- * with synchronous=FULL, loads the counts and starts the writer thread. */
-int fb_open(const char *path, char *err, size_t errlen);
+/* Opens the database (a SQLite file, made with its directory, or a
+ * postgresql:// URI), runs its migrations, loads the counts and starts the
+ * writer thread. */
+int fb_open(const char *db, char *err, size_t errlen);
+const char *fb_backend_name(void);       /* "SQLite", "PostgreSQL" */
+/* db quoted for a message, a URI's password hidden */
+const char *fb_display(const char *db, char *buf, size_t n);
 /* Stops the writer after it committed (and answered) every queued vote;
  * later votes fail with PD_EIO. */
 void fb_stop(void);
 /* Stops the writer if need be and closes the database. */
 void fb_close(void);
-/* Queues a vote; v->done is called once it is committed (or failed).
- * PD_EIO when the writer is stopped. v must live until done. */
+/* Queues a vote; v->done is called once it is committed (v->rc 0), or
+ * failed (PD_EIO; PD_ENOTFOUND for a reason without a vote of that reader on
+ * that page today). PD_EIO when the writer is stopped. v must live until
+ * done. */
 int fb_submit(struct fb_vote *v);
 void fb_counts(unsigned port, unsigned *yes, unsigned *no);
-/* {"port":N,"yes":N,"no":N,"comments":[{"time","vote","comment"}]} with the
- * latest max comments, newest first. */
-int fb_port_json(unsigned port, size_t max, struct pd_buf *out);
+/* {"port","yes","no","comments_published","comments":[{"time","vote",
+ * "reason","comment"}]}: with publish, the latest max comments, newest
+ * first; without, none. */
+int fb_port_json(unsigned port, size_t max, int publish, struct pd_buf *out);
 /* The default database path: DATA_DIR/feedback.db. */
 int fb_default_path(struct pd_buf *out);
 /* `portdex feedback`: pages by votes, most first, with their latest
  * comments; service names from reg (may be NULL). Returns an exit status. */
 int fb_report(const char *db, long top, int json, const struct pd_registry *reg);
-extern atomic_ulong srv_votes[2], srv_vote_failures;
+extern atomic_ulong srv_votes[2], srv_vote_failures, srv_db_reopens;
 
-/* ---- ratelimit.c: votes per client per minute ---- */
-void rl_init(unsigned per_minute);
+/* ---- ratelimit.c: votes per client per minute, and from everyone ---- */
+void rl_init(unsigned per_minute, unsigned all_per_minute);
+/* 0 allowed (and counted), else the seconds until anyone may vote again:
+ * the overall cap, a token bucket of all_per_minute a minute */
+unsigned rl_take_all(void);
 /* 0 allowed (and counted), else the seconds until the client may vote
  * again; now is a monotonic clock's seconds */
 unsigned rl_take(const unsigned char addr[16], int family, time_t now);
-extern atomic_ulong srv_rate_limited;
+extern atomic_ulong srv_rate_limited, srv_rate_limited_all;
+
+/* ---- origin.c: is a POST from this site's pages? ---- */
+struct srv_origin {
+	char host[256];              /* lower case; IPv6 in brackets */
+	unsigned port;               /* the scheme's default when not written */
+};
+/* scheme://host[:port][/...] (http or https): 0, or -1; out may be NULL */
+int srv_origin_parse(const char *url, struct srv_origin *out);
+enum srv_origin_verdict { ORIGIN_SAME, ORIGIN_NONE, ORIGIN_OTHER };
+/* Origin (or, without it, Referer) against Host and public_url (may be
+ * NULL): ORIGIN_NONE when the request has neither header */
+enum srv_origin_verdict srv_origin_check(const char *origin, const char *referer, const char *host,
+					 const char *public_url);
 
 /* ---- metrics.c: request counters and latency histograms ---- */
 enum srv_route {
@@ -171,8 +199,9 @@ const char *route_allow(enum srv_route r);
 /* Answers a GET/HEAD request of route r. query may be NULL. */
 void route_get(enum srv_route r, unsigned port, const char *query, size_t qlen, int want_json,
 	       struct reply *out);
-/* Checks a feedback form: fills v (port, vote, comment) or returns the
- * reason it is refused (a static sentence). */
+/* Checks a feedback form: fills v (port, vote, reason, comment; without a
+ * vote, the reason and comment of the reader's vote: v->explain) or
+ * returns the reason it is refused (a static sentence). */
 const char *route_feedback_form(unsigned port, const char *body, size_t len, struct fb_vote *v);
 /* An error body for status in the style of route r (HTML, or JSON for /api) */
 void route_error(enum srv_route r, int status, const char *message, int want_json, struct reply *out);

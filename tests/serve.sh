@@ -3,26 +3,30 @@
 #   - every route: status, content type, charset
 #   - HTTP: 400, 404, 405 with Allow, 413, 414/431, 415, 429 with Retry-After;
 #     strong ETag and If-None-Match (304); gzip with Vary; HEAD; Cache-Control
-#   - feedback: form POST (303) and JSON, counts, escaping, bad forms,
-#     `portdex feedback`
 #   - limits: a slow client is cut off after the idle timeout while other
 #     requests are served
-#   - durability: votes sent by 8 parallel clients, the server killed with
-#     SIGKILL midway and restarted on the same database: every acknowledged
-#     vote is there
 #   - reload: `portdex update` and SIGHUP while pages are requested: every
 #     page is whole and comes from the old or the new registry
-#   - the lookup path does not load libmicrohttpd, SQLite or zlib
+#   - the lookup path does not load libmicrohttpd, SQLite, libpq or zlib
+#   - feedback (parts feedback, on SQLite, and feedback-pg, the same on a
+#     PostgreSQL started for the test, tests/pg.sh): form POST (303) and
+#     JSON, one vote per reader per page, reasons and comments, counts,
+#     escaping, bad forms, Origin and Referer, the per-address limit and
+#     the overall cap, --publish-comments, `portdex feedback`; durability:
+#     votes sent by 8 parallel clients, the server killed with SIGKILL
+#     midway and restarted on the same database: every acknowledged vote is
+#     there; the database deleted, replaced or unreachable under the server
 # Environment (from tests/meson.build): PORTDEX, PD_SHARED. Loops and waits
-# are bounded; servers are stopped by PID in the EXIT trap.
-# One part per run: main (default: all but these two), reload (exit 77
+# are bounded; servers (and PostgreSQL) are stopped in the EXIT trap.
+# One part per run: main (default: all but these), reload (exit 77
 # without the official registry in PD_SHARED), ipv6 (exit 77 without an
-# IPv6 loopback); Meson runs each as a test.
+# IPv6 loopback), feedback, feedback-pg (exit 77 without PostgreSQL or
+# root); Meson runs each as a test.
 set -u
 part=${1:-main}
 case $part in
-main|reload|ipv6) ;;
-*) echo "usage: serve.sh [main|reload|ipv6]" >&2; exit 2 ;;
+main|reload|ipv6|feedback|feedback-pg) ;;
+*) echo "usage: serve.sh [main|reload|ipv6|feedback|feedback-pg]" >&2; exit 2 ;;
 esac
 xml=${PD_SHARED:-}/iana/service-names-port-numbers.xml
 if [ "$part" = reload ] && { [ -z "${PD_SHARED:-}" ] || [ ! -f "$xml" ]; }; then
@@ -36,11 +40,18 @@ fi
 PORTDEX=${PORTDEX:?PORTDEX must name the portdex binary}
 tmp=$(mktemp -d)
 pids=()
+. "${PD_SOURCE_ROOT:?}/tests/pg.sh"
 cleanup() {
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	pg_stop
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+if [ "$part" = feedback-pg ]; then
+	pg_start "$tmp/pg"
+	rc=$?
+	[ "$rc" = 0 ] || exit "$rc"
+fi
 
 export HOME=$tmp XDG_DATA_HOME=$tmp/xdg NO_COLOR=1
 unset PORTDEX_REGISTRY PORTDEX_SERVE_TIMEOUT PORTDEX_VOTE_LIMIT PORTDEX_SERVE_CACHE_TTL
@@ -96,10 +107,10 @@ hdr() { local h=$1; shift; heads "$@" | sed -n "s/^$h: //p" | head -1; }
 if [ "$part" = main ]; then
 # ---- the lookup path ----
 libs=$(LD_TRACE_LOADED_OBJECTS=1 "$PORTDEX" 2>&1 || true)
-if [[ $libs == *microhttpd* || $libs == *sqlite* || $libs == *libz.so* ]]; then
-	bad "portdex does not load libmicrohttpd, SQLite or zlib: $libs"
+if [[ $libs == *microhttpd* || $libs == *sqlite* || $libs == *libz.so* || $libs == *libpq* ]]; then
+	bad "portdex does not load libmicrohttpd, SQLite, libpq or zlib: $libs"
 else
-	ok "portdex does not load libmicrohttpd, SQLite or zlib"
+	ok "portdex does not load libmicrohttpd, SQLite, libpq or zlib"
 fi
 
 # ---- usage ----
@@ -116,6 +127,14 @@ is "serve does not take --top" "$?" 2
 is "feedback --top 0 is a usage error" "$?" 2
 "$PORTDEX" feedback --db "$tmp/none.db" 2>/dev/null >/dev/null
 is "feedback without a database: nothing found" "$?" 1
+(cd "$tmp" && "$PORTDEX" serve --listen 127.0.0.1:0 --db mysql://db/x 2>"$tmp/err" >/dev/null)
+is "a --db URI of another database is a usage error" "$?" 2
+like "it says so" "$(cat "$tmp/err")" "portdex: cannot open the feedback database 'mysql://db/x': not a file name or a postgresql:// URI"
+is "and makes no directory of it" "$(ls -d "$tmp/mysql:" 2>/dev/null)" ""
+(cd "$tmp" && "$PORTDEX" feedback --db postgres://nobody@127.0.0.1:1/x 2>"$tmp/err" >/dev/null)
+is "portdex feedback on a PostgreSQL it cannot reach" "$?" 3
+like "it says so" "$(cat "$tmp/err")" "portdex: cannot read the feedback database 'postgres://nobody@127.0.0.1:1/x': cannot connect: *"
+is "and makes no directory of it" "$(ls -d "$tmp/postgres:" 2>/dev/null)" ""
 
 # ---- routes ----
 start main
@@ -276,80 +295,6 @@ is "nosniff" "$(hdr x-content-type-options "$B/healthz")" nosniff
 is "keep-alive: two requests, one connection" \
 	"$(curl -s -v "$B/healthz" "$B/healthz" 2>&1 | grep -c 'Re-using existing connection')" 1
 
-# ---- feedback ----
-fb=$B/port/926/feedback
-is "vote by form: 303" "$(code -d 'vote=yes&comment=useful' "$fb")" 303
-is "back to the page, with thanks" "$(hdr location -d 'vote=yes' "$fb")" "/port/926?feedback=thanks#feedback"
-like "the page then thanks" "$(curl -s "$B/port/926?feedback=thanks")" "*Thank you for your feedback.*"
-is "vote by JSON: 200" "$(code -H 'Accept: application/json' -d 'vote=no' "$fb")" 200
-is "the JSON answer has the counts" "$(curl -s -H 'Accept: application/json' -d 'vote=no' "$fb")" '{"yes":2,"no":2}'
-like "the page shows the counts" "$(curl -s "$B/port/926")" '*<span class="yes">2</span> found it helpful, <span class="no">2</span>*'
-curl -s -o /dev/null -H 'Accept: application/json' --data-urlencode 'vote=yes' \
-	--data-urlencode 'comment=<script>alert(1)</script> & "quotes"' "$fb"
-api=$(curl -s "$B/api/v1/ports/926/feedback")
-is "counts at /api/v1/ports/N/feedback" "$(printf '%s' "$api" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["port"], d["yes"], d["no"])')" "926 3 2"
-is "comments come back as JSON strings, as written" \
-	"$(printf '%s' "$api" | python3 -c 'import json,sys; print(json.load(sys.stdin)["comments"][0]["comment"])')" \
-	'<script>alert(1)</script> & "quotes"'
-if [[ $(curl -s "$B/port/926") == *"<script>alert(1)"* ]]; then
-	bad "a comment never reaches a page unescaped"
-else
-	ok "a comment never reaches a page unescaped"
-fi
-is "feedback API of another port" "$(curl -s "$B/api/v1/ports/927/feedback")" '{"port":927,"yes":0,"no":0,"comments":[]}'
-is "feedback API is not cached" "$(hdr cache-control "$B/api/v1/ports/927/feedback")" no-store
-long=$(printf 'é%.0s' $(seq 500))
-is "a comment of 500 characters (1000 bytes)" "$(code -H 'Accept: application/json' --data-urlencode vote=yes --data-urlencode "comment=$long" "$fb")" 200
-is "501 characters" "$(code --data-urlencode vote=yes --data-urlencode "comment=${long}x" "$fb")" 400
-is "no vote" "$(code -d 'comment=hi' "$fb")" 400
-is "a vote that is not yes or no" "$(code -d 'vote=maybe' "$fb")" 400
-is "two votes" "$(code -d 'vote=yes&vote=no' "$fb")" 400
-is "a comment that is not UTF-8" "$(code -d 'vote=yes&comment=%C3%28' "$fb")" 400
-is "a comment with control characters" "$(code -d 'vote=yes&comment=a%1Bb' "$fb")" 400
-is "a bad escape in the form" "$(code -d 'vote=yes&comment=%Z' "$fb")" 400
-is "a form that is not urlencoded" "$(code -H 'Content-Type: text/plain' -d 'vote=yes' "$fb")" 415
-is "feedback on a bad port" "$(code -d 'vote=yes' "$B/port/70000/feedback")" 400
-is "form errors in JSON when asked" "$(ctype -H 'Accept: application/json' -d 'vote=x' "$fb")" "application/json; charset=utf-8"
-printf 'vote=yes&comment=' >"$tmp/big"
-head -c 20000 /dev/zero | tr '\0' a >>"$tmp/big"
-is "a body over 8 KiB (Content-Length)" "$(code --data-binary @"$tmp/big" "$fb")" 413
-is "a body over 8 KiB (chunked)" "$(code -H 'Transfer-Encoding: chunked' --data-binary @"$tmp/big" "$fb")" 413
-is "the server still serves" "$(code "$B/healthz")" 200
-db=$XDG_DATA_HOME/portdex/feedback.db
-is "the database is in the data directory" "$([ -f "$db" ] && echo yes)" yes
-out=$("$PORTDEX" feedback --top 5)
-like "portdex feedback lists the page" "$out" "*  926     4     2 *"
-out=$("$PORTDEX" feedback --json --db "$db")
-is "portdex feedback --json" "$(printf '%s' "$out" | python3 -c 'import json,sys; p=json.load(sys.stdin)["pages"][0]; print(p["port"], p["yes"], p["no"], p["comments"])')" "926 4 2 3"
-# a comment may carry bidi and C1 controls: the report shows them escaped
-# (from 127.0.0.8: the votes above used up 127.0.0.1's rate)
-is "a comment with bidi and C1 controls is taken" "$(code --interface 127.0.0.8 -H 'Accept: application/json' \
-	--data-urlencode vote=no --data-urlencode $'comment=rtl \xe2\x80\xaeevil\xe2\x80\xac and \xc2\x85 next' \
-	"$B/port/928/feedback")" 200
-"$PORTDEX" feedback --db "$db" >"$tmp/fb.out" 2>"$tmp/fb.err"
-if grep -qF 'no: rtl \u202eevil\u202c and \u0085 next' "$tmp/fb.out"; then
-	ok "portdex feedback shows a comment's controls escaped"
-else
-	bad "portdex feedback shows a comment's controls escaped: $(grep -a 'rtl' "$tmp/fb.out")"
-fi
-if raw=$(python3 "${PD_SOURCE_ROOT:?}/tests/no-raw-controls.py" "$tmp/fb.out" "$tmp/fb.err"); then
-	ok "portdex feedback: no raw control character"
-else
-	bad "portdex feedback: $raw"
-fi
-
-# rate limit: 10 votes a minute per address (from 127.0.0.7, so that the
-# votes above do not count)
-codes=""
-for i in $(seq 11); do
-	codes+="$(code --interface 127.0.0.7 -H 'Accept: application/json' -d vote=yes "$B/port/1000/feedback") "
-done
-is "10 votes a minute, then 429" "$codes" "200 200 200 200 200 200 200 200 200 200 429 "
-like "429 says when to retry" "$(hdr retry-after --interface 127.0.0.7 -d vote=yes "$B/port/1000/feedback")" "[1-6]*"
-is "other addresses may still vote" "$(code --interface 127.0.0.8 -d vote=yes "$B/port/1000/feedback")" 303
-metrics=$(curl -s "$B/metrics")
-like "metrics count 429s" "$metrics" '*portdex_http_requests_total{route="feedback",code="429"} 2*'
-like "metrics count votes" "$metrics" '*portdex_feedback_votes_total{vote="yes"} 1[0-9]*'
 stop
 
 # ---- limits: a slow client ----
@@ -374,46 +319,6 @@ if [[ $ms =~ ^[0-9]+$ ]] && [ "$ms" -ge 1500 ] && [ "$ms" -le 8000 ]; then
 	ok "the slow client is cut off after the 2 s timeout (${ms} ms)"
 else
 	bad "the slow client is cut off after the 2 s timeout (${ms} ms)"
-fi
-stop
-
-# ---- durability: acknowledged votes survive SIGKILL ----
-ddb=$tmp/durable.db
-start durable PORTDEX_VOTE_LIMIT=0 -- --db "$ddb"
-mkdir -p "$tmp/votes"
-for k in $(seq 8); do
-	(
-		for i in $(seq 150); do
-			c=$(curl -s -o /dev/null -m 5 -w '%{http_code}' -H 'Accept: application/json' \
-				-d "vote=$([ $((i % 3)) = 0 ] && echo no || echo yes)&comment=client+$k+vote+$i" \
-				"$B/port/7777/feedback")
-			echo "$c" >>"$tmp/votes/$k"
-			[ "$c" = 000 ] && break # the server is gone
-		done
-	) &
-done
-# kill it once some votes are in, while the clients are still sending
-for _ in $(seq 200); do
-	[ "$(cat "$tmp"/votes/* 2>/dev/null | grep -c '^200$')" -ge 40 ] && break
-	sleep 0.05
-done
-kill -9 "$SPID"
-wait "$SPID" 2>/dev/null
-wait
-acked=$(cat "$tmp"/votes/* | grep -c '^200$')
-sent=$(cat "$tmp"/votes/* | wc -l)
-echo "# durability: $acked of $sent votes acknowledged before SIGKILL"
-[ "$acked" -ge 40 ] && ok "votes were acknowledged before the kill ($acked)" || bad "votes were acknowledged before the kill ($acked)"
-start durable2 PORTDEX_VOTE_LIMIT=0 -- --db "$ddb"
-counts=$(curl -s "$B/api/v1/ports/7777/feedback" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["yes"] + d["no"])')
-if [ "${counts:-0}" -ge "$acked" ] && [ "${counts:-0}" -le "$sent" ]; then
-	ok "after SIGKILL and restart: $counts votes stored >= $acked acknowledged"
-else
-	bad "after SIGKILL and restart: ${counts:-none} votes stored, $acked acknowledged, $sent sent"
-fi
-if command -v sqlite3 >/dev/null; then
-	is "the database is in WAL mode" "$(sqlite3 "$ddb" 'PRAGMA journal_mode')" wal
-	is "it passes an integrity check" "$(sqlite3 "$ddb" 'PRAGMA integrity_check')" ok
 fi
 stop
 
@@ -446,6 +351,300 @@ grep -qF "registry: IANA CSV $tmp/reg\\x1b[31m\\u202e.csv" "$tmp/hostile.log" &&
 	bad "the log names the file escaped: $(cat -v "$tmp/hostile.log")"
 
 fi # main
+
+# ---- feedback, on SQLite (part feedback) or PostgreSQL (feedback-pg) ----
+if [ "$part" = feedback ] || [ "$part" = feedback-pg ]; then
+# newdb NAME: an empty database for one server, in DB
+if [ "$part" = feedback-pg ]; then
+	newdb() { pg_newdb "$1" || { bad "createdb $1"; exit 1; }; DB=$PG_NEW; }
+else
+	newdb() { DB=$tmp/$1.db; }
+fi
+# vote FROM [curl options...] URL: the status of a POST from 127.0.0.FROM
+vote() { local from=$1; shift; code --interface "127.0.0.$from" -H 'Accept: application/json' "$@"; }
+votes_json() { curl -s "$B/api/v1/ports/$1/feedback"; }
+pyget() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+newdb fb
+start feedback -- --db "$DB"
+if [ "$part" = feedback-pg ]; then
+	like "the log names PostgreSQL" "$(cat "$tmp/feedback.log")" "*feedback in PostgreSQL postgresql:///fb?host=*"
+else
+	like "the log names SQLite" "$(cat "$tmp/feedback.log")" "*feedback in SQLite $DB"
+fi
+fb=$B/port/926/feedback
+is "vote by form: 303" "$(code --interface 127.0.0.2 -d 'vote=yes&comment=useful' "$fb")" 303
+is "back to the page, with thanks" "$(hdr location --interface 127.0.0.3 -d 'vote=yes' "$fb")" "/port/926?feedback=thanks#feedback"
+thanks=$(curl -s "$B/port/926?feedback=thanks")
+like "the page then thanks" "$thanks" "*Thank you for your feedback.*"
+like "and asks why, the second form open" "$thanks" '*<form class="why" method="post" action="/port/926/feedback"><fieldset>*'
+like "with the reasons" "$thanks" '*value="outdated"> Out of date*value="wrong"> Wrong*value="missing"> Missing something*value="hard-to-read"> Hard to read*'
+like "a page without thanks has the second form hidden" "$(curl -s "$B/port/926")" '*<form class="why" method="post" action="/port/926/feedback" hidden>*'
+like "the page says comments stay with the maintainers" "$thanks" '*Comments are read by the maintainers only.*'
+is "vote by JSON: 200" "$(vote 4 -d 'vote=no' "$fb")" 200
+is "the JSON answer has the counts" "$(curl -s --interface 127.0.0.5 -H 'Accept: application/json' -d 'vote=no' "$fb")" '{"yes":2,"no":2}'
+like "the page shows the counts" "$(curl -s "$B/port/926")" '*<span class="yes">2</span> found it helpful, <span class="no">2</span>*'
+
+# one vote per reader per page: a later vote replaces the earlier one
+is "a reader's second vote on a page replaces the first" "$(curl -s --interface 127.0.0.5 -H 'Accept: application/json' -d 'vote=yes' "$fb")" '{"yes":3,"no":1}'
+is "and a third" "$(curl -s --interface 127.0.0.5 -H 'Accept: application/json' -d 'vote=no' "$fb")" '{"yes":2,"no":2}'
+is "the same reader on another page is another vote" "$(curl -s --interface 127.0.0.5 -H 'Accept: application/json' -d 'vote=no' "$B/port/927/feedback")" '{"yes":0,"no":1}'
+
+# why: a reason and a comment for the reader's vote
+is "a reason and a comment after the vote" "$(vote 5 --data-urlencode reason=outdated --data-urlencode 'comment=<script>alert(1)</script> & "quotes"' "$fb")" 200
+is "they do not change the counts" "$(votes_json 926 | pyget 'd["yes"], d["no"]')" "2 2"
+is "a reason without a vote today is refused" "$(vote 6 -d reason=wrong "$fb")" 400
+like "it says why" "$(curl -s --interface 127.0.0.6 -d reason=wrong "$fb")" "*vote first*"
+is "without JavaScript the reason leads back with thanks" "$(hdr location --interface 127.0.0.4 -d 'reason=wrong' "$fb")" "/port/926?feedback=why#feedback"
+like "the page then thanks for the why" "$(curl -s "$B/port/926?feedback=why")" "*Thank you for telling us why.*"
+is "a reason that is not one of the four" "$(vote 4 -d reason=ugly "$fb")" 400
+is "two reasons" "$(vote 4 -d 'reason=wrong&reason=missing' "$fb")" 400
+is "a form with nothing in it" "$(vote 4 -d 'other=1' "$fb")" 400
+
+# comments are published only with --publish-comments
+api=$(votes_json 926)
+is "counts at /api/v1/ports/N/feedback" "$(printf '%s' "$api" | pyget 'd["port"], d["yes"], d["no"]')" "926 2 2"
+is "comments are not published by default" "$(printf '%s' "$api" | pyget 'd["comments_published"], d["comments"]')" "False []"
+if [[ $(curl -s "$B/port/926") == *"<script>alert(1)"* ]]; then
+	bad "a comment never reaches a page unescaped"
+else
+	ok "a comment never reaches a page unescaped"
+fi
+is "feedback API of another port" "$(votes_json 928)" '{"port":928,"yes":0,"no":0,"comments_published":false,"comments":[]}'
+is "feedback API is not cached" "$(hdr cache-control "$B/api/v1/ports/928/feedback")" no-store
+long=$(printf 'é%.0s' $(seq 500))
+is "a comment of 500 characters (1000 bytes)" "$(vote 7 --data-urlencode vote=yes --data-urlencode "comment=$long" "$fb")" 200
+is "501 characters" "$(vote 7 --data-urlencode vote=yes --data-urlencode "comment=${long}x" "$fb")" 400
+is "a vote that is not yes or no" "$(vote 7 -d 'vote=maybe' "$fb")" 400
+is "two votes" "$(vote 7 -d 'vote=yes&vote=no' "$fb")" 400
+is "a comment that is not UTF-8" "$(vote 7 -d 'vote=yes&comment=%C3%28' "$fb")" 400
+is "a comment with control characters" "$(vote 7 -d 'vote=yes&comment=a%1Bb' "$fb")" 400
+is "a bad escape in the form" "$(vote 7 -d 'vote=yes&comment=%Z' "$fb")" 400
+is "a form that is not urlencoded" "$(vote 7 -H 'Content-Type: text/plain' -d 'vote=yes' "$fb")" 415
+is "feedback on a bad port" "$(vote 7 -d 'vote=yes' "$B/port/70000/feedback")" 400
+is "form errors in JSON when asked" "$(ctype --interface 127.0.0.7 -H 'Accept: application/json' -d 'vote=x' "$fb")" "application/json; charset=utf-8"
+printf 'vote=yes&comment=' >"$tmp/big"
+head -c 20000 /dev/zero | tr '\0' a >>"$tmp/big"
+is "a body over 8 KiB (Content-Length)" "$(vote 8 --data-binary @"$tmp/big" "$fb")" 413
+is "a body over 8 KiB (chunked)" "$(vote 8 -H 'Transfer-Encoding: chunked' --data-binary @"$tmp/big" "$fb")" 413
+is "the server still serves" "$(code "$B/healthz")" 200
+
+# Origin (or Referer): a form of another site is refused
+is "a vote with this site's Origin" "$(vote 9 -H "Origin: http://127.0.0.1:$PORT" -d vote=yes "$B/port/929/feedback")" 200
+is "a vote with another site's Origin: 403" "$(vote 9 -H 'Origin: https://evil.example' -d vote=yes "$B/port/929/feedback")" 403
+like "it says why" "$(curl -s --interface 127.0.0.9 -H 'Origin: https://evil.example' -d vote=yes "$B/port/929/feedback")" "*only from this site*"
+is "the same host on another port is another site" "$(vote 9 -H "Origin: http://127.0.0.1:1" -d vote=yes "$B/port/929/feedback")" 403
+is "Origin: null is another site" "$(vote 9 -H 'Origin: null' -d vote=yes "$B/port/929/feedback")" 403
+is "without Origin, another site's Referer: 403" "$(vote 9 -H 'Referer: https://evil.example/port/929' -d vote=yes "$B/port/929/feedback")" 403
+is "without Origin, this site's Referer" "$(vote 9 -H "Referer: http://127.0.0.1:$PORT/port/929" -d vote=yes "$B/port/929/feedback")" 200
+is "Origin decides over Referer" "$(vote 9 -H 'Origin: https://evil.example' -H "Referer: http://127.0.0.1:$PORT/port/929" -d vote=yes "$B/port/929/feedback")" 403
+is "the refused votes were not counted" "$(votes_json 929 | pyget 'd["yes"]')" 1
+
+# `portdex feedback`: pages, reasons and comments
+if [ "$part" = feedback ]; then
+	"$PORTDEX" feedback --top 5 --db "$DB" >"$tmp/fb.out" 2>"$tmp/fb.err"
+	is "the database is WAL" "$(sqlite3 "$DB" 'PRAGMA journal_mode' 2>/dev/null || echo wal)" wal
+else
+	"$PORTDEX" feedback --top 5 --db "$DB" >"$tmp/fb.out" 2>"$tmp/fb.err"
+fi
+out=$(cat "$tmp/fb.out")
+like "portdex feedback lists the page" "$out" "*  926     3     2        3  *"
+like "with the reasons given" "$out" "*why: out of date 1, wrong 1*"
+vote 13 -d vote=no "$B/port/931/feedback" >/dev/null
+vote 13 -d 'reason=hard-to-read&comment=small+print' "$B/port/931/feedback" >/dev/null
+like "and the latest reasons and comments" "$("$PORTDEX" feedback --top 1000 --db "$DB")" "*no (hard to read): small print*"
+out=$("$PORTDEX" feedback --json --db "$DB")
+is "portdex feedback --json" "$(printf '%s' "$out" | pyget 'd["pages"][0]["port"], d["pages"][0]["yes"], d["pages"][0]["no"], d["pages"][0]["comments"], d["pages"][0]["reasons"]["outdated"], d["pages"][0]["reasons"]["wrong"]')" "926 3 2 3 1 1"
+# a comment may carry bidi and C1 controls: the report shows them escaped
+is "a comment with bidi and C1 controls is taken" "$(vote 10 --data-urlencode vote=no \
+	--data-urlencode $'comment=rtl \xe2\x80\xaeevil\xe2\x80\xac and \xc2\x85 next' "$B/port/930/feedback")" 200
+"$PORTDEX" feedback --db "$DB" >"$tmp/fb.out" 2>"$tmp/fb.err"
+if grep -qF 'no: rtl \u202eevil\u202c and \u0085 next' "$tmp/fb.out"; then
+	ok "portdex feedback shows a comment's controls escaped"
+else
+	bad "portdex feedback shows a comment's controls escaped: $(grep -a 'rtl' "$tmp/fb.out")"
+fi
+if raw=$(python3 "${PD_SOURCE_ROOT:?}/tests/no-raw-controls.py" "$tmp/fb.out" "$tmp/fb.err"); then
+	ok "portdex feedback: no raw control character"
+else
+	bad "portdex feedback: $raw"
+fi
+
+# rate limit: 10 votes a minute per address
+codes=""
+for i in $(seq 11); do
+	codes+="$(vote 11 -d vote=yes "$B/port/$((1000 + i))/feedback") "
+done
+is "10 votes a minute from an address, then 429" "$codes" "200 200 200 200 200 200 200 200 200 200 429 "
+like "429 says when to retry" "$(hdr retry-after --interface 127.0.0.11 -d vote=yes "$B/port/1000/feedback")" "[1-6]*"
+is "other addresses may still vote" "$(code --interface 127.0.0.12 -d vote=yes "$B/port/1000/feedback")" 303
+metrics=$(curl -s "$B/metrics")
+like "metrics count 429s" "$metrics" '*portdex_http_requests_total{route="feedback",code="429"} 2*'
+like "metrics count votes" "$metrics" '*portdex_feedback_votes_total{vote="yes"} 1[0-9]*'
+stop
+
+# the overall cap: votes a minute from everyone
+newdb cap
+start cap PORTDEX_VOTE_LIMIT=0 PORTDEX_VOTES_PER_MINUTE=5 -- --db "$DB"
+codes=""
+for i in $(seq 6); do codes+="$(vote $((20 + i)) -d vote=yes "$B/port/80/feedback") "; done
+is "5 votes a minute from everyone, then 429" "$codes" "200 200 200 200 200 429 "
+like "the overall 429 says when to retry" "$(hdr retry-after --interface 127.0.0.30 -d vote=yes "$B/port/80/feedback")" "[1-9]*"
+like "and why" "$(curl -s --interface 127.0.0.31 -H 'Accept: application/json' -d vote=yes "$B/port/80/feedback")" "*from everyone*"
+like "metrics count the overall cap" "$(curl -s "$B/metrics")" '*portdex_feedback_rate_limited_all_total 3*'
+stop
+
+# --publish-comments, and PORTDEX_PUBLIC_URL for the Origin check
+newdb pub
+start pub PORTDEX_PUBLIC_URL=https://ports.example -- --db "$DB" --publish-comments
+is "a comment, to be published" "$(vote 2 --data-urlencode vote=no --data-urlencode 'comment=<b>old</b> & "stale"' --data-urlencode reason=outdated "$B/port/926/feedback")" 200
+api=$(votes_json 926)
+is "comments are published with --publish-comments" "$(printf '%s' "$api" | pyget 'd["comments_published"], d["comments"][0]["comment"], d["comments"][0]["reason"], d["comments"][0]["vote"]')" \
+	'True <b>old</b> & "stale" outdated no'
+like "the page says so by the form" "$(curl -s "$B/port/926")" '*Comments are published with the page*s votes at <code>/api/v1/ports/926/feedback</code>*'
+is "a vote from the public address's pages" "$(vote 3 -H 'Origin: https://ports.example' -d vote=yes "$B/port/926/feedback")" 200
+is "but not from http:// (another origin)" "$(vote 3 -H 'Origin: http://ports.example' -d vote=yes "$B/port/926/feedback")" 403
+stop
+PORTDEX_PUBLIC_URL=ftp://x "$PORTDEX" serve --listen 127.0.0.1:0 --db "$DB" >/dev/null 2>"$tmp/err"
+is "a PORTDEX_PUBLIC_URL that is not http(s) is a usage error" "$?" 2
+like "it is quoted" "$(cat "$tmp/err")" "portdex: PORTDEX_PUBLIC_URL='ftp://x' is not *"
+
+# ---- migrations: a database of the first schema (one row per vote) ----
+# sql NAME SQL: runs SQL in the database newdb NAME made
+if [ "$part" = feedback-pg ]; then
+	sql() { as_pg "$PG_BIN/psql" -h "$PG_DIR" -U postgres -d "$1" -XAtq -v ON_ERROR_STOP=1 -c "$2"; }
+else
+	sql() { sqlite3 "$tmp/$1.db" "$2"; }
+fi
+if [ "$part" = feedback-pg ] || command -v sqlite3 >/dev/null; then
+	newdb old
+	sql old "CREATE TABLE feedback (id INTEGER PRIMARY KEY, port INTEGER NOT NULL, vote TEXT NOT NULL,
+		comment TEXT, time TEXT NOT NULL, client TEXT NOT NULL);
+		CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+		INSERT INTO meta VALUES ('client_key', '00112233445566778899aabbccddeeff');
+		INSERT INTO feedback VALUES (1, 22, 'yes', NULL, '2026-11-01T10:00:00Z', 'aaaa');
+		INSERT INTO feedback VALUES (2, 22, 'no', 'changed my mind', '2026-11-01T11:00:00Z', 'aaaa');
+		INSERT INTO feedback VALUES (3, 22, 'yes', NULL, '2026-11-02T09:00:00Z', 'aaaa');
+		INSERT INTO feedback VALUES (4, 22, 'yes', 'old comment', '2026-11-02T09:30:00Z', 'bbbb');" >/dev/null
+	"$PORTDEX" feedback --db "$DB" >/dev/null 2>"$tmp/err"
+	is "portdex feedback does not read a database of the first schema" "$?" 3
+	like "it says how to migrate it" "$(cat "$tmp/err")" "*schema is version 0, this portdex reads version 2 (portdex serve on it migrates it)"
+	start old -- --db "$DB"
+	is "an old database is migrated: a client's last vote of a day counts" "$(votes_json 22 | pyget 'd["yes"], d["no"]')" "2 1"
+	is "the schema is at version 2" "$(sql old 'SELECT version FROM schema_version')" 2
+	is "the old rows and their comments are carried over" "$(sql old "SELECT count(*) FROM vote WHERE comment = 'changed my mind'")" 1
+	is "the client key is kept" "$(sql old "SELECT value FROM meta WHERE key = 'client_key'")" 00112233445566778899aabbccddeeff
+	is "it takes votes" "$(vote 2 -d vote=no "$B/port/22/feedback")" 200
+	stop
+	start old2 -- --db "$DB"
+	is "a second start migrates nothing and keeps the votes" "$(votes_json 22 | pyget 'd["yes"], d["no"]')" "2 2"
+	stop
+	sql old "UPDATE schema_version SET version = 99" >/dev/null
+	"$PORTDEX" serve --listen 127.0.0.1:0 --db "$DB" >/dev/null 2>"$tmp/err"
+	is "a database of a newer schema is refused" "$?" 3
+	like "it says so" "$(cat "$tmp/err")" "*schema is version 99, newer than this portdex's (2)*"
+fi
+
+# ---- durability: acknowledged votes survive SIGKILL ----
+newdb durable
+ddb=$DB
+start durable PORTDEX_VOTE_LIMIT=0 PORTDEX_VOTES_PER_MINUTE=0 -- --db "$ddb"
+mkdir -p "$tmp/votes"
+# client k votes from 127.0.0.(40+k) on ports 7001..7150, one vote a
+# page: every acknowledged vote is a row of its own
+for k in $(seq 8); do
+	(
+		for i in $(seq 150); do
+			c=$(curl -s -o /dev/null -m 5 -w '%{http_code}' --interface "127.0.0.$((40 + k))" -H 'Accept: application/json' \
+				-d "vote=$([ $((i % 3)) = 0 ] && echo no || echo yes)&comment=client+$k+vote+$i" \
+				"$B/port/$((7000 + i))/feedback")
+			echo "$((7000 + i)) $c" >>"$tmp/votes/$k"
+			[ "$c" = 000 ] && break # the server is gone
+		done
+	) &
+done
+# kill it once some votes are in, while the clients are still sending
+for _ in $(seq 200); do
+	[ "$(cat "$tmp"/votes/* 2>/dev/null | grep -c ' 200$')" -ge 40 ] && break
+	sleep 0.05
+done
+kill -9 "$SPID"
+wait "$SPID" 2>/dev/null
+wait
+acked=$(cat "$tmp"/votes/* | grep -c ' 200$')
+sent=$(cat "$tmp"/votes/* | wc -l)
+echo "# durability ($part): $acked of $sent votes acknowledged before SIGKILL"
+[ "$acked" -ge 40 ] && ok "votes were acknowledged before the kill ($acked)" || bad "votes were acknowledged before the kill ($acked)"
+start durable2 PORTDEX_VOTE_LIMIT=0 -- --db "$ddb"
+"$PORTDEX" feedback --json --top 1000 --db "$ddb" >"$tmp/after.json"
+missing=$(cat "$tmp"/votes/* | python3 -c '
+import json, sys, collections
+acked = collections.Counter(int(l.split()[0]) for l in sys.stdin if l.split()[1] == "200")
+stored = {p["port"]: p["yes"] + p["no"] for p in json.load(open(sys.argv[1]))["pages"]}
+print(sum(max(0, n - stored.get(port, 0)) for port, n in acked.items()))' "$tmp/after.json")
+is "after SIGKILL and restart, every acknowledged vote is stored (missing)" "$missing" 0
+stored=$(python3 -c 'import json,sys; print(sum(p["yes"] + p["no"] for p in json.load(open(sys.argv[1]))["pages"]))' "$tmp/after.json")
+if [ "${stored:-0}" -ge "$acked" ] && [ "${stored:-0}" -le "$sent" ]; then
+	ok "after SIGKILL and restart: $stored votes stored, $acked acknowledged, $sent sent"
+else
+	bad "after SIGKILL and restart: ${stored:-none} votes stored, $acked acknowledged, $sent sent"
+fi
+if [ "$part" = feedback ] && command -v sqlite3 >/dev/null; then
+	is "it passes an integrity check" "$(sqlite3 "$ddb" 'PRAGMA integrity_check')" ok
+fi
+stop
+
+# ---- the database deleted, replaced or gone under the server ----
+newdb gone
+start gone -- --db "$DB" --publish-comments
+is "a vote before" "$(vote 2 -d vote=yes "$B/port/500/feedback")" 200
+if [ "$part" = feedback ]; then
+	rm -f "$DB" "$DB-wal" "$DB-shm"
+	is "a vote after the database was deleted" "$(vote 3 -d vote=yes "$B/port/501/feedback")" 200
+	like "it is logged" "$(cat "$tmp/gone.log")" "*the database '$DB' was deleted or replaced*opened anew*"
+	is "the vote is in the database a restart opens" "$(sqlite3 "$DB" 'SELECT port, vote FROM vote')" "501|yes"
+	# replaced: another database renamed over it
+	sqlite3 "$DB" ".backup '$tmp/other.db'"
+	sqlite3 "$tmp/other.db" "PRAGMA journal_mode=DELETE; INSERT INTO vote VALUES (600, 'x', 'no', NULL, NULL, '2026-01-01T00:00:00Z')" >/dev/null
+	mv "$tmp/other.db" "$DB"
+	rm -f "$DB-wal" "$DB-shm"
+	is "a vote after the database was replaced" "$(curl -s --interface 127.0.0.4 -H 'Accept: application/json' -d vote=yes "$B/port/600/feedback")" '{"yes":1,"no":1}'
+	is "it is in the new file" "$(sqlite3 "$DB" 'SELECT count(*) FROM vote WHERE port = 600')" 2
+	# gone and cannot be made again: 503, logged once, then back
+	rm -f "$DB" "$DB-wal" "$DB-shm"
+	mkdir "$DB"
+	is "a vote while the database cannot be opened: 503" "$(vote 5 -d vote=yes "$B/port/502/feedback")" 503
+	like "with Retry-After" "$(hdr retry-after --interface 127.0.0.6 -d vote=yes "$B/port/502/feedback")" "[0-9]*"
+	like "it is logged" "$(cat "$tmp/gone.log")" "*votes cannot be stored in '$DB'*answering 503*"
+	rmdir "$DB"
+	is "once the path is free again, votes are stored" "$(vote 7 -d vote=yes "$B/port/503/feedback")" 200
+	is "there" "$(sqlite3 "$DB" 'SELECT port FROM vote')" 503
+else
+	# the server's connection is cut: the writer connects anew
+	pg_sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'gone' AND pid <> pg_backend_pid()" >/dev/null
+	is "the comments API after the connection was cut" "$(code "$B/api/v1/ports/500/feedback")" 200
+	is "a vote after the connection was cut" "$(vote 3 -d vote=yes "$B/port/501/feedback")" 200
+	like "it is logged" "$(cat "$tmp/gone.log")" "*connection lost*opened anew*"
+	is "the vote is stored" "$("$PORTDEX" feedback --json --db "$DB" | pyget 'sorted(p["port"] for p in d["pages"])')" "[500, 501]"
+fi
+like "metrics count the reopenings" "$(curl -s "$B/metrics")" '*portdex_feedback_db_reopens_total [1-9]*'
+stop
+
+# ---- several servers on one PostgreSQL ----
+if [ "$part" = feedback-pg ]; then
+	newdb shared
+	start one -- --db "$DB"
+	B1=$B S1=$SPID
+	start two -- --db "$DB"
+	is "a vote through one server" "$(curl -s --interface 127.0.0.50 -H 'Accept: application/json' -d vote=yes "$B1/port/443/feedback")" '{"yes":1,"no":0}'
+	is "the same reader through the other replaces it" "$(curl -s --interface 127.0.0.50 -H 'Accept: application/json' -d vote=no "$B/port/443/feedback")" '{"yes":0,"no":1}'
+	is "another reader through the first counts both" "$(curl -s --interface 127.0.0.51 -H 'Accept: application/json' -d vote=no "$B1/port/443/feedback")" '{"yes":0,"no":2}'
+	is "one row per reader" "$(sql shared 'SELECT count(*) FROM vote')" 2
+	stop
+	SPID=$S1
+	stop
+fi
+fi # feedback
 
 # ---- reload: update and SIGHUP under load ----
 if [ "$part" = reload ]; then

@@ -1,7 +1,37 @@
 /* "Was this page helpful?": the vote is posted in the background and the
- * counts update in place; when that fails, the form is sent as it is. */
+ * counts update in place; then the second form asks why (a reason and a
+ * comment), posted the same way. When posting fails, a form is sent as it
+ * is (the server answers with the page again). */
 (function () {
-	var s = document.getElementById('feedback'), f = s.querySelector('form'), v = null;
+	var s = document.getElementById('feedback'), f = s.querySelector('form.vote'), w = s.querySelector('form.why'),
+		v = null;
+	function note(text) {
+		var n = s.querySelector('.note');
+		if (!n) {
+			n = document.createElement('p');
+			n.className = 'note';
+			s.insertBefore(n, w);
+		}
+		n.textContent = text;
+	}
+	function post(form, d, ok) {
+		fetch(form.action, { method: 'POST', body: d, headers: { 'Accept': 'application/json' } })
+			.then(function (r) { return r.json().then(function (j) { return [r, j]; }); })
+			.then(function (x) {
+				if (x[0].ok)
+					ok(x[1]);
+				else
+					note(x[1].error || 'Your feedback could not be saved.');
+			})
+			.catch(function () {
+				var h = document.createElement('input');
+				h.type = 'hidden';
+				h.name = d.has('vote') ? 'vote' : 'sent';
+				h.value = d.get('vote') || '1';
+				form.appendChild(h);
+				form.submit();
+			});
+	}
 	f.addEventListener('click', function (e) {
 		if (e.target.name === 'vote')
 			v = e.target.value;
@@ -10,32 +40,23 @@
 		e.preventDefault();
 		var d = new URLSearchParams();
 		d.set('vote', v || 'yes');
-		d.set('comment', f.comment.value);
-		fetch(f.action, { method: 'POST', body: d, headers: { 'Accept': 'application/json' } })
-			.then(function (r) { return r.json().then(function (j) { return [r, j]; }); })
-			.then(function (x) {
-				var r = x[0], j = x[1], n = s.querySelector('.note');
-				if (!n) {
-					n = document.createElement('p');
-					n.className = 'note';
-					s.appendChild(n);
-				}
-				if (r.ok) {
-					s.querySelector('.yes').textContent = j.yes;
-					s.querySelector('.no').textContent = j.no;
-					f.comment.value = '';
-					n.textContent = 'Thank you for your feedback.';
-				} else {
-					n.textContent = j.error || 'Your feedback could not be saved.';
-				}
-			})
-			.catch(function () {
-				var h = document.createElement('input');
-				h.type = 'hidden';
-				h.name = 'vote';
-				h.value = v || 'yes';
-				f.appendChild(h);
-				f.submit();
-			});
+		post(f, d, function (j) {
+			s.querySelector('.yes').textContent = j.yes;
+			s.querySelector('.no').textContent = j.no;
+			note('Thank you for your feedback.');
+			w.hidden = false;
+		});
+	});
+	w.addEventListener('submit', function (e) {
+		e.preventDefault();
+		var d = new URLSearchParams(), r = w.querySelector('input[name=reason]:checked');
+		if (r)
+			d.set('reason', r.value);
+		d.set('comment', w.comment.value);
+		post(w, d, function () {
+			w.comment.value = '';
+			w.hidden = true;
+			note('Thank you for telling us why.');
+		});
 	});
 })();

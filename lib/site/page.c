@@ -838,15 +838,20 @@ int pd__page_json(const struct pd__page *m, struct pd_buf *out)
 	return out->err;
 }
 
-/* "Was this page helpful?": a plain form POST that works without
- * JavaScript; with it, the vote is sent in the background and the counts
- * update in place. */
+/* "Was this page helpful?": plain form POSTs that work without
+ * JavaScript. First a vote; then, on the page the vote leads back to (or
+ * at once, with JavaScript), why: a reason and an optional comment, which
+ * the server keeps with that reader's vote. With JavaScript, the forms are
+ * sent in the background and the counts update in place. */
 static void feedback_form(struct pd_buf *b, const struct pd_site_opts *o, unsigned port)
 {
+	static const char *const reasons[][2] = {
+		{ "outdated", "Out of date" }, { "wrong", "Wrong" }, { "missing", "Missing something" },
+		{ "hard-to-read", "Hard to read" },
+	};
+
 	pd_buf_printf(b, "<section class=\"feedback\" id=\"feedback\"><h2>Was this page helpful?</h2>"
-			 "<form method=\"post\" action=\"%sport/%u/feedback\">"
-			 "<label for=\"fb-comment\">A comment (optional, 500 characters at most)</label>"
-			 "<textarea id=\"fb-comment\" name=\"comment\" maxlength=\"500\"></textarea>"
+			 "<form class=\"vote\" method=\"post\" action=\"%sport/%u/feedback\">"
 			 "<button type=\"submit\" name=\"vote\" value=\"yes\">Yes</button>"
 			 "<button type=\"submit\" name=\"vote\" value=\"no\">No</button></form>",
 		      o->root, port);
@@ -857,6 +862,20 @@ static void feedback_form(struct pd_buf *b, const struct pd_site_opts *o, unsign
 		pd_buf_html(b, o->feedback_note);
 		pd_buf_puts(b, "</p>");
 	}
+	pd_buf_printf(b, "<form class=\"why\" method=\"post\" action=\"%sport/%u/feedback\"%s>"
+			 "<fieldset><legend>What could be better? (optional)</legend>",
+		      o->root, port, o->feedback_flags & PD_FEEDBACK_ASK_WHY ? "" : " hidden");
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		pd_buf_printf(b, "<label><input type=\"radio\" name=\"reason\" value=\"%s\"> %s</label>", reasons[i][0],
+			      reasons[i][1]);
+	pd_buf_puts(b, "</fieldset><label for=\"fb-comment\">A comment (optional, 500 characters at most)</label>"
+		       "<textarea id=\"fb-comment\" name=\"comment\" maxlength=\"500\"></textarea>");
+	if (o->feedback_flags & PD_FEEDBACK_PUBLISHED)
+		pd_buf_printf(b, "<p class=\"published\">Comments are published with the page's votes at "
+				 "<code>/api/v1/ports/%u/feedback</code>; your address is not.</p>", port);
+	else
+		pd_buf_puts(b, "<p class=\"published\">Comments are read by the maintainers only.</p>");
+	pd_buf_puts(b, "<button type=\"submit\">Send</button></form>");
 	pd_buf_puts(b, "<script>");
 	pd_buf_puts(b, pd__asset_feedback_js);
 	pd_buf_puts(b, "</script></section>");

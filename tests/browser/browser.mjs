@@ -21,7 +21,7 @@ mkdirSync(out, { recursive: true });
 const data = mkdtempSync(join(tmpdir(), "portdex-browser-"));
 
 // the server, on a free loopback port
-const server = spawn(portdex, ["serve", "--listen", "127.0.0.1:0", "--db", join(data, "feedback.db")], {
+const server = spawn(portdex, ["serve", "--listen", "127.0.0.1:0", "--db", join(data, "feedback.db"), "--publish-comments"], {
   env: { ...process.env, XDG_DATA_HOME: data, HOME: data, PORTDEX_REGISTRY: "" },
   stdio: ["ignore", "ignore", "pipe"],
 });
@@ -58,27 +58,38 @@ try {
 
   const yes0 = Number(await page.textContent(".feedback .yes"));
   await page.evaluate(() => { window.__stayed = true; });
-  await page.fill("#fb-comment", "<script>alert(1)</script> clear & useful");
+  check(!(await page.isVisible(".feedback form.why")), "the form asks why only after a vote");
   await page.click(".feedback button[value=yes]");
   await page.waitForSelector(".feedback .note", { timeout: 10000 });
   check(/thank/i.test(await page.textContent(".feedback .note")), "thank-you note with JavaScript");
   check(await page.evaluate(() => window.__stayed === true), "no reload with JavaScript");
   check(Number(await page.textContent(".feedback .yes")) === yes0 + 1, "yes count went up in place");
+  // then it asks why: a reason and a comment, sent the same way
+  await page.waitForSelector(".feedback form.why", { state: "visible", timeout: 10000 });
+  await page.check(".feedback input[value=outdated]");
+  await page.fill("#fb-comment", "<script>alert(1)</script> clear & useful");
   await page.screenshot({ path: join(out, "desktop-926-feedback.png") });
+  await page.click(".feedback form.why button[type=submit]");
+  await page.waitForFunction(() => /why/i.test(document.querySelector(".feedback .note").textContent), null,
+    { timeout: 10000 });
+  check(await page.evaluate(() => window.__stayed === true), "no reload for the why either");
 
-  // without JavaScript: a plain form POST and a redirect back
+  // without JavaScript: a plain form POST and a redirect back (on another
+  // page: this reader's vote on 926 is made, and a vote replaces it)
   const nojs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
   const p2 = await nojs.newPage();
-  await p2.goto(base + "/port/926");
+  await p2.goto(base + "/port/927");
   const no0 = Number(await p2.textContent(".feedback .no"));
   await Promise.all([p2.waitForNavigation(), p2.click(".feedback button[value=no]")]);
-  check(/port\/926/.test(p2.url()), "redirected back to the page without JavaScript");
+  check(/port\/927/.test(p2.url()), "redirected back to the page without JavaScript");
   check(Number(await p2.textContent(".feedback .no")) === no0 + 1, "no count went up without JavaScript");
   check(/thank/i.test((await p2.textContent(".feedback")) || ""), "thank-you note without JavaScript");
+  check(await p2.isVisible(".feedback form.why"), "the form asks why without JavaScript");
 
   // the comment is kept as text and comes back escaped
   const api = await (await fetch(base + "/api/v1/ports/926/feedback")).json();
   check(JSON.stringify(api).includes("<script>alert(1)</script> clear & useful"), "comment stored as text");
+  check(api.comments.some((c) => c.reason === "outdated"), "the reason stored with it");
   const html = await (await fetch(base + "/port/926")).text();
   check(!html.includes("<script>alert(1)"), "comment never shown raw");
 
