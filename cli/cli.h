@@ -41,6 +41,7 @@ struct cli {
 	const char *top;             /* --top N */
 	int explain;                 /* suggest --explain */
 	int no_header;               /* listening --no-header */
+	int host_facts;              /* serve --host-facts */
 	struct pd_registry *reg;
 	struct pd_host host;
 	struct pd_socket_list socks; /* cli_host_snapshot's listing */
@@ -73,6 +74,7 @@ enum {
 	OPT_ALLOW_OLDER = 1 << 13,
 	OPT_EXPLAIN = 1 << 14,
 	OPT_NO_HEADER = 1 << 15,
+	OPT_HOST_FACTS = 1 << 16,
 };
 
 /* util.c */

@@ -69,10 +69,11 @@ static const struct command commands[] = {
 	  "--range R\tuser (default), dynamic, system or A-B\n"
 	  "--hold SECONDS\tkeep the ports bound that long, or until SIGTERM\n"
 	  "--explain\thow they were chosen, also when stdout is not a terminal\n" },
-	{ "serve", cmd_serve, "serve [--listen ADDR:PORT] [--db FILE]", "the website and its JSON API over HTTP",
-	  OPT_LISTEN | OPT_DB,
+	{ "serve", cmd_serve, "serve [--listen ADDR:PORT] [--db FILE] [--host-facts]",
+	  "the website and its JSON API over HTTP", OPT_LISTEN | OPT_DB | OPT_HOST_FACTS,
 	  "--listen ADDR:PORT\tthe address to serve (default 127.0.0.1:8926)\n"
-	  "--db FILE\tthe feedback database\n" },
+	  "--db FILE\tthe feedback database\n"
+	  "--host-facts\ttell what listens here and this host's settings (intranet)\n" },
 	{ "feedback", cmd_feedback, "feedback [--top N] [--db FILE]", "pages by readers' votes, with their comments",
 	  OPT_TOP | OPT_DB,
 	  "--top N\tthe N pages with the most votes (default 20)\n"
@@ -196,7 +197,8 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 
 enum { O_JSON = 256, O_REGISTRY, O_COLOR, O_STATUS, O_TRANSPORT, O_RANGE, O_FROM, O_LIMIT,
        O_NETNS, O_ALL_NETNS, O_FORMAT, O_COUNT, O_HOLD, O_OUT, O_BASE_URL,
-       O_LISTEN, O_DB, O_TOP, O_ALLOW_OLDER, O_EXPLAIN, O_NO_HEADER };
+       O_LISTEN, O_DB, O_TOP, O_ALLOW_OLDER, O_EXPLAIN, O_NO_HEADER,
+       O_HOST_FACTS };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -220,6 +222,7 @@ static const struct option longopts[] = {
 	{ "top", required_argument, NULL, O_TOP },
 	{ "explain", no_argument, NULL, O_EXPLAIN },
 	{ "no-header", no_argument, NULL, O_NO_HEADER },
+	{ "host-facts", no_argument, NULL, O_HOST_FACTS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -329,6 +332,7 @@ int main(int argc, char **argv)
 		case O_TOP: c.top = optarg; given |= OPT_TOP; break;
 		case O_EXPLAIN: c.explain = 1; given |= OPT_EXPLAIN; break;
 		case O_NO_HEADER: c.no_header = 1; given |= OPT_NO_HEADER; break;
+		case O_HOST_FACTS: c.host_facts = 1; given |= OPT_HOST_FACTS; break;
 		case 'h': want_help = 1; break;
 		case 'V': want_version = 1; break;
 		case ':':

@@ -27,7 +27,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: portdex serve [--listen ADDR:PORT] [--db FILE] [--registry FILE]\n"
+	fprintf(f, "usage: portdex serve [--listen ADDR:PORT] [--db FILE] [--registry FILE] [--host-facts]\n"
 		   "       portdex feedback [--top N] [--json] [--db FILE] [--registry FILE]\n");
 }
 
@@ -148,6 +148,7 @@ static int serve_main(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "registry", required_argument, NULL, 'r' },
+		{ "host-facts", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -168,6 +169,7 @@ static int serve_main(int argc, char **argv)
 		case 'l': cfg.listen = optarg; break;
 		case 'd': cfg.db = optarg; break;
 		case 'r': cfg.registry = optarg; break;
+		case 'H': cfg.host_facts = 1; break;
 		case 'h': usage(stdout); return EXIT_ANSWERED;
 		default:
 			cli_error("serve: bad option '%s'", cli_quote(argv[optind - 1], q, sizeof(q)));
@@ -240,8 +242,9 @@ static int serve_main(int argc, char **argv)
 	}
 	{
 		struct srv_state *s = state_get();
-		cli_error("registry: %s, updated %s; feedback in %s", pd_registry_source(s->reg),
-			  *pd_registry_updated(s->reg) ? pd_registry_updated(s->reg) : "unknown", cfg.db);
+		cli_error("registry: %s, updated %s; feedback in %s; %s", pd_registry_source(s->reg),
+			  *pd_registry_updated(s->reg) ? pd_registry_updated(s->reg) : "unknown", cfg.db,
+			  cfg.host_facts ? "this host's facts shown (--host-facts)" : "nothing told about this host");
 		state_put(s);
 	}
 	watch_loop(&cfg, sfd);

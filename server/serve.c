@@ -87,6 +87,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	add_opt(args, &n, "--listen", c->listen);
 	add_opt(args, &n, "--db", c->db);
 	add_opt(args, &n, "--registry", c->registry_path);
+	if (c->host_facts)
+		args[n++] = "--host-facts";
 	args[n] = NULL;
 	return run_server(args);
 }

@@ -26,6 +26,8 @@ struct srv_config {
 	unsigned vote_limit;         /* votes per minute per client, 0: none (PORTDEX_VOTE_LIMIT) */
 	unsigned cache_ttl;          /* seconds a rendered page is reused (PORTDEX_SERVE_CACHE_TTL) */
 	unsigned threads;            /* request threads (PORTDEX_SERVE_THREADS) */
+	int host_facts;              /* --host-facts: pages, API and metrics tell about this
+				      * host (in use, listening sockets, settings, file paths) */
 };
 
 /* siphash.c: SipHash-2-4, for ETags, client hashes and hash tables */
