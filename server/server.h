@@ -159,6 +159,7 @@ struct reply {
 	char location[320];          /* redirects */
 	const char *allow;           /* 405 */
 	unsigned retry_after;        /* 429, 503 */
+	int close;                   /* "Connection: close", and the connection is closed */
 	int cacheable;               /* the body may be stored under cache_key */
 	char cache_key[320];
 	unsigned ttl;

@@ -18,13 +18,14 @@
 # One part per run: main (default: all but these), reload (exit 77
 # without the official registry in PD_SHARED), ipv6 (exit 77 without an
 # IPv6 loopback), host (public by default: no fact of this host on any
-# page, API or metric, the export's verdicts; --host-facts); Meson runs
-# each as a test.
+# page, API or metric, the export's verdicts; --host-facts), http
+# (requests a proxy could read otherwise, as raw bytes: tests/serve-http.py);
+# Meson runs each as a test.
 set -u
 part=${1:-main}
 case $part in
-main|reload|ipv6|host) ;;
-*) echo "usage: serve.sh [main|reload|ipv6|host]" >&2; exit 2 ;;
+main|reload|ipv6|host|http) ;;
+*) echo "usage: serve.sh [main|reload|ipv6|host|http]" >&2; exit 2 ;;
 esac
 xml=${PD_SHARED:-}/iana/service-names-port-numbers.xml
 if [ "$part" = reload ] && { [ -z "${PD_SHARED:-}" ] || [ ! -f "$xml" ]; }; then
@@ -561,6 +562,17 @@ PY
 		is "the server's sockets labels" "$srvlabels" "transport family status netns"
 		is "the command's sockets labels" "$clilabels" "transport family status netns"
 	fi
+	stop
+fi
+
+# ---- HTTP framing: smuggling, what does not fit (raw bytes on a socket) ----
+if [ "$part" = http ]; then
+	start http
+	python3 "${PD_SOURCE_ROOT:?}/tests/serve-http.py" "$PORT" >"$tmp/http.out" 2>&1
+	hrc=$?
+	grep -v '^ok ' "$tmp/http.out" | grep -v '^1\.\.' >&2
+	is "raw-socket framing checks ($(tail -1 "$tmp/http.out"))" "$hrc" 0
+	is "the server is still up" "$(curl -s "$B/healthz")" ok
 	stop
 fi
 
