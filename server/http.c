@@ -14,7 +14,7 @@
  * refused at the first call, before any body is read, and the connection
  * closed (RFC 9112 6.1, 6.3): Content-Length with Transfer-Encoding, two
  * Content-Length or Transfer-Encoding headers, a Content-Length that is
- * not digits (400); a transfer coding other than chunked (501); an
+ * not digits, a header name with a space before its colon (400); a transfer coding other than chunked (501); an
  * HTTP/1.1 request without one Host header (400). libmicrohttpd 0.9.75
  * checks none of these by an option: it takes the first Content-Length,
  * and reads the body of an unknown coding until the connection closes. */
@@ -290,15 +290,33 @@ static enum MHD_Result error(struct request *r, struct MHD_Connection *c, int st
 /* ---- framing ---- */
 
 struct framing {
-	unsigned cl, te, host;
+	unsigned cl, te, host, bad_name;
 	const char *cl_value, *te_value;
 };
+
+/* A header name is a token (RFC 9110 5.6.2): libmicrohttpd keeps a space
+ * before the colon in the name, so "Content-Length : 5" would be a header
+ * of its own to us and a Content-Length to a lenient proxy */
+static int token(const char *s)
+{
+	static const char extra[] = "!#$%&'*+-.^_`|~";
+
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      strchr(extra, *s)))
+			return 0;
+	return 1;
+}
 
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	struct framing *f = cls;
 
 	(void)kind;
+	if (!token(key))
+		f->bad_name++;
 	if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
 		if (!f->cl++)
 			f->cl_value = value;
@@ -321,6 +339,8 @@ static const char *framing_check(struct MHD_Connection *c, const char *version, 
 
 	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &f);
 	*status = 400;
+	if (f.bad_name)
+		return "a header name has a space or a character that is not allowed";
 	if (f.cl && f.te)
 		return "a request may not have both Content-Length and Transfer-Encoding";
 	if (f.cl > 1)

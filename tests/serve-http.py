@@ -121,6 +121,12 @@ refused("two Content-Length headers",
         b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: %d\r\n\r\n" % len(HIDDEN) + HIDDEN, 400)
 refused("two equal Content-Length headers",
         b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n" + HIDDEN, 400)
+# a space before the colon: a Content-Length to a lenient proxy, a header
+# of another name to a strict reader
+refused("Content-Length with a space before its colon",
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length : %d\r\n\r\n" % len(HIDDEN) + HIDDEN, 400)
+refused("Transfer-Encoding with a tab before its colon",
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding\t: chunked\r\n\r\n0\r\n\r\n" + HIDDEN, 400)
 # a Content-Length that is not a plain number: libmicrohttpd refuses it
 # itself, before the server's callback (see mhd_own)
 for v in (b"+5", b"5 5", b"0x5", b"-1", b"5,5"):
