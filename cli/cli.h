@@ -48,6 +48,7 @@ struct cli {
 	int dry_run;                 /* --dry-run */
 	const char *signal;          /* --signal SIG */
 	const char *timeout;         /* --timeout SECONDS */
+	int host_facts;              /* serve --host-facts */
 	struct pd_registry *reg;
 	struct pd_host host;
 	struct pd_socket_list socks; /* cli_host_snapshot's listing */
@@ -83,6 +84,7 @@ enum {
 	OPT_LIKE = 1 << 16,
 	OPT_FREE = 1 << 17,          /* --yes, --signal, --timeout, --dry-run */
 	OPT_PUBLISH = 1 << 18,       /* serve --publish-comments */
+	OPT_HOST_FACTS = 1 << 19,
 };
 
 /* util.c */

@@ -176,6 +176,11 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = cli_open_registry(c)))
 		return rc;
+	/* a site is public: it names no file of this host, as `portdex serve` */
+	if (pd_registry_hide_paths(c->reg)) {
+		cli_error("%s", pd_strerror(PD_ENOMEM));
+		return EXIT_FAILURE_OP;
+	}
 	memset(&o, 0, sizeof(o));
 	o.dir = c->out;
 	o.base_url = c->base_url;

@@ -77,12 +77,13 @@ static const struct command commands[] = {
 	  "--range R\tuser (default), dynamic, system or A-B\n"
 	  "--hold SECONDS\tkeep the ports bound that long, or until SIGTERM\n"
 	  "--explain\thow they were chosen, also when stdout is not a terminal\n" },
-	{ "serve", cmd_serve, "serve [--listen ADDR:PORT] [--db FILE|URI] [--publish-comments]",
+	{ "serve", cmd_serve, "serve [--listen ADDR:PORT] [--db FILE|URI] [--publish-comments] [--host-facts]",
 	  "the website and its JSON API over HTTP",
-	  OPT_LISTEN | OPT_DB | OPT_PUBLISH,
+	  OPT_LISTEN | OPT_DB | OPT_PUBLISH | OPT_HOST_FACTS,
 	  "--listen ADDR:PORT\tthe address to serve (default 127.0.0.1:8926)\n"
 	  "--db FILE|URI\tthe feedback database: a SQLite file, or postgresql://...\n"
-	  "--publish-comments\treaders' comments in /api/v1/ports/N/feedback\n" },
+	  "--publish-comments\treaders' comments in /api/v1/ports/N/feedback\n"
+	  "--host-facts\ttell what listens here and this host's settings (intranet)\n" },
 	{ "feedback", cmd_feedback, "feedback [--top N] [--db FILE|URI]", "pages by readers' votes, with their comments",
 	  OPT_TOP | OPT_DB,
 	  "--top N\tthe N pages with the most votes (default 20)\n"
@@ -207,7 +208,8 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 enum { O_JSON = 256, O_REGISTRY, O_COLOR, O_STATUS, O_TRANSPORT, O_RANGE, O_FROM, O_LIMIT,
        O_NETNS, O_ALL_NETNS, O_FORMAT, O_COUNT, O_HOLD, O_OUT, O_BASE_URL,
        O_LISTEN, O_DB, O_TOP, O_ALLOW_OLDER, O_EXPLAIN, O_NO_HEADER, O_LIKE,
-       O_YES, O_SIGNAL, O_TIMEOUT, O_DRY_RUN, O_PUBLISH };
+       O_YES, O_SIGNAL, O_TIMEOUT, O_DRY_RUN, O_PUBLISH,
+       O_HOST_FACTS };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -237,6 +239,7 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, O_TIMEOUT },
 	{ "dry-run", no_argument, NULL, O_DRY_RUN },
 	{ "publish-comments", no_argument, NULL, O_PUBLISH },
+	{ "host-facts", no_argument, NULL, O_HOST_FACTS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -352,6 +355,7 @@ int main(int argc, char **argv)
 		case O_TIMEOUT: c.timeout = optarg; given |= OPT_FREE; break;
 		case O_DRY_RUN: c.dry_run = 1; given |= OPT_FREE; break;
 		case O_PUBLISH: c.publish_comments = 1; given |= OPT_PUBLISH; break;
+		case O_HOST_FACTS: c.host_facts = 1; given |= OPT_HOST_FACTS; break;
 		case 'h': want_help = 1; break;
 		case 'V': want_version = 1; break;
 		case ':':

@@ -159,6 +159,12 @@ PD_EXTERN void pd_registry_free(struct pd_registry *reg);
 
 PD_EXTERN const char *pd_registry_source(const struct pd_registry *reg);  /* where it came from */
 PD_EXTERN const char *pd_registry_updated(const struct pd_registry *reg); /* registry date YYYY-MM-DD, or "" */
+/* Names the registry's source as a public page may show it: a local file
+ * by its name alone ("IANA XML /home/me/x.xml" becomes "IANA XML x.xml",
+ * "file:///a/b.csv" becomes "b.csv"); other URLs and the compiled-in
+ * snapshot's name stay. pd_registry_source() returns that name from then
+ * on. Call it before sharing reg between threads. PD_ENOMEM. */
+PD_EXTERN int pd_registry_hide_paths(struct pd_registry *reg) PD_WUR;
 /* Writes the registry as a portdex image: to PATH.tmp.PID, fsync, rename
  * over PATH, fsync of PATH's directory. A process killed meanwhile leaves
  * PATH as it was and PATH.tmp.PID behind: remove such files under a lock

@@ -8,7 +8,16 @@
  * HTTP needs: ETag and If-None-Match (304), gzip when the client accepts
  * it, Cache-Control, Vary, 405 with Allow, 413 for bodies over the cap.
  * Feedback votes suspend the connection until the writer thread has
- * committed them, so the answer is sent only once the vote is durable. */
+ * committed them, so the answer is sent only once the vote is durable.
+ *
+ * Framing that a proxy in front could read otherwise than we do is
+ * refused at the first call, before any body is read, and the connection
+ * closed (RFC 9112 6.1, 6.3): Content-Length with Transfer-Encoding, two
+ * Content-Length or Transfer-Encoding headers, a Content-Length that is
+ * not digits, a header name with a space before its colon (400); a transfer coding other than chunked (501); an
+ * HTTP/1.1 request without one Host header (400). libmicrohttpd 0.9.75
+ * checks none of these by an option: it takes the first Content-Length,
+ * and reads the body of an unknown coding until the connection closes. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +38,7 @@
 #define PER_IP_LIMIT 64
 #define CONN_MEMORY 16384          /* the request line and headers must fit */
 #define TARGET_MAX 4096
+#define QUERY_PAIRS_MAX 64         /* parameters of a query string (414 beyond) */
 
 #define CSP "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; " \
 	    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -85,6 +95,17 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 		return NULL;
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
 	r->target = strndup(uri, TARGET_MAX + 1);
+	/* libmicrohttpd would now split the query into records in the
+	 * connection's 16 KiB pool, about 48 bytes a parameter: some 250
+	 * exhaust it, and 0.9.75 then leaves the client without an answer
+	 * until the timeout. The query is ours to parse (http_parse.c, from
+	 * r->target), so end the string it is about to split, in its own
+	 * read buffer, right after the '?'. */
+	{
+		char *q = strchr(uri, '?');
+		if (q)
+			q[1] = '\0';
+	}
 	r->conn = conn;
 	r->route = R_NONE;
 	atomic_init(&r->fb, FB_IDLE);
@@ -232,6 +253,8 @@ static enum MHD_Result respond(struct request *r, struct MHD_Connection *c, stru
 		snprintf(num, sizeof(num), "%u", rep->retry_after);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, num);
 	}
+	if (rep->close)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (rep->ctype && !strncmp(rep->ctype, "text/html", 9)) {
 		MHD_add_response_header(resp, "Content-Security-Policy", CSP);
@@ -244,7 +267,10 @@ static enum MHD_Result respond(struct request *r, struct MHD_Connection *c, stru
 	return ret;
 }
 
-static enum MHD_Result error(struct request *r, struct MHD_Connection *c, int status, const char *msg)
+/* An error page; close: "Connection: close", and libmicrohttpd closes the
+ * connection once it is sent (what follows on it is never read) */
+static enum MHD_Result error_reply(struct request *r, struct MHD_Connection *c, int status, const char *msg,
+				   int close)
 {
 	struct reply rep;
 
@@ -252,7 +278,96 @@ static enum MHD_Result error(struct request *r, struct MHD_Connection *c, int st
 	route_error(r->route, status, msg, r->want_json, &rep);
 	if (status == 405)
 		rep.allow = route_allow(r->route);
+	rep.close = close;
 	return respond(r, c, &rep);
+}
+
+static enum MHD_Result error(struct request *r, struct MHD_Connection *c, int status, const char *msg)
+{
+	return error_reply(r, c, status, msg, 0);
+}
+
+/* ---- framing ---- */
+
+struct framing {
+	unsigned cl, te, host, bad_name;
+	const char *cl_value, *te_value;
+};
+
+/* A header name is a token (RFC 9110 5.6.2): libmicrohttpd keeps a space
+ * before the colon in the name, so "Content-Length : 5" would be a header
+ * of its own to us and a Content-Length to a lenient proxy */
+static int token(const char *s)
+{
+	static const char extra[] = "!#$%&'*+-.^_`|~";
+
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      strchr(extra, *s)))
+			return 0;
+	return 1;
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct framing *f = cls;
+
+	(void)kind;
+	if (!token(key))
+		f->bad_name++;
+	if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+		if (!f->cl++)
+			f->cl_value = value;
+	} else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+		if (!f->te++)
+			f->te_value = value;
+	} else if (!strcasecmp(key, MHD_HTTP_HEADER_HOST)) {
+		f->host++;
+	}
+	return MHD_YES;
+}
+
+/* NULL when the request says its length in one way only, else why not,
+ * with the status in *status (400, or 501 for a coding we do not know).
+ * Every header line is counted: libmicrohttpd keeps duplicates. */
+static const char *framing_check(struct MHD_Connection *c, const char *version, int *status)
+{
+	struct framing f = { 0 };
+	int v11 = version && !strcmp(version, MHD_HTTP_VERSION_1_1);
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &f);
+	*status = 400;
+	if (f.bad_name)
+		return "a header name has a space or a character that is not allowed";
+	if (f.cl && f.te)
+		return "a request may not have both Content-Length and Transfer-Encoding";
+	if (f.cl > 1)
+		return "a request may have one Content-Length header only";
+	if (f.te > 1)
+		return "a request may have one Transfer-Encoding header only";
+	if (f.cl && (!f.cl_value || !*f.cl_value || f.cl_value[strspn(f.cl_value, "0123456789")]))
+		return "Content-Length is not a plain number";
+	if (f.te && !v11)
+		return "Transfer-Encoding needs HTTP/1.1";
+	if (f.te && (!f.te_value || strcasecmp(f.te_value, "chunked"))) {
+		*status = 501;
+		return "the only transfer coding this server reads is chunked";
+	}
+	if (v11 && f.host != 1)
+		return "an HTTP/1.1 request needs one Host header";
+	return NULL;
+}
+
+/* How many parameters a query string has (empty ones included) */
+static size_t query_pairs(const char *q, size_t n)
+{
+	size_t k = n ? 1 : 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += q[i] == '&' || q[i] == ';';
+	return k;
 }
 
 /* The writer committed our vote (writer thread) */
@@ -376,10 +491,11 @@ static int form_content_type(const char *ct)
  * limits. A problem is answered at once only when a body may follow (the
  * connection is then closed, the body unread); otherwise the answer waits
  * for the next call, so that the connection can be kept alive. */
-static enum MHD_Result first_call(struct request *r, struct MHD_Connection *c, const char *method)
+static enum MHD_Result first_call(struct request *r, struct MHD_Connection *c, const char *method,
+				   const char *version)
 {
-	int bad = 0;
-	const char *cl;
+	int bad = 0, status;
+	const char *cl, *why;
 
 	r->seen = 1;
 	r->method = !strcmp(method, "GET") ? M_GET : !strcmp(method, "HEAD") ? M_HEAD
@@ -395,7 +511,18 @@ static enum MHD_Result first_call(struct request *r, struct MHD_Connection *c, c
 		if (!strncmp(r->t.path, "/api/", 5))
 			r->want_json = 1; /* errors of the API in JSON */
 		r->route = route_match(r->t.path, &r->arg, &bad);
+		if (query_pairs(r->t.query, r->t.qlen) > QUERY_PAIRS_MAX) {
+			r->fail = 414;
+			r->why = "the query has too many parameters (64 at most)";
+		}
 	}
+	/* before anything else: a request whose end we might see elsewhere
+	 * than a proxy in front of us does is answered now, and the rest of
+	 * the connection is never read */
+	if ((why = framing_check(c, version, &status)))
+		return error_reply(r, c, status, why, 1);
+	if (r->fail == 414)
+		return error_reply(r, c, r->fail, r->why, 1);
 	if (r->fail) {
 		/* answered below */
 	} else if (r->route == R_NONE) {
@@ -428,11 +555,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	struct request *r = *con_cls;
 
-	(void)cls, (void)url, (void)version;
+	(void)cls, (void)url;
 	if (!r)
 		return MHD_NO; /* out of memory in on_uri */
 	if (!r->seen)
-		return first_call(r, c, method);
+		return first_call(r, c, method, version);
 	if (*upload_size) {
 		/* the body of a POST, at most SRV_BODY_MAX; far past it, closed */
 		if (r->too_big || r->body.len + *upload_size > SRV_BODY_MAX) {
@@ -550,7 +677,9 @@ int http_start(const struct srv_config *cfg, char *err, size_t errlen)
 				   MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 				   MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 				   MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-				   MHD_OPTION_STRICT_FOR_CLIENT, 1,
+				   /* 0: the Host check is ours (framing_check), since
+				    * 0.9.75's own 400 repeats its header block */
+				   MHD_OPTION_STRICT_FOR_CLIENT, 0,
 				   MHD_OPTION_END);
 	if (!daemon_) {
 		snprintf(err, errlen, "libmicrohttpd did not start");

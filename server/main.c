@@ -28,6 +28,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: portdex serve [--listen ADDR:PORT] [--db FILE|URI] [--registry FILE] [--publish-comments]\n"
+		   "                     [--host-facts]\n"
 		   "       portdex feedback [--top N] [--json] [--db FILE|URI] [--registry FILE]\n");
 }
 
@@ -149,6 +150,7 @@ static int serve_main(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "registry", required_argument, NULL, 'r' },
 		{ "publish-comments", no_argument, NULL, 'P' },
+		{ "host-facts", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -170,6 +172,7 @@ static int serve_main(int argc, char **argv)
 		case 'd': cfg.db = optarg; break;
 		case 'r': cfg.registry = optarg; break;
 		case 'P': cfg.publish_comments = 1; break;
+		case 'H': cfg.host_facts = 1; break;
 		case 'h': usage(stdout); return EXIT_ANSWERED;
 		default:
 			cli_error("serve: bad option '%s'", cli_quote(argv[optind - 1], q, sizeof(q)));
@@ -249,9 +252,10 @@ static int serve_main(int argc, char **argv)
 	}
 	{
 		struct srv_state *s = state_get();
-		cli_error("registry: %s, updated %s; feedback in %s %s", pd_registry_source(s->reg),
+		cli_error("registry: %s, updated %s; feedback in %s %s; %s", pd_registry_source(s->reg),
 			  *pd_registry_updated(s->reg) ? pd_registry_updated(s->reg) : "unknown", fb_backend_name(),
-			  fb_display(cfg.db, q, sizeof(q)));
+			  fb_display(cfg.db, q, sizeof(q)),
+			  cfg.host_facts ? "this host's facts shown (--host-facts)" : "nothing told about this host");
 		state_put(s);
 	}
 	watch_loop(&cfg, sfd);

@@ -1,6 +1,6 @@
 /* metrics.c: /metrics in the Prometheus text format: requests by route and
  * status, latency histograms by route, the page cache, feedback, the
- * registry, and the sockets listening on this host */
+ * registry, and (--host-facts only) the sockets listening on this host */
 #include <stdio.h>
 #include <string.h>
 
@@ -194,7 +194,8 @@ int metrics_render(struct pd_buf *b)
 	}
 	head(b, "portdex_start_time_seconds", "gauge", "When the server started (Unix time).");
 	pd_buf_printf(b, "portdex_start_time_seconds %lld\n", (long long)started);
-	listening_text(b, s);
+	if (srv_cfg && srv_cfg->host_facts)
+		listening_text(b, s);
 	state_put(s);
 	return b->err;
 }

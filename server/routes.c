@@ -73,6 +73,7 @@ static const struct {
 enum srv_route route_match(const char *path, unsigned *port, int *bad)
 {
 	static const char *const classes[] = { "system", "user", "dynamic" };
+	enum srv_route r = R_NONE;
 
 	*bad = 0;
 	*port = 0;
@@ -100,8 +101,11 @@ enum srv_route route_match(const char *path, unsigned *port, int *bad)
 	}
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		if (!strcmp(path, fixed[i].path))
-			return fixed[i].route;
-	return R_NONE;
+			r = fixed[i].route;
+	/* this host's sockets: only on a server started with --host-facts */
+	if (r == R_API_LISTENING && !(srv_cfg && srv_cfg->host_facts))
+		r = R_NONE;
+	return r;
 }
 
 const char *route_allow(enum srv_route r)
@@ -180,18 +184,61 @@ void route_error(enum srv_route r, int status, const char *message, int want_jso
 	state_put(s);
 }
 
-/* The site options of the server: links from the root, no extension, the
- * feedback form. No host snapshot: a public page says nothing about the
- * machine that serves it, and building one binds no socket and reads no
- * /proc; /api/v1/listening and /metrics tell about this host. */
-static void site_opts(const struct srv_state *s, struct pd_check_opts *chk, struct pd_site_opts *o)
+/* What a page may know of this host: nothing on a public server (the
+ * pages are then the export's), else its settings, the sockets listening
+ * on the port (no owners: no process names on pages) and a bind test */
+struct host_view {
+	struct pd_host_snapshot snap;
+	struct pd_socket_list socks;
+};
+
+static const struct pd_host_snapshot *host_view(const struct srv_state *s, unsigned port, struct host_view *v)
 {
-	(void)s;
+	struct pd_listen_opts lo;
+	struct pd_query q;
+
+	memset(v, 0, sizeof(*v));
+	if (!srv_cfg->host_facts)
+		return NULL;
+	v->snap.host = s->has_host ? &s->host : NULL;
+	v->snap.bind_test = 1;
+	memset(&lo, 0, sizeof(lo));
+	memset(&q, 0, sizeof(q));
+	q.kind = PD_Q_PORT;
+	q.first = q.last = port;
+	q.proto = PD_PROTO_ANY;
+	lo.queries = &q;
+	lo.nqueries = 1;
+	lo.procroot = srv_cfg->procroot;
+	lo.no_netlink = srv_cfg->procroot != NULL;
+	if (!pd_listening(&lo, &v->socks))
+		v->snap.sockets = &v->socks; /* else nothing said about sockets */
+	return &v->snap;
+}
+
+static void host_view_release(struct host_view *v)
+{
+	pd_socket_list_release(&v->socks);
+}
+
+/* How long a page may be reused: a page with this host's facts says what
+ * listens now, so it is made anew every second */
+static unsigned page_ttl(void)
+{
+	return srv_cfg->host_facts && srv_cfg->cache_ttl > 1 ? 1 : srv_cfg->cache_ttl;
+}
+
+/* The site options of the server: links from the root, no extension, the
+ * feedback form; this host's facts only with --host-facts (host may be
+ * NULL: then a page says nothing about the machine that serves it, reads
+ * no /proc and binds no socket, and is the export's page). */
+static void site_opts(const struct pd_host_snapshot *host, struct pd_check_opts *chk, struct pd_site_opts *o)
+{
 	memset(chk, 0, sizeof(*chk));
 	memset(o, 0, sizeof(*o));
 	o->root = "/";
 	o->ext = "";
-	o->host = NULL;
+	o->host = host;
 	o->check = chk;
 	o->feedback = 1;
 	o->feedback_flags = srv_cfg->publish_comments ? PD_FEEDBACK_PUBLISHED : 0;
@@ -238,12 +285,13 @@ static void port_page(const struct srv_state *s, unsigned port, const char *quer
 {
 	struct pd_check_opts chk;
 	struct pd_site_opts o;
+	struct host_view hv;
 	char fb[16], extra[48];
 	int got = query && hp_form_get(query, qlen, "feedback", fb, sizeof(fb)) == 1;
 	/* 1: after a vote (and the form asks why), 2: after the why */
 	int thanks = got && !strcmp(fb, "thanks") ? 1 : got && !strcmp(fb, "why") ? 2 : 0;
 
-	site_opts(s, &chk, &o);
+	site_opts(NULL, &chk, &o);
 	fb_counts(port, &o.votes_yes, &o.votes_no);
 	if (thanks == 1) {
 		o.feedback_note = "Thank you for your feedback.";
@@ -255,7 +303,9 @@ static void port_page(const struct srv_state *s, unsigned port, const char *quer
 	cache_key(out, s, R_PORT, port, extra);
 	if (from_cache(out))
 		return;
-	rendered(out, pd_page(s->reg, port, PD_FMT_HTML, &o, &out->body), CT_HTML, CC_REVALIDATE, srv_cfg->cache_ttl);
+	o.host = host_view(s, port, &hv);
+	rendered(out, pd_page(s->reg, port, PD_FMT_HTML, &o, &out->body), CT_HTML, CC_REVALIDATE, page_ttl());
+	host_view_release(&hv);
 }
 
 static void site_page(const struct srv_state *s, enum srv_route r, unsigned arg, struct reply *out)
@@ -265,7 +315,7 @@ static void site_page(const struct srv_state *s, enum srv_route r, unsigned arg,
 	enum pd_site_page p = r == R_HOME ? PD_SITE_HOME : r == R_BLOCKS ? PD_SITE_BLOCKS : r == R_COMMON ? PD_SITE_COMMON
 		: (enum pd_site_page)(PD_SITE_SYSTEM + arg);
 
-	site_opts(s, &chk, &o);
+	site_opts(NULL, &chk, &o);
 	cache_key(out, s, r, arg, "");
 	if (from_cache(out))
 		return;
@@ -290,13 +340,16 @@ static void api_port(const struct srv_state *s, unsigned port, struct reply *out
 {
 	struct pd_check_opts chk;
 	struct pd_site_opts o;
+	struct host_view hv;
 
-	site_opts(s, &chk, &o);
+	site_opts(NULL, &chk, &o);
 	fb_counts(port, &o.votes_yes, &o.votes_no);
 	cache_key(out, s, R_API_PORT, port, "");
 	if (from_cache(out))
 		return;
-	rendered(out, pd_page(s->reg, port, PD_FMT_JSON, &o, &out->body), CT_JSON, CC_REVALIDATE, srv_cfg->cache_ttl);
+	o.host = host_view(s, port, &hv);
+	rendered(out, pd_page(s->reg, port, PD_FMT_JSON, &o, &out->body), CT_JSON, CC_REVALIDATE, page_ttl());
+	host_view_release(&hv);
 }
 
 /* ---- search ---- */

@@ -89,6 +89,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	add_opt(args, &n, "--registry", c->registry_path);
 	if (c->publish_comments)
 		args[n++] = "--publish-comments";
+	if (c->host_facts)
+		args[n++] = "--host-facts";
 	args[n] = NULL;
 	return run_server(args);
 }

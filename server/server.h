@@ -29,6 +29,8 @@ struct srv_config {
 	unsigned votes_per_minute;   /* votes per minute from everyone, 0: none (PORTDEX_VOTES_PER_MINUTE) */
 	const char *public_url;      /* the site's address, for the Origin check (PORTDEX_PUBLIC_URL) */
 	int publish_comments;        /* --publish-comments: comments in /api/v1/ports/N/feedback */
+	int host_facts;              /* --host-facts: pages, API and metrics tell about this
+				      * host (in use, listening sockets, settings, file paths) */
 };
 
 /* siphash.c: SipHash-2-4, for ETags, client hashes and hash tables */
@@ -185,6 +187,7 @@ struct reply {
 	char location[320];          /* redirects */
 	const char *allow;           /* 405 */
 	unsigned retry_after;        /* 429, 503 */
+	int close;                   /* "Connection: close", and the connection is closed */
 	int cacheable;               /* the body may be stored under cache_key */
 	char cache_key[320];
 	unsigned ttl;

@@ -99,7 +99,10 @@ int state_load(const struct srv_config *cfg, char *err, size_t errlen)
 	}
 	if (rc)
 		goto fail;
-	if (!pd_host_read(&s->host, cfg->procroot))
+	/* a public server names no file of its host; nor reads its settings */
+	if (!cfg->host_facts && (rc = pd_registry_hide_paths(s->reg)))
+		goto fail;
+	if (cfg->host_facts && !pd_host_read(&s->host, cfg->procroot))
 		s->has_host = 1;
 	atomic_init(&s->refs, 1);
 	pthread_mutex_lock(&mu);

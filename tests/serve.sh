@@ -21,12 +21,15 @@
 # One part per run: main (default: all but these), reload (exit 77
 # without the official registry in PD_SHARED), ipv6 (exit 77 without an
 # IPv6 loopback), feedback, feedback-pg (exit 77 without PostgreSQL or
-# root); Meson runs each as a test.
+# root), host (public by default: no fact of this host on any page, API or
+# metric, the export's verdicts; --host-facts), http (requests a proxy
+# could read otherwise, as raw bytes: tests/serve-http.py); Meson runs
+# each as a test.
 set -u
 part=${1:-main}
 case $part in
-main|reload|ipv6|feedback|feedback-pg) ;;
-*) echo "usage: serve.sh [main|reload|ipv6|feedback|feedback-pg]" >&2; exit 2 ;;
+main|reload|ipv6|feedback|feedback-pg|host|http) ;;
+*) echo "usage: serve.sh [main|reload|ipv6|feedback|feedback-pg|host|http]" >&2; exit 2 ;;
 esac
 xml=${PD_SHARED:-}/iana/service-names-port-numbers.xml
 if [ "$part" = reload ] && { [ -z "${PD_SHARED:-}" ] || [ ! -f "$xml" ]; }; then
@@ -182,28 +185,7 @@ is "search API: results, at most limit" "$(printf '%s' "$json" | python3 -c 'imp
 is "search API without q" "$(code "$B/api/v1/search")" 400
 is "search API errors are JSON" "$(ctype "$B/api/v1/search")" "application/json; charset=utf-8"
 is "search API bad limit" "$(code "$B/api/v1/search?q=x&limit=1000")" 400
-lcode=$(code "$B/api/v1/listening")
-if [ "$lcode" = 200 ]; then
-	is "the listening API is JSON" "$(ctype "$B/api/v1/listening")" "application/json; charset=utf-8"
-	like "it lists this server's own socket" "$(curl -s "$B/api/v1/listening")" "*\"address\":\"127.0.0.1\",\"port\":$PORT,*"
-	# the command's document and the API's are one serializer's: the
-	# server's own socket is the same object in both
-	curl -s "$B/api/v1/listening" >"$tmp/api.json"
-	"$PORTDEX" listening "$PORT/tcp" --json >"$tmp/cli.json" 2>/dev/null
-	is "the API's socket is the command's" "$(python3 - "$tmp/api.json" "$tmp/cli.json" "$PORT" <<'PY'
-import json, sys
-def mine(f):
-    d = json.load(open(f))
-    s = [s for s in d["sockets"] if s["transport"] == "tcp" and s["port"] == int(sys.argv[3]) and s["address"] == "127.0.0.1"]
-    return d, s
-a, sa = mine(sys.argv[1])
-c, sc = mine(sys.argv[2])
-print(len(sa) == 1 and sa == sc and sorted(a) == sorted(c) and a["registry"] == c["registry"])
-PY
-)" True
-else
-	like "GET /api/v1/listening: 200, or 501/503 where sockets cannot be listed" "$lcode" "50[13]"
-fi
+is "no /api/v1/listening on a public server" "$(code "$B/api/v1/listening")" 404
 is "GET /healthz" "$(curl -s "$B/healthz")" ok
 is "healthz is plain text" "$(ctype "$B/healthz")" "text/plain; charset=utf-8"
 is "GET /metrics" "$(code "$B/metrics")" 200
@@ -211,26 +193,13 @@ is "metrics are Prometheus text" "$(ctype "$B/metrics")" "text/plain; version=0.
 metrics=$(curl -s "$B/metrics")
 like "metrics count requests by route and status" "$metrics" '*portdex_http_requests_total{route="port",code="200"} *'
 like "metrics have latency histograms" "$metrics" '*portdex_http_request_duration_seconds_bucket{route="port",le="+Inf"} *'
-like "metrics list listening sockets" "$metrics" '*portdex_listening_scan_ok *'
+if [[ $metrics == *portdex_listening* ]]; then bad "public metrics tell this host's sockets"
+else ok "public metrics tell nothing of this host's sockets"; fi
 if command -v promtool >/dev/null; then
 	printf '%s\n' "$metrics" >"$tmp/metrics.prom"
 	if promtool check metrics <"$tmp/metrics.prom" >"$tmp/promtool" 2>&1; then ok "promtool check metrics"
 	else bad "promtool check metrics: $(head -c 300 "$tmp/promtool")"; fi
 fi
-if [ "$lcode" = 200 ]; then
-	like "metrics show this server's socket" "$metrics" "*portdex_listening_socket{transport=\"tcp\",family=\"ipv4\",address=\"127.0.0.1\",port=\"$PORT\"*"
-	# the portdex_listening_sockets family is the command's: the same HELP
-	# and TYPE, the same labels, and this server's socket counted in both
-	printf '%s\n' "$metrics" | grep '^# .* portdex_listening_sockets ' >"$tmp/m.srv"
-	"$PORTDEX" listening --format prometheus 2>/dev/null | grep '^# .* portdex_listening_sockets ' >"$tmp/m.cli"
-	is "the sockets family's HELP and TYPE are the command's" "$(cat "$tmp/m.srv")" "$(cat "$tmp/m.cli")"
-	like "the sockets family has HELP and TYPE" "$(cat "$tmp/m.srv")" "*TYPE portdex_listening_sockets gauge*"
-	srvlabels=$(printf '%s\n' "$metrics" | sed -n 's/^portdex_listening_sockets{\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*"} [0-9]*$/\1 \2 \3 \4/p' | sort -u)
-	clilabels=$("$PORTDEX" listening --format prometheus 2>/dev/null | sed -n 's/^portdex_listening_sockets{\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*"} [0-9]*$/\1 \2 \3 \4/p' | sort -u)
-	is "the server's sockets labels" "$srvlabels" "transport family status netns"
-	is "the command's sockets labels" "$clilabels" "transport family status netns"
-fi
-
 # ---- errors ----
 for r in /port/70000 /port/abc /port/-1 /port/080 /port/ /port/8%30x /maps/x.svg /api/v1/ports/65536 /api/v1/ports/1e3/feedback; do
 	is "GET $r is a bad request" "$(code "$B$r")" 400
@@ -339,7 +308,7 @@ for path in port/4440 port/4441 api/v1/ports/4440 metrics "" common; do
 	case $path in
 	port/4440) want='<code>evil\x1b[31m</code>: Red \x1b]0;pwned\x07 title \u202egpj.exe\u202c' ;;
 	api/*) want='"name":"evil\u001b[31m"' ;;
-	metrics) want='portdex_registry_info{source="IANA CSV '"$tmp"'/reg\\x1b[31m\\u202e.csv"' ;;
+	metrics) want='portdex_registry_info{source="IANA CSV reg\\x1b[31m\\u202e.csv"' ;;
 	*) want= ;;
 	esac
 	if [ -z "$want" ] || grep -qF "$want" "$tmp/hostile.out"; then ok "hostile registry: /$path escaped"; else
@@ -347,7 +316,7 @@ for path in port/4440 port/4441 api/v1/ports/4440 metrics "" common; do
 done
 stop
 no_raw "hostile registry: the server's messages" "$tmp/hostile.log"
-grep -qF "registry: IANA CSV $tmp/reg\\x1b[31m\\u202e.csv" "$tmp/hostile.log" && ok "the log names the file escaped" ||
+grep -qF "registry: IANA CSV reg\\x1b[31m\\u202e.csv" "$tmp/hostile.log" && ok "the log names the file escaped" ||
 	bad "the log names the file escaped: $(cat -v "$tmp/hostile.log")"
 
 fi # main
@@ -681,7 +650,7 @@ if [ "$part" = reload ]; then
 		srcs=$(grep -o 'Registry: [^,]*' "$f" | sort -u)
 		case $srcs in
 		"Registry: IANA XML "*"(compiled in)") olds=$((olds + 1)) ;;
-		"Registry: IANA XML /"*) news=$((news + 1)) ;;
+		"Registry: IANA XML service-names-port-numbers.xml") news=$((news + 1)) ;; # no directory: public
 		*) mixed=$((mixed + 1)) ;;
 		esac
 	done
@@ -692,6 +661,117 @@ if [ "$part" = reload ]; then
 	grep -q "registry reloaded (registry file changed)" "$tmp/reload.log"
 	is "the update was noticed without a signal too" "$?" 0
 	like "metrics count reloads" "$(curl -s "$B/metrics")" "*portdex_registry_reloads_total [1-9]*"
+	stop
+fi
+
+# ---- public by default, this host's facts on request ----
+if [ "$part" = host ]; then
+	# a process of this host listens on loopback only, on port LP
+	python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+print(s.getsockname()[1], flush=True); time.sleep(290)' >"$tmp/lp" &
+	pids+=("$!")
+	for _ in $(seq 100); do [ -s "$tmp/lp" ] && break; sleep 0.05; done
+	LP=$(cat "$tmp/lp")
+	# the registry from a file in a directory whose name must not show
+	mkdir -p "$tmp/secret-dir"
+	cp "${PD_SOURCE_ROOT:?}/tests/data/iana-sample.csv" "$tmp/secret-dir/reg.csv"
+
+	start public -- --registry "$tmp/secret-dir/reg.csv"
+	curl -s "$B/port/$LP" >"$tmp/pub.html"
+	curl -s "$B/api/v1/ports/$LP" >"$tmp/pub.json"
+	if grep -qi 'in use' "$tmp/pub.html"; then bad "a public page says port $LP is in use"; else ok "a public page says nothing of what listens"; fi
+	is "the public port document has no host, listening or in-use facts" "$(python3 - "$tmp/pub.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+bad = [r["rule"] for r in d["verdict"]["reasons"]
+       if r["topic"] == "in-use" or r["rule"] in ("listening", "not-listening", "bind-in-use", "bind-denied",
+                                                  "bind-free", "unprivileged", "ephemeral", "not-ephemeral",
+                                                  "local-reserved") or "here" in r["text"] or "this host" in r["text"]]
+print(d["host"], d["listening"], bad)
+PY
+)" "None None []"
+	is "no /api/v1/listening" "$(code "$B/api/v1/listening")" 404
+	is "no /api/v1/listening: JSON error" "$(ctype "$B/api/v1/listening")" "application/json; charset=utf-8"
+	metrics=$(curl -s "$B/metrics")
+	if [[ $metrics == *portdex_listening* ]]; then bad "public metrics tell this host's sockets"; else ok "public metrics tell nothing of this host's sockets"; fi
+	like "public metrics tell the registry" "$metrics" '*portdex_registry_info{source="IANA CSV reg.csv",*'
+	leaks=
+	for path in "" "port/$LP" "api/v1/ports/$LP" "search?q=remote" "api/v1/search?q=http" metrics common ranges/user blocks nope; do
+		curl -s "$B/$path" | grep -q "secret-dir" && leaks="$leaks /$path"
+	done
+	is "no page names the registry's directory" "$leaks" ""
+	like "a page names the registry's file" "$(cat "$tmp/pub.html")" "*Registry: IANA CSV reg.csv,*"
+	# the public verdict is the export's: the same port document, byte for byte
+	"$PORTDEX" export --registry "$tmp/secret-dir/reg.csv" --out "$tmp/site" >/dev/null 2>"$tmp/export.err"
+	is "export" "$?" 0
+	if cmp -s "$tmp/pub.json" "$tmp/site/port/$LP.json"; then ok "the public port document is the export's"
+	else bad "the public port document differs from the export's: $(diff <(tr , '\n' <"$tmp/pub.json") <(tr , '\n' <"$tmp/site/port/$LP.json") | head -5)"; fi
+	verdict() { grep -o "portdex’s verdict is “[a-z]*”" "$1" | head -1; }
+	like "the public page has a verdict" "$(verdict "$tmp/pub.html")" "portdex’s verdict is*"
+	is "the same verdict as the export's page" "$(verdict "$tmp/pub.html")" "$(verdict "$tmp/site/port/$LP.html")"
+	if grep -rq "secret-dir" "$tmp/site/index.html" "$tmp/site/port/$LP.html" "$tmp/site/port/$LP.json"; then
+		bad "the export names the registry's directory"; else ok "the export names no directory either"; fi
+	stop
+
+	# --host-facts: what listens, the listening document, the host's metrics
+	start hostfacts -- --host-facts
+	like "with --host-facts the page says the port is in use" "$(curl -s "$B/port/$LP")" "*in use now*"
+	is "with --host-facts the port document lists the socket" "$(curl -s "$B/api/v1/ports/$LP" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["host"] is not None, [(s["address"], s["port"]) for s in d["listening"]],
+      sorted({r["rule"] for r in d["verdict"]["reasons"] if r["rule"] in ("listening", "bind-in-use")}))')" \
+		"True [('127.0.0.1', $LP)] ['bind-in-use', 'listening']"
+	lcode=$(code "$B/api/v1/listening")
+	if [ "$lcode" = 200 ]; then
+		is "the listening API is JSON" "$(ctype "$B/api/v1/listening")" "application/json; charset=utf-8"
+		like "it lists this server's own socket" "$(curl -s "$B/api/v1/listening")" "*\"address\":\"127.0.0.1\",\"port\":$PORT,*"
+		# the command's document and the API's are one serializer's: the
+		# server's own socket is the same object in both
+		curl -s "$B/api/v1/listening" >"$tmp/api.json"
+		"$PORTDEX" listening "$PORT/tcp" --json >"$tmp/cli.json" 2>/dev/null
+		is "the API's socket is the command's" "$(python3 - "$tmp/api.json" "$tmp/cli.json" "$PORT" <<'PY'
+import json, sys
+def mine(f):
+    d = json.load(open(f))
+    s = [s for s in d["sockets"] if s["transport"] == "tcp" and s["port"] == int(sys.argv[3]) and s["address"] == "127.0.0.1"]
+    return d, s
+a, sa = mine(sys.argv[1])
+c, sc = mine(sys.argv[2])
+print(len(sa) == 1 and sa == sc and sorted(a) == sorted(c) and a["registry"] == c["registry"])
+PY
+	)" True
+	else
+		like "GET /api/v1/listening: 200, or 501/503 where sockets cannot be listed" "$lcode" "50[13]"
+	fi
+	metrics=$(curl -s "$B/metrics")
+	like "with --host-facts metrics list listening sockets" "$metrics" '*portdex_listening_scan_ok *'
+	if [ "$lcode" = 200 ]; then
+		like "metrics show this server's socket" "$metrics" "*portdex_listening_socket{transport=\"tcp\",family=\"ipv4\",address=\"127.0.0.1\",port=\"$PORT\"*"
+		# the portdex_listening_sockets family is the command's: the same HELP
+		# and TYPE, the same labels, and this server's socket counted in both
+		printf '%s\n' "$metrics" | grep '^# .* portdex_listening_sockets ' >"$tmp/m.srv"
+		"$PORTDEX" listening --format prometheus 2>/dev/null | grep '^# .* portdex_listening_sockets ' >"$tmp/m.cli"
+		is "the sockets family's HELP and TYPE are the command's" "$(cat "$tmp/m.srv")" "$(cat "$tmp/m.cli")"
+		like "the sockets family has HELP and TYPE" "$(cat "$tmp/m.srv")" "*TYPE portdex_listening_sockets gauge*"
+		srvlabels=$(printf '%s\n' "$metrics" | sed -n 's/^portdex_listening_sockets{\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*"} [0-9]*$/\1 \2 \3 \4/p' | sort -u)
+		clilabels=$("$PORTDEX" listening --format prometheus 2>/dev/null | sed -n 's/^portdex_listening_sockets{\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*",\([a-z]*\)="[^"]*"} [0-9]*$/\1 \2 \3 \4/p' | sort -u)
+		is "the server's sockets labels" "$srvlabels" "transport family status netns"
+		is "the command's sockets labels" "$clilabels" "transport family status netns"
+	fi
+	stop
+fi
+
+# ---- HTTP framing: smuggling, what does not fit (raw bytes on a socket) ----
+if [ "$part" = http ]; then
+	start http
+	python3 "${PD_SOURCE_ROOT:?}/tests/serve-http.py" "$PORT" >"$tmp/http.out" 2>&1
+	hrc=$?
+	grep -v '^ok ' "$tmp/http.out" | grep -v '^1\.\.' >&2
+	is "raw-socket framing checks ($(tail -1 "$tmp/http.out"))" "$hrc" 0
+	is "the server is still up" "$(curl -s "$B/healthz")" ok
 	stop
 fi
 

@@ -370,6 +370,12 @@ static int rule_host(struct eval *e)
 	const struct pd_host *h = &e->x->host;
 	int v = pd_host_privileged(h, e->port);
 
+	if (e->x->o->no_host && !e->x->o->host) {
+		/* nothing about this host (no_host): only what holds on most systems */
+		return e->port < 1024 && !skipped(e, PD__R_PRIVILEGED) &&
+		       reason(e, PD__R_PRIVILEGED, PD_ACCEPTABLE, "host", "privileged",
+			      "binding needs privileges on most systems (ports below 1024)");
+	}
 	if (!skipped(e, PD__R_PRIVILEGED)) {
 		if (v == PD_YES) {
 			if (reason(e, PD__R_PRIVILEGED, PD_ACCEPTABLE, "host", "privileged",

@@ -362,6 +362,7 @@ void pd_registry_free(struct pd_registry *reg)
 	if (reg->map)
 		munmap(reg->map, reg->map_len);
 	free(reg->owned);
+	free(reg->source);
 	free(reg);
 }
 
@@ -372,7 +373,49 @@ const char *pd__str(const struct pd_registry *reg, uint32_t off)
 
 const char *pd_registry_source(const struct pd_registry *reg)
 {
-	return pd__str(reg, reg->h->source);
+	return reg->source ? reg->source : pd__str(reg, reg->h->source);
+}
+
+/* 1 when the word s[0..n) names a local file: a path with a slash that is
+ * not a URL, or a file: URL */
+static int local_path(const char *s, size_t n)
+{
+	const char *colon = memchr(s, ':', n);
+
+	if (n >= 5 && !strncmp(s, "file:", 5))
+		return memchr(s, '/', n) != NULL;
+	if (colon && colon + 2 < s + n && colon[1] == '/' && colon[2] == '/')
+		return 0; /* scheme://... */
+	return memchr(s, '/', n) != NULL;
+}
+
+int pd_registry_hide_paths(struct pd_registry *reg)
+{
+	const char *src = pd_registry_source(reg), *w = src, *cut = NULL;
+	struct pd_buf b = PD_BUF_INIT;
+
+	/* the first word that is a local path starts it; its name is what
+	 * follows the last slash of the source (a directory may hold spaces) */
+	while (*w) {
+		size_t n = strcspn(w, " \t");
+		if (n && local_path(w, n)) {
+			cut = w;
+			break;
+		}
+		w += n;
+		w += strspn(w, " \t");
+	}
+	if (!cut)
+		return 0;
+	pd_buf_add(&b, src, (size_t)(cut - src));
+	pd_buf_puts(&b, strrchr(cut, '/') + 1);
+	if (b.err) {
+		pd_buf_release(&b);
+		return PD_ENOMEM;
+	}
+	free(reg->source);
+	reg->source = pd_buf_detach(&b);
+	return 0;
 }
 
 const char *pd_registry_updated(const struct pd_registry *reg)

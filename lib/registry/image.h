@@ -84,6 +84,7 @@ struct pd_registry {
 	void *owned;        /* free(owned) on free */
 	void *map;          /* munmap(map, map_len) on free: an image read from a file */
 	size_t map_len;
+	char *source;       /* pd_registry_hide_paths's name, or NULL: the image's */
 };
 
 uint32_t pd__fnv1a(const void *p, size_t n, uint32_t h);
