@@ -116,7 +116,9 @@ if grep -q "\"pid\":$lpid," "$tmp/doc.json"; then ok; else ko "who $lport --json
 doc port 0 "$lport" --json
 
 # ---- the server ----
-"$PORTDEX" serve --listen 127.0.0.1:0 --db "$tmp/fb.db" 2>"$tmp/serve.log" &
+# (with --host-facts: /api/v1/listening exists only on a server that may tell
+# about its host)
+"$PORTDEX" serve --listen 127.0.0.1:0 --host-facts --db "$tmp/fb.db" 2>"$tmp/serve.log" &
 spid=$!
 for _ in $(seq 200); do
 	grep -q "serving on" "$tmp/serve.log" 2>/dev/null && break

@@ -339,7 +339,7 @@ start feedback -- --db "$DB"
 if [ "$part" = feedback-pg ]; then
 	like "the log names PostgreSQL" "$(cat "$tmp/feedback.log")" "*feedback in PostgreSQL postgresql:///fb?host=*"
 else
-	like "the log names SQLite" "$(cat "$tmp/feedback.log")" "*feedback in SQLite $DB"
+	like "the log names SQLite" "$(cat "$tmp/feedback.log")" "*feedback in SQLite $DB;*"
 fi
 fb=$B/port/926/feedback
 is "vote by form: 303" "$(code --interface 127.0.0.2 -d 'vote=yes&comment=useful' "$fb")" 303
