@@ -4,7 +4,7 @@
 #   main    python3 -m http.server, nc -l, a listener that ignores SIGTERM
 #           (still held after --timeout, exit 3; freed by --signal KILL),
 #           --dry-run leaving it alive, no terminal without --yes, --json,
-#           bad input; as root: PID 1 refused (a listener that is PID 1 of a
+#           a port portdex itself holds (refused), bad input; as root: PID 1 refused (a listener that is PID 1 of a
 #           PID namespace of its own) and another user's process refused
 #           (portdex run as nobody)
 #   docker  a container published through docker-proxy is stopped through
@@ -107,6 +107,15 @@ s = socket.socket(); s.bind(('127.0.0.1', $port)); s.listen(1); time.sleep(60)" 
 	run free "$port" --yes --signal KILL
 	[ "$rc" -eq 0 ] && ok || ko "free --signal KILL exited $rc: $err"
 	contains "$out" "sent SIGKILL to pid $stubborn" "free --signal KILL"
+
+	# portdex itself holds the port (a descriptor it inherited): refused
+	port=$(free_port)
+	python3 -c "import os, socket
+s = socket.socket(); s.bind(('127.0.0.1', $port)); s.listen(1); os.set_inheritable(s.fileno(), True)
+os.execv('$PORTDEX', ['$PORTDEX', 'free', '$port', '--yes'])" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 3 ] && ok || ko "free of a port portdex itself holds exited $rc"
+	contains "$(cat "$tmp/err")" "it is this very portdex" "free of a port portdex itself holds"
 
 	# bad input: one line, nothing on stdout, exit 2
 	fails 2 free
