@@ -3,7 +3,8 @@
 # the kernel, loopback only). One part per run:
 #   main    python3 -m http.server, nc -l, a listener that ignores SIGTERM
 #           (still held after --timeout, exit 3; freed by --signal KILL),
-#           --dry-run leaving it alive, no terminal without --yes, --json,
+#           --dry-run leaving it alive, no terminal without --yes, the
+#           question on a terminal (script(1)) answered no and yes, --json,
 #           a port portdex itself holds (refused), bad input; as root: PID 1 refused (a listener that is PID 1 of a
 #           PID namespace of its own) and another user's process refused
 #           (portdex run as nobody)
@@ -74,6 +75,26 @@ if [ "$part" = main ]; then
 	run free "$port" --yes
 	[ "$rc" -eq 0 ] && ok || ko "free of a free port exited $rc"
 	contains "$out" "nothing listens on $port" "free of a free port"
+
+	# on a terminal (script(1) gives one): it asks; no keeps it, yes frees it
+	if command -v script >/dev/null; then
+		port=$(free_port)
+		python3 -m http.server --bind 127.0.0.1 "$port" >/dev/null 2>&1 &
+		pids+=($!); py=$!
+		wait_listen "$port"
+		echo n | script -qec "'$PORTDEX' free $port" /dev/null >"$tmp/tty" 2>&1
+		rc=$?
+		[ "$rc" -eq 1 ] && ok || ko "free answered no on a terminal exited $rc"
+		contains "$(cat "$tmp/tty")" "free $port? [y/N]" "free on a terminal"
+		contains "$(cat "$tmp/tty")" "nothing done; $port is still held" "free answered no"
+		alive "$py" && ok || ko "free answered no killed the listener"
+		echo y | script -qec "'$PORTDEX' free $port" /dev/null >"$tmp/tty" 2>&1
+		rc=$?
+		[ "$rc" -eq 0 ] && ok || ko "free answered yes on a terminal exited $rc"
+		contains "$(cat "$tmp/tty")" "sent SIGTERM to pid $py (python3); $port is free" "free answered yes"
+	else
+		echo "note: no script(1): the question on a terminal not tried"
+	fi
 
 	# nc -l, with --json
 	port=$(free_port)
