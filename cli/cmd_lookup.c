@@ -206,8 +206,16 @@ static void listening(const struct cli *c, struct pd_buf *b, const struct pd_por
 		pd_buf_printf(b, "%s:%u listening", s->family == 6 ? "]" : "", s->port);
 		for (size_t k = 0; k < s->nowners; k++) {
 			pd_buf_puts(b, k ? ", " : ": ");
+			struct pd_buf on = PD_BUF_INIT;
 			pd_buf_text(b, s->owners[k].comm);
-			pd_buf_printf(b, " (pid %d)", s->owners[k].pid);
+			pd_buf_printf(b, " (pid %d", s->owners[k].pid);
+			cli_owner_note(&on, &s->owners[k]);  /* its unit, container, pod */
+			if (on.len) {
+				pd_buf_puts(b, "; ");
+				pd_buf_text(b, pd_buf_str(&on));
+			}
+			pd_buf_putc(b, ')');
+			pd_buf_release(&on);
 		}
 		if (!s->nowners && s->unknown) {
 			pd_buf_puts(b, "; owner unknown: ");

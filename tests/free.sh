@@ -3,8 +3,9 @@
 # the kernel, loopback only). One part per run:
 #   main    python3 -m http.server, nc -l, a listener that ignores SIGTERM
 #           (still held after --timeout, exit 3; freed by --signal KILL),
-#           --dry-run leaving it alive, no terminal without --yes, --json,
-#           bad input; as root: PID 1 refused (a listener that is PID 1 of a
+#           --dry-run leaving it alive, no terminal without --yes, the
+#           question on a terminal (script(1)) answered no and yes, --json,
+#           a port portdex itself holds (refused), bad input; as root: PID 1 refused (a listener that is PID 1 of a
 #           PID namespace of its own) and another user's process refused
 #           (portdex run as nobody)
 #   docker  a container published through docker-proxy is stopped through
@@ -75,6 +76,26 @@ if [ "$part" = main ]; then
 	[ "$rc" -eq 0 ] && ok || ko "free of a free port exited $rc"
 	contains "$out" "nothing listens on $port" "free of a free port"
 
+	# on a terminal (script(1) gives one): it asks; no keeps it, yes frees it
+	if command -v script >/dev/null; then
+		port=$(free_port)
+		python3 -m http.server --bind 127.0.0.1 "$port" >/dev/null 2>&1 &
+		pids+=($!); py=$!
+		wait_listen "$port"
+		echo n | script -qec "'$PORTDEX' free $port" /dev/null >"$tmp/tty" 2>&1
+		rc=$?
+		[ "$rc" -eq 1 ] && ok || ko "free answered no on a terminal exited $rc"
+		contains "$(cat "$tmp/tty")" "free $port? [y/N]" "free on a terminal"
+		contains "$(cat "$tmp/tty")" "nothing done; $port is still held" "free answered no"
+		alive "$py" && ok || ko "free answered no killed the listener"
+		echo y | script -qec "'$PORTDEX' free $port" /dev/null >"$tmp/tty" 2>&1
+		rc=$?
+		[ "$rc" -eq 0 ] && ok || ko "free answered yes on a terminal exited $rc"
+		contains "$(cat "$tmp/tty")" "sent SIGTERM to pid $py (python3); $port is free" "free answered yes"
+	else
+		echo "note: no script(1): the question on a terminal not tried"
+	fi
+
 	# nc -l, with --json
 	port=$(free_port)
 	nc -l 127.0.0.1 "$port" </dev/null >/dev/null 2>&1 &
@@ -107,6 +128,15 @@ s = socket.socket(); s.bind(('127.0.0.1', $port)); s.listen(1); time.sleep(60)" 
 	run free "$port" --yes --signal KILL
 	[ "$rc" -eq 0 ] && ok || ko "free --signal KILL exited $rc: $err"
 	contains "$out" "sent SIGKILL to pid $stubborn" "free --signal KILL"
+
+	# portdex itself holds the port (a descriptor it inherited): refused
+	port=$(free_port)
+	python3 -c "import os, socket
+s = socket.socket(); s.bind(('127.0.0.1', $port)); s.listen(1); os.set_inheritable(s.fileno(), True)
+os.execv('$PORTDEX', ['$PORTDEX', 'free', '$port', '--yes'])" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 3 ] && ok || ko "free of a port portdex itself holds exited $rc"
+	contains "$(cat "$tmp/err")" "it is this very portdex" "free of a port portdex itself holds"
 
 	# bad input: one line, nothing on stdout, exit 2
 	fails 2 free

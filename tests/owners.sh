@@ -65,6 +65,9 @@ if [ "$part" = docker ]; then
 		/^[0-9a-f]{64}\$/.test(c.id) && c.unknown === null"
 	run who "$port" --format prometheus
 	contains "$out" "container=\"$name\",image=\"pdtest:busybox\"" "who $port --format prometheus"
+	run "$port"
+	contains "$out" "docker-proxy (pid" "the card of $port"
+	contains "$out" "; $name (docker, image pdtest:busybox, 80/tcp) via docker-proxy)" "the card of $port"
 
 	# the container's own socket, in its namespace, under its name
 	run who --all-netns 80

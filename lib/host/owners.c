@@ -62,7 +62,7 @@ static void pod_uid(struct pd_container *c, const char *s, size_t n)
 		u = s + 3;
 		k = n - 3;
 	} else if (has_prefix(s, n, "kubepods") && has_suffix(s, n, ".slice")) {
-		for (size_t i = n - 6; i >= 3; i--)
+		for (size_t i = n - 6; i >= 4; i--)
 			if (!memcmp(s + i - 3, "pod", 3) && s[i - 4] == '-') {
 				u = s + i;
 				k = n - 6 - i;
