@@ -260,9 +260,10 @@ struct pd_history {
 PD_EXTERN size_t pd_registry_history(const struct pd_registry *reg, unsigned port,
 			   struct pd_history *out, size_t max);
 
-/* Ranked search over names and descriptions (exact name, then prefix, then
- * words of descriptions; names within a small edit distance when nothing
- * else matches). One entry per service and port range; fills up to max
+/* Ranked search over the registry's names and descriptions alone (exact
+ * name, then prefix, then words of descriptions; names within a small edit
+ * distance when nothing else matches); pd_search() is the search of the
+ * command, the server and the site, over product names too. One entry per service and port range; fills up to max
  * entry indexes and sets *found to how many it filled (0: no match).
  * Returns 0, or PD_ENOMEM (*found is then 0). */
 PD_EXTERN int pd_registry_search(const struct pd_registry *reg, const char *words, uint32_t *out, size_t max,

@@ -11,7 +11,7 @@ libcurl4-openssl-dev libssl-dev libmnl-dev libcmark-dev libmicrohttpd-dev
 libsqlite3-dev zlib1g-dev libjansson-dev libpq-dev"
 test="libcmocka-dev clang libclang-rt-14-dev python3 iproute2 util-linux lsof
 prometheus nmap-common nginx-light wrk hyperfine time chromium curl
-netcat-openbsd docker.io busybox-static postgresql"
+netcat-openbsd docker.io busybox-static postgresql netbase"
 pkgs=$build
 case ${1:-} in
 --test) pkgs="$build $test" ;;

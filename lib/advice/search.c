@@ -633,10 +633,15 @@ static int result_of(const struct run *r, const struct cand *c, struct pd_search
 
 int pd_search_check(const char *q, const char **why)
 {
-	size_t len = strlen(q);
+	size_t len;
 	char norm[NORM_LEN];
 
 	*why = NULL;
+	if (!q) {
+		*why = "no search";
+		return PD_EINVAL;
+	}
+	len = strlen(q);
 	if (len > PD_SEARCH_MAX_QUERY)
 		*why = "the search is too long (200 bytes at most)";
 	for (size_t i = 0; i < len && !*why;) {
@@ -684,7 +689,7 @@ int pd_search(const struct pd_registry *reg, const char *query, const struct pd_
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (pd_search_check(query, &why))
+	if (!reg || !query || pd_search_check(query, &why))
 		return PD_EINVAL;
 	r = calloc(1, sizeof(*r));
 	if (!r)
@@ -702,8 +707,10 @@ int pd_search(const struct pd_registry *reg, const char *query, const struct pd_
 	qsort(r->c, r->n, sizeof(*r->c), cmp_cand);
 	/* one result per port or range, its best reason: single ports in a
 	 * bitmap, ranges by comparison with the ranges kept */
+	if (max > r->n)
+		max = r->n; /* room for what there is, whatever was asked */
 	seen = calloc(65536 / 8, 1);
-	out->r = calloc(max, sizeof(*out->r));
+	out->r = calloc(max ? max : 1, sizeof(*out->r));
 	if (!seen || !out->r) {
 		rc = PD_ENOMEM;
 		goto out;
@@ -798,8 +805,10 @@ int pd_search_json(const struct pd_registry *reg, const char *query, int like, c
 	pd__jw_end_array(&w);
 	pd__jw_end_object(&w);
 	pd_buf_putc(out, '\n');
+	if (tr.err && !out->err)
+		out->err = tr.err;
 	pd_buf_release(&tr);
-	return tr.err ? tr.err : out->err;
+	return out->err;
 }
 
 /* ---- the static site's index ---- */
