@@ -631,7 +631,9 @@ struct pd_site_opts {
 	int feedback;            /* HTML: the "was this page helpful?" form */
 	unsigned votes_yes, votes_no;
 	const char *feedback_note; /* HTML: a line shown by the form (e.g. "thank you"), or NULL */
-	void *reserved[4];       /* zero (see "Options structs" above) */
+	int link_assets;         /* HTML: link root/portdex.css and the scripts as files (the static
+				  * export writes them once) instead of carrying them in every page */
+	void *reserved[3];       /* zero (see "Options structs" above) */
 };
 
 /* The page of one port. */
@@ -676,7 +678,9 @@ struct pd_export_opts {
 	void (*progress)(void *ctx, unsigned done, unsigned total);
 	void *ctx;
 	size_t files, written;   /* out */
-	void *reserved[4];       /* zero (see "Options structs" above) */
+	int gzip;                /* also write FILE.gz beside each page, script and document for
+				  * servers that serve precompressed files (needs the gzip module) */
+	void *reserved[3];       /* zero (see "Options structs" above) */
 };
 PD_EXTERN int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err, size_t errlen) PD_WUR;
 

@@ -196,7 +196,7 @@ contains "$out" $'\e[1m' "colour still on when asked"
 contains "$out" 'evil\x1b[31m' "colour: data still escaped"
 
 # ---- export ----
-# 131,145 files: on a memory file system when there is one
+# 131,149 files: on a memory file system when there is one
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	site=$(mktemp -d /dev/shm/portdex-site.XXXXXX)/site
 else
@@ -205,11 +205,25 @@ fi
 run export --out "$site"
 [ "$rc" -eq 0 ] && ok || ko "export: rc $rc: $err"
 for f in index.html ranges/system.html ranges/user.html ranges/dynamic.html blocks.html common.html \
-	search.html search-index.json sitemap.xml port/0.html port/65535.html port/926.json maps/0.svg maps/63.svg; do
+	search.html search-index.json sitemap.xml port/0.html port/65535.html port/926.json maps/0.svg maps/63.svg \
+	portdex.css search.js; do
 	[ -s "$site/$f" ] && ok || ko "export: no $f"
 done
 [ "$(ls "$site/port" | wc -l)" -eq 131072 ] && ok || ko "export: not a page and a JSON file for every port"
-[ "$(grep -c '<loc>' "$site/sitemap.xml")" -ge 65536 ] && ok || ko "sitemap"
+# sitemap.xml: an index of sitemaps of at most 50,000 URLs, every page in each
+sitemaps=$(grep -o '<loc>[^<]*' "$site/sitemap.xml" | sed 's,.*/,,')
+[ "$(echo $sitemaps)" = "sitemap-1.xml sitemap-2.xml" ] && ok ||
+	ko "sitemap index: $sitemaps"
+urls=0
+for m in $sitemaps; do
+	n=$(grep -c '<url>' "$site/$m")
+	[ "$n" -le 50000 ] && ok || ko "$m has $n URLs"
+	urls=$((urls + n))
+done
+[ "$urls" -eq 65542 ] && ok || ko "sitemaps: $urls URLs, not 65,536 ports and 6 site pages"
+contains "$(grep -m1 'port/926.html' "$site/sitemap-1.xml")" \
+	'<url><loc>http://localhost/port/926.html</loc><xhtml:link rel="alternate" hreflang="en" href="http://localhost/port/926.html"/><xhtml:link rel="alternate" hreflang="x-default" href="http://localhost/port/926.html"/></url>' \
+	"a sitemap's URL and its languages"
 node -e 'JSON.parse(require("fs").readFileSync(process.argv[1]))' "$site/search-index.json" && ok || ko "search index JSON"
 # the site's assets are data/site/'s files, as they are
 has_file() { # PAGE FILE
@@ -219,9 +233,13 @@ has_file() { # PAGE FILE
 for js in "$src"/data/site/*.js; do
 	node --check "$js" && ok || ko "$(basename "$js") is not valid JavaScript"
 done
-has_file "$site/index.html" "$src/data/site/portdex.css"
-has_file "$site/port/926.html" "$src/data/site/portdex.css"
-has_file "$site/search.html" "$src/data/site/search.js"
+# written once and linked from every page, not copied into each
+cmp -s "$site/portdex.css" "$src/data/site/portdex.css" && ok || ko "portdex.css is not data/site/portdex.css"
+cmp -s "$site/search.js" "$src/data/site/search.js" && ok || ko "search.js is not data/site/search.js"
+contains "$(cat "$site/index.html")" '<link rel="stylesheet" href="portdex.css">' "the home page links the style sheet"
+contains "$(cat "$site/port/926.html")" '<link rel="stylesheet" href="../portdex.css">' "a port page links the style sheet"
+contains "$(cat "$site/search.html")" '<script src="search.js"></script>' "the search page links its script"
+! grep -q '<style' "$site/port/926.html" "$site/index.html" && ok || ko "a page carries a style sheet of its own"
 contains "$(cat "$site/search.html")" '<ol id="results" data-root="" data-ext=".html">' "the search page's root and extension"
 # every relative link of some pages leads to a file of the export
 broken=0
@@ -254,8 +272,17 @@ for f in "$site"/port/*.html; do
 done
 [ "$partial" -eq 0 ] && ok || ko "interrupted export left $partial partial pages"
 [ -z "$(find "$site" -name '.*.tmp*')" ] && ok || ko "interrupted export left temporary files"
-run export --out "$site"; [ "$rc" -eq 0 ] && ok || ko "export after an interruption: rc $rc"
-[ "$(ls "$site/port" | wc -l)" -eq 131072 ] && [ ! -e "$site/.port.staging" ] && ok || ko "export after an interruption is not complete"
+# finished with --gzip: a compressed copy beside every file
+run export --out "$site" --gzip; [ "$rc" -eq 0 ] && ok || ko "export after an interruption: rc $rc"
+[ "$(ls "$site/port" | wc -l)" -eq 262144 ] && [ ! -e "$site/.port.staging" ] && ok || ko "export after an interruption is not complete"
+for f in index.html portdex.css port/926.html port/926.json maps/0.svg sitemap-2.xml; do
+	gzip -dc "$site/$f.gz" | cmp -s - "$site/$f" && ok || ko "--gzip: $f.gz is not $f compressed"
+done
+[ "$(find "$site" -type f ! -name '*.gz' ! -name '.*' | wc -l)" -eq "$(find "$site" -type f -name '*.gz' | wc -l)" ] &&
+	ok || ko "--gzip: not a .gz file for every file"
+run export --out "$site" --gzip; contains "$out" "(0 written" "a second export with --gzip writes nothing"
+# without --gzip, the compressed copies go
+run export --out "$site"; [ "$rc" -eq 0 ] && [ -z "$(find "$site" -name '*.gz')" ] && ok || ko "an export without --gzip left .gz files"
 expect_rc 2 export
 expect_rc 2 export --out "$tmp/x" --base-url ftp://x
 

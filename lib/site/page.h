@@ -43,6 +43,9 @@ void pd__md_link_port(struct pd_buf *b, const struct pd_site_opts *o, unsigned p
 extern const char pd__asset_css[];
 extern const char pd__asset_feedback_js[];
 extern const char pd__asset_search_js[];
+/* A script of data/site/ (file: its name, text: its content): a link to
+ * root/FILE when o->link_assets, else inline */
+void pd__asset_script(struct pd_buf *b, const struct pd_site_opts *o, const char *file, const char *text);
 int pd__render(const char *title, const char *head_md, const char *figure_html, const char *body_md,
 	       const char *after_html, enum pd_format f, const struct pd_site_opts *o, struct pd_buf *out);
 

@@ -19,9 +19,8 @@ static void search_script(struct pd_buf *b, const struct pd_site_opts *o)
 	pd_buf_puts(b, "\" data-ext=\"");
 	pd_buf_html(b, o->ext);
 	pd_buf_puts(b, "\"></ol><noscript><p>Searching needs JavaScript here; every port has "
-		       "its own page at port/N.html.</p></noscript><script>");
-	pd_buf_puts(b, pd__asset_search_js);
-	pd_buf_puts(b, "</script>");
+		       "its own page at port/N.html.</p></noscript>");
+	pd__asset_script(b, o, "search.js", pd__asset_search_js);
 }
 
 int pd_search_index(const struct pd_registry *reg, struct pd_buf *out)
