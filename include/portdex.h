@@ -697,6 +697,12 @@ PD_EXTERN int pd_search_index(const struct pd_registry *reg, struct pd_buf *out)
 enum pd_map_layer { PD_MAP_WINDOW = 0, PD_MAP_FULL = 1, PD_MAP_OVERLAY = 2 };
 PD_EXTERN int pd_map_svg(const struct pd_registry *reg, unsigned port, enum pd_map_layer layer,
 	       struct pd_buf *out) PD_WUR;
+/* The same, for a site whose pages are under o->root with o->ext (as seen
+ * from the map's own address, e.g. "../" and ".html" for maps/W.svg of
+ * the export): each cell of the window is also a link to its port's page
+ * with a title (port, status, service). o NULL: pd_map_svg. */
+PD_EXTERN int pd_map_svg_site(const struct pd_registry *reg, unsigned port, enum pd_map_layer layer,
+		    const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
 
 /* ---- update ---- */
 /* Reads FILE or URL (http://, https://, file://) into memory, at most max

@@ -273,7 +273,11 @@ static void map_svg(const struct srv_state *s, unsigned window, struct reply *ou
 	if (from_cache(out))
 		return;
 	/* the same for every port of the window, changing only with the registry */
-	rendered(out, pd_map_svg(s->reg, window * 1024, PD_MAP_WINDOW, &out->body), CT_SVG, CC_MAP, 3600);
+	{
+		/* each cell links to its page, /port/N, relative to /maps/ */
+		struct pd_site_opts o = { .root = "../", .ext = "" };
+		rendered(out, pd_map_svg_site(s->reg, window * 1024, PD_MAP_WINDOW, &o, &out->body), CT_SVG, CC_MAP, 3600);
+	}
 }
 
 static void api_port(const struct srv_state *s, unsigned port, struct reply *out)

@@ -477,10 +477,11 @@ static int export_site(struct export *e, const char *base)
 		rc = page_done(e, pd_site_page(e->reg, (enum pd_site_page)p, PD_FMT_HTML, &o, &b)) ||
 		     put_file(e, rel, &b);
 	}
+	o.root = "../"; /* the maps link to the pages, from maps/ */
 	for (unsigned w = 0; w < 64 && !rc; w++) {
 		b.len = 0;
 		snprintf(rel, sizeof(rel), "maps/%u.svg", w);
-		rc = page_done(e, pd_map_svg(e->reg, w * 1024, PD_MAP_WINDOW, &b)) || put_file(e, rel, &b);
+		rc = page_done(e, pd_map_svg_site(e->reg, w * 1024, PD_MAP_WINDOW, &o, &b)) || put_file(e, rel, &b);
 	}
 	if (!rc) {
 		b.len = 0;

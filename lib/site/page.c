@@ -838,6 +838,66 @@ static void feedback_form(struct pd_buf *b, const struct pd_site_opts *o, unsign
 	pd_buf_puts(b, "</script></section>");
 }
 
+/* The box at the top of a port's page that answers at a glance: status
+ * per transport, service names, range, block, verdict and common use. */
+static void glance(struct pd_buf *b, const struct pd__page *m)
+{
+	const struct pd_site_opts *o = m->o;
+	size_t names = 0;
+
+	pd_buf_puts(b, "<section class=\"glance\" aria-labelledby=\"glance-h\"><h2 id=\"glance-h\">At a glance</h2>"
+		       "<dl><dt>Status</dt><dd><ul class=\"st\">");
+	for (int t = 0; t < PD_NPROTO; t++)
+		pd_buf_printf(b, "<li class=\"st-%s\">%s <strong>%s</strong></li>", pd_status_name(m->f.st[t]),
+			      proto_upper[t], pd_status_name(m->f.st[t]));
+	pd_buf_puts(b, "</ul></dd><dt>Service</dt><dd>");
+	for (int t = 0; t < PD_NPROTO; t++)
+		for (size_t i = 0; i < m->f.nsvc[t]; i++) {
+			int seen = 0;
+			for (int u = 0; u <= t && !seen; u++)
+				for (size_t j = 0; j < (u < t ? m->f.nsvc[u] : i) && !seen; j++)
+					seen = !strcmp(m->f.svc[u][j].name, m->f.svc[t][i].name);
+			if (seen)
+				continue;
+			pd_buf_puts(b, names++ ? ", <code>" : "<code>");
+			pd_buf_html(b, m->f.svc[t][i].name);
+			pd_buf_puts(b, "</code>");
+		}
+	if (!names)
+		pd_buf_puts(b, "none registered");
+	pd_buf_printf(b, "</dd><dt>Range</dt><dd><a href=\"%s%s%s\">%s ports</a>, %u-%u</dd><dt>Block</dt><dd>",
+		      o->root, pd_site_page_path(class_page(m->f.cls)), o->ext, pd_class_name(m->f.cls),
+		      m->f.class_first, m->f.class_last);
+	if (m->f.in_block)
+		pd_buf_printf(b, "<a href=\"%s%s%s\">unassigned block</a> %u-%u (%u port%s)", o->root,
+			      pd_site_page_path(PD_SITE_BLOCKS), o->ext, m->f.blk.first, m->f.blk.last, m->f.blk.size,
+			      m->f.blk.size == 1 ? "" : "s");
+	else
+		pd_buf_puts(b, "none: taken on at least one transport");
+	pd_buf_puts(b, "</dd>");
+	if (m->f.has_verdict)
+		pd_buf_printf(b, "<dt>For a new service</dt><dd><strong class=\"v-%s\">%s</strong></dd>",
+			      pd_verdict_name(m->f.verdict.verdict), pd_verdict_name(m->f.verdict.verdict));
+	pd_buf_puts(b, "<dt>Commonly used for</dt><dd>");
+	names = 0;
+	for (size_t i = 0; i < m->f.nkb && names < 2; i++)
+		if (m->f.kb[i].kind == PD_FACT_USE) {
+			pd_buf_puts(b, names++ ? " " : "");
+			pd_buf_html(b, m->f.kb[i].text);
+		}
+	if (!names && first_service(m)) {
+		const struct pd_entry *e = NULL;
+		for (int t = 0; t < PD_NPROTO && !e; t++)
+			if (m->f.nsvc[t])
+				e = &m->f.svc[t][0];
+		pd_buf_html(b, *e->description ? e->description : e->name);
+		pd_buf_puts(b, " (its registration)");
+	} else if (!names) {
+		pd_buf_puts(b, "nothing our sources record");
+	}
+	pd_buf_puts(b, "</dd></dl></section>");
+}
+
 /* One format of an already gathered page. */
 static int render_one(const struct pd__page *m, enum pd_format f, struct pd_buf *out)
 {
@@ -857,21 +917,27 @@ static int render_one(const struct pd__page *m, enum pd_format f, struct pd_buf 
 	if (rc)
 		goto out;
 	if (f == PD_FMT_HTML) {
+		unsigned w0 = port / 1024 * 1024;
+		glance(&fig, m);
 		pd_buf_puts(&fig, "<figure class=\"map\">");
 		if (o->inline_map) {
 			rc = pd_map_svg(m->reg, port, PD_MAP_FULL, &fig);
 		} else {
-			pd_buf_printf(&fig, "<div class=\"mapbox\"><img src=\"%smaps/%u.svg\" alt=\"\" width=\"%d\" "
-					    "height=\"%d\">", o->root, port / 1024, PD__MAP_W, PD__MAP_H);
+			/* the window's map is a file of its own, shared by its 1,024
+			 * pages, with a link per port: an <object>, not an <img> */
+			pd_buf_printf(&fig, "<div class=\"mapbox\"><object data=\"%smaps/%u.svg\" type=\"image/svg+xml\" "
+					    "width=\"%d\" height=\"%d\" aria-label=\"Ports %u-%u by status, each a link\">"
+					    "</object>", o->root, port / 1024, PD__MAP_W, PD__MAP_H, w0, w0 + 1023);
 			rc = pd_map_svg(m->reg, port, PD_MAP_OVERLAY, &fig);
 			pd_buf_puts(&fig, "</div>");
 		}
 		if (rc)
 			goto out;
-		pd_buf_puts(&fig, "<figcaption>");
-		pd_buf_html(&fig, pd_buf_str(&m->summary));
-		pd_buf_printf(&fig, " The map shows ports %u-%u, 32 to a row.</figcaption></figure>",
-			      port / 1024 * 1024, port / 1024 * 1024 + 1023);
+		pd_buf_printf(&fig, "<figcaption>Ports %u-%u, 32 to a row: assigned solid, reserved hatched, "
+				    "unassigned light; %u is ringed", w0, w0 + 1023, port);
+		if (m->f.in_block)
+			pd_buf_printf(&fig, ", its block %u-%u outlined", m->f.blk.first, m->f.blk.last);
+		pd_buf_printf(&fig, ".%s</figcaption></figure>", o->inline_map ? "" : " Each square links to its port's page.");
 		if (o->feedback)
 			feedback_form(&after, o, port);
 	}

@@ -29,7 +29,37 @@ static void cell_xy(unsigned i, unsigned *x, unsigned *y)
 	*y = Y0 + (i / COLS) * PITCH;
 }
 
-static void window(const struct pd_registry *reg, unsigned w0, struct pd_buf *b)
+/* Each cell a link to its port's page (under o->root, with o->ext), with
+ * a title naming the port, its status and its first service; out of the
+ * tab order (a page's own links and the search reach every port), and
+ * target _top for a map shown in an <object>. */
+static void cell_links(const struct pd_registry *reg, unsigned w0, const enum pd_status *st,
+		       const struct pd_site_opts *o, struct pd_buf *b)
+{
+	static const char *const names[3] = { "unassigned", "reserved", "assigned" };
+
+	pd_buf_puts(b, "<g fill-opacity=\"0\">");
+	for (unsigned i = 0; i < 1024; i++) {
+		unsigned x, y;
+		uint32_t idx;
+		struct pd_entry e;
+		cell_xy(i, &x, &y);
+		pd_buf_puts(b, "<a href=\"");
+		pd_buf_html(b, o->root);
+		pd_buf_printf(b, "port/%u", w0 + i);
+		pd_buf_html(b, o->ext);
+		pd_buf_printf(b, "\" target=\"_top\" tabindex=\"-1\"><title>%u: %s", w0 + i, names[st[i]]);
+		if (st[i] == PD_ASSIGNED && pd_registry_lookup(reg, w0 + i, -1, &idx, 1) &&
+		    !pd_registry_entry(reg, idx, &e) && *e.name) {
+			pd_buf_puts(b, ", ");
+			pd_buf_html(b, e.name);
+		}
+		pd_buf_printf(b, "</title><rect x=\"%u\" y=\"%u\" width=\"%d\" height=\"%d\"/></a>", x, y, PITCH, PITCH);
+	}
+	pd_buf_puts(b, "</g>");
+}
+
+static void window(const struct pd_registry *reg, unsigned w0, const struct pd_site_opts *o, struct pd_buf *b)
 {
 	unsigned count[3] = { 0 };
 	enum pd_status st[1024];
@@ -67,6 +97,8 @@ static void window(const struct pd_registry *reg, unsigned w0, struct pd_buf *b)
 	for (unsigned k = 0; k <= COLS; k++)
 		pd_buf_printf(b, "M%u %dv%dM%d %uh%d", X0 + k * PITCH, Y0, GRID, X0, Y0 + k * PITCH, GRID);
 	pd_buf_puts(b, "\"/>");
+	if (o)
+		cell_links(reg, w0, st, o, b);
 	/* legend */
 	{
 		static const char *const names[3] = { "unassigned", "reserved", "assigned" };
@@ -125,20 +157,26 @@ static void overlay(const struct pd_registry *reg, unsigned port, struct pd_buf 
 
 int pd_map_svg(const struct pd_registry *reg, unsigned port, enum pd_map_layer layer, struct pd_buf *out)
 {
+	return pd_map_svg_site(reg, port, layer, NULL, out);
+}
+
+int pd_map_svg_site(const struct pd_registry *reg, unsigned port, enum pd_map_layer layer,
+		    const struct pd_site_opts *o, struct pd_buf *out)
+{
 	unsigned w0 = port / 1024 * 1024;
 
-	if (port > 65535)
+	if (port > 65535 || (o && (!o->root || !o->ext)))
 		return PD_EINVAL;
 	switch (layer) {
 	case PD_MAP_WINDOW:
 		header(out, "");
-		window(reg, w0, out);
+		window(reg, w0, o, out);
 		break;
 	case PD_MAP_FULL: {
 		char extra[64];
 		snprintf(extra, sizeof(extra), " role=\"img\" aria-labelledby=\"pd-map-t%u\"", w0);
 		header(out, extra);
-		window(reg, w0, out);
+		window(reg, w0, o, out);
 		overlay(reg, port, out);
 		break;
 	}
