@@ -30,7 +30,7 @@
 #define CONN_MEMORY 16384          /* the request line and headers must fit */
 #define TARGET_MAX 4096
 
-#define CSP "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; " \
+#define CSP "default-src 'none'; img-src 'self'; object-src 'self'; frame-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; " \
 	    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 const struct srv_config *srv_cfg;

@@ -876,25 +876,26 @@ static void glance(struct pd_buf *b, const struct pd__page *m)
 		pd_buf_puts(b, "none: taken on at least one transport");
 	pd_buf_puts(b, "</dd>");
 	if (m->f.has_verdict)
-		pd_buf_printf(b, "<dt>For a new service</dt><dd><strong class=\"v-%s\">%s</strong></dd>",
+		pd_buf_printf(b, "<dt>Verdict</dt><dd><strong class=\"v-%s\">%s</strong> for a new service</dd>",
 			      pd_verdict_name(m->f.verdict.verdict), pd_verdict_name(m->f.verdict.verdict));
-	pd_buf_puts(b, "<dt>Commonly used for</dt><dd>");
+	/* the registration's description, then the first use our sources know */
+	pd_buf_puts(b, "<dt>Used for</dt><dd>");
 	names = 0;
-	for (size_t i = 0; i < m->f.nkb && names < 2; i++)
-		if (m->f.kb[i].kind == PD_FACT_USE) {
-			pd_buf_puts(b, names++ ? " " : "");
-			pd_buf_html(b, m->f.kb[i].text);
+	for (int t = 0; t < PD_NPROTO && !names; t++)
+		if (m->f.nsvc[t]) {
+			const struct pd_entry *e = &m->f.svc[t][0];
+			pd_buf_html(b, *e->description ? e->description : e->name);
+			pd_buf_puts(b, " (registered)");
+			names++;
 		}
-	if (!names && first_service(m)) {
-		const struct pd_entry *e = NULL;
-		for (int t = 0; t < PD_NPROTO && !e; t++)
-			if (m->f.nsvc[t])
-				e = &m->f.svc[t][0];
-		pd_buf_html(b, *e->description ? e->description : e->name);
-		pd_buf_puts(b, " (its registration)");
-	} else if (!names) {
+	for (size_t i = 0; i < m->f.nkb; i++)
+		if (m->f.kb[i].kind == PD_FACT_USE) {
+			pd_buf_puts(b, names++ ? "; " : "");
+			pd_buf_html(b, m->f.kb[i].text);
+			break;
+		}
+	if (!names)
 		pd_buf_puts(b, "nothing our sources record");
-	}
 	pd_buf_puts(b, "</dd></dl></section>");
 }
 

@@ -49,11 +49,13 @@ static void cell_links(const struct pd_registry *reg, unsigned w0, const enum pd
 		pd_buf_printf(b, "port/%u", w0 + i);
 		pd_buf_html(b, o->ext);
 		pd_buf_printf(b, "\" target=\"_top\" tabindex=\"-1\"><title>%u: %s", w0 + i, names[st[i]]);
-		if (st[i] == PD_ASSIGNED && pd_registry_lookup(reg, w0 + i, -1, &idx, 1) &&
-		    !pd_registry_entry(reg, idx, &e) && *e.name) {
-			pd_buf_puts(b, ", ");
-			pd_buf_html(b, e.name);
-		}
+		for (int t = 0; st[i] == PD_ASSIGNED && t < PD_NPROTO; t++)
+			if (pd_registry_lookup(reg, w0 + i, t, &idx, 1) && !pd_registry_entry(reg, idx, &e) &&
+			    e.status == PD_ASSIGNED && *e.name) {
+				pd_buf_puts(b, ", ");
+				pd_buf_html(b, e.name);
+				break;
+			}
 		pd_buf_printf(b, "</title><rect x=\"%u\" y=\"%u\" width=\"%d\" height=\"%d\"/></a>", x, y, PITCH, PITCH);
 	}
 	pd_buf_puts(b, "</g>");
