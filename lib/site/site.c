@@ -212,13 +212,126 @@ static void common_page(const struct pd_registry *reg, const struct pd_site_opts
 	}
 }
 
+/* The home page's search box and its three ranges, as HTML (between the
+ * introduction and the rest) */
+static void home_top(const struct pd_site_opts *o, const struct counts *c, struct pd_buf *b)
+{
+	static const char *const about[3] = {
+		"The Internet's core services; binding one needs privileges on Unix-like systems",
+		"Registered for applications on request; anyone may listen on them",
+		"Never assigned: the local ports of outgoing connections",
+	};
+
+	pd_buf_printf(b, "<form class=\"bigsearch\" role=\"search\" aria-label=\"ports\" action=\"%s%s\" method=\"get\">"
+			 "<label for=\"home-q\">A port number, a service name or words of a description</label>"
+			 "<div><input id=\"home-q\" name=\"q\" type=\"search\" placeholder=\"926, ssh, printer...\">"
+			 "<button>Search</button></div></form>",
+		      o->root, *o->ext ? "search.html" : "search");
+	pd_buf_puts(b, "<p>What IANA's registry says about each of the 65,536 ports, for TCP, UDP, SCTP and DCCP; "
+		       "the block of unassigned ports around it and how it changed; what might be listening on "
+		       "it; and whether to use it for a new service.</p><h2>The three ranges</h2><ul class=\"ranges\">");
+	for (int k = 0; k < 3; k++) {
+		unsigned a, z;
+		pd_class_bounds((enum pd_class)k, &a, &z);
+		pd_buf_printf(b, "<li><a href=\"%s%s%s\"><strong>%s ports</strong> %u-%u</a><br>%s.<br>"
+				 "%u assigned, %u reserved, %u unassigned on every transport.</li>",
+			      o->root, paths[PD_SITE_SYSTEM + k], o->ext, k == 0 ? "System" : k == 1 ? "User" : "Dynamic",
+			      a, z, about[k], c->ports[k][PD_ASSIGNED], c->ports[k][PD_RESERVED], c->ports[k][PD_UNASSIGNED]);
+	}
+	pd_buf_puts(b, "</ul>");
+}
+
+/* Common ports by purpose, a line each: the first few of every purpose */
+static void home_common(const struct pd_site_opts *o, struct pd_buf *body)
+{
+	struct pd_fact f, g;
+	size_t shown = 0;
+
+	pd_buf_printf(body, "## Common ports by purpose\n\n");
+	for (size_t i = 0; !pd_fact_at(i, &f); i++) {
+		int seen = 0, n = 0;
+		if (f.kind != PD_FACT_PURPOSE)
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !pd_fact_at(j, &g) && g.kind == PD_FACT_PURPOSE && !strcmp(g.text, f.text);
+		if (seen)
+			continue;
+		pd_buf_printf(body, "- **%c", f.text[0] >= 'a' && f.text[0] <= 'z' ? f.text[0] - 32 : f.text[0]);
+		pd__md_text(body, f.text + 1);
+		pd_buf_puts(body, "**: ");
+		for (size_t j = i; !pd_fact_at(j, &g) && n < 6; j++)
+			if (g.kind == PD_FACT_PURPOSE && !strcmp(g.text, f.text)) {
+				pd_buf_puts(body, n++ ? ", " : "");
+				pd__md_link_port(body, o, g.first);
+			}
+		pd_buf_puts(body, "\n");
+		shown++;
+	}
+	pd_buf_printf(body, "%s[All common ports](%scommon%s)\n\n", shown ? "\n" : "", o->root, o->ext);
+}
+
+/* The most recent registrations and changes of the registry: records by
+ * their latest date (registered or modified), once per name and port */
+#define RECENT 10
+static void home_recent(const struct pd_registry *reg, const struct pd_site_opts *o, struct pd_buf *body)
+{
+	struct pd_entry top[RECENT], e;
+	size_t n = pd_registry_count(reg), k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *d;
+		size_t at;
+		int dup = 0;
+		if (pd_registry_entry(reg, i, &e) || !e.has_port || e.status != PD_ASSIGNED)
+			continue;
+		d = strcmp(e.modified, e.registered) > 0 ? e.modified : e.registered;
+		if (!*d)
+			continue;
+		for (size_t j = 0; j < k && !dup; j++)
+			dup = top[j].first == e.first && !strcmp(top[j].name, e.name);
+		if (dup)
+			continue;
+		/* kept sorted, latest first */
+		for (at = k; at > 0; at--) {
+			const struct pd_entry *t = &top[at - 1];
+			if (strcmp(strcmp(t->modified, t->registered) > 0 ? t->modified : t->registered, d) >= 0)
+				break;
+		}
+		if (at >= RECENT)
+			continue;
+		if (k < RECENT)
+			k++;
+		memmove(&top[at + 1], &top[at], (k - 1 - at) * sizeof(top[0]));
+		top[at] = e;
+	}
+	pd_buf_puts(body, "## What changed lately in the registry\n\n");
+	for (size_t i = 0; i < k; i++) {
+		int modified = strcmp(top[i].modified, top[i].registered) > 0;
+		pd_buf_printf(body, "- %s, ", modified ? top[i].modified : top[i].registered);
+		pd__md_link_port(body, o, top[i].first);
+		if (top[i].last != top[i].first)
+			pd_buf_printf(body, "-%u", top[i].last);
+		if (top[i].proto != PD_PROTO_ANY)
+			pd_buf_printf(body, "/%s", pd_proto_name(top[i].proto));
+		pd_buf_putc(body, ' ');
+		pd__md_code(body, top[i].name);
+		pd_buf_puts(body, modified ? " modified" : " registered");
+		if (*top[i].description) {
+			pd_buf_puts(body, ": ");
+			pd__md_text(body, top[i].description);
+		}
+		pd_buf_puts(body, "\n");
+	}
+	pd_buf_puts(body, "\n");
+}
+
 int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_format f,
 		 const struct pd_site_opts *o, struct pd_buf *out)
 {
 	struct pd_buf head = PD_BUF_INIT, body = PD_BUF_INIT;
 	struct counts c;
 	const char *title = "portdex";
-	struct pd_buf after = PD_BUF_INIT;
+	struct pd_buf after = PD_BUF_INIT, top = PD_BUF_INIT;
 	int rc;
 
 	if ((unsigned)p >= PD_SITE_COUNT)
@@ -229,23 +342,32 @@ int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_for
 	switch (p) {
 	case PD_SITE_HOME:
 		title = "Every port number, explained";
-		pd_buf_puts(&head, "# Every port number, explained\n\n"
-				   "What IANA's registry says about each of the 65,536 ports, for TCP, UDP, SCTP "
-				   "and DCCP; the block of unassigned ports around it and how it changed; what "
-				   "might be listening on it; and whether to use it for a new service.\n");
-		pd_buf_printf(&body, "## The three ranges\n\n");
-		for (int k = 0; k < 3; k++) {
-			unsigned a, b;
-			pd_class_bounds((enum pd_class)k, &a, &b);
-			pd_buf_printf(&body, "- [%s ports, %u-%u](%s%s%s): %u assigned, %u unassigned\n",
-				      k == 0 ? "System" : k == 1 ? "User" : "Dynamic", a, b, o->root,
-				      paths[PD_SITE_SYSTEM + k], o->ext, c.ports[k][PD_ASSIGNED], c.ports[k][PD_UNASSIGNED]);
+		/* the search box first (HTML), then what the site tells */
+		pd_buf_puts(&head, "# Every port number, explained\n");
+		if (f == PD_FMT_HTML) {
+			home_top(o, &c, &top);
+		} else {
+			pd_buf_puts(&body, "What IANA's registry says about each of the 65,536 ports, for TCP, UDP, "
+					   "SCTP and DCCP; the block of unassigned ports around it and how it changed; "
+					   "what might be listening on it; and whether to use it for a new service.\n\n");
+			pd_buf_printf(&body, "## The three ranges\n\n");
+			for (int k = 0; k < 3; k++) {
+				unsigned a, b;
+				pd_class_bounds((enum pd_class)k, &a, &b);
+				pd_buf_printf(&body, "- [%s ports, %u-%u](%s%s%s): %u assigned, %u unassigned\n",
+					      k == 0 ? "System" : k == 1 ? "User" : "Dynamic", a, b, o->root,
+					      paths[PD_SITE_SYSTEM + k], o->ext, c.ports[k][PD_ASSIGNED],
+					      c.ports[k][PD_UNASSIGNED]);
+			}
+			pd_buf_puts(&body, "\n");
 		}
-		pd_buf_printf(&body, "\n## Start here\n\n- [Common ports](%scommon%s), grouped by purpose\n"
-				     "- [The largest unassigned blocks](%sblocks%s)\n- ",
-			      o->root, o->ext, o->root, o->ext);
+		pd_buf_printf(&body, "## The largest unassigned blocks\n\n");
+		largest_blocks(reg, o, -1, 5, &body);
+		pd_buf_printf(&body, "[All the largest blocks](%sblocks%s), and ", o->root, o->ext);
 		pd__md_link_port(&body, o, 926);
-		pd_buf_puts(&body, ", a port in the largest block of system ports\n\n");
+		pd_buf_puts(&body, ", a port in the largest block of system ports.\n\n");
+		home_common(o, &body);
+		home_recent(reg, o, &body);
 		pd__md_registry(&body, reg);
 		pd_buf_puts(&body, "\n");
 		break;
@@ -277,9 +399,11 @@ int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_for
 	default:
 		break;
 	}
-	rc = head.err ? head.err : body.err;
+	rc = head.err ? head.err : body.err ? body.err : top.err;
 	if (!rc)
-		rc = pd__render(title, pd_buf_str(&head), NULL, pd_buf_str(&body), after.len ? after.s : NULL, f, o, out);
+		rc = pd__render(title, pd_buf_str(&head), top.len ? top.s : NULL, pd_buf_str(&body),
+				after.len ? after.s : NULL, f, o, out);
+	pd_buf_release(&top);
 	pd_buf_release(&head);
 	pd_buf_release(&body);
 	pd_buf_release(&after);
