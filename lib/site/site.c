@@ -376,6 +376,27 @@ int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_for
 	case PD_SITE_DYNAMIC:
 		title = p == PD_SITE_SYSTEM ? "System ports" : p == PD_SITE_USER ? "User ports" : "Dynamic ports";
 		class_page(reg, o, (enum pd_class)(p - PD_SITE_SYSTEM), &c, &head, &body);
+		if (f == PD_FMT_HTML) {
+			unsigned a, z;
+			pd_class_bounds((enum pd_class)(p - PD_SITE_SYSTEM), &a, &z);
+			pd_buf_puts(&top, "<figure class=\"map\">");
+			if (z - a < 1024) {
+				/* one window: its map, each port a link */
+				pd_buf_printf(&top, "<div class=\"mapbox\"><object data=\"%smaps/%u.svg\" "
+						    "type=\"image/svg+xml\" width=\"%d\" height=\"%d\" aria-label=\"Ports "
+						    "%u-%u by status, each a link\"></object></div><figcaption>Ports %u-%u, 32 "
+						    "to a row: assigned solid, reserved hatched, unassigned light. Each square "
+						    "links to its port's page.</figcaption>",
+					      o->root, a / 1024, PD__MAP_W, PD__MAP_H, a, z, a, z);
+			} else {
+				pd__map_range(reg, o, a, z, &top);
+				pd_buf_printf(&top, "<figcaption>Ports %u-%u, a square per 1,024 ports with the share of "
+						    "them assigned on some transport (darker: more). Each square links to "
+						    "the page of its first port, whose map shows its 1,024 ports.</figcaption>",
+					      a, z);
+			}
+			pd_buf_puts(&top, "</figure>");
+		}
 		break;
 	case PD_SITE_BLOCKS:
 		title = "The largest unassigned blocks";

@@ -192,3 +192,39 @@ int pd_map_svg_site(const struct pd_registry *reg, unsigned port, enum pd_map_la
 	pd_buf_puts(out, "</svg>");
 	return out->err;
 }
+
+/* The map of a range class: a square per window of 1,024 ports, labelled
+ * with the share of its ports assigned on some transport (darker: more),
+ * each a link to the first port of the window in the range, titled with
+ * its counts. */
+void pd__map_range(const struct pd_registry *reg, const struct pd_site_opts *o, unsigned first, unsigned last,
+		   struct pd_buf *b)
+{
+	enum { SIDE = 44, GAP = 4, PER_ROW = 8 };
+	unsigned w0 = first / 1024, w1 = last / 1024, n = w1 - w0 + 1;
+	unsigned rows = (n + PER_ROW - 1) / PER_ROW, wide = n < PER_ROW ? n : PER_ROW;
+
+	pd_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"rangemap\" viewBox=\"0 0 %u %u\" "
+			 "width=\"%u\" height=\"%u\" role=\"group\" aria-label=\"Ports %u-%u by thousands\">",
+		      wide * (SIDE + GAP), rows * (SIDE + GAP), wide * (SIDE + GAP), rows * (SIDE + GAP), first, last);
+	for (unsigned w = w0; w <= w1; w++) {
+		unsigned a = w * 1024 > first ? w * 1024 : first, z = w * 1024 + 1023 < last ? w * 1024 + 1023 : last;
+		unsigned cnt[3] = { 0 }, i = w - w0, x = i % PER_ROW * (SIDE + GAP), y = i / PER_ROW * (SIDE + GAP);
+		unsigned pct;
+		for (unsigned p = a; p <= z; p++)
+			cnt[pd_registry_port_status(reg, p)]++;
+		pct = (cnt[PD_ASSIGNED] * 100 + (z - a + 1) / 2) / (z - a + 1);
+		pd_buf_puts(b, "<a href=\"");
+		pd_buf_html(b, o->root);
+		pd_buf_printf(b, "port/%u", a);
+		pd_buf_html(b, o->ext);
+		pd_buf_printf(b, "\"><title>%u-%u: %u assigned, %u reserved, %u unassigned</title>"
+				 "<rect x=\"%u\" y=\"%u\" width=\"%d\" height=\"%d\" rx=\"3\" fill=\"%s\" "
+				 "stroke=\"#1d4f7c\"/><text x=\"%u\" y=\"%u\" font-size=\"11\" "
+				 "font-family=\"sans-serif\" text-anchor=\"middle\" fill=\"%s\">%u%%</text></a>",
+			      a, z, cnt[PD_ASSIGNED], cnt[PD_RESERVED], cnt[PD_UNASSIGNED], x, y, SIDE, SIDE,
+			      pct >= 50 ? "#1d4f7c" : pct >= 10 ? "#8fb3d4" : "#e9edf2", x + SIDE / 2, y + SIDE / 2 + 4,
+			      pct >= 50 ? "#fff" : "#1b1f24", pct);
+	}
+	pd_buf_puts(b, "</svg>");
+}
