@@ -892,11 +892,22 @@ static void glance(struct pd_buf *b, const struct pd__page *m)
 		if (m->f.kb[i].kind == PD_FACT_USE) {
 			pd_buf_puts(b, names++ ? "; " : "");
 			pd_buf_html(b, m->f.kb[i].text);
+			if (*m->f.kb[i].source) {
+				/* the curated fact's provenance, shown */
+				pd_buf_puts(b, " (<a href=\"");
+				pd_buf_html(b, m->f.kb[i].source);
+				pd_buf_puts(b, "\">source</a>)");
+			}
 			break;
 		}
 	if (!names)
 		pd_buf_puts(b, "nothing our sources record");
-	pd_buf_puts(b, "</dd></dl></section>");
+	/* where the facts come from */
+	pd_buf_puts(b, "</dd><dt>Facts from</dt><dd>");
+	pd_buf_html(b, pd_registry_source(m->reg));
+	pd_buf_puts(b, ", updated ");
+	pd_buf_html(b, *pd_registry_updated(m->reg) ? pd_registry_updated(m->reg) : "(unknown)");
+	pd_buf_puts(b, "; curated facts below name their sources</dd></dl></section>");
 }
 
 /* One format of an already gathered page. */
