@@ -652,6 +652,13 @@ enum pd_site_page { PD_SITE_HOME, PD_SITE_SYSTEM, PD_SITE_USER, PD_SITE_DYNAMIC,
 PD_EXTERN const char *pd_site_page_path(enum pd_site_page p);
 PD_EXTERN int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_format f,
 		 const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
+/* The page of the unassigned block that begins at first (a pd_block's
+ * first port): its ports, how it shrank, its map and advice for a new
+ * service in it; at root "blocks/FIRST" ext. Text, Markdown or HTML
+ * (PD_EINVAL for JSON); PD_ENOTFOUND when no block begins at first. */
+PD_EXTERN int pd_block_page(const struct pd_registry *reg, unsigned first, enum pd_format f,
+			    const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
+
 /* The site's HTML frame, for pages a program makes of its own (the
  * server's search and error pages) so that they look like the others:
  * pd_site_frame_top writes the head (the title, as "TITLE - portdex"), the

@@ -89,6 +89,13 @@ enum srv_route route_match(const char *path, unsigned *port, int *bad)
 			}
 		return R_NONE;
 	}
+	if (!strncmp(path, "/blocks/", 8)) {
+		/* a block's page, by its first port (never 0, which is
+		 * reserved): R_BLOCKS with an argument */
+		if (segment_port(path + 8, strlen(path + 8), port) || !*port)
+			*bad = 1;
+		return R_BLOCKS;
+	}
 	if (!strncmp(path, "/maps/", 6)) {
 		const char *dot = strrchr(path + 6, '.');
 		if (!dot || strcmp(dot, ".svg"))
@@ -259,6 +266,14 @@ static void site_page(const struct srv_state *s, enum srv_route r, unsigned arg,
 	cache_key(out, s, r, arg, "");
 	if (from_cache(out))
 		return;
+	if (r == R_BLOCKS && arg) {
+		int rc = pd_block_page(s->reg, arg, PD_FMT_HTML, &o, &out->body);
+		if (rc == PD_ENOTFOUND)
+			route_error(r, 404, "no unassigned block begins at this port", 0, out);
+		else
+			rendered(out, rc, CT_HTML, CC_REVALIDATE, srv_cfg->cache_ttl);
+		return;
+	}
 	rendered(out, pd_site_page(s->reg, p, PD_FMT_HTML, &o, &out->body), CT_HTML, CC_REVALIDATE,
 		 srv_cfg->cache_ttl);
 }

@@ -311,7 +311,7 @@ static int mkdir_p(struct export *e, const char *dir, const char *sub)
 /* leftovers of an interrupted run */
 static void remove_temporaries(const char *dir)
 {
-	const char *subs[] = { "", "port", "ranges", "maps" };
+	const char *subs[] = { "", "port", "ranges", "maps", "blocks" };
 
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
 		char path[4096];
@@ -483,6 +483,16 @@ static int export_site(struct export *e, const char *base)
 		snprintf(rel, sizeof(rel), "maps/%u.svg", w);
 		rc = page_done(e, pd_map_svg_site(e->reg, w * 1024, PD_MAP_WINDOW, &o, &b)) || put_file(e, rel, &b);
 	}
+	/* a page per unassigned block */
+	o.root = "../";
+	for (size_t i = 0, n = pd_registry_block_count(e->reg); i < n && !rc; i++) {
+		struct pd_block blk;
+		if (pd_registry_block_at(e->reg, i, &blk))
+			continue;
+		b.len = 0;
+		snprintf(rel, sizeof(rel), "blocks/%u.html", blk.first);
+		rc = page_done(e, pd_block_page(e->reg, blk.first, PD_FMT_HTML, &o, &b)) || put_file(e, rel, &b);
+	}
 	if (!rc) {
 		b.len = 0;
 		rc = page_done(e, pd_search_index(e->reg, &b)) || put_file(e, "search-index.json", &b);
@@ -578,7 +588,7 @@ int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err
 		e.staging = stat(port_path(e.dir, p1, sizeof(p1)), &st) != 0;
 	}
 	if (mkdir_p(&e, e.dir, "") || mkdir_p(&e, e.dir, e.staging ? "" : "port") ||
-	    mkdir_p(&e, e.dir, "ranges") || mkdir_p(&e, e.dir, "maps")) {
+	    mkdir_p(&e, e.dir, "ranges") || mkdir_p(&e, e.dir, "maps") || mkdir_p(&e, e.dir, "blocks")) {
 		rc = fail_msg(&e, err, errlen, "cannot create", e.dir);
 		goto out;
 	}

@@ -562,8 +562,9 @@ static void md_block(struct pd_buf *b, const struct pd__page *m)
 	pd_buf_puts(b, "## The neighbourhood\n\n");
 	if (m->f.in_block) {
 		unsigned r = m->f.blk.rank;
-		pd_buf_printf(b, "Port %u lies in the block %u-%u: %u consecutive port%s unassigned on every "
-				 "transport, ", m->port, m->f.blk.first, m->f.blk.last, m->f.blk.size, m->f.blk.size == 1 ? "" : "s");
+		pd_buf_printf(b, "Port %u lies in the [block %u-%u](%sblocks/%u%s): %u consecutive port%s unassigned on "
+				 "every transport, ", m->port, m->f.blk.first, m->f.blk.last, m->o->root, m->f.blk.first,
+			      m->o->ext, m->f.blk.size, m->f.blk.size == 1 ? "" : "s");
 		if (r == 1)
 			pd_buf_puts(b, "the largest");
 		else
@@ -869,8 +870,8 @@ static void glance(struct pd_buf *b, const struct pd__page *m)
 		      o->root, pd_site_page_path(class_page(m->f.cls)), o->ext, pd_class_name(m->f.cls),
 		      m->f.class_first, m->f.class_last);
 	if (m->f.in_block)
-		pd_buf_printf(b, "<a href=\"%s%s%s\">unassigned block</a> %u-%u (%u port%s)", o->root,
-			      pd_site_page_path(PD_SITE_BLOCKS), o->ext, m->f.blk.first, m->f.blk.last, m->f.blk.size,
+		pd_buf_printf(b, "<a href=\"%sblocks/%u%s\">unassigned block %u-%u</a> (%u port%s)", o->root,
+			      m->f.blk.first, o->ext, m->f.blk.first, m->f.blk.last, m->f.blk.size,
 			      m->f.blk.size == 1 ? "" : "s");
 	else
 		pd_buf_puts(b, "none: taken on at least one transport");

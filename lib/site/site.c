@@ -104,9 +104,8 @@ static void largest_blocks(const struct pd_registry *reg, const struct pd_site_o
 			k++;
 	qsort(v, k, sizeof(*v), cmp_block);
 	for (size_t i = 0; i < k && i < max; i++) {
-		pd_buf_printf(b, "%zu. ", i + 1);
-		pd__md_link_port(b, o, v[i].first);
-		pd_buf_printf(b, "-%u: %u ports, %s", v[i].last, v[i].size, pd_class_name(v[i].cls));
+		pd_buf_printf(b, "%zu. [%u-%u](%sblocks/%u%s): %u ports, %s", i + 1, v[i].first, v[i].last, o->root,
+			      v[i].first, o->ext, v[i].size, pd_class_name(v[i].cls));
 		if (cls < 0)
 			pd_buf_printf(b, " (%u of %u in its class)", v[i].rank, v[i].of);
 		pd_buf_puts(b, "\n");
@@ -323,6 +322,112 @@ static void home_recent(const struct pd_registry *reg, const struct pd_site_opts
 		pd_buf_puts(body, "\n");
 	}
 	pd_buf_puts(body, "\n");
+}
+
+int pd_block_page(const struct pd_registry *reg, unsigned first, enum pd_format f, const struct pd_site_opts *o,
+		  struct pd_buf *out)
+{
+	static const char *const advice[3] = {
+		"These are system ports: on Unix-like systems a service needs privileges to listen on them, "
+		"and IANA assigns them only through IETF Review or IESG Approval. A new service rarely "
+		"belongs here.",
+		"These are user ports: anyone may listen on them, and IANA registers them for a service "
+		"on request. A port of a large block keeps a new service away from the registrations "
+		"around it; register it with IANA once it is public.",
+		"These are dynamic ports: never assigned, and used by operating systems for the local end "
+		"of outgoing connections, so a service that listens on one can find it taken. Use them "
+		"for private, short-lived or negotiated ports only.",
+	};
+	struct pd_buf head = PD_BUF_INIT, body = PD_BUF_INIT, fig = PD_BUF_INIT, title = PD_BUF_INIT;
+	struct pd_history hist[PD_HISTORY_MAX];
+	struct pd_block blk;
+	size_t nh;
+	int rc;
+
+	if (f == PD_FMT_JSON || (unsigned)f > PD_FMT_JSON || first > 65535 || !o || !o->root || !o->ext)
+		return PD_EINVAL;
+	if (pd_registry_block(reg, first, &blk) || blk.first != first)
+		return PD_ENOTFOUND;
+	pd_buf_printf(&title, "Block %u-%u", blk.first, blk.last);
+	pd_buf_printf(&head, "# Unassigned block %u-%u\n\nPorts %u-%u are %u consecutive port%s that IANA has "
+			     "assigned on no transport (TCP, UDP, SCTP and DCCP): the ", blk.first, blk.last, blk.first,
+		      blk.last, blk.size, blk.size == 1 ? "" : "s");
+	if (blk.rank == 1)
+		pd_buf_puts(&head, "largest");
+	else
+		pd_buf_printf(&head, "%u%s largest", blk.rank,
+			      blk.rank % 100 / 10 == 1 ? "th" : blk.rank % 10 == 1 ? "st" : blk.rank % 10 == 2 ? "nd" :
+			      blk.rank % 10 == 3 ? "rd" : "th");
+	pd_buf_printf(&head, " of the %u blocks of %s ports.\n", blk.of, pd_class_name(blk.cls));
+	if (f == PD_FMT_HTML) {
+		unsigned w0 = first / 1024 * 1024;
+		pd_buf_printf(&fig, "<figure class=\"map\"><div class=\"mapbox\"><object data=\"%smaps/%u.svg\" "
+				    "type=\"image/svg+xml\" width=\"%d\" height=\"%d\" aria-label=\"Ports %u-%u by "
+				    "status, each a link\"></object>", o->root, first / 1024, PD__MAP_W, PD__MAP_H, w0,
+			      w0 + 1023);
+		rc = pd_map_svg(reg, first, PD_MAP_OVERLAY, &fig);
+		if (rc)
+			goto out;
+		pd_buf_printf(&fig, "</div><figcaption>Ports %u-%u, 32 to a row: the block is outlined from %u%s. "
+				    "Each square links to its port's page.</figcaption></figure>",
+			      w0, w0 + 1023, first, blk.last >= w0 + 1024 ? ", and goes on past the map" : "");
+	}
+	pd_buf_puts(&body, "## Its ports\n\n");
+	if (blk.size <= 16) {
+		for (unsigned p = blk.first; p <= blk.last; p++) {
+			pd_buf_puts(&body, p == blk.first ? "" : ", ");
+			pd__md_link_port(&body, o, p);
+		}
+		pd_buf_puts(&body, ".");
+	} else {
+		pd_buf_puts(&body, "From ");
+		pd__md_link_port(&body, o, blk.first);
+		pd_buf_puts(&body, " to ");
+		pd__md_link_port(&body, o, blk.last);
+		pd_buf_printf(&body, ", %u ports; each has its own page, with its neighbours and its verdict.", blk.size);
+	}
+	pd_buf_puts(&body, "\n\n");
+	if (blk.first > 0) {
+		pd_buf_puts(&body, "- Below it: ");
+		pd__md_link_port(&body, o, blk.first - 1);
+		pd_buf_printf(&body, ", %s\n", pd_status_name(pd_registry_port_status(reg, blk.first - 1)));
+	}
+	if (blk.last < 65535) {
+		pd_buf_puts(&body, "- Above it: ");
+		pd__md_link_port(&body, o, blk.last + 1);
+		pd_buf_printf(&body, ", %s\n", pd_status_name(pd_registry_port_status(reg, blk.last + 1)));
+	}
+	pd_buf_puts(&body, "\n## How it shrank\n\n");
+	nh = pd_registry_history(reg, first, hist, PD_HISTORY_MAX);
+	if (!nh)
+		pd_buf_puts(&body, "No registration date in the registry tells of a change to this block.\n\n");
+	for (size_t i = 0; i < nh; i++) {
+		pd_buf_printf(&body, "- %s: ", hist[i].date);
+		pd__md_link_port(&body, o, hist[i].port);
+		if (hist[i].proto != PD_PROTO_ANY)
+			pd_buf_printf(&body, "/%s", pd_proto_name(hist[i].proto));
+		pd_buf_puts(&body, " was registered");
+		if (*hist[i].service) {
+			pd_buf_puts(&body, " as ");
+			pd__md_code(&body, hist[i].service);
+		}
+		pd_buf_printf(&body, "; before, the block was %u-%u (%u ports).\n", hist[i].before_first,
+			      hist[i].before_last, hist[i].before_last - hist[i].before_first + 1);
+	}
+	pd_buf_printf(&body, "\n## Advice\n\n%s Each port's page gives its verdict, with what this "
+			     "host, browsers and scanners say of it.\n\n", advice[blk.cls]);
+	pd__md_registry(&body, reg);
+	pd_buf_puts(&body, "\n");
+	rc = head.err ? head.err : body.err ? body.err : fig.err ? fig.err : title.err;
+	if (!rc)
+		rc = pd__render(pd_buf_str(&title), pd_buf_str(&head), fig.len ? fig.s : NULL, pd_buf_str(&body), NULL,
+				f, o, out);
+out:
+	pd_buf_release(&head);
+	pd_buf_release(&body);
+	pd_buf_release(&fig);
+	pd_buf_release(&title);
+	return rc;
 }
 
 int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_format f,
