@@ -196,7 +196,7 @@ contains "$out" $'\e[1m' "colour still on when asked"
 contains "$out" 'evil\x1b[31m' "colour: data still escaped"
 
 # ---- export ----
-# 131,149 files: on a memory file system when there is one
+# 132,004 files: on a memory file system when there is one
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	site=$(mktemp -d /dev/shm/portdex-site.XXXXXX)/site
 else
@@ -206,7 +206,7 @@ run export --out "$site"
 [ "$rc" -eq 0 ] && ok || ko "export: rc $rc: $err"
 for f in index.html ranges/system.html ranges/user.html ranges/dynamic.html blocks.html common.html \
 	search.html search-index.json sitemap.xml port/0.html port/65535.html port/926.json maps/0.svg maps/63.svg \
-	portdex.css search.js; do
+	portdex.css search.js blocks/916.html blocks/49152.html; do
 	[ -s "$site/$f" ] && ok || ko "export: no $f"
 done
 [ "$(ls "$site/port" | wc -l)" -eq 131072 ] && ok || ko "export: not a page and a JSON file for every port"
@@ -243,7 +243,16 @@ contains "$(cat "$site/search.html")" '<script src="search.js"></script>' "the s
 contains "$(cat "$site/search.html")" '<ol id="results" data-root="" data-ext=".html">' "the search page's root and extension"
 # every relative link of some pages leads to a file of the export
 broken=0
-for page in index.html common.html blocks.html ranges/system.html port/926.html port/80.html port/65535.html; do
+# a page per unassigned block, linked from its ports' pages
+nblocks=$(grep -o 'The registry has [0-9]* of them' "$site/blocks.html" | grep -o '[0-9]*')
+[ -n "$nblocks" ] && [ "$(ls "$site/blocks" | wc -l)" -eq "$nblocks" ] && ok ||
+	ko "not a page per block: $(ls "$site/blocks" | wc -l) pages, the blocks page says ${nblocks:-nothing}"
+contains "$(cat "$site/port/926.html")" 'href="../blocks/916.html"' "a port's page links to its block's page"
+contains "$(cat "$site/blocks/916.html")" '<h1>Unassigned block 916-952</h1>' "the block's page"
+contains "$(cat "$site/blocks/916.html")" 'How it shrank' "the block's history"
+[ "$(python3 "$src/tests/html-structure.py" "$site/blocks/916.html" "Block 916-952")" = ok ] && ok || ko "the block page's structure"
+for page in index.html common.html blocks.html ranges/system.html port/926.html port/80.html port/65535.html \
+	blocks/916.html blocks/49152.html ranges/user.html; do
 	dir=$(dirname "$site/$page")
 	for href in $(grep -o 'href="[^"#?]*' "$site/$page" | sed 's/^href="//' | grep -v '^https\?:' | sort -u); do
 		[ -e "$dir/$href" ] || { broken=$((broken + 1)); echo "broken link in $page: $href" >&2; }

@@ -97,7 +97,7 @@ try {
     await p3.screenshot({ path: join(out, `phone-${port}.png`), fullPage: false });
   }
   // no sideways scrolling on a phone, on every kind of page
-  for (const path of ["/", "/port/926", "/port/80", "/ranges/user", "/ranges/system", "/blocks", "/common",
+  for (const path of ["/", "/port/926", "/port/80", "/ranges/user", "/ranges/system", "/blocks", "/blocks/916", "/common",
                       "/search?q=http", "/search?q=sql"]) {
     await p3.goto(base + path);
     const overflow = await p3.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -144,7 +144,7 @@ try {
   const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
   for (const [ctx, mode] of [[desk, "light"], [dark, "dark"]]) {
     const pa = await ctx.newPage();
-    for (const path of ["/", "/port/926", "/port/80", "/search?q=http", "/ranges/user", "/blocks", "/common"]) {
+    for (const path of ["/", "/port/926", "/port/80", "/search?q=sql", "/ranges/user", "/blocks", "/blocks/916", "/common"]) {
       await pa.goto(base + path);
       await pa.addScriptTag({ content: axeSource });
       const res = await pa.evaluate(() => window.axe.run(document, {
