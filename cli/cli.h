@@ -35,6 +35,7 @@ struct cli {
 	/* export */
 	const char *out;             /* --out DIR */
 	const char *base_url;        /* --base-url URL (sitemap) */
+	int gzip;                    /* --gzip */
 	/* serve, feedback (checked by portdex-serve) */
 	const char *listen;          /* --listen ADDR:PORT */
 	const char *db;              /* --db FILE or postgresql://... */

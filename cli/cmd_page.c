@@ -184,6 +184,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.dir = c->out;
 	o.base_url = c->base_url;
+	o.gzip = c->gzip;
 	o.stop = &interrupted;
 	if (isatty(STDERR_FILENO))
 		o.progress = progress;

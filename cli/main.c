@@ -63,10 +63,11 @@ static const struct command commands[] = {
 	{ "page", cmd_page, "page PORT|NAME [--format text|markdown|html|json]",
 	  "the whole reference page of a port (of each port of a service)", OPT_FORMAT,
 	  "--format F\ttext (default), markdown, html or json\n" },
-	{ "export", cmd_export, "export --out DIR [--base-url URL]", "a static site: a page for every port",
+	{ "export", cmd_export, "export --out DIR [--base-url URL] [--gzip]", "a static site: a page for every port",
 	  OPT_OUT,
 	  "--out DIR\tthe directory to write the site to\n"
-	  "--base-url URL\tthe address in sitemap.xml (default http://localhost/)\n" },
+	  "--base-url URL\tthe address in the sitemaps (default http://localhost/)\n"
+	  "--gzip\ta compressed FILE.gz beside each file\n" },
 	{ "check", cmd_check, "check PORT[/TRANSPORT]...",
 	  "good, acceptable or avoid for a new service, and why", 0, "" },
 	{ "suggest", cmd_suggest,
@@ -206,7 +207,7 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 }
 
 enum { O_JSON = 256, O_REGISTRY, O_COLOR, O_STATUS, O_TRANSPORT, O_RANGE, O_FROM, O_LIMIT,
-       O_NETNS, O_ALL_NETNS, O_FORMAT, O_COUNT, O_HOLD, O_OUT, O_BASE_URL,
+       O_NETNS, O_ALL_NETNS, O_FORMAT, O_COUNT, O_HOLD, O_OUT, O_BASE_URL, O_GZIP,
        O_LISTEN, O_DB, O_TOP, O_ALLOW_OLDER, O_EXPLAIN, O_NO_HEADER, O_LIKE,
        O_YES, O_SIGNAL, O_TIMEOUT, O_DRY_RUN, O_PUBLISH,
        O_HOST_FACTS };
@@ -228,6 +229,7 @@ static const struct option longopts[] = {
 	{ "hold", required_argument, NULL, O_HOLD },
 	{ "out", required_argument, NULL, O_OUT },
 	{ "base-url", required_argument, NULL, O_BASE_URL },
+	{ "gzip", no_argument, NULL, O_GZIP },
 	{ "listen", required_argument, NULL, O_LISTEN },
 	{ "db", required_argument, NULL, O_DB },
 	{ "top", required_argument, NULL, O_TOP },
@@ -344,6 +346,7 @@ int main(int argc, char **argv)
 		case O_FORMAT: c.format = optarg; given |= OPT_FORMAT; break;
 		case O_OUT: c.out = optarg; given |= OPT_OUT; break;
 		case O_BASE_URL: c.base_url = optarg; given |= OPT_OUT; break;
+		case O_GZIP: c.gzip = 1; given |= OPT_OUT; break;
 		case O_LISTEN: c.listen = optarg; given |= OPT_LISTEN; break;
 		case O_DB: c.db = optarg; given |= OPT_DB; break;
 		case O_TOP: c.top = optarg; given |= OPT_TOP; break;

@@ -826,7 +826,9 @@ struct pd_site_opts {
 	unsigned votes_yes, votes_no;
 	const char *feedback_note; /* HTML: a line shown by the form (e.g. "thank you"), or NULL */
 	unsigned feedback_flags; /* HTML: PD_FEEDBACK_* */
-	void *reserved[3];       /* zero (see "Options structs" above) */
+	int link_assets;         /* HTML: link root/portdex.css and the scripts as files (the static
+				  * export writes them once) instead of carrying them in every page */
+	void *reserved[2];       /* zero (see "Options structs" above) */
 };
 
 /* feedback_flags: show the second step of the form (why, and a comment)
@@ -850,6 +852,13 @@ enum pd_site_page { PD_SITE_HOME, PD_SITE_SYSTEM, PD_SITE_USER, PD_SITE_DYNAMIC,
 PD_EXTERN const char *pd_site_page_path(enum pd_site_page p);
 PD_EXTERN int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_format f,
 		 const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
+/* The page of the unassigned block that begins at first (a pd_block's
+ * first port): its ports, how it shrank, its map and advice for a new
+ * service in it; at root "blocks/FIRST" ext. Text, Markdown or HTML
+ * (PD_EINVAL for JSON); PD_ENOTFOUND when no block begins at first. */
+PD_EXTERN int pd_block_page(const struct pd_registry *reg, unsigned first, enum pd_format f,
+			    const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
+
 /* The site's HTML frame, for pages a program makes of its own (the
  * server's search and error pages) so that they look like the others:
  * pd_site_frame_top writes the head (the title, as "TITLE - portdex"), the
@@ -876,7 +885,9 @@ struct pd_export_opts {
 	void (*progress)(void *ctx, unsigned done, unsigned total);
 	void *ctx;
 	size_t files, written;   /* out */
-	void *reserved[4];       /* zero (see "Options structs" above) */
+	int gzip;                /* also write FILE.gz beside each page, script and document for
+				  * servers that serve precompressed files (needs the gzip module) */
+	void *reserved[3];       /* zero (see "Options structs" above) */
 };
 PD_EXTERN int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err, size_t errlen) PD_WUR;
 
@@ -899,6 +910,12 @@ PD_EXTERN int pd_search_index(const struct pd_registry *reg, struct pd_buf *out)
 enum pd_map_layer { PD_MAP_WINDOW = 0, PD_MAP_FULL = 1, PD_MAP_OVERLAY = 2 };
 PD_EXTERN int pd_map_svg(const struct pd_registry *reg, unsigned port, enum pd_map_layer layer,
 	       struct pd_buf *out) PD_WUR;
+/* The same, for a site whose pages are under o->root with o->ext (as seen
+ * from the map's own address, e.g. "../" and ".html" for maps/W.svg of
+ * the export): each cell of the window is also a link to its port's page
+ * with a title (port, status, service). o NULL: pd_map_svg. */
+PD_EXTERN int pd_map_svg_site(const struct pd_registry *reg, unsigned port, enum pd_map_layer layer,
+		    const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
 
 /* ---- update ---- */
 /* Reads FILE or URL (http://, https://, file://) into memory, at most max

@@ -40,7 +40,7 @@
 #define TARGET_MAX 4096
 #define QUERY_PAIRS_MAX 64         /* parameters of a query string (414 beyond) */
 
-#define CSP "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; " \
+#define CSP "default-src 'none'; img-src 'self'; object-src 'self'; frame-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; " \
 	    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 const struct srv_config *srv_cfg;

@@ -91,6 +91,13 @@ enum srv_route route_match(const char *path, unsigned *port, int *bad)
 			}
 		return R_NONE;
 	}
+	if (!strncmp(path, "/blocks/", 8)) {
+		/* a block's page, by its first port (never 0, which is
+		 * reserved): R_BLOCKS with an argument */
+		if (segment_port(path + 8, strlen(path + 8), port) || !*port)
+			*bad = 1;
+		return R_BLOCKS;
+	}
 	if (!strncmp(path, "/maps/", 6)) {
 		const char *dot = strrchr(path + 6, '.');
 		if (!dot || strcmp(dot, ".svg"))
@@ -319,6 +326,14 @@ static void site_page(const struct srv_state *s, enum srv_route r, unsigned arg,
 	cache_key(out, s, r, arg, "");
 	if (from_cache(out))
 		return;
+	if (r == R_BLOCKS && arg) {
+		int rc = pd_block_page(s->reg, arg, PD_FMT_HTML, &o, &out->body);
+		if (rc == PD_ENOTFOUND)
+			route_error(r, 404, "no unassigned block begins at this port", 0, out);
+		else
+			rendered(out, rc, CT_HTML, CC_REVALIDATE, srv_cfg->cache_ttl);
+		return;
+	}
 	rendered(out, pd_site_page(s->reg, p, PD_FMT_HTML, &o, &out->body), CT_HTML, CC_REVALIDATE,
 		 srv_cfg->cache_ttl);
 }
@@ -333,7 +348,11 @@ static void map_svg(const struct srv_state *s, unsigned window, struct reply *ou
 	if (from_cache(out))
 		return;
 	/* the same for every port of the window, changing only with the registry */
-	rendered(out, pd_map_svg(s->reg, window * 1024, PD_MAP_WINDOW, &out->body), CT_SVG, CC_MAP, 3600);
+	{
+		/* each cell links to its page, /port/N, relative to /maps/ */
+		struct pd_site_opts o = { .root = "../", .ext = "" };
+		rendered(out, pd_map_svg_site(s->reg, window * 1024, PD_MAP_WINDOW, &o, &out->body), CT_SVG, CC_MAP, 3600);
+	}
 }
 
 static void api_port(const struct srv_state *s, unsigned port, struct reply *out)

@@ -198,7 +198,7 @@ contains "$out" $'\e[1m' "colour still on when asked"
 contains "$out" 'evil\x1b[31m' "colour: data still escaped"
 
 # ---- export ----
-# 131,145 files: on a memory file system when there is one
+# 132,004 files: on a memory file system when there is one
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	site=$(mktemp -d /dev/shm/portdex-site.XXXXXX)/site
 else
@@ -207,11 +207,25 @@ fi
 run export --out "$site"
 [ "$rc" -eq 0 ] && ok || ko "export: rc $rc: $err"
 for f in index.html ranges/system.html ranges/user.html ranges/dynamic.html blocks.html common.html \
-	search.html search-index.json sitemap.xml port/0.html port/65535.html port/926.json maps/0.svg maps/63.svg; do
+	search.html search-index.json sitemap.xml port/0.html port/65535.html port/926.json maps/0.svg maps/63.svg \
+	portdex.css search.js blocks/916.html blocks/49152.html; do
 	[ -s "$site/$f" ] && ok || ko "export: no $f"
 done
 [ "$(ls "$site/port" | wc -l)" -eq 131072 ] && ok || ko "export: not a page and a JSON file for every port"
-[ "$(grep -c '<loc>' "$site/sitemap.xml")" -ge 65536 ] && ok || ko "sitemap"
+# sitemap.xml: an index of sitemaps of at most 50,000 URLs, every page in each
+sitemaps=$(grep -o '<loc>[^<]*' "$site/sitemap.xml" | sed 's,.*/,,')
+[ "$(echo $sitemaps)" = "sitemap-1.xml sitemap-2.xml" ] && ok ||
+	ko "sitemap index: $sitemaps"
+urls=0
+for m in $sitemaps; do
+	n=$(grep -c '<url>' "$site/$m")
+	[ "$n" -le 50000 ] && ok || ko "$m has $n URLs"
+	urls=$((urls + n))
+done
+[ "$urls" -eq 65542 ] && ok || ko "sitemaps: $urls URLs, not 65,536 ports and 6 site pages"
+contains "$(grep -m1 'port/926.html' "$site/sitemap-1.xml")" \
+	'<url><loc>http://localhost/port/926.html</loc><xhtml:link rel="alternate" hreflang="en" href="http://localhost/port/926.html"/><xhtml:link rel="alternate" hreflang="x-default" href="http://localhost/port/926.html"/></url>' \
+	"a sitemap's URL and its languages"
 node -e 'JSON.parse(require("fs").readFileSync(process.argv[1]))' "$site/search-index.json" && ok || ko "search index JSON"
 # the static search ranks as the command does (tests/search.sh compares many more queries)
 for q in rdp "remote desktop" jenkins kubernetes htpt; do
@@ -230,13 +244,26 @@ has_file() { # PAGE FILE
 for js in "$src"/data/site/*.js; do
 	node --check "$js" && ok || ko "$(basename "$js") is not valid JavaScript"
 done
-has_file "$site/index.html" "$src/data/site/portdex.css"
-has_file "$site/port/926.html" "$src/data/site/portdex.css"
-has_file "$site/search.html" "$src/data/site/search.js"
+# written once and linked from every page, not copied into each
+cmp -s "$site/portdex.css" "$src/data/site/portdex.css" && ok || ko "portdex.css is not data/site/portdex.css"
+cmp -s "$site/search.js" "$src/data/site/search.js" && ok || ko "search.js is not data/site/search.js"
+contains "$(cat "$site/index.html")" '<link rel="stylesheet" href="portdex.css">' "the home page links the style sheet"
+contains "$(cat "$site/port/926.html")" '<link rel="stylesheet" href="../portdex.css">' "a port page links the style sheet"
+contains "$(cat "$site/search.html")" '<script src="search.js"></script>' "the search page links its script"
+! grep -q '<style' "$site/port/926.html" "$site/index.html" && ok || ko "a page carries a style sheet of its own"
 contains "$(cat "$site/search.html")" '<ol id="results" data-root="" data-ext=".html">' "the search page's root and extension"
 # every relative link of some pages leads to a file of the export
 broken=0
-for page in index.html common.html blocks.html ranges/system.html port/926.html port/80.html port/65535.html; do
+# a page per unassigned block, linked from its ports' pages
+nblocks=$(grep -o 'The registry has [0-9]* of them' "$site/blocks.html" | grep -o '[0-9]*')
+[ -n "$nblocks" ] && [ "$(ls "$site/blocks" | wc -l)" -eq "$nblocks" ] && ok ||
+	ko "not a page per block: $(ls "$site/blocks" | wc -l) pages, the blocks page says ${nblocks:-nothing}"
+contains "$(cat "$site/port/926.html")" 'href="../blocks/916.html"' "a port's page links to its block's page"
+contains "$(cat "$site/blocks/916.html")" '<h1>Unassigned block 916-952</h1>' "the block's page"
+contains "$(cat "$site/blocks/916.html")" 'How it shrank' "the block's history"
+[ "$(python3 "$src/tests/html-structure.py" "$site/blocks/916.html" "Block 916-952")" = ok ] && ok || ko "the block page's structure"
+for page in index.html common.html blocks.html ranges/system.html port/926.html port/80.html port/65535.html \
+	blocks/916.html blocks/49152.html ranges/user.html; do
 	dir=$(dirname "$site/$page")
 	for href in $(grep -o 'href="[^"#?]*' "$site/$page" | sed 's/^href="//' | grep -v '^https\?:' | sort -u); do
 		[ -e "$dir/$href" ] || { broken=$((broken + 1)); echo "broken link in $page: $href" >&2; }
@@ -265,8 +292,17 @@ for f in "$site"/port/*.html; do
 done
 [ "$partial" -eq 0 ] && ok || ko "interrupted export left $partial partial pages"
 [ -z "$(find "$site" -name '.*.tmp*')" ] && ok || ko "interrupted export left temporary files"
-run export --out "$site"; [ "$rc" -eq 0 ] && ok || ko "export after an interruption: rc $rc"
-[ "$(ls "$site/port" | wc -l)" -eq 131072 ] && [ ! -e "$site/.port.staging" ] && ok || ko "export after an interruption is not complete"
+# finished with --gzip: a compressed copy beside every file
+run export --out "$site" --gzip; [ "$rc" -eq 0 ] && ok || ko "export after an interruption: rc $rc"
+[ "$(ls "$site/port" | wc -l)" -eq 262144 ] && [ ! -e "$site/.port.staging" ] && ok || ko "export after an interruption is not complete"
+for f in index.html portdex.css port/926.html port/926.json maps/0.svg sitemap-2.xml; do
+	gzip -dc "$site/$f.gz" | cmp -s - "$site/$f" && ok || ko "--gzip: $f.gz is not $f compressed"
+done
+[ "$(find "$site" -type f ! -name '*.gz' ! -name '.*' | wc -l)" -eq "$(find "$site" -type f -name '*.gz' | wc -l)" ] &&
+	ok || ko "--gzip: not a .gz file for every file"
+run export --out "$site" --gzip; contains "$out" "(0 written" "a second export with --gzip writes nothing"
+# without --gzip, the compressed copies go
+run export --out "$site"; [ "$rc" -eq 0 ] && [ -z "$(find "$site" -name '*.gz')" ] && ok || ko "an export without --gzip left .gz files"
 expect_rc 2 export
 expect_rc 2 export --out "$tmp/x" --base-url ftp://x
 

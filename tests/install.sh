@@ -26,7 +26,7 @@ for f in bin/portdex include/portdex.h include/portdex-version.h share/man/man1/
 	found=$(find "$dest" -path "*/$f" | head -1)
 	[ -n "$found" ] || { echo "install: missing $f" >&2; missing=1; }
 done
-for f in 'libportdex.so.*' libportdex.a portdex.pc portdex-xml.so portdex-fetch.so; do
+for f in 'libportdex.so.*' libportdex.a portdex.pc portdex-xml.so portdex-fetch.so portdex-gzip.so; do
 	[ -n "$(find "$dest" -name "$f" | head -1)" ] || { echo "install: missing $f" >&2; missing=1; }
 done
 [ "$missing" -eq 0 ] || exit 1

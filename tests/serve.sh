@@ -174,7 +174,11 @@ like "search terms are escaped" "$(curl -s "$B/search?q=%3Cb%3Ex")" "*Search: &l
 is "GET /maps/0.svg" "$(code "$B/maps/0.svg")" 200
 is "a map is SVG" "$(ctype "$B/maps/0.svg")" "image/svg+xml; charset=utf-8"
 like "a map is an SVG document" "$(curl -s "$B/maps/63.svg" | head -c 200)" "*<svg*"
-like "the port page shows the shared map" "$page" "*<img src=\"/maps/0.svg\"*"
+like "the port page shows the shared map" "$page" "*<object data=\"/maps/0.svg\"*"
+like "each cell of a map links to its port" "$(curl -s "$B/maps/0.svg")" "*<a href=\"../port/926\" target=\"_top\" tabindex=\"-1\"><title>926: unassigned</title>*"
+is "GET /blocks/916, a block's page" "$(code "$B/blocks/916")" 200
+is "GET /blocks/917, no block begins there" "$(code "$B/blocks/917")" 404
+like "a port's page links to its block" "$page" "*<a href=\"/blocks/916\">*"
 is "GET /api/v1/ports/80" "$(code "$B/api/v1/ports/80")" 200
 is "the port API is JSON" "$(ctype "$B/api/v1/ports/80")" "application/json; charset=utf-8"
 curl -s "$B/api/v1/ports/80" | python3 -c 'import json,sys; json.load(sys.stdin)' 2>/dev/null

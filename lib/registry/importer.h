@@ -69,4 +69,12 @@ typedef int (*pd__fetch_fn)(const char *url, long idle_seconds,
 int pd__fetch_url(const char *url, long idle_seconds, int (*write)(void *ctx, const void *p, size_t n),
 		  void *ctx, char *err, size_t errlen);
 
+/* The gzip module (zlib) exports PD__GZIP_SYMBOL: IN compressed as a gzip
+ * file into OUT, of *outlen bytes, which receives the compressed size.
+ * PD_ETOOBIG when OUT is too small (PD__GZIP_BOUND is always enough). */
+typedef int (*pd__gzip_fn)(const void *in, size_t len, void *out, size_t *outlen);
+#define PD__GZIP_SYMBOL "pd__gzip"
+#define PD__GZIP_BOUND(len) ((len) + (len) / 256 + 64)
+int pd__gzip(const void *in, size_t len, void *out, size_t *outlen);
+
 #endif

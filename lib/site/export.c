@@ -6,12 +6,15 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "module.h"
+#include "page.h"
 #include "portdex.h"
 
 #define MANIFEST ".portdex-export"
@@ -58,6 +61,7 @@ struct export {
 	int fail_errno;
 	int staging;        /* a first export: port/ is written in .port.staging/ and renamed at the end */
 	struct pd_check_opts check;
+	pd__gzip_fn gzip;   /* --gzip: the gzip module's entry point, else NULL */
 };
 
 static int manifest_add(struct manifest *m, const char *path, uint64_t hash)
@@ -157,38 +161,54 @@ static int failed(struct export *e, int code, int errnum)
 	return -1;
 }
 
+/* Adds rel to the manifest of this export: 0, or -1 with the failure recorded */
+static int record(struct export *e, const char *rel, uint64_t h)
+{
+	int rc;
+
+	pthread_mutex_lock(&e->lock);
+	rc = manifest_add(&e->now, rel, h);
+	pthread_mutex_unlock(&e->lock);
+	return rc ? failed(e, PD_ENOMEM, 0) : 0;
+}
+
+/* 1 when DIR/rel still holds what the last export wrote there, of hash h
+ * and size want (any size: SIZE_MAX) */
+static int unchanged(const struct export *e, const char *rel, uint64_t h, size_t want)
+{
+	char path[4096];
+	struct stat st;
+	uint64_t was;
+
+	if (e->staging && !strncmp(rel, "port/", 5))
+		return 0; /* a first export: nothing there yet */
+	snprintf(path, sizeof(path), "%s/%s", e->dir, rel);
+	return old_hash(e, rel, &was) && was == h && !stat(path, &st) &&
+	       (want == SIZE_MAX || (size_t)st.st_size == want);
+}
+
 /* Writes DIR/rel through a temporary file and a rename, so that no
- * half-written page is ever visible; skips it when unchanged. 0, or -1
- * with the failure recorded. */
-static int put_file(struct export *e, const char *rel, const struct pd_buf *b)
+ * half-written page is ever visible. 0, or -1 with the failure recorded. */
+static int write_at(struct export *e, const char *rel, const void *data, size_t len)
 {
 	char path[4096], tmp[4200];
-	uint64_t h = hash64(b->s ? b->s : "", b->len), was;
-	struct stat st;
 	int fd, errnum = 0;
 	size_t off = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", e->dir, rel);
-	pthread_mutex_lock(&e->lock);
-	errnum = manifest_add(&e->now, rel, h);
-	pthread_mutex_unlock(&e->lock);
-	if (errnum)
-		return failed(e, PD_ENOMEM, 0);
 	if (e->staging && !strncmp(rel, "port/", 5)) {
 		/* nobody sees the staging directory: write in place */
 		snprintf(tmp, sizeof(tmp), "%s/" STAGING "/%s", e->dir, rel + 5);
 		*path = '\0';
 	} else {
 		const char *slash = strrchr(path, '/');
-		if (old_hash(e, rel, &was) && was == h && !stat(path, &st) && (size_t)st.st_size == b->len)
-			return 0;
 		snprintf(tmp, sizeof(tmp), "%.*s/.%s.tmp%ld", (int)(slash - path), path, slash + 1, (long)getpid());
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return failed(e, PD_EIO, errno);
-	while (off < b->len) {
-		ssize_t n = write(fd, b->s + off, b->len - off);
+	while (off < len) {
+		ssize_t n = write(fd, (const char *)data + off, len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -209,6 +229,36 @@ static int put_file(struct export *e, const char *rel, const struct pd_buf *b)
 	return 0;
 }
 
+/* DIR/rel, unless unchanged since the last export, and with --gzip its
+ * compressed copy DIR/rel.gz (recorded with the hash of the original, so
+ * that it is compressed again only when the original changes). 0, or -1
+ * with the failure recorded. */
+static int put_file(struct export *e, const char *rel, const struct pd_buf *b)
+{
+	uint64_t h = hash64(b->s ? b->s : "", b->len);
+	char gz[4096];
+	unsigned char *z;
+	size_t zlen;
+	int rc;
+
+	if (record(e, rel, h) || (!unchanged(e, rel, h, b->len) && write_at(e, rel, b->s ? b->s : "", b->len)))
+		return -1;
+	if (!e->gzip)
+		return 0;
+	snprintf(gz, sizeof(gz), "%s.gz", rel);
+	if (record(e, gz, h))
+		return -1;
+	if (unchanged(e, gz, h, SIZE_MAX))
+		return 0;
+	zlen = PD__GZIP_BOUND(b->len);
+	if (!(z = malloc(zlen)))
+		return failed(e, PD_ENOMEM, 0);
+	rc = e->gzip(b->s ? b->s : "", b->len, z, &zlen);
+	rc = rc ? failed(e, rc, 0) : write_at(e, gz, z, zlen);
+	free(z);
+	return rc;
+}
+
 static int stopped(const struct export *e)
 {
 	return e->o->stop && *e->o->stop;
@@ -227,6 +277,7 @@ static void *export_ports(void *arg)
 	o.root = "../";
 	o.ext = ".html";
 	o.check = &e->check;
+	o.link_assets = 1;
 	while (!stopped(e) && !atomic_load(&e->fail_code) && (p = atomic_fetch_add(&e->next, 1)) < 65536) {
 		int rc;
 		html.len = json.len = 0;
@@ -260,7 +311,7 @@ static int mkdir_p(struct export *e, const char *dir, const char *sub)
 /* leftovers of an interrupted run */
 static void remove_temporaries(const char *dir)
 {
-	const char *subs[] = { "", "port", "ranges", "maps" };
+	const char *subs[] = { "", "port", "ranges", "maps", "blocks" };
 
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
 		char path[4096];
@@ -313,10 +364,97 @@ static int page_done(struct export *e, int rc)
 	return rc ? failed(e, rc, 0) : 0;
 }
 
-/* The site pages, maps, search index and sitemap: 0, or -1 with the
- * failure recorded. */
+/* The languages of the site: the first is the default (x-default), at
+ * the root; any other would be under LANG/ */
+static const char *const langs[] = { "en" };
+#define NLANGS (sizeof(langs) / sizeof(langs[0]))
+#define SITEMAP_MAX 50000 /* URLs in one sitemap (sitemaps.org) */
+
+/* The pages of the sitemaps, in order: the site pages but the search, then
+ * every port; path of the i-th (relative to a language's root); 0 past the end */
+static int sitemap_page(size_t i, char *path, size_t n)
+{
+	size_t k = 0;
+
+	for (int p = 0; p < PD_SITE_COUNT; p++) {
+		if (p == PD_SITE_SEARCH)
+			continue;
+		if (k++ == i) {
+			snprintf(path, n, "%s.html", pd_site_page_path((enum pd_site_page)p));
+			return 1;
+		}
+	}
+	if (i - k > 65535)
+		return 0;
+	snprintf(path, n, "port/%zu.html", i - k);
+	return 1;
+}
+
+static void sitemap_loc(struct pd_buf *b, const char *base, size_t lang, const char *path)
+{
+	pd_buf_html(b, base);
+	if (lang)
+		pd_buf_printf(b, "%s/", langs[lang]);
+	pd_buf_puts(b, path);
+}
+
+/* sitemap.xml, an index of sitemap-N.xml, each of at most SITEMAP_MAX
+ * URLs: every page in every language, each with its versions in the
+ * others (hreflang) and the default. 0, or -1 with the failure recorded. */
+static int export_sitemaps(struct export *e, const char *base)
+{
+	struct pd_buf b = PD_BUF_INIT, ix = PD_BUF_INIT;
+	char path[64], rel[64];
+	size_t url = 0, page = 0, lang = 0, nmap = 0;
+	int rc = 0, more = 1;
+
+	pd_buf_puts(&ix, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			 "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	while (more && !rc) {
+		b.len = 0;
+		pd_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+				"<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+				"xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+		for (url = 0; url < SITEMAP_MAX && (more = sitemap_page(page, path, sizeof(path))); url++) {
+			pd_buf_puts(&b, "<url><loc>");
+			sitemap_loc(&b, base, lang, path);
+			pd_buf_puts(&b, "</loc>");
+			for (size_t l = 0; l <= NLANGS; l++) {
+				pd_buf_printf(&b, "<xhtml:link rel=\"alternate\" hreflang=\"%s\" href=\"",
+					      l < NLANGS ? langs[l] : "x-default");
+				sitemap_loc(&b, base, l < NLANGS ? l : 0, path);
+				pd_buf_puts(&b, "\"/>");
+			}
+			pd_buf_puts(&b, "</url>\n");
+			if (++lang == NLANGS) {
+				lang = 0;
+				page++;
+			}
+		}
+		if (!url)
+			break;
+		pd_buf_puts(&b, "</urlset>\n");
+		snprintf(rel, sizeof(rel), "sitemap-%zu.xml", ++nmap);
+		pd_buf_puts(&ix, "<sitemap><loc>");
+		pd_buf_html(&ix, base);
+		pd_buf_printf(&ix, "%s</loc></sitemap>\n", rel);
+		rc = page_done(e, b.err) || put_file(e, rel, &b);
+	}
+	pd_buf_puts(&ix, "</sitemapindex>\n");
+	if (!rc)
+		rc = page_done(e, ix.err) || put_file(e, "sitemap.xml", &ix);
+	pd_buf_release(&b);
+	pd_buf_release(&ix);
+	return rc ? -1 : 0;
+}
+
+/* The site pages, the files they share (style sheet, scripts), maps,
+ * search index and sitemaps: 0, or -1 with the failure recorded. */
 static int export_site(struct export *e, const char *base)
 {
+	static const struct {
+		const char *rel, *text;
+	} assets[] = { { "portdex.css", pd__asset_css }, { "search.js", pd__asset_search_js } };
 	struct pd_buf b = PD_BUF_INIT;
 	struct pd_site_opts o;
 	char rel[64];
@@ -325,6 +463,12 @@ static int export_site(struct export *e, const char *base)
 	memset(&o, 0, sizeof(o));
 	o.ext = ".html";
 	o.check = &e->check;
+	o.link_assets = 1;
+	for (size_t i = 0; i < sizeof(assets) / sizeof(assets[0]) && !rc; i++) {
+		b.len = 0;
+		pd_buf_puts(&b, assets[i].text);
+		rc = page_done(e, b.err) || put_file(e, assets[i].rel, &b);
+	}
 	for (int p = 0; p < PD_SITE_COUNT && !rc; p++) {
 		const char *path = pd_site_page_path((enum pd_site_page)p);
 		o.root = strchr(path, '/') ? "../" : "";
@@ -333,30 +477,54 @@ static int export_site(struct export *e, const char *base)
 		rc = page_done(e, pd_site_page(e->reg, (enum pd_site_page)p, PD_FMT_HTML, &o, &b)) ||
 		     put_file(e, rel, &b);
 	}
+	o.root = "../"; /* the maps link to the pages, from maps/ */
 	for (unsigned w = 0; w < 64 && !rc; w++) {
 		b.len = 0;
 		snprintf(rel, sizeof(rel), "maps/%u.svg", w);
-		rc = page_done(e, pd_map_svg(e->reg, w * 1024, PD_MAP_WINDOW, &b)) || put_file(e, rel, &b);
+		rc = page_done(e, pd_map_svg_site(e->reg, w * 1024, PD_MAP_WINDOW, &o, &b)) || put_file(e, rel, &b);
+	}
+	/* a page per unassigned block */
+	o.root = "../";
+	for (size_t i = 0, n = pd_registry_block_count(e->reg); i < n && !rc; i++) {
+		struct pd_block blk;
+		if (pd_registry_block_at(e->reg, i, &blk))
+			continue;
+		b.len = 0;
+		snprintf(rel, sizeof(rel), "blocks/%u.html", blk.first);
+		rc = page_done(e, pd_block_page(e->reg, blk.first, PD_FMT_HTML, &o, &b)) || put_file(e, rel, &b);
 	}
 	if (!rc) {
 		b.len = 0;
 		rc = page_done(e, pd_search_index(e->reg, &b)) || put_file(e, "search-index.json", &b);
 	}
-	if (!rc) {
-		b.len = 0;
-		pd_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-				"<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-		for (int p = 0; p < PD_SITE_COUNT; p++)
-			if (p != PD_SITE_SEARCH)
-				pd_buf_printf(&b, "<url><loc>%s%s.html</loc></url>\n", base,
-					      pd_site_page_path((enum pd_site_page)p));
-		for (unsigned p = 0; p < 65536; p++)
-			pd_buf_printf(&b, "<url><loc>%sport/%u.html</loc></url>\n", base, p);
-		pd_buf_puts(&b, "</urlset>\n");
-		rc = page_done(e, b.err) || put_file(e, "sitemap.xml", &b);
-	}
 	pd_buf_release(&b);
-	return rc ? -1 : 0;
+	return rc || export_sitemaps(e, base) ? -1 : 0;
+}
+
+/* Removes what the last export wrote and this one did not (e.g. the .gz
+ * files of an export without --gzip), by the old manifest's paths. */
+static void remove_stale(struct export *e)
+{
+	struct export now;
+
+	memset(&now, 0, sizeof(now));
+	now.old = e->now;
+	now.old_index = calloc(e->now.n + 1, sizeof(*now.old_index));
+	if (!now.old_index)
+		return; /* stale files stay: harmless but for the space */
+	for (size_t i = 0; i < e->now.n; i++)
+		now.old_index[i] = i;
+	qsort_r(now.old_index, e->now.n, sizeof(*now.old_index), cmp_idx, &e->now);
+	for (size_t i = 0; i < e->old.n; i++) {
+		const char *rel = e->old.path[i];
+		uint64_t h;
+		char path[4096];
+		if (*rel == '/' || strstr(rel, "..") || old_hash(&now, rel, &h))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", e->dir, rel);
+		unlink(path);
+	}
+	free(now.old_index);
 }
 
 static int manifest_save(struct export *e)
@@ -406,6 +574,12 @@ int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err
 	e.reg = reg;
 	e.o = o;
 	pthread_mutex_init(&e.lock, NULL);
+	if (o->gzip) {
+		void *fn;
+		if ((rc = pd__module_sym("portdex-gzip.so", PD__GZIP_SYMBOL, &fn, err, errlen)))
+			goto out;
+		e.gzip = (pd__gzip_fn)fn;
+	}
 	{
 		/* a first export writes the 131,072 port files in a hidden
 		 * directory and renames it into place at the end: no temporary
@@ -414,7 +588,7 @@ int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err
 		e.staging = stat(port_path(e.dir, p1, sizeof(p1)), &st) != 0;
 	}
 	if (mkdir_p(&e, e.dir, "") || mkdir_p(&e, e.dir, e.staging ? "" : "port") ||
-	    mkdir_p(&e, e.dir, "ranges") || mkdir_p(&e, e.dir, "maps")) {
+	    mkdir_p(&e, e.dir, "ranges") || mkdir_p(&e, e.dir, "maps") || mkdir_p(&e, e.dir, "blocks")) {
 		rc = fail_msg(&e, err, errlen, "cannot create", e.dir);
 		goto out;
 	}
@@ -443,7 +617,7 @@ int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err
 	} else if (e.staging && rename(staging_path(e.dir, p1, sizeof(p1)), port_path(e.dir, p2, sizeof(p2)))) {
 		failed(&e, PD_EIO, errno);
 		rc = fail_msg(&e, err, errlen, "cannot move the pages into place in", e.dir);
-	} else if (manifest_save(&e)) {
+	} else if (remove_stale(&e), manifest_save(&e)) {
 		rc = fail_msg(&e, err, errlen, "cannot write the manifest in", e.dir);
 	}
 	o->files = e.now.n;

@@ -563,8 +563,9 @@ static void md_block(struct pd_buf *b, const struct pd__page *m)
 	pd_buf_puts(b, "## The neighbourhood\n\n");
 	if (m->f.in_block) {
 		unsigned r = m->f.blk.rank;
-		pd_buf_printf(b, "Port %u lies in the block %u-%u: %u consecutive port%s unassigned on every "
-				 "transport, ", m->port, m->f.blk.first, m->f.blk.last, m->f.blk.size, m->f.blk.size == 1 ? "" : "s");
+		pd_buf_printf(b, "Port %u lies in the [block %u-%u](%sblocks/%u%s): %u consecutive port%s unassigned on "
+				 "every transport, ", m->port, m->f.blk.first, m->f.blk.last, m->o->root, m->f.blk.first,
+			      m->o->ext, m->f.blk.size, m->f.blk.size == 1 ? "" : "s");
 		if (r == 1)
 			pd_buf_puts(b, "the largest");
 		else
@@ -881,6 +882,78 @@ static void feedback_form(struct pd_buf *b, const struct pd_site_opts *o, unsign
 	pd_buf_puts(b, "</script></section>");
 }
 
+/* The box at the top of a port's page that answers at a glance: status
+ * per transport, service names, range, block, verdict and common use. */
+static void glance(struct pd_buf *b, const struct pd__page *m)
+{
+	const struct pd_site_opts *o = m->o;
+	size_t names = 0;
+
+	pd_buf_puts(b, "<section class=\"glance\" aria-labelledby=\"glance-h\"><h2 id=\"glance-h\">At a glance</h2>"
+		       "<dl><dt>Status</dt><dd><ul class=\"st\">");
+	for (int t = 0; t < PD_NPROTO; t++)
+		pd_buf_printf(b, "<li class=\"st-%s\">%s <strong>%s</strong></li>", pd_status_name(m->f.st[t]),
+			      proto_upper[t], pd_status_name(m->f.st[t]));
+	pd_buf_puts(b, "</ul></dd><dt>Service</dt><dd>");
+	for (int t = 0; t < PD_NPROTO; t++)
+		for (size_t i = 0; i < m->f.nsvc[t]; i++) {
+			int seen = 0;
+			for (int u = 0; u <= t && !seen; u++)
+				for (size_t j = 0; j < (u < t ? m->f.nsvc[u] : i) && !seen; j++)
+					seen = !strcmp(m->f.svc[u][j].name, m->f.svc[t][i].name);
+			if (seen)
+				continue;
+			pd_buf_puts(b, names++ ? ", <code>" : "<code>");
+			pd_buf_html(b, m->f.svc[t][i].name);
+			pd_buf_puts(b, "</code>");
+		}
+	if (!names)
+		pd_buf_puts(b, "none registered");
+	pd_buf_printf(b, "</dd><dt>Range</dt><dd><a href=\"%s%s%s\">%s ports</a>, %u-%u</dd><dt>Block</dt><dd>",
+		      o->root, pd_site_page_path(class_page(m->f.cls)), o->ext, pd_class_name(m->f.cls),
+		      m->f.class_first, m->f.class_last);
+	if (m->f.in_block)
+		pd_buf_printf(b, "<a href=\"%sblocks/%u%s\">unassigned block %u-%u</a> (%u port%s)", o->root,
+			      m->f.blk.first, o->ext, m->f.blk.first, m->f.blk.last, m->f.blk.size,
+			      m->f.blk.size == 1 ? "" : "s");
+	else
+		pd_buf_puts(b, "none: taken on at least one transport");
+	pd_buf_puts(b, "</dd>");
+	if (m->f.has_verdict)
+		pd_buf_printf(b, "<dt>Verdict</dt><dd><strong class=\"v-%s\">%s</strong> for a new service</dd>",
+			      pd_verdict_name(m->f.verdict.verdict), pd_verdict_name(m->f.verdict.verdict));
+	/* the registration's description, then the first use our sources know */
+	pd_buf_puts(b, "<dt>Used for</dt><dd>");
+	names = 0;
+	for (int t = 0; t < PD_NPROTO && !names; t++)
+		if (m->f.nsvc[t]) {
+			const struct pd_entry *e = &m->f.svc[t][0];
+			pd_buf_html(b, *e->description ? e->description : e->name);
+			pd_buf_puts(b, " (registered)");
+			names++;
+		}
+	for (size_t i = 0; i < m->f.nkb; i++)
+		if (m->f.kb[i].kind == PD_FACT_USE) {
+			pd_buf_puts(b, names++ ? "; " : "");
+			pd_buf_html(b, m->f.kb[i].text);
+			if (*m->f.kb[i].source) {
+				/* the curated fact's provenance, shown */
+				pd_buf_puts(b, " (<a href=\"");
+				pd_buf_html(b, m->f.kb[i].source);
+				pd_buf_puts(b, "\">source</a>)");
+			}
+			break;
+		}
+	if (!names)
+		pd_buf_puts(b, "nothing our sources record");
+	/* where the facts come from */
+	pd_buf_puts(b, "</dd><dt>Facts from</dt><dd>");
+	pd_buf_html(b, pd_registry_source(m->reg));
+	pd_buf_puts(b, ", updated ");
+	pd_buf_html(b, *pd_registry_updated(m->reg) ? pd_registry_updated(m->reg) : "(unknown)");
+	pd_buf_puts(b, "; curated facts below name their sources</dd></dl></section>");
+}
+
 /* One format of an already gathered page. */
 static int render_one(const struct pd__page *m, enum pd_format f, struct pd_buf *out)
 {
@@ -900,21 +973,27 @@ static int render_one(const struct pd__page *m, enum pd_format f, struct pd_buf 
 	if (rc)
 		goto out;
 	if (f == PD_FMT_HTML) {
+		unsigned w0 = port / 1024 * 1024;
+		glance(&fig, m);
 		pd_buf_puts(&fig, "<figure class=\"map\">");
 		if (o->inline_map) {
 			rc = pd_map_svg(m->reg, port, PD_MAP_FULL, &fig);
 		} else {
-			pd_buf_printf(&fig, "<div class=\"mapbox\"><img src=\"%smaps/%u.svg\" alt=\"\" width=\"%d\" "
-					    "height=\"%d\">", o->root, port / 1024, PD__MAP_W, PD__MAP_H);
+			/* the window's map is a file of its own, shared by its 1,024
+			 * pages, with a link per port: an <object>, not an <img> */
+			pd_buf_printf(&fig, "<div class=\"mapbox\"><object data=\"%smaps/%u.svg\" type=\"image/svg+xml\" "
+					    "width=\"%d\" height=\"%d\" aria-label=\"Ports %u-%u by status, each a link\">"
+					    "</object>", o->root, port / 1024, PD__MAP_W, PD__MAP_H, w0, w0 + 1023);
 			rc = pd_map_svg(m->reg, port, PD_MAP_OVERLAY, &fig);
 			pd_buf_puts(&fig, "</div>");
 		}
 		if (rc)
 			goto out;
-		pd_buf_puts(&fig, "<figcaption>");
-		pd_buf_html(&fig, pd_buf_str(&m->summary));
-		pd_buf_printf(&fig, " The map shows ports %u-%u, 32 to a row.</figcaption></figure>",
-			      port / 1024 * 1024, port / 1024 * 1024 + 1023);
+		pd_buf_printf(&fig, "<figcaption>Ports %u-%u, 32 to a row: assigned solid, reserved hatched, "
+				    "unassigned light; %u is ringed", w0, w0 + 1023, port);
+		if (m->f.in_block)
+			pd_buf_printf(&fig, ", its block %u-%u outlined", m->f.blk.first, m->f.blk.last);
+		pd_buf_printf(&fig, ".%s</figcaption></figure>", o->inline_map ? "" : " Each square links to its port's page.");
 		if (o->feedback)
 			feedback_form(&after, o, port);
 	}

@@ -43,6 +43,13 @@ void pd__md_link_port(struct pd_buf *b, const struct pd_site_opts *o, unsigned p
 extern const char pd__asset_css[];
 extern const char pd__asset_feedback_js[];
 extern const char pd__asset_search_js[];
+/* svg.c: the map of a range class (first-last), a square per 1,024
+ * ports linking to its first port's page */
+void pd__map_range(const struct pd_registry *reg, const struct pd_site_opts *o, unsigned first, unsigned last,
+		   struct pd_buf *b);
+/* A script of data/site/ (file: its name, text: its content): a link to
+ * root/FILE when o->link_assets, else inline */
+void pd__asset_script(struct pd_buf *b, const struct pd_site_opts *o, const char *file, const char *text);
 int pd__render(const char *title, const char *head_md, const char *figure_html, const char *body_md,
 	       const char *after_html, enum pd_format f, const struct pd_site_opts *o, struct pd_buf *out);
 

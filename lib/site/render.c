@@ -151,9 +151,17 @@ int pd_site_frame_top(const char *title, const struct pd_site_opts *o, struct pd
 	pd_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
 	pd_buf_html(b, title);
-	pd_buf_puts(b, " - portdex</title><style>");
-	pd_buf_puts(b, pd__asset_css);
-	pd_buf_puts(b, "</style></head><body><header><nav>");
+	pd_buf_puts(b, " - portdex</title>");
+	if (o->link_assets) {
+		pd_buf_puts(b, "<link rel=\"stylesheet\" href=\"");
+		pd_buf_html(b, o->root);
+		pd_buf_puts(b, "portdex.css\">");
+	} else {
+		pd_buf_puts(b, "<style>");
+		pd_buf_puts(b, pd__asset_css);
+		pd_buf_puts(b, "</style>");
+	}
+	pd_buf_puts(b, "</head><body><header><nav>");
 	pd_buf_printf(b, "<a class=\"brand\" href=\"%s%s\">portdex</a>", o->root, *o->ext ? "index.html" : "");
 	pd_buf_printf(b, "<a href=\"%sranges/system%s\">system</a><a href=\"%sranges/user%s\">user</a>"
 			 "<a href=\"%sranges/dynamic%s\">dynamic</a><a href=\"%sblocks%s\">blocks</a>"
@@ -164,6 +172,20 @@ int pd_site_frame_top(const char *title, const struct pd_site_opts *o, struct pd
 		      o->root, *o->ext ? "search.html" : "search");
 	pd_buf_puts(b, "</nav></header><main>");
 	return b->err;
+}
+
+void pd__asset_script(struct pd_buf *b, const struct pd_site_opts *o, const char *file, const char *text)
+{
+	if (o->link_assets) {
+		pd_buf_puts(b, "<script src=\"");
+		pd_buf_html(b, o->root);
+		pd_buf_html(b, file);
+		pd_buf_puts(b, "\"></script>");
+	} else {
+		pd_buf_puts(b, "<script>");
+		pd_buf_puts(b, text);
+		pd_buf_puts(b, "</script>");
+	}
 }
 
 int pd_site_frame_end(struct pd_buf *b)

@@ -20,9 +20,8 @@ static void search_script(struct pd_buf *b, const struct pd_site_opts *o)
 	pd_buf_puts(b, "\" data-ext=\"");
 	pd_buf_html(b, o->ext);
 	pd_buf_puts(b, "\"></ol><noscript><p>Searching needs JavaScript here; every port has "
-		       "its own page at port/N.html.</p></noscript><script>");
-	pd_buf_puts(b, pd__asset_search_js);
-	pd_buf_puts(b, "</script>");
+		       "its own page at port/N.html.</p></noscript>");
+	pd__asset_script(b, o, "search.js", pd__asset_search_js);
 }
 
 const char *pd_site_page_path(enum pd_site_page p)
@@ -71,9 +70,8 @@ static void largest_blocks(const struct pd_registry *reg, const struct pd_site_o
 			k++;
 	qsort(v, k, sizeof(*v), cmp_block);
 	for (size_t i = 0; i < k && i < max; i++) {
-		pd_buf_printf(b, "%zu. ", i + 1);
-		pd__md_link_port(b, o, v[i].first);
-		pd_buf_printf(b, "-%u: %u ports, %s", v[i].last, v[i].size, pd_class_name(v[i].cls));
+		pd_buf_printf(b, "%zu. [%u-%u](%sblocks/%u%s): %u ports, %s", i + 1, v[i].first, v[i].last, o->root,
+			      v[i].first, o->ext, v[i].size, pd_class_name(v[i].cls));
 		if (cls < 0)
 			pd_buf_printf(b, " (%u of %u in its class)", v[i].rank, v[i].of);
 		pd_buf_puts(b, "\n");
@@ -213,13 +211,232 @@ static void common_page(const struct pd_registry *reg, const struct pd_site_opts
 	}
 }
 
+/* The home page's search box and its three ranges, as HTML (between the
+ * introduction and the rest) */
+static void home_top(const struct pd_site_opts *o, const struct counts *c, struct pd_buf *b)
+{
+	static const char *const about[3] = {
+		"The Internet's core services; binding one needs privileges on Unix-like systems",
+		"Registered for applications on request; anyone may listen on them",
+		"Never assigned: the local ports of outgoing connections",
+	};
+
+	pd_buf_printf(b, "<form class=\"bigsearch\" role=\"search\" aria-label=\"ports\" action=\"%s%s\" method=\"get\">"
+			 "<label for=\"home-q\">A port number, a service name or words of a description</label>"
+			 "<div><input id=\"home-q\" name=\"q\" type=\"search\" placeholder=\"926, ssh, printer...\">"
+			 "<button>Search</button></div></form>",
+		      o->root, *o->ext ? "search.html" : "search");
+	pd_buf_puts(b, "<p>What IANA's registry says about each of the 65,536 ports, for TCP, UDP, SCTP and DCCP; "
+		       "the block of unassigned ports around it and how it changed; what might be listening on "
+		       "it; and whether to use it for a new service.</p><h2>The three ranges</h2><ul class=\"ranges\">");
+	for (int k = 0; k < 3; k++) {
+		unsigned a, z;
+		pd_class_bounds((enum pd_class)k, &a, &z);
+		pd_buf_printf(b, "<li><a href=\"%s%s%s\"><strong>%s ports</strong> %u-%u</a><br>%s.<br>"
+				 "%u assigned, %u reserved, %u unassigned on every transport.</li>",
+			      o->root, paths[PD_SITE_SYSTEM + k], o->ext, k == 0 ? "System" : k == 1 ? "User" : "Dynamic",
+			      a, z, about[k], c->ports[k][PD_ASSIGNED], c->ports[k][PD_RESERVED], c->ports[k][PD_UNASSIGNED]);
+	}
+	pd_buf_puts(b, "</ul>");
+}
+
+/* Common ports by purpose, a line each: the first few of every purpose */
+static void home_common(const struct pd_site_opts *o, struct pd_buf *body)
+{
+	struct pd_fact f, g;
+	size_t shown = 0;
+
+	pd_buf_printf(body, "## Common ports by purpose\n\n");
+	for (size_t i = 0; !pd_fact_at(i, &f); i++) {
+		int seen = 0, n = 0;
+		if (f.kind != PD_FACT_PURPOSE)
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !pd_fact_at(j, &g) && g.kind == PD_FACT_PURPOSE && !strcmp(g.text, f.text);
+		if (seen)
+			continue;
+		pd_buf_printf(body, "- **%c", f.text[0] >= 'a' && f.text[0] <= 'z' ? f.text[0] - 32 : f.text[0]);
+		pd__md_text(body, f.text + 1);
+		pd_buf_puts(body, "**: ");
+		for (size_t j = i; !pd_fact_at(j, &g) && n < 6; j++)
+			if (g.kind == PD_FACT_PURPOSE && !strcmp(g.text, f.text)) {
+				pd_buf_puts(body, n++ ? ", " : "");
+				pd__md_link_port(body, o, g.first);
+			}
+		pd_buf_puts(body, "\n");
+		shown++;
+	}
+	pd_buf_printf(body, "%s[All common ports](%scommon%s)\n\n", shown ? "\n" : "", o->root, o->ext);
+}
+
+/* The most recent registrations and changes of the registry: records by
+ * their latest date (registered or modified), once per name and port */
+#define RECENT 10
+static void home_recent(const struct pd_registry *reg, const struct pd_site_opts *o, struct pd_buf *body)
+{
+	struct pd_entry top[RECENT], e;
+	size_t n = pd_registry_count(reg), k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *d;
+		size_t at;
+		int dup = 0;
+		if (pd_registry_entry(reg, i, &e) || !e.has_port || e.status != PD_ASSIGNED)
+			continue;
+		d = strcmp(e.modified, e.registered) > 0 ? e.modified : e.registered;
+		if (!*d)
+			continue;
+		for (size_t j = 0; j < k && !dup; j++)
+			dup = top[j].first == e.first && !strcmp(top[j].name, e.name);
+		if (dup)
+			continue;
+		/* kept sorted, latest first */
+		for (at = k; at > 0; at--) {
+			const struct pd_entry *t = &top[at - 1];
+			if (strcmp(strcmp(t->modified, t->registered) > 0 ? t->modified : t->registered, d) >= 0)
+				break;
+		}
+		if (at >= RECENT)
+			continue;
+		if (k < RECENT)
+			k++;
+		memmove(&top[at + 1], &top[at], (k - 1 - at) * sizeof(top[0]));
+		top[at] = e;
+	}
+	pd_buf_puts(body, "## What changed lately in the registry\n\n");
+	for (size_t i = 0; i < k; i++) {
+		int modified = strcmp(top[i].modified, top[i].registered) > 0;
+		pd_buf_printf(body, "- %s, ", modified ? top[i].modified : top[i].registered);
+		pd__md_link_port(body, o, top[i].first);
+		if (top[i].last != top[i].first)
+			pd_buf_printf(body, "-%u", top[i].last);
+		if (top[i].proto != PD_PROTO_ANY)
+			pd_buf_printf(body, "/%s", pd_proto_name(top[i].proto));
+		pd_buf_putc(body, ' ');
+		pd__md_code(body, top[i].name);
+		pd_buf_puts(body, modified ? " modified" : " registered");
+		if (*top[i].description) {
+			pd_buf_puts(body, ": ");
+			pd__md_text(body, top[i].description);
+		}
+		pd_buf_puts(body, "\n");
+	}
+	pd_buf_puts(body, "\n");
+}
+
+int pd_block_page(const struct pd_registry *reg, unsigned first, enum pd_format f, const struct pd_site_opts *o,
+		  struct pd_buf *out)
+{
+	static const char *const advice[3] = {
+		"These are system ports: on Unix-like systems a service needs privileges to listen on them, "
+		"and IANA assigns them only through IETF Review or IESG Approval. A new service rarely "
+		"belongs here.",
+		"These are user ports: anyone may listen on them, and IANA registers them for a service "
+		"on request. A port of a large block keeps a new service away from the registrations "
+		"around it; register it with IANA once it is public.",
+		"These are dynamic ports: never assigned, and used by operating systems for the local end "
+		"of outgoing connections, so a service that listens on one can find it taken. Use them "
+		"for private, short-lived or negotiated ports only.",
+	};
+	struct pd_buf head = PD_BUF_INIT, body = PD_BUF_INIT, fig = PD_BUF_INIT, title = PD_BUF_INIT;
+	struct pd_history hist[PD_HISTORY_MAX];
+	struct pd_block blk;
+	size_t nh;
+	int rc;
+
+	if (f == PD_FMT_JSON || (unsigned)f > PD_FMT_JSON || first > 65535 || !o || !o->root || !o->ext)
+		return PD_EINVAL;
+	if (pd_registry_block(reg, first, &blk) || blk.first != first)
+		return PD_ENOTFOUND;
+	pd_buf_printf(&title, "Block %u-%u", blk.first, blk.last);
+	pd_buf_printf(&head, "# Unassigned block %u-%u\n\nPorts %u-%u are %u consecutive port%s that IANA has "
+			     "assigned on no transport (TCP, UDP, SCTP and DCCP): the ", blk.first, blk.last, blk.first,
+		      blk.last, blk.size, blk.size == 1 ? "" : "s");
+	if (blk.rank == 1)
+		pd_buf_puts(&head, "largest");
+	else
+		pd_buf_printf(&head, "%u%s largest", blk.rank,
+			      blk.rank % 100 / 10 == 1 ? "th" : blk.rank % 10 == 1 ? "st" : blk.rank % 10 == 2 ? "nd" :
+			      blk.rank % 10 == 3 ? "rd" : "th");
+	pd_buf_printf(&head, " of the %u blocks of %s ports.\n", blk.of, pd_class_name(blk.cls));
+	if (f == PD_FMT_HTML) {
+		unsigned w0 = first / 1024 * 1024;
+		pd_buf_printf(&fig, "<figure class=\"map\"><div class=\"mapbox\"><object data=\"%smaps/%u.svg\" "
+				    "type=\"image/svg+xml\" width=\"%d\" height=\"%d\" aria-label=\"Ports %u-%u by "
+				    "status, each a link\"></object>", o->root, first / 1024, PD__MAP_W, PD__MAP_H, w0,
+			      w0 + 1023);
+		rc = pd_map_svg(reg, first, PD_MAP_OVERLAY, &fig);
+		if (rc)
+			goto out;
+		pd_buf_printf(&fig, "</div><figcaption>Ports %u-%u, 32 to a row: the block is outlined from %u%s. "
+				    "Each square links to its port's page.</figcaption></figure>",
+			      w0, w0 + 1023, first, blk.last >= w0 + 1024 ? ", and goes on past the map" : "");
+	}
+	pd_buf_puts(&body, "## Its ports\n\n");
+	if (blk.size <= 16) {
+		for (unsigned p = blk.first; p <= blk.last; p++) {
+			pd_buf_puts(&body, p == blk.first ? "" : ", ");
+			pd__md_link_port(&body, o, p);
+		}
+		pd_buf_puts(&body, ".");
+	} else {
+		pd_buf_puts(&body, "From ");
+		pd__md_link_port(&body, o, blk.first);
+		pd_buf_puts(&body, " to ");
+		pd__md_link_port(&body, o, blk.last);
+		pd_buf_printf(&body, ", %u ports; each has its own page, with its neighbours and its verdict.", blk.size);
+	}
+	pd_buf_puts(&body, "\n\n");
+	if (blk.first > 0) {
+		pd_buf_puts(&body, "- Below it: ");
+		pd__md_link_port(&body, o, blk.first - 1);
+		pd_buf_printf(&body, ", %s\n", pd_status_name(pd_registry_port_status(reg, blk.first - 1)));
+	}
+	if (blk.last < 65535) {
+		pd_buf_puts(&body, "- Above it: ");
+		pd__md_link_port(&body, o, blk.last + 1);
+		pd_buf_printf(&body, ", %s\n", pd_status_name(pd_registry_port_status(reg, blk.last + 1)));
+	}
+	pd_buf_puts(&body, "\n## How it shrank\n\n");
+	nh = pd_registry_history(reg, first, hist, PD_HISTORY_MAX);
+	if (!nh)
+		pd_buf_puts(&body, "No registration date in the registry tells of a change to this block.\n\n");
+	for (size_t i = 0; i < nh; i++) {
+		pd_buf_printf(&body, "- %s: ", hist[i].date);
+		pd__md_link_port(&body, o, hist[i].port);
+		if (hist[i].proto != PD_PROTO_ANY)
+			pd_buf_printf(&body, "/%s", pd_proto_name(hist[i].proto));
+		pd_buf_puts(&body, " was registered");
+		if (*hist[i].service) {
+			pd_buf_puts(&body, " as ");
+			pd__md_code(&body, hist[i].service);
+		}
+		pd_buf_printf(&body, "; before, the block was %u-%u (%u ports).\n", hist[i].before_first,
+			      hist[i].before_last, hist[i].before_last - hist[i].before_first + 1);
+	}
+	pd_buf_printf(&body, "\n## Advice\n\n%s Each port's page gives its verdict, with what this "
+			     "host, browsers and scanners say of it.\n\n", advice[blk.cls]);
+	pd__md_registry(&body, reg);
+	pd_buf_puts(&body, "\n");
+	rc = head.err ? head.err : body.err ? body.err : fig.err ? fig.err : title.err;
+	if (!rc)
+		rc = pd__render(pd_buf_str(&title), pd_buf_str(&head), fig.len ? fig.s : NULL, pd_buf_str(&body), NULL,
+				f, o, out);
+out:
+	pd_buf_release(&head);
+	pd_buf_release(&body);
+	pd_buf_release(&fig);
+	pd_buf_release(&title);
+	return rc;
+}
+
 int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_format f,
 		 const struct pd_site_opts *o, struct pd_buf *out)
 {
 	struct pd_buf head = PD_BUF_INIT, body = PD_BUF_INIT;
 	struct counts c;
 	const char *title = "portdex";
-	struct pd_buf after = PD_BUF_INIT;
+	struct pd_buf after = PD_BUF_INIT, top = PD_BUF_INIT;
 	int rc;
 
 	if ((unsigned)p >= PD_SITE_COUNT)
@@ -230,23 +447,32 @@ int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_for
 	switch (p) {
 	case PD_SITE_HOME:
 		title = "Every port number, explained";
-		pd_buf_puts(&head, "# Every port number, explained\n\n"
-				   "What IANA's registry says about each of the 65,536 ports, for TCP, UDP, SCTP "
-				   "and DCCP; the block of unassigned ports around it and how it changed; what "
-				   "might be listening on it; and whether to use it for a new service.\n");
-		pd_buf_printf(&body, "## The three ranges\n\n");
-		for (int k = 0; k < 3; k++) {
-			unsigned a, b;
-			pd_class_bounds((enum pd_class)k, &a, &b);
-			pd_buf_printf(&body, "- [%s ports, %u-%u](%s%s%s): %u assigned, %u unassigned\n",
-				      k == 0 ? "System" : k == 1 ? "User" : "Dynamic", a, b, o->root,
-				      paths[PD_SITE_SYSTEM + k], o->ext, c.ports[k][PD_ASSIGNED], c.ports[k][PD_UNASSIGNED]);
+		/* the search box first (HTML), then what the site tells */
+		pd_buf_puts(&head, "# Every port number, explained\n");
+		if (f == PD_FMT_HTML) {
+			home_top(o, &c, &top);
+		} else {
+			pd_buf_puts(&body, "What IANA's registry says about each of the 65,536 ports, for TCP, UDP, "
+					   "SCTP and DCCP; the block of unassigned ports around it and how it changed; "
+					   "what might be listening on it; and whether to use it for a new service.\n\n");
+			pd_buf_printf(&body, "## The three ranges\n\n");
+			for (int k = 0; k < 3; k++) {
+				unsigned a, b;
+				pd_class_bounds((enum pd_class)k, &a, &b);
+				pd_buf_printf(&body, "- [%s ports, %u-%u](%s%s%s): %u assigned, %u unassigned\n",
+					      k == 0 ? "System" : k == 1 ? "User" : "Dynamic", a, b, o->root,
+					      paths[PD_SITE_SYSTEM + k], o->ext, c.ports[k][PD_ASSIGNED],
+					      c.ports[k][PD_UNASSIGNED]);
+			}
+			pd_buf_puts(&body, "\n");
 		}
-		pd_buf_printf(&body, "\n## Start here\n\n- [Common ports](%scommon%s), grouped by purpose\n"
-				     "- [The largest unassigned blocks](%sblocks%s)\n- ",
-			      o->root, o->ext, o->root, o->ext);
+		pd_buf_printf(&body, "## The largest unassigned blocks\n\n");
+		largest_blocks(reg, o, -1, 5, &body);
+		pd_buf_printf(&body, "[All the largest blocks](%sblocks%s), and ", o->root, o->ext);
 		pd__md_link_port(&body, o, 926);
-		pd_buf_puts(&body, ", a port in the largest block of system ports\n\n");
+		pd_buf_puts(&body, ", a port in the largest block of system ports.\n\n");
+		home_common(o, &body);
+		home_recent(reg, o, &body);
 		pd__md_registry(&body, reg);
 		pd_buf_puts(&body, "\n");
 		break;
@@ -255,6 +481,27 @@ int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_for
 	case PD_SITE_DYNAMIC:
 		title = p == PD_SITE_SYSTEM ? "System ports" : p == PD_SITE_USER ? "User ports" : "Dynamic ports";
 		class_page(reg, o, (enum pd_class)(p - PD_SITE_SYSTEM), &c, &head, &body);
+		if (f == PD_FMT_HTML) {
+			unsigned a, z;
+			pd_class_bounds((enum pd_class)(p - PD_SITE_SYSTEM), &a, &z);
+			pd_buf_puts(&top, "<figure class=\"map\">");
+			if (z - a < 1024) {
+				/* one window: its map, each port a link */
+				pd_buf_printf(&top, "<div class=\"mapbox\"><object data=\"%smaps/%u.svg\" "
+						    "type=\"image/svg+xml\" width=\"%d\" height=\"%d\" aria-label=\"Ports "
+						    "%u-%u by status, each a link\"></object></div><figcaption>Ports %u-%u, 32 "
+						    "to a row: assigned solid, reserved hatched, unassigned light. Each square "
+						    "links to its port's page.</figcaption>",
+					      o->root, a / 1024, PD__MAP_W, PD__MAP_H, a, z, a, z);
+			} else {
+				pd__map_range(reg, o, a, z, &top);
+				pd_buf_printf(&top, "<figcaption>Ports %u-%u, a square per 1,024 ports with the share of "
+						    "them assigned on some transport (darker: more). Each square links to "
+						    "the page of its first port, whose map shows its 1,024 ports.</figcaption>",
+					      a, z);
+			}
+			pd_buf_puts(&top, "</figure>");
+		}
 		break;
 	case PD_SITE_BLOCKS:
 		title = "The largest unassigned blocks";
@@ -278,9 +525,11 @@ int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_for
 	default:
 		break;
 	}
-	rc = head.err ? head.err : body.err;
+	rc = head.err ? head.err : body.err ? body.err : top.err;
 	if (!rc)
-		rc = pd__render(title, pd_buf_str(&head), NULL, pd_buf_str(&body), after.len ? after.s : NULL, f, o, out);
+		rc = pd__render(title, pd_buf_str(&head), top.len ? top.s : NULL, pd_buf_str(&body),
+				after.len ? after.s : NULL, f, o, out);
+	pd_buf_release(&top);
 	pd_buf_release(&head);
 	pd_buf_release(&body);
 	pd_buf_release(&after);

@@ -29,7 +29,39 @@ static void cell_xy(unsigned i, unsigned *x, unsigned *y)
 	*y = Y0 + (i / COLS) * PITCH;
 }
 
-static void window(const struct pd_registry *reg, unsigned w0, struct pd_buf *b)
+/* Each cell a link to its port's page (under o->root, with o->ext), with
+ * a title naming the port, its status and its first service; out of the
+ * tab order (a page's own links and the search reach every port), and
+ * target _top for a map shown in an <object>. */
+static void cell_links(const struct pd_registry *reg, unsigned w0, const enum pd_status *st,
+		       const struct pd_site_opts *o, struct pd_buf *b)
+{
+	static const char *const names[3] = { "unassigned", "reserved", "assigned" };
+
+	pd_buf_puts(b, "<g fill-opacity=\"0\">");
+	for (unsigned i = 0; i < 1024; i++) {
+		unsigned x, y;
+		uint32_t idx;
+		struct pd_entry e;
+		cell_xy(i, &x, &y);
+		pd_buf_puts(b, "<a href=\"");
+		pd_buf_html(b, o->root);
+		pd_buf_printf(b, "port/%u", w0 + i);
+		pd_buf_html(b, o->ext);
+		pd_buf_printf(b, "\" target=\"_top\" tabindex=\"-1\"><title>%u: %s", w0 + i, names[st[i]]);
+		for (int t = 0; st[i] == PD_ASSIGNED && t < PD_NPROTO; t++)
+			if (pd_registry_lookup(reg, w0 + i, t, &idx, 1) && !pd_registry_entry(reg, idx, &e) &&
+			    e.status == PD_ASSIGNED && *e.name) {
+				pd_buf_puts(b, ", ");
+				pd_buf_html(b, e.name);
+				break;
+			}
+		pd_buf_printf(b, "</title><rect x=\"%u\" y=\"%u\" width=\"%d\" height=\"%d\"/></a>", x, y, PITCH, PITCH);
+	}
+	pd_buf_puts(b, "</g>");
+}
+
+static void window(const struct pd_registry *reg, unsigned w0, const struct pd_site_opts *o, struct pd_buf *b)
 {
 	unsigned count[3] = { 0 };
 	enum pd_status st[1024];
@@ -67,6 +99,8 @@ static void window(const struct pd_registry *reg, unsigned w0, struct pd_buf *b)
 	for (unsigned k = 0; k <= COLS; k++)
 		pd_buf_printf(b, "M%u %dv%dM%d %uh%d", X0 + k * PITCH, Y0, GRID, X0, Y0 + k * PITCH, GRID);
 	pd_buf_puts(b, "\"/>");
+	if (o)
+		cell_links(reg, w0, st, o, b);
 	/* legend */
 	{
 		static const char *const names[3] = { "unassigned", "reserved", "assigned" };
@@ -125,20 +159,26 @@ static void overlay(const struct pd_registry *reg, unsigned port, struct pd_buf 
 
 int pd_map_svg(const struct pd_registry *reg, unsigned port, enum pd_map_layer layer, struct pd_buf *out)
 {
+	return pd_map_svg_site(reg, port, layer, NULL, out);
+}
+
+int pd_map_svg_site(const struct pd_registry *reg, unsigned port, enum pd_map_layer layer,
+		    const struct pd_site_opts *o, struct pd_buf *out)
+{
 	unsigned w0 = port / 1024 * 1024;
 
-	if (port > 65535)
+	if (port > 65535 || (o && (!o->root || !o->ext)))
 		return PD_EINVAL;
 	switch (layer) {
 	case PD_MAP_WINDOW:
 		header(out, "");
-		window(reg, w0, out);
+		window(reg, w0, o, out);
 		break;
 	case PD_MAP_FULL: {
 		char extra[64];
 		snprintf(extra, sizeof(extra), " role=\"img\" aria-labelledby=\"pd-map-t%u\"", w0);
 		header(out, extra);
-		window(reg, w0, out);
+		window(reg, w0, o, out);
 		overlay(reg, port, out);
 		break;
 	}
@@ -151,4 +191,40 @@ int pd_map_svg(const struct pd_registry *reg, unsigned port, enum pd_map_layer l
 	}
 	pd_buf_puts(out, "</svg>");
 	return out->err;
+}
+
+/* The map of a range class: a square per window of 1,024 ports, labelled
+ * with the share of its ports assigned on some transport (darker: more),
+ * each a link to the first port of the window in the range, titled with
+ * its counts. */
+void pd__map_range(const struct pd_registry *reg, const struct pd_site_opts *o, unsigned first, unsigned last,
+		   struct pd_buf *b)
+{
+	enum { SIDE = 44, GAP = 4, PER_ROW = 8 };
+	unsigned w0 = first / 1024, w1 = last / 1024, n = w1 - w0 + 1;
+	unsigned rows = (n + PER_ROW - 1) / PER_ROW, wide = n < PER_ROW ? n : PER_ROW;
+
+	pd_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"rangemap\" viewBox=\"0 0 %u %u\" "
+			 "width=\"%u\" height=\"%u\" role=\"group\" aria-label=\"Ports %u-%u by thousands\">",
+		      wide * (SIDE + GAP), rows * (SIDE + GAP), wide * (SIDE + GAP), rows * (SIDE + GAP), first, last);
+	for (unsigned w = w0; w <= w1; w++) {
+		unsigned a = w * 1024 > first ? w * 1024 : first, z = w * 1024 + 1023 < last ? w * 1024 + 1023 : last;
+		unsigned cnt[3] = { 0 }, i = w - w0, x = i % PER_ROW * (SIDE + GAP), y = i / PER_ROW * (SIDE + GAP);
+		unsigned pct;
+		for (unsigned p = a; p <= z; p++)
+			cnt[pd_registry_port_status(reg, p)]++;
+		pct = (cnt[PD_ASSIGNED] * 100 + (z - a + 1) / 2) / (z - a + 1);
+		pd_buf_puts(b, "<a href=\"");
+		pd_buf_html(b, o->root);
+		pd_buf_printf(b, "port/%u", a);
+		pd_buf_html(b, o->ext);
+		pd_buf_printf(b, "\"><title>%u-%u: %u assigned, %u reserved, %u unassigned</title>"
+				 "<rect x=\"%u\" y=\"%u\" width=\"%d\" height=\"%d\" rx=\"3\" fill=\"%s\" "
+				 "stroke=\"#1d4f7c\"/><text x=\"%u\" y=\"%u\" font-size=\"11\" "
+				 "font-family=\"sans-serif\" text-anchor=\"middle\" fill=\"%s\">%u%%</text></a>",
+			      a, z, cnt[PD_ASSIGNED], cnt[PD_RESERVED], cnt[PD_UNASSIGNED], x, y, SIDE, SIDE,
+			      pct >= 50 ? "#1d4f7c" : pct >= 10 ? "#8fb3d4" : "#e9edf2", x + SIDE / 2, y + SIDE / 2 + 4,
+			      pct >= 50 ? "#fff" : "#1b1f24", pct);
+	}
+	pd_buf_puts(b, "</svg>");
 }

@@ -2,12 +2,17 @@
 // (playwright-core, headless, no browser download), checks the facts shown,
 // sends feedback with and without JavaScript, and saves screenshots of a
 // desktop and a phone view into $PD_BROWSER_OUT (default tests/browser/out).
+// Then: no page is wider than a phone's screen, dark mode, the at-a-glance
+// box, the map's links, and axe-core (WCAG 2.2 A and AA rules) on the main
+// pages in light and dark mode: zero violations.
 import { chromium } from "playwright-core";
 import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const portdex = process.env.PORTDEX;
@@ -102,6 +107,68 @@ try {
     check(overflow <= 1, `no sideways scrolling on a phone for port ${port} (overflow ${overflow}px)`);
     await p3.screenshot({ path: join(out, `phone-${port}.png`), fullPage: false });
   }
+  // no sideways scrolling on a phone, on every kind of page
+  for (const path of ["/", "/port/926", "/port/80", "/ranges/user", "/ranges/system", "/blocks", "/blocks/916", "/common",
+                      "/search?q=http", "/search?q=sql"]) {
+    await p3.goto(base + path);
+    // the document's width, and the right edge of every element (a table cut off by the page)
+    const overflow = await p3.evaluate(() => Math.max(document.documentElement.scrollWidth,
+      ...Array.from(document.body.querySelectorAll("*"), (e) => e.getBoundingClientRect().right)) - window.innerWidth);
+    check(overflow <= 1, `no sideways scrolling on a phone on ${path} (${overflow}px wider than the screen)`);
+  }
+  await p3.goto(base + "/search?q=sql");
+  await p3.screenshot({ path: join(out, "phone-search.png") });
+
+  // the at-a-glance box, before the map
+  await p3.goto(base + "/port/80");
+  const glance = await p3.textContent(".glance");
+  check(/TCP assigned/.test(glance.replace(/\s+/g, " ")) && /http/.test(glance), "port 80's box: TCP assigned, http");
+  check(/Range\s*system ports, 0-1023/.test(glance) && /Verdict\s*avoid/.test(glance),
+        "port 80's box: range and verdict");
+  check(await p3.evaluate(() => !!(document.querySelector(".glance").compareDocumentPosition(
+          document.querySelector("figure.map")) & Node.DOCUMENT_POSITION_FOLLOWING)), "the box comes before the map");
+  const mapBox = await p3.locator("figure.map .mapbox").boundingBox();
+  check(mapBox && mapBox.height < 844 / 2, `the map is compact on a phone (${mapBox && Math.round(mapBox.height)}px high)`);
+
+  // the map: each of the 1,024 cells a link to its port with a title
+  const svg = await (await fetch(base + "/maps/0.svg")).text();
+  check((svg.match(/<a href="\.\.\/port\/\d+"/g) || []).length === 1024, "the map of 0-1023 has 1,024 links");
+  check(svg.includes('<a href="../port/926" target="_top" tabindex="-1"><title>926: unassigned</title>'),
+        "the cell of 926 links to its page and names its status");
+  check(svg.includes("<title>80: assigned, http</title>"), "the cell of 80 names its service");
+  await p3.goto(base + "/port/926");
+  const frame = p3.frames().find((f) => /\/maps\/0\.svg$/.test(f.url()));
+  check(!!frame, "the port page shows the map of its window as a document");
+  if (frame) {
+    await Promise.all([p3.waitForNavigation(), frame.click('a[href="../port/80"]', { force: true })]);
+    check(/\/port\/80$/.test(p3.url()), "a click on a cell of the map opens its port's page");
+  }
+
+  // dark mode follows the system's setting
+  const dark = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: "dark" });
+  const p4 = await dark.newPage();
+  await p4.goto(base + "/port/926");
+  const bg = await p4.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const lum = (bg.match(/\d+/g) || [255, 255, 255]).slice(0, 3).reduce((a, v) => a + Number(v), 0) / 3;
+  check(lum < 64, `dark mode: a dark background (${bg})`);
+  await p4.screenshot({ path: join(out, "phone-926-dark.png") });
+
+  // accessibility: axe-core's WCAG 2.0-2.2 A and AA rules, no violation
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  for (const [ctx, mode] of [[desk, "light"], [dark, "dark"]]) {
+    const pa = await ctx.newPage();
+    for (const path of ["/", "/port/926", "/port/80", "/search?q=sql", "/ranges/user", "/blocks", "/blocks/916", "/common"]) {
+      await pa.goto(base + path);
+      await pa.addScriptTag({ content: axeSource });
+      const res = await pa.evaluate(() => window.axe.run(document, {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"] },
+      }));
+      const v = res.violations.map((x) => `${x.id} (${x.nodes.length}: ${x.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", ")})`);
+      check(v.length === 0, `axe, ${mode}, ${path}: ${v.join("; ")}`);
+    }
+    await pa.close();
+  }
+
   await p3.goto(base + "/");
   await p3.screenshot({ path: join(out, "phone-home.png") });
   await p3.fill("input[name=q]", "ssh");
