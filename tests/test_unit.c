@@ -54,6 +54,36 @@ static struct pd_registry *open_csv(const char *csv)
 	return reg;
 }
 
+/* A public name for the registry: a local file without its directories,
+ * URLs and other names as they are */
+static void test_hide_paths(void **state)
+{
+	static const struct {
+		const char *source, *shown;
+	} cases[] = {
+		{ "/srv/secret dir/reg.csv", "IANA CSV reg.csv" },
+		{ "./reg.csv", "IANA CSV reg.csv" },
+		{ "data/reg.csv", "IANA CSV reg.csv" },
+		{ "file:///home/me/x.csv", "IANA CSV x.csv" },
+		{ "https://www.iana.org/assignments/x.csv", "IANA CSV https://www.iana.org/assignments/x.csv" },
+		{ "reg.csv", "IANA CSV reg.csv" },
+		{ "memory", "IANA CSV memory" },
+	};
+	const char *csv = small_csv;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pd_registry *reg = NULL;
+		char err[256] = "";
+		assert_int_equal(pd_registry_open_buffer(csv, strlen(csv), cases[i].source, &reg, err, sizeof(err)), 0);
+		assert_int_equal(pd_registry_hide_paths(reg), 0);
+		assert_string_equal(pd_registry_source(reg), cases[i].shown);
+		assert_int_equal(pd_registry_hide_paths(reg), 0); /* twice: the same */
+		assert_string_equal(pd_registry_source(reg), cases[i].shown);
+		pd_registry_free(reg);
+	}
+}
+
 static void names_at(struct pd_registry *reg, unsigned port, int proto, char *out, size_t n)
 {
 	uint32_t idx[16];
@@ -968,6 +998,7 @@ int main(void)
 		cmocka_unit_test(test_site_frame),
 		cmocka_unit_test(test_facts_one_history),
 		cmocka_unit_test(test_faq_long_answer),
+		cmocka_unit_test(test_hide_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
