@@ -84,6 +84,24 @@ static void test_hide_paths(void **state)
 	}
 }
 
+/* A page without a host snapshot (the export's, the public server's) names
+ * no file of the host, even when nmap's data cannot be read */
+static void test_page_no_host_paths(void **state)
+{
+	struct pd_registry *reg = open_csv(small_csv);
+	struct pd_check_opts chk = { .nmap_services = "/nonexistent-dir/nmap-services" };
+	struct pd_site_opts o = { .root = "/", .ext = "", .check = &chk };
+	struct pd_buf b = PD_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(pd_page(reg, 6070, PD_FMT_JSON, &o, &b), 0);
+	assert_null(strstr(b.s, "nonexistent-dir"));
+	assert_non_null(strstr(b.s, "nmap's data (package nmap-common) is not at hand"));
+	assert_null(strstr(b.s, " here"));
+	pd_buf_release(&b);
+	pd_registry_free(reg);
+}
+
 static void names_at(struct pd_registry *reg, unsigned port, int proto, char *out, size_t n)
 {
 	uint32_t idx[16];
@@ -999,6 +1017,7 @@ int main(void)
 		cmocka_unit_test(test_facts_one_history),
 		cmocka_unit_test(test_faq_long_answer),
 		cmocka_unit_test(test_hide_paths),
+		cmocka_unit_test(test_page_no_host_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
