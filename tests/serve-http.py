@@ -155,6 +155,9 @@ refused("250 query parameters on the API", b"GET /api/v1/search?" + q + b" HTTP/
 refused("a 64 KiB request line", b"GET /" + b"a" * 65536 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, quick=True)
 refused("a 5 KiB target", b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n" + HIDDEN, 414, quick=True)
 refused("20 KiB of headers", b"GET / HTTP/1.1\r\nHost: x\r\nX-A: " + b"a" * 20000 + b"\r\n\r\n", 431, quick=True)
+# cookies, which libmicrohttpd splits into records of its pool itself
+refused("1,500 cookies", b"GET / HTTP/1.1\r\nHost: x\r\nCookie: " + b"a=b; " * 1500 + b"\r\n\r\n" + HIDDEN, 431,
+        quick=True, mhd_own=True)
 refused("1,500 short headers", b"GET / HTTP/1.1\r\nHost: x\r\n" + b"a: b\r\n" * 1500 + b"\r\n", 431, quick=True)
 # 64 parameters are fine
 q = "&".join("a%d=b" % i for i in range(63)).encode()

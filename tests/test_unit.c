@@ -54,6 +54,54 @@ static struct pd_registry *open_csv(const char *csv)
 	return reg;
 }
 
+/* A public name for the registry: a local file without its directories,
+ * URLs and other names as they are */
+static void test_hide_paths(void **state)
+{
+	static const struct {
+		const char *source, *shown;
+	} cases[] = {
+		{ "/srv/secret dir/reg.csv", "IANA CSV reg.csv" },
+		{ "./reg.csv", "IANA CSV reg.csv" },
+		{ "data/reg.csv", "IANA CSV reg.csv" },
+		{ "file:///home/me/x.csv", "IANA CSV x.csv" },
+		{ "https://www.iana.org/assignments/x.csv", "IANA CSV https://www.iana.org/assignments/x.csv" },
+		{ "reg.csv", "IANA CSV reg.csv" },
+		{ "memory", "IANA CSV memory" },
+	};
+	const char *csv = small_csv;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pd_registry *reg = NULL;
+		char err[256] = "";
+		assert_int_equal(pd_registry_open_buffer(csv, strlen(csv), cases[i].source, &reg, err, sizeof(err)), 0);
+		assert_int_equal(pd_registry_hide_paths(reg), 0);
+		assert_string_equal(pd_registry_source(reg), cases[i].shown);
+		assert_int_equal(pd_registry_hide_paths(reg), 0); /* twice: the same */
+		assert_string_equal(pd_registry_source(reg), cases[i].shown);
+		pd_registry_free(reg);
+	}
+}
+
+/* A page without a host snapshot (the export's, the public server's) names
+ * no file of the host, even when nmap's data cannot be read */
+static void test_page_no_host_paths(void **state)
+{
+	struct pd_registry *reg = open_csv(small_csv);
+	struct pd_check_opts chk = { .nmap_services = "/nonexistent-dir/nmap-services" };
+	struct pd_site_opts o = { .root = "/", .ext = "", .check = &chk };
+	struct pd_buf b = PD_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(pd_page(reg, 6070, PD_FMT_JSON, &o, &b), 0);
+	assert_null(strstr(b.s, "nonexistent-dir"));
+	assert_non_null(strstr(b.s, "nmap's data (package nmap-common) is not at hand"));
+	assert_null(strstr(b.s, " here"));
+	pd_buf_release(&b);
+	pd_registry_free(reg);
+}
+
 static void names_at(struct pd_registry *reg, unsigned port, int proto, char *out, size_t n)
 {
 	uint32_t idx[16];
@@ -968,6 +1016,8 @@ int main(void)
 		cmocka_unit_test(test_site_frame),
 		cmocka_unit_test(test_facts_one_history),
 		cmocka_unit_test(test_faq_long_answer),
+		cmocka_unit_test(test_hide_paths),
+		cmocka_unit_test(test_page_no_host_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -417,6 +417,13 @@ static int rule_nmap(struct eval *e)
 {
 	const struct pd__nmap *m = e->x->nmap;
 
+	if (!m->present && e->x->o->no_host && !e->x->o->host) {
+		/* nothing about this host (no_host): not even a path of it */
+		reason(e, -1, PD_GOOD, "nmap", "info",
+		       "how often it is open on the internet is unknown: nmap's data (package nmap-common) is "
+		       "not at hand");
+		return 0;
+	}
 	if (!m->present) {
 		reason(e, -1, PD_GOOD, "nmap", "info",
 		       "how often it is open on the internet is unknown: cannot read %s (package nmap-common)",
