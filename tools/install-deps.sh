@@ -33,6 +33,11 @@ if [ -n "$missing" ]; then
 fi
 # the browser test drives chromium with playwright-core, pinned by its
 # package-lock.json; installed here, never while a test runs
-if [ "${1:-}" = --test ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
+# (again when package.json names a package node_modules lacks)
+if [ "${1:-}" = --test ] && ! node -e '
+const fs = require("fs"), d = "tests/browser/";
+const p = JSON.parse(fs.readFileSync(d + "package.json"));
+for (const n of Object.keys(p.dependencies || {}))
+	if (!fs.existsSync(d + "node_modules/" + n + "/package.json")) process.exit(1);' 2>/dev/null; then
 	npm ci --prefix tests/browser --no-audit --no-fund >/dev/null
 fi
