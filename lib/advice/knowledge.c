@@ -19,18 +19,6 @@ const char *pd_fact_kind_name(enum pd_fact_kind k)
 	return (unsigned)k < sizeof(kinds) / sizeof(kinds[0]) ? kinds[k] : "?";
 }
 
-static unsigned protos_of(const char *s)
-{
-	if (!strcmp(s, "both"))
-		return 1u << PD_TCP | 1u << PD_UDP;
-	if (!strcmp(s, "any"))
-		return (1u << PD_NPROTO) - 1;
-	for (int t = 0; t < PD_NPROTO; t++)
-		if (!strcmp(s, pd_proto_name(t)))
-			return 1u << t;
-	return 0;
-}
-
 /* Splits one line into its six fields; 0 if it is not a well-formed fact
  * (the file is checked by tests, so a bad line is skipped, not fatal). */
 static int parse_line(char *line, struct pd_fact *f)
@@ -56,7 +44,7 @@ static int parse_line(char *line, struct pd_fact *f)
 	p = field[1];
 	if (pd_parse_port(&p, &f->last) || *p || f->last < f->first)
 		return 0;
-	f->protos = protos_of(field[2]);
+	f->protos = pd__protos_of(field[2]);
 	if (!f->protos)
 		return 0;
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)

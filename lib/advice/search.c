@@ -96,47 +96,7 @@ static int has_word(const char *s, const char *w, size_t wl)
 	return 0;
 }
 
-/* Edit distance where a swap of two neighbouring letters counts as one
- * (optimal string alignment); both already lower-case. */
-static unsigned distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned rows[3][WORD_LEN + 1];
-
-	if (la > WORD_LEN || lb > WORD_LEN)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		rows[0][j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++) {
-		unsigned *cur = rows[i % 3], *up = rows[(i - 1) % 3], *up2 = rows[(i + 1) % 3];
-		cur[0] = (unsigned)i;
-		for (size_t j = 1; j <= lb; j++) {
-			unsigned v = up[j - 1] + (a[i - 1] != b[j - 1]);
-			if (up[j] + 1 < v)
-				v = up[j] + 1;
-			if (cur[j - 1] + 1 < v)
-				v = cur[j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && up2[j - 2] + 1 < v)
-				v = up2[j - 2] + 1;
-			cur[j] = v;
-		}
-	}
-	return rows[la % 3][lb];
-}
-
 /* ---- data/products.tsv ---- */
-
-static unsigned protos_of(const char *s)
-{
-	if (!strcmp(s, "both"))
-		return 1u << PD_TCP | 1u << PD_UDP;
-	if (!strcmp(s, "any"))
-		return (1u << PD_NPROTO) - 1;
-	for (int t = 0; t < PD_NPROTO; t++)
-		if (!strcmp(s, pd_proto_name(t)))
-			return 1u << t;
-	return 0;
-}
 
 static int name_ok(const char *s)
 {
@@ -175,7 +135,7 @@ static int product_line(char *line, struct pd__product *p)
 		if (pd_parse_port(&c, &p->last) || p->last <= p->first)
 			return -1;
 	}
-	if (*c || !(p->protos = protos_of(field[2])))
+	if (*c || !(p->protos = pd__protos_of(field[2])))
 		return -1;
 	p->what = field[3];
 	p->source = field[4];
@@ -416,7 +376,7 @@ static int match_near(struct run *r)
 		unsigned best = 99;
 		size_t hit = 0;
 		for (size_t k = 0; k < p->nnames; k++)
-			if ((d = distance(p->norm[k], r->q)) < best) {
+			if ((d = pd__distance(p->norm[k], r->q)) < best) {
 				best = d;
 				hit = k;
 			}
@@ -431,7 +391,7 @@ static int match_near(struct run *r)
 		if (!searchable(e, name))
 			continue;
 		pd__search_norm(name, norm, sizeof(norm));
-		if ((d = distance(norm, r->q)) <= limit &&
+		if ((d = pd__distance(norm, r->q)) <= limit &&
 		    add(r, 3, (int)d, PD_FROM_IANA, PD_MATCH_NEAR, entry_protos(e), 0, e->first, e->last, i))
 			return PD_ENOMEM;
 	}

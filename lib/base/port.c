@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "portdex.h"
+#include "util.h"
 
 static const char *const proto_names[PD_NPROTO] = { "tcp", "udp", "sctp", "dccp" };
 
@@ -158,5 +159,17 @@ int pd_query_parse(const char *s, struct pd_query *q)
 	memcpy(q->name, s, n);
 	q->name[n] = '\0';
 	q->kind = PD_Q_NAME;
+	return 0;
+}
+
+unsigned pd__protos_of(const char *s)
+{
+	if (!strcmp(s, "both"))
+		return 1u << PD_TCP | 1u << PD_UDP;
+	if (!strcmp(s, "any"))
+		return (1u << PD_NPROTO) - 1;
+	for (int t = 0; t < PD_NPROTO; t++)
+		if (!strcmp(s, pd_proto_name(t)))
+			return 1u << t;
 	return 0;
 }

@@ -21,4 +21,15 @@ size_t pd__utf8_char(const unsigned char *p, size_t n, uint32_t *cp);
  * controls, U+2028 and U+2029. (buf.c) */
 int pd__hidden_char(uint32_t c);
 
+/* Edit distance between a and b where a swap of two neighbouring letters
+ * counts as one edit (optimal string alignment), case-insensitive (ASCII);
+ * 99 when either is longer than PD__DISTANCE_MAX bytes. (util.c) */
+#define PD__DISTANCE_MAX 64
+unsigned pd__distance(const char *a, const char *b);
+
+/* The transports a data file's transport field names, as a bit set of
+ * 1u << PD_TCP...: "tcp", "udp", "sctp", "dccp", "both" (tcp and udp) or
+ * "any"; 0 for anything else. (port.c) */
+unsigned pd__protos_of(const char *s);
+
 #endif

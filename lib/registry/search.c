@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "image.h"
+#include "util.h"
 
 #define MAX_WORDS 8
 #define WORD_LEN 64
@@ -23,37 +24,6 @@ static int has_word(const char *s, const char *w, size_t wl)
 			return 1;
 	}
 	return 0;
-}
-
-/* Edit distance where a swap of two neighbouring letters counts as one
- * edit (optimal string alignment); case-insensitive. */
-static unsigned distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	unsigned rows[3][WORD_LEN + 1];
-
-	if (la > WORD_LEN || lb > WORD_LEN)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		rows[0][j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++) {
-		unsigned *cur = rows[i % 3], *up = rows[(i - 1) % 3], *up2 = rows[(i + 1) % 3];
-		int ca = tolower((unsigned char)a[i - 1]);
-		cur[0] = (unsigned)i;
-		for (size_t j = 1; j <= lb; j++) {
-			int cb = tolower((unsigned char)b[j - 1]);
-			unsigned v = up[j - 1] + (ca != cb);
-			if (up[j] + 1 < v)
-				v = up[j] + 1;
-			if (cur[j - 1] + 1 < v)
-				v = cur[j - 1] + 1;
-			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
-			    tolower((unsigned char)a[i - 2]) == cb && up2[j - 2] + 1 < v)
-				v = up2[j - 2] + 1;
-			cur[j] = v;
-		}
-	}
-	return rows[la % 3][lb];
 }
 
 static int cmp_hit(const void *x, const void *y)
@@ -141,7 +111,7 @@ int pd_registry_search(const struct pd_registry *reg, const char *words, uint32_
 			unsigned d;
 			if (!*name)
 				continue;
-			d = distance(name, w[0]);
+			d = pd__distance(name, w[0]);
 			if (d <= limit) {
 				/* closer first; then names that start like the query */
 				hits[nh].score = 10 * (3 - d) + (tolower((unsigned char)*name) == w[0][0]) * 5;
