@@ -98,3 +98,29 @@ const struct db_backend *db_backend_for(const char *target, char *err, size_t er
 	return NULL;
 #endif
 }
+
+int db_migrate_steps(struct db *db, int (*exec)(struct db *, const char *, char *, size_t),
+		     int (*version)(struct db *, int *, char *, size_t), char *err, size_t errlen)
+{
+	char sql[96];
+	int v, rc;
+
+	if ((rc = exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", err, errlen)) ||
+	    (rc = version(db, &v, err, errlen)))
+		return rc;
+	if (v > db_schema_version) {
+		snprintf(err, errlen, "its schema is version %d, newer than this portdex's (%d)", v, db_schema_version);
+		return PD_EINVAL;
+	}
+	for (; v < db_schema_version; v++) {
+		char why[256];
+		if ((rc = exec(db, db_migrations[v], why, sizeof(why)))) {
+			snprintf(err, errlen, "migration %d: %s", v + 1, why);
+			return rc;
+		}
+		snprintf(sql, sizeof(sql), "DELETE FROM schema_version; INSERT INTO schema_version VALUES (%d)", v + 1);
+		if ((rc = exec(db, sql, err, errlen)))
+			return rc;
+	}
+	return exec(db, "COMMIT", err, errlen);
+}

@@ -82,6 +82,13 @@ const struct db_backend *db_backend_for(const char *target, char *err, size_t er
  * version i to i + 1. Both dialects take the same SQL. */
 extern const char *const db_migrations[];
 extern const int db_schema_version;     /* the number of migrations */
+/* Brings the schema up to db_schema_version inside the transaction the
+ * backend began (and locked): makes schema_version, reads the version with
+ * version(), refuses a newer schema (PD_EINVAL), runs each migration and
+ * records it with exec(), then COMMITs. 0, or what failed with err set;
+ * the caller rolls back. */
+int db_migrate_steps(struct db *db, int (*exec)(struct db *, const char *, char *, size_t),
+		     int (*version)(struct db *, int *, char *, size_t), char *err, size_t errlen);
 /* The reason codes the vote table takes, and their words */
 extern const char *const db_reasons[DB_NREASONS];
 extern const char *const db_reason_words[DB_NREASONS];

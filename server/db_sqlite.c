@@ -99,31 +99,11 @@ static int version(struct db *db, int *v, char *err, size_t errlen)
 
 static int migrate(struct db *db, char *err, size_t errlen)
 {
-	char sql[96];
-	int v, rc = PD_EIO;
+	int rc;
 
 	if (exec_sql(db, "BEGIN IMMEDIATE", err, errlen))
 		return PD_EIO;
-	if (exec_sql(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", err, errlen) ||
-	    version(db, &v, err, errlen))
-		goto out;
-	if (v > db_schema_version) {
-		snprintf(err, errlen, "its schema is version %d, newer than this portdex's (%d)", v, db_schema_version);
-		rc = PD_EINVAL;
-		goto out;
-	}
-	for (; v < db_schema_version; v++) {
-		char why[256];
-		if (exec_sql(db, db_migrations[v], why, sizeof(why))) {
-			snprintf(err, errlen, "migration %d: %s", v + 1, why);
-			goto out;
-		}
-		snprintf(sql, sizeof(sql), "DELETE FROM schema_version; INSERT INTO schema_version VALUES (%d)", v + 1);
-		if (exec_sql(db, sql, err, errlen))
-			goto out;
-	}
-	rc = exec_sql(db, "COMMIT", err, errlen);
-out:
+	rc = db_migrate_steps(db, exec_sql, version, err, errlen);
 	if (rc)
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
