@@ -124,3 +124,12 @@ int db_migrate_steps(struct db *db, int (*exec)(struct db *, const char *, char 
 	}
 	return exec(db, "COMMIT", err, errlen);
 }
+
+int db_version_readable(int v, char *err, size_t errlen)
+{
+	if (v == db_schema_version)
+		return 0;
+	snprintf(err, errlen, "its schema is version %d, this portdex reads version %d%s", v, db_schema_version,
+		 v < db_schema_version ? " (portdex serve on it migrates it)" : "");
+	return PD_EINVAL;
+}

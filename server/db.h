@@ -87,6 +87,9 @@ extern const int db_schema_version;     /* the number of migrations */
  * version(), refuses a newer schema (PD_EINVAL), runs each migration and
  * records it with exec(), then COMMITs. 0, or what failed with err set;
  * the caller rolls back. */
+/* 0 when a schema of version v can be read without migrating it, else
+ * PD_EINVAL with err saying why (for `portdex feedback`, which reads only) */
+int db_version_readable(int v, char *err, size_t errlen);
 int db_migrate_steps(struct db *db, int (*exec)(struct db *, const char *, char *, size_t),
 		     int (*version)(struct db *, int *, char *, size_t), char *err, size_t errlen);
 /* The reason codes the vote table takes, and their words */

@@ -152,12 +152,8 @@ static int p_open(const char *uri, int readonly, struct db **out, char *err, siz
 	} else {
 		if (version(db, &v, err, errlen))
 			goto out;
-		if (v != db_schema_version) {
-			snprintf(err, errlen, "its schema is version %d, this portdex reads version %d%s", v,
-				 db_schema_version, v < db_schema_version ? " (portdex serve on it migrates it)" : "");
-			rc = PD_EINVAL;
+		if ((rc = db_version_readable(v, err, errlen)))
 			goto out;
-		}
 	}
 	for (size_t i = 0; i < sizeof(stmts) / sizeof(stmts[0]); i++) {
 		PGresult *r = PQprepare(db->c, stmts[i].name, stmts[i].sql, stmts[i].nparams, NULL);

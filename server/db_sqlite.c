@@ -164,12 +164,8 @@ static int s_open(const char *path, int readonly, struct db **out, char *err, si
 	} else {
 		if (version(db, &v, err, errlen))
 			goto out;
-		if (v != db_schema_version) {
-			snprintf(err, errlen, "its schema is version %d, this portdex reads version %d%s", v,
-				 db_schema_version, v < db_schema_version ? " (portdex serve on it migrates it)" : "");
-			rc = PD_EINVAL;
+		if ((rc = db_version_readable(v, err, errlen)))
 			goto out;
-		}
 	}
 	for (int i = 0; i < S_COUNT; i++)
 		if (sqlite3_prepare_v2(db->h, sql_of[i], -1, &db->st[i], NULL) != SQLITE_OK) {
