@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "engine.h"
-#include "importer.h"
+#include "loader.h"
 
 #define MAX_ANSWER (16u << 20)
 

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "engine.h"
-#include "module.h"
+#include "loader.h"
 #include "sockets.h"
 #include "util.h"
 

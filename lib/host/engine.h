@@ -3,7 +3,7 @@
  * jansson), so that nothing else ever loads jansson.
  *
  * The structs and entry points below are part of the module ABI: raise
- * PD__MODULE_ABI (importer.h) with every change a module would notice. */
+ * PD__MODULE_ABI (loader.h) with every change a module would notice. */
 #ifndef PD_ENGINE_H
 #define PD_ENGINE_H
 

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "loader.h"
+
 /* One registry record, IANA CSV column by column. Absent: "" (never NULL).
  * Multi-valued fields use the CSV's form: "[RFC6335][IETF_Chair]". */
 struct pd__raw_row {
@@ -40,16 +42,7 @@ struct pd__sink {
 	int (*meta)(void *ctx, const char *key, const char *value);
 };
 
-/* The ABI between the library and its modules: the structs and entry
- * points of this header. Each module exports PD__MODULE_ABI_SYMBOL, an
- * unsigned int holding the PD__MODULE_ABI it was built with, and the
- * library refuses a module whose number differs (PD_EMODULE): a module
- * left over from another build must not be called with other structs.
- * Raise PD__MODULE_ABI with every change to this header that a module
- * would notice. */
-#define PD__MODULE_ABI 1u
-#define PD__MODULE_ABI_SYMBOL "pd__module_abi"
-#define PD__MODULE_EXPORT __attribute__((visibility("default")))
+/* The ABI of these structs and entry points: loader.h (PD__MODULE_ABI) */
 
 /* Entry points. The XML module exports PD__XML_SYMBOL with this type;
  * err receives a one-line reason on failure. */

@@ -1,5 +1,5 @@
-/* module.c: loads optional modules so that heavy libraries (libxml2,
- * libcurl) stay off the lookup path */
+/* loader.c: loads optional modules so that heavy libraries stay off the
+ * lookup path (loader.h) */
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "image.h"
-#include "module.h"
+#include "loader.h"
+#include "portdex.h"
 
 #ifndef PD_MODULEDIR
 #define PD_MODULEDIR "/usr/local/lib/portdex"
