@@ -664,7 +664,8 @@ int pd_search(const struct pd_registry *reg, const char *query, const struct pd_
 		goto out;
 	if ((rc = frequencies(r, o ? o->nmap_services : NULL)))
 		goto out;
-	qsort(r->c, r->n, sizeof(*r->c), cmp_cand);
+	if (r->n)
+		qsort(r->c, r->n, sizeof(*r->c), cmp_cand);
 	/* one result per port or range, its best reason: single ports in a
 	 * bitmap, ranges by comparison with the ranges kept */
 	if (max > r->n)
