@@ -207,7 +207,7 @@ fi
 run export --out "$site"
 [ "$rc" -eq 0 ] && ok || ko "export: rc $rc: $err"
 for f in index.html ranges/system.html ranges/user.html ranges/dynamic.html blocks.html common.html \
-	search.html search-index.json sitemap.xml port/0.html port/65535.html port/926.json maps/0.svg maps/63.svg \
+	search.html search-index.json search-index.js sitemap.xml port/0.html port/65535.html port/926.json maps/0.svg maps/63.svg \
 	portdex.css search.js blocks/916.html blocks/49152.html; do
 	[ -s "$site/$f" ] && ok || ko "export: no $f"
 done
@@ -227,6 +227,13 @@ contains "$(grep -m1 'port/926.html' "$site/sitemap-1.xml")" \
 	'<url><loc>http://localhost/port/926.html</loc><xhtml:link rel="alternate" hreflang="en" href="http://localhost/port/926.html"/><xhtml:link rel="alternate" hreflang="x-default" href="http://localhost/port/926.html"/></url>' \
 	"a sitemap's URL and its languages"
 node -e 'JSON.parse(require("fs").readFileSync(process.argv[1]))' "$site/search-index.json" && ok || ko "search index JSON"
+# search-index.js: the same index as a script, for the search page from file://
+node -e 'const fs = require("fs"); global.window = {}; eval(fs.readFileSync(process.argv[1], "utf8"));
+	if (JSON.stringify(window.portdexIndex) !== JSON.stringify(JSON.parse(fs.readFileSync(process.argv[2], "utf8"))))
+		process.exit(1)' "$site/search-index.js" "$site/search-index.json" && ok ||
+	ko "search-index.js is not search-index.json as a script"
+contains "$(cat "$site/search.html")" '<script src="search-index.js"></script><script src="search.js"></script>' \
+	"the search page loads its index as a script, then the search"
 # the static search ranks as the command does (tests/search.sh compares many more queries)
 for q in rdp "remote desktop" jenkins kubernetes htpt; do
 	a=$("$PORTDEX" search --json "$q" | node -e 'for (const r of JSON.parse(require("fs").readFileSync(0, "utf8")).results)

@@ -180,7 +180,11 @@
 		location.href = root + 'port/' + (+q) + ext;
 		return;
 	}
-	fetch(root + 'search-index.json').then(function (r) { return r.json(); }).then(function (ix) {
+	// the export's search-index.js set window.portdexIndex (a script loads
+	// from file://, where browsers refuse fetch); else the JSON is fetched
+	var index = window.portdexIndex ? Promise.resolve(window.portdexIndex) :
+		fetch(root + 'search-index.json').then(function (r) { return r.json(); });
+	index.then(function (ix) {
 		var hits = search(ix, q, 100, false);
 		if (!hits.length) {
 			out.outerHTML = '<p>Nothing matches.</p>';

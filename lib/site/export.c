@@ -497,6 +497,19 @@ static int export_site(struct export *e, const char *base)
 		b.len = 0;
 		rc = page_done(e, pd_search_index(e->reg, &b)) || put_file(e, "search-index.json", &b);
 	}
+	if (!rc) {
+		/* the same index as a script, which the search page loads with a
+		 * <script> element: browsers refuse fetch() on file://, not that */
+		b.len = 0;
+		pd_buf_puts(&b, "window.portdexIndex = ");
+		rc = page_done(e, pd_search_index(e->reg, &b));
+		if (!rc) {
+			if (b.len && b.s[b.len - 1] == '\n')
+				b.s[--b.len] = '\0';
+			pd_buf_puts(&b, ";\n");
+			rc = page_done(e, b.err) || put_file(e, "search-index.js", &b);
+		}
+	}
 	pd_buf_release(&b);
 	return rc || export_sitemaps(e, base) ? -1 : 0;
 }

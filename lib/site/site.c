@@ -11,8 +11,10 @@ static const char *const paths[PD_SITE_COUNT] = {
 	"index", "ranges/system", "ranges/user", "ranges/dynamic", "blocks", "common", "search",
 };
 
-/* The static search page: the index is fetched and searched in the
- * browser (data/site/search.js); a port number goes straight to its page. */
+/* The static search page: the index is searched in the browser
+ * (data/site/search.js), loaded as a script where the export wrote one
+ * (search-index.js, which works from file:// too), else fetched; a port
+ * number goes straight to its page. */
 static void search_script(struct pd_buf *b, const struct pd_site_opts *o)
 {
 	pd_buf_puts(b, "<ol id=\"results\" data-root=\"");
@@ -21,6 +23,11 @@ static void search_script(struct pd_buf *b, const struct pd_site_opts *o)
 	pd_buf_html(b, o->ext);
 	pd_buf_puts(b, "\"></ol><noscript><p>Searching needs JavaScript here; every port has "
 		       "its own page at port/N.html.</p></noscript>");
+	if (o->link_assets) { /* the static export: its index as a script (search-index.js) */
+		pd_buf_puts(b, "<script src=\"");
+		pd_buf_html(b, o->root);
+		pd_buf_puts(b, "search-index.js\"></script>");
+	}
 	pd__asset_script(b, o, "search.js", pd__asset_search_js);
 }
 

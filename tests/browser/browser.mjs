@@ -4,9 +4,10 @@
 // desktop and a phone view into $PD_BROWSER_OUT (default tests/browser/out).
 // Then: no page is wider than a phone's screen, dark mode, the at-a-glance
 // box, the map's links, and axe-core (WCAG 2.2 A and AA rules) on the main
-// pages in light and dark mode: zero violations.
+// pages in light and dark mode: zero violations. Last, the static export's
+// search opened from file:// finds what the command finds.
 import { chromium } from "playwright-core";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -174,6 +175,25 @@ try {
   await p3.fill("input[name=q]", "ssh");
   await Promise.all([p3.waitForNavigation(), p3.press("input[name=q]", "Enter")]);
   check(/Port 22\b/.test(await p3.textContent("h1")), "searching 'ssh' leads to port 22");
+
+  // the export's search page from file:// (no server): its index comes as a
+  // script, since browsers refuse fetch() there; same first result as the command
+  const site = join(data, "site");
+  const ex = spawnSync(portdex, ["export", "--out", site], {
+    env: { ...process.env, XDG_DATA_HOME: data, HOME: data, PORTDEX_REGISTRY: "" }, encoding: "utf8",
+  });
+  check(ex.status === 0, `export for file://: status ${ex.status}: ${ex.stderr}`);
+  const cmd = spawnSync(portdex, ["search", "--json", "remote desktop"], {
+    env: { ...process.env, XDG_DATA_HOME: data, HOME: data, PORTDEX_REGISTRY: "" }, encoding: "utf8",
+  });
+  const want = JSON.parse(cmd.stdout).results[0];
+  const p5 = await desk.newPage();
+  await p5.goto("file://" + site + "/search.html?q=remote%20desktop");
+  await p5.waitForSelector("#results li", { timeout: 15000 }).catch(() => {});
+  const first = (await p5.textContent("#results li").catch(() => "")) || "";
+  check(first.startsWith(`${want.first}/`) && first.includes(want.why),
+    `file:// search: first result '${first.slice(0, 80)}', the command's ${want.first}: ${want.why}`);
+  await p5.close();
 } catch (e) {
   check(false, "browser run: " + e.message);
 } finally {
