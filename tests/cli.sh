@@ -222,7 +222,9 @@ for m in $sitemaps; do
 	[ "$n" -le 50000 ] && ok || ko "$m has $n URLs"
 	urls=$((urls + n))
 done
-[ "$urls" -eq 65542 ] && ok || ko "sitemaps: $urls URLs, not 65,536 ports and 6 site pages"
+nblk=$(ls "$site/blocks" | wc -l)
+[ "$urls" -eq $((65542 + nblk)) ] && ok || ko "sitemaps: $urls URLs, not 65,536 ports, 6 site pages and $nblk blocks"
+grep -q '<loc>http://localhost/blocks/916.html</loc>' "$site/sitemap-2.xml" && ok || ko "sitemaps: no block page 916"
 contains "$(grep -m1 'port/926.html' "$site/sitemap-1.xml")" \
 	'<url><loc>http://localhost/port/926.html</loc><xhtml:link rel="alternate" hreflang="en" href="http://localhost/port/926.html"/><xhtml:link rel="alternate" hreflang="x-default" href="http://localhost/port/926.html"/></url>' \
 	"a sitemap's URL and its languages"

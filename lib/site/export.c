@@ -371,9 +371,12 @@ static const char *const langs[] = { "en" };
 #define SITEMAP_MAX 50000 /* URLs in one sitemap (sitemaps.org) */
 
 /* The pages of the sitemaps, in order: the site pages but the search, then
- * every port; path of the i-th (relative to a language's root); 0 past the end */
-static int sitemap_page(size_t i, char *path, size_t n)
+ * every port, then every block's page; path of the i-th (relative to a
+ * language's root); 0 past the end */
+static int sitemap_page(const struct pd_registry *reg, size_t i, char *path, size_t n)
 {
+	struct pd_block blk;
+
 	size_t k = 0;
 
 	for (int p = 0; p < PD_SITE_COUNT; p++) {
@@ -384,9 +387,15 @@ static int sitemap_page(size_t i, char *path, size_t n)
 			return 1;
 		}
 	}
-	if (i - k > 65535)
+	if (i - k <= 65535) {
+		snprintf(path, n, "port/%zu.html", i - k);
+		return 1;
+	}
+	/* the blocks' pages, in the order the export writes them */
+	i -= k + 65536;
+	if (i >= pd_registry_block_count(reg) || pd_registry_block_at(reg, i, &blk))
 		return 0;
-	snprintf(path, n, "port/%zu.html", i - k);
+	snprintf(path, n, "blocks/%u.html", blk.first);
 	return 1;
 }
 
@@ -415,7 +424,7 @@ static int export_sitemaps(struct export *e, const char *base)
 		pd_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 				"<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
 				"xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-		for (url = 0; url < SITEMAP_MAX && (more = sitemap_page(page, path, sizeof(path))); url++) {
+		for (url = 0; url < SITEMAP_MAX && (more = sitemap_page(e->reg, page, path, sizeof(path))); url++) {
 			pd_buf_puts(&b, "<url><loc>");
 			sitemap_loc(&b, base, lang, path);
 			pd_buf_puts(&b, "</loc>");
