@@ -150,9 +150,7 @@ static int p_open(const char *uri, int readonly, struct db **out, char *err, siz
 			goto out;
 		rc = PD_EIO;
 	} else {
-		if (version(db, &v, err, errlen))
-			goto out;
-		if ((rc = db_version_readable(v, err, errlen)))
+		if ((rc = version(db, &v, err, errlen)) || (rc = db_version_readable(v, err, errlen)))
 			goto out;
 	}
 	for (size_t i = 0; i < sizeof(stmts) / sizeof(stmts[0]); i++) {

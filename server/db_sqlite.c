@@ -162,9 +162,7 @@ static int s_open(const char *path, int readonly, struct db **out, char *err, si
 			goto out;
 		rc = PD_EIO;
 	} else {
-		if (version(db, &v, err, errlen))
-			goto out;
-		if ((rc = db_version_readable(v, err, errlen)))
+		if ((rc = version(db, &v, err, errlen)) || (rc = db_version_readable(v, err, errlen)))
 			goto out;
 	}
 	for (int i = 0; i < S_COUNT; i++)
