@@ -134,6 +134,15 @@ is "feedback without a database: nothing found" "$?" 1
 is "a --db URI of another database is a usage error" "$?" 2
 like "it says so" "$(cat "$tmp/err")" "portdex: cannot open the feedback database 'mysql://db/x': not a file name or a postgresql:// URI"
 is "and makes no directory of it" "$(ls -d "$tmp/mysql:" 2>/dev/null)" ""
+# the vote limits and the public address from the environment: a bad value
+# stops the server before it listens, with one line naming the variable
+for v in PORTDEX_VOTES_PER_MINUTE=abc PORTDEX_VOTES_PER_MINUTE=-1 PORTDEX_VOTES_PER_MINUTE=99999999999 \
+	PORTDEX_PUBLIC_URL=ftp://x; do
+	env "$v" "$PORTDEX" serve --listen 127.0.0.1:0 --db "$tmp/env.db" 2>"$tmp/err" >/dev/null
+	is "$v is a usage error" "$?" 2
+	like "$v: one line naming it" "$(cat "$tmp/err")" "portdex: ${v%%=*}='${v#*=}' is not *"
+	is "$v: one line" "$(wc -l <"$tmp/err")" 1
+done
 (cd "$tmp" && "$PORTDEX" feedback --db postgres://nobody@127.0.0.1:1/x 2>"$tmp/err" >/dev/null)
 is "portdex feedback on a PostgreSQL it cannot reach" "$?" 3
 like "it says so" "$(cat "$tmp/err")" "portdex: cannot read the feedback database 'postgres://nobody@127.0.0.1:1/x': cannot connect: *"
