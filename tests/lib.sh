@@ -43,3 +43,17 @@ fails() { # fails RC ARGS...: exit status RC, one line on stderr, nothing on std
 		ko "portdex $*: rc $rc (want $want), stdout '${out:0:80}', stderr '$err'"
 	fi
 }
+
+# serve_start ARGS...: starts `portdex serve --listen 127.0.0.1:0 ARGS` in the
+# background, its log in $tmp/serve.log; sets spid, and port to the port it
+# serves on ("" when it did not start within 10 s)
+serve_start() {
+	"$PORTDEX" serve --listen 127.0.0.1:0 "$@" 2>"$tmp/serve.log" &
+	spid=$!
+	for _ in $(seq 200); do
+		grep -q "serving on" "$tmp/serve.log" 2>/dev/null && break
+		kill -0 "$spid" 2>/dev/null || break
+		sleep 0.05
+	done
+	port=$(sed -n 's|^portdex: serving on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$tmp/serve.log")
+}

@@ -118,14 +118,7 @@ doc port 0 "$lport" --json
 # ---- the server ----
 # (with --host-facts: /api/v1/listening exists only on a server that may tell
 # about its host)
-"$PORTDEX" serve --listen 127.0.0.1:0 --host-facts --db "$tmp/fb.db" 2>"$tmp/serve.log" &
-spid=$!
-for _ in $(seq 200); do
-	grep -q "serving on" "$tmp/serve.log" 2>/dev/null && break
-	kill -0 "$spid" 2>/dev/null || break
-	sleep 0.05
-done
-port=$(sed -n 's|^portdex: serving on http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$tmp/serve.log")
+serve_start --host-facts --db "$tmp/fb.db"
 if [ -z "$port" ]; then
 	ko "portdex serve did not start: $(head -c 300 "$tmp/serve.log")"
 else
