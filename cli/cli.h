@@ -119,9 +119,8 @@ void cli_installed_error(const char *path, const char *why);
 int cli_write(const struct pd_buf *b);            /* writes to stdout; EXIT_* */
 const char *cli_c(const struct cli *c, const char *code); /* ANSI code or "" */
 int cli_parse_range(const char *s, unsigned *first, unsigned *last);
-int cli_registry_json(const struct cli *c, struct pd_buf *b); /* "registry":{...} */
 struct pd__jw;
-void cli_registry_jw(const struct cli *c, struct pd__jw *w);  /* the same member, with the writer */
+void cli_registry_jw(const struct cli *c, struct pd__jw *w);  /* "registry":{"source","updated"} */
 
 int cmd_lookup(struct cli *c, int argc, char **argv);
 int cmd_search(struct cli *c, int argc, char **argv);

@@ -235,15 +235,6 @@ void cli_registry_jw(const struct cli *c, struct pd__jw *w)
 	pd__jw_end_object(w);
 }
 
-int cli_registry_json(const struct cli *c, struct pd_buf *b)
-{
-	struct pd__jw w;
-
-	pd__jw_init(&w, b);
-	cli_registry_jw(c, &w);
-	return b->err;
-}
-
 #define SNAPSHOT_MAX_QUERIES 64
 
 const struct pd_host_snapshot *cli_host_snapshot(struct cli *c, const unsigned *ports, size_t n, int bind_test)
