@@ -550,7 +550,8 @@ struct pd_check_opts {
 						* then does not matter); owned by the caller */
 	int no_host;               /* say nothing about this host's sysctls: read nothing
 				    * (ignored when host is set) */
-	void *reserved[4];       /* zero (see "Options structs" above) */
+	const char *lang;          /* the reasons' text: "en" or NULL, "fr", "ms" (pd_lang_code) */
+	void *reserved[3];       /* zero (see "Options structs" above) */
 };
 
 /* A verdict on using port/proto for a new service, with every reason.
@@ -811,6 +812,25 @@ PD_EXTERN void pd_port_facts_release(struct pd_port_facts *f);
  * proto PD_PROTO_ANY or the one transport to show. */
 PD_EXTERN int pd_port_facts_json(const struct pd_port_facts *f, int proto, struct pd_buf *out) PD_WUR;
 
+/* ---- languages of the site (lib/base/i18n.c, data/i18n/) ----
+ * The pages, the site and the verdict's reasons are written in English,
+ * French or Malay, from one message catalogue per language. Options take a
+ * language as its code ("en", "fr", "ms"); NULL means English. */
+enum pd_lang { PD_LANG_EN, PD_LANG_FR, PD_LANG_MS };
+#define PD_NLANG 3
+/* "en", "fr", "ms" (also "en-GB", "fr-CA", "ms-MY": the part before "-",
+ * any case) to a pd_lang; PD_EINVAL for anything else or NULL. */
+PD_EXTERN int pd_lang_parse(const char *s);
+/* The code of a pd_lang ("en"), and its name in itself ("Français");
+ * NULL past the end. */
+PD_EXTERN const char *pd_lang_code(int lang);
+PD_EXTERN const char *pd_lang_name(int lang);
+/* The language an Accept-Language header asks for (RFC 9110 12.5.4: the
+ * highest q among the three, the earlier one on a tie, q=0 refusing),
+ * PD_LANG_EN when it names none of them or is NULL, malformed or too
+ * long. */
+PD_EXTERN int pd_lang_negotiate(const char *accept_language);
+
 /* ---- pages: the encyclopedia (lib/site/: page.c, site.c, render.c) ---- */
 enum pd_format { PD_FMT_TEXT, PD_FMT_MARKDOWN, PD_FMT_HTML, PD_FMT_JSON };
 PD_EXTERN int pd_format_parse(const char *s);   /* "text", "markdown", "html", "json" or PD_EINVAL */
@@ -828,7 +848,10 @@ struct pd_site_opts {
 	unsigned feedback_flags; /* HTML: PD_FEEDBACK_* */
 	int link_assets;         /* HTML: link root/portdex.css and the scripts as files (the static
 				  * export writes them once) instead of carrying them in every page */
-	void *reserved[2];       /* zero (see "Options structs" above) */
+	const char *lang;        /* the pages' language: "en" or NULL, "fr", "ms" (pd_lang_code).
+				  * Pages of another language than English live under root/LANG/:
+				  * their links to pages go there, to assets still to root */
+	void *reserved[1];       /* zero (see "Options structs" above) */
 };
 
 /* feedback_flags: show the second step of the form (why, and a comment)

@@ -78,15 +78,33 @@ void pd__md_registry(struct pd_buf *b, const struct pd_registry *reg)
 	pd_buf_putc(b, '.');
 }
 
+int pd__site_lang(const struct pd_site_opts *o)
+{
+	return pd__lang_of(o ? o->lang : NULL);
+}
+
+const char *pd__lroot(const struct pd_site_opts *o, char *buf)
+{
+	int lang = pd__site_lang(o);
+
+	snprintf(buf, PD__ROOT_MAX, "%s%s%s", o->root, lang == PD_LANG_EN ? "" : pd_lang_code(lang),
+		 lang == PD_LANG_EN ? "" : "/");
+	return buf;
+}
+
 void pd__md_link_port(struct pd_buf *b, const struct pd_site_opts *o, unsigned port)
 {
-	pd_buf_printf(b, "[%u](%sport/%u%s)", port, o->root, port, o->ext);
+	char root[PD__ROOT_MAX];
+
+	pd_buf_printf(b, "[%u](%sport/%u%s)", port, pd__lroot(o, root), port, o->ext);
 }
 
 static void md_link_page(struct pd_buf *b, const struct pd_site_opts *o, const char *text,
 			 enum pd_site_page p)
 {
-	pd_buf_printf(b, "[%s](%s%s%s)", text, o->root, pd_site_page_path(p), o->ext);
+	char root[PD__ROOT_MAX];
+
+	pd_buf_printf(b, "[%s](%s%s%s)", text, pd__lroot(o, root), pd_site_page_path(p), o->ext);
 }
 
 static enum pd_site_page class_page(enum pd_class c)

@@ -3,6 +3,7 @@
 #define PD_PAGE_H
 
 #include "image.h"
+#include "i18n.h"
 
 #define PD__MAX_FAQ 10
 #define PD__MAP_W 404   /* size of the SVG map (svg.c) */
@@ -24,6 +25,14 @@ int pd__page_build(struct pd__page *m, const struct pd_registry *reg, unsigned p
 void pd__page_release(struct pd__page *m);
 int pd__page_markdown(const struct pd__page *m, struct pd_buf *head, struct pd_buf *body);
 int pd__page_json(const struct pd__page *m, struct pd_buf *out);
+
+/* The language of a page (o->lang), and the path from the page to the
+ * pages of that language: o->root for English, o->root + "fr/" for French
+ * (assets, maps and the search index stay at o->root). buf: at least
+ * PD__ROOT_MAX bytes; returns buf, cut short past it. (page.c) */
+#define PD__ROOT_MAX 256
+int pd__site_lang(const struct pd_site_opts *o);
+const char *pd__lroot(const struct pd_site_opts *o, char *buf);
 
 /* Markdown helpers */
 /* Text from outside: Markdown syntax escaped, control characters made

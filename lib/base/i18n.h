@@ -1,0 +1,37 @@
+/* i18n.h: the site's words in each language (data/i18n/, one .cat file per language, compiled by
+ * tools/mkcat.sh into msgs.h and msgs.c), and numbers, dates and lists
+ * written as each language writes them. (i18n.c) */
+#ifndef PD_I18N_H
+#define PD_I18N_H
+
+#include "portdex.h"
+#include "msgs.h"
+
+/* The language of an option's code (NULL: English); an unknown code is
+ * English too (pd_lang_parse has refused it before it reached here). */
+int pd__lang_of(const char *code);
+
+/* The text of message id in lang: a printf format whose conversions are
+ * positional (tools/mkcat.sh). Never NULL. */
+const char *pd__msg(int lang, enum pd__msg id);
+/* Appends message id of lang with its arguments, in the types its English
+ * text gives them (the catalogues are checked to agree). */
+void pd__tr(struct pd_buf *b, int lang, enum pd__msg id, ...);
+
+/* A count as lang writes it: 66,397 (en, ms), 66 397 (fr, U+202F). Port
+ * numbers are names, not counts: print them plainly. */
+void pd__num(struct pd_buf *b, int lang, unsigned long long n);
+/* A decimal number with `decimals` digits after the point (or comma),
+ * trailing zeros kept, no grouping; pct adds the percent sign as lang
+ * writes it (0.5%, 0,5 %). */
+void pd__dec(struct pd_buf *b, int lang, double v, int decimals);
+void pd__pct(struct pd_buf *b, int lang, double v, int decimals);
+/* A date given as YYYY-MM-DD: as it is in English (ISO 8601, as the
+ * registry writes it), "17 août 2026" in French, "17 Ogos 2026" in Malay;
+ * anything that is not such a date is appended as it is. */
+void pd__date(struct pd_buf *b, int lang, const char *iso);
+/* The separator before item i (0-based) of n in a list: "", ", " or
+ * " and " / " et " / " dan ". */
+void pd__list_sep(struct pd_buf *b, int lang, size_t i, size_t n);
+
+#endif
