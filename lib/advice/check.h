@@ -161,6 +161,13 @@ void pd__ctx_release(struct pd__ctx *x);
 unsigned pd__evaluate(struct pd__ctx *x, unsigned port, int proto, unsigned skip, unsigned stop,
 		      struct pd_check *out, int *fds);
 
+/* ---- the knowledge base in a language (knowledge.c) ----
+ * As pd_facts and pd_fact_at, with each fact's text in lang (a pd_lang):
+ * data/knowledge.tsv's French or Malay field, English where a line has
+ * none. */
+size_t pd__facts_lang(unsigned port, int lang, struct pd_fact *out, size_t max);
+int pd__fact_at_lang(size_t i, int lang, struct pd_fact *out);
+
 /* ---- JSON (check_json.c) ---- */
 struct pd__jw;
 /* One reason: {"topic", "rule", "weight", "text"}, the same object in the

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "image.h"
 #include "util.h"
 
@@ -174,4 +175,17 @@ int pd_fact_at(size_t i, struct pd_fact *out)
 	}
 	pthread_mutex_unlock(&mu);
 	return rc;
+}
+
+/* (helper C replaces these with the French and Malay fields) */
+size_t pd__facts_lang(unsigned port, int lang, struct pd_fact *out, size_t max)
+{
+	(void)lang;
+	return pd_facts(port, out, max);
+}
+
+int pd__fact_at_lang(size_t i, int lang, struct pd_fact *out)
+{
+	(void)lang;
+	return pd_fact_at(i, out);
 }
