@@ -118,7 +118,7 @@ int pd_lang_negotiate(const char *h)
 		} else {
 			char code[3];
 
-			if (tag < 2 || (tag > 2 && item[2] != '-'))
+			if (tag < 2 || (tag > 2 && (item[2] != '-' || tag == 3)))
 				continue;
 			code[0] = item[0], code[1] = item[1], code[2] = 0;
 			l = pd_lang_parse(code);
