@@ -124,6 +124,27 @@ static void window(const struct pd_registry *reg, unsigned w0, const struct pd_s
 
 /* The block's outline: every cell edge between a block port and a port
  * outside it; the port: a ring and its number. */
+/* The outline of the cells a..b (indexes in the window, a <= b, row-major,
+ * COLS to a row) as one closed path: a rectangle when they fit in a row,
+ * two when they sit on two rows without touching, else the staircase of
+ * eight corners. */
+static void outline(struct pd_buf *b, unsigned a, unsigned z)
+{
+	unsigned ra = a / COLS, ca = a % COLS, rz = z / COLS, cz = z % COLS + 1;
+
+#define XY(c, r) (X0 + (c) * PITCH), (Y0 + (r) * PITCH)
+	if (ra == rz || (rz == ra + 1 && cz < ca)) {
+		pd_buf_printf(b, "M%u %uH%uV%uH%uz", XY(ca, ra), X0 + (ra == rz ? cz : COLS) * PITCH,
+			      Y0 + (ra + 1) * PITCH, X0 + ca * PITCH);
+		if (ra != rz)
+			pd_buf_printf(b, "M%u %uH%uV%uH%uz", XY(0, rz), X0 + cz * PITCH, Y0 + (rz + 1) * PITCH, X0);
+		return;
+	}
+	pd_buf_printf(b, "M%u %uH%uV%uH%uV%uH%uV%uH%uz", XY(ca, ra), X0 + COLS * PITCH, Y0 + rz * PITCH,
+		      X0 + cz * PITCH, Y0 + (rz + 1) * PITCH, X0, Y0 + (ra + 1) * PITCH, X0 + ca * PITCH);
+#undef XY
+}
+
 static void overlay(const struct pd_registry *reg, unsigned port, struct pd_buf *b)
 {
 	unsigned w0 = port / 1024 * 1024, x, y;
@@ -131,20 +152,7 @@ static void overlay(const struct pd_registry *reg, unsigned port, struct pd_buf 
 
 	if (!pd_registry_block(reg, port, &blk)) {
 		pd_buf_puts(b, "<path fill=\"none\" stroke=\"#b3001b\" stroke-width=\"2\" stroke-dasharray=\"3 2\" d=\"");
-		for (unsigned p = blk.first > w0 ? blk.first : w0; p <= blk.last && p < w0 + 1024; p++) {
-			unsigned i = p - w0;
-			int in_l = i % COLS && p - 1 >= blk.first, in_r = i % COLS != COLS - 1 && p + 1 <= blk.last;
-			int in_u = i >= COLS && p - COLS >= blk.first, in_d = i + COLS < 1024 && p + COLS <= blk.last;
-			cell_xy(i, &x, &y);
-			if (!in_l)
-				pd_buf_printf(b, "M%u %uv%d", x, y, PITCH);
-			if (!in_r)
-				pd_buf_printf(b, "M%u %uv%d", x + PITCH, y, PITCH);
-			if (!in_u)
-				pd_buf_printf(b, "M%u %uh%d", x, y, PITCH);
-			if (!in_d)
-				pd_buf_printf(b, "M%u %uh%d", x, y + PITCH, PITCH);
-		}
+		outline(b, (blk.first > w0 ? blk.first : w0) - w0, (blk.last < w0 + 1023 ? blk.last : w0 + 1023) - w0);
 		pd_buf_puts(b, "\"/>");
 	}
 	cell_xy(port - w0, &x, &y);
