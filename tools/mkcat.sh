@@ -45,7 +45,15 @@ function convs(text, where,    s, out, n, i, j, c, list, tmpv, m) {
 			out = out (out == "" ? "" : " ") list[i]
 	return out
 }
-function cstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
+# a C string literal of s (a loop: gsub'"'"'s backslashes differ between awks)
+function cstr(s,    out, i, c) {
+	out = ""
+	for (i = 1; i <= length(s); i++) {
+		c = substr(s, i, 1)
+		out = out (c == "\\" ? "\\\\" : c == "\"" ? "\\\"" : c)
+	}
+	return "\"" out "\""
+}
 FNR == 1 { lang++; file[lang] = base(FILENAME) }
 /^#/ || /^[ \t]*$/ { next }
 {
