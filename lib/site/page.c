@@ -549,8 +549,8 @@ static void md_date(struct pd_buf *b, int lang, const char *iso)
 	pd__md_text(b, date_str(date, sizeof(date), lang, iso));
 }
 
-/* Appends message id with one argument: field written by fn into a buffer
- * of its own (the Markdown of a field of the registry) */
+/* An indented line of an entry: message id with one argument, arg (the
+ * Markdown of a field of the registry) */
 static void md_field(struct pd_buf *b, int lang, enum pd__msg id, const struct pd_buf *arg)
 {
 	pd_buf_puts(b, "  ");
