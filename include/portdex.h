@@ -799,7 +799,10 @@ struct pd_facts_opts {
 	const struct pd_check_opts *check;   /* the verdict's data files (datadir,
 					      * nmap_services), or NULL; its host
 					      * fields are ignored: the snapshot says */
-	void *reserved[4];                   /* zero (see "Options structs" above) */
+	const char *lang;                    /* the verdict's reasons and the knowledge
+					      * base's facts in this language: "en" or
+					      * NULL, "fr", "ms" (pd_lang_code) */
+	void *reserved[3];                   /* zero (see "Options structs" above) */
 };
 /* Gathers the facts about port. host (may be NULL) is all the model knows
  * of this host: with NULL nothing reads /proc or binds a socket. o may be

@@ -1,7 +1,9 @@
 /* "Was this page helpful?": the vote is posted in the background and the
  * counts update in place; then the second form asks why (a reason and a
  * comment), posted the same way. When posting fails, a form is sent as it
- * is (the server answers with the page again). */
+ * is (the server answers with the page again). The words it shows are the
+ * page's, in its language: the section's data-error, data-thanks and
+ * data-thanks-why attributes. */
 (function () {
 	var s = document.getElementById('feedback'), f = s.querySelector('form.vote'), w = s.querySelector('form.why'),
 		v = null;
@@ -21,7 +23,7 @@
 				if (x[0].ok)
 					ok(x[1]);
 				else
-					note(x[1].error || 'Your feedback could not be saved.');
+					note(x[1].error || s.dataset.error);
 			})
 			.catch(function () {
 				var h = document.createElement('input');
@@ -43,7 +45,7 @@
 		post(f, d, function (j) {
 			s.querySelector('.yes').textContent = j.yes;
 			s.querySelector('.no').textContent = j.no;
-			note('Thank you for your feedback.');
+			note(s.dataset.thanks);
 			w.hidden = false;
 		});
 	});
@@ -56,7 +58,7 @@
 		post(w, d, function () {
 			w.comment.value = '';
 			w.hidden = true;
-			note('Thank you for telling us why.');
+			note(s.dataset.thanksWhy);
 		});
 	});
 })();

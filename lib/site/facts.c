@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
+#include "i18n.h"
 #include "image.h"
 
 static void neighbour(const struct pd_registry *reg, unsigned from, int dir, struct pd_neighbour *nb)
@@ -26,7 +28,7 @@ static void neighbour(const struct pd_registry *reg, unsigned from, int dir, str
 	}
 }
 
-static void registry_facts(struct pd_port_facts *f)
+static void registry_facts(struct pd_port_facts *f, int lang)
 {
 	const struct pd_registry *reg = f->reg;
 	uint32_t idx[PD_SERVICES_MAX];
@@ -54,7 +56,7 @@ static void registry_facts(struct pd_port_facts *f)
 	f->nhist = pd_registry_history(reg, f->port, f->hist, PD_HISTORY_MAX);
 	if (f->nhist > PD_HISTORY_MAX)
 		f->nhist = PD_HISTORY_MAX;
-	f->nkb = pd_facts(f->port, f->kb, PD_KB_MAX);
+	f->nkb = pd__facts_lang(f->port, lang, f->kb, PD_KB_MAX);
 	if (f->nkb > PD_KB_MAX)
 		f->nkb = PD_KB_MAX;
 }
@@ -82,6 +84,7 @@ static void check_opts(struct pd_check_opts *co, const struct pd_host_snapshot *
 		co->datadir = o->check->datadir;
 		co->nmap_services = o->check->nmap_services;
 	}
+	co->lang = o->lang;
 	co->host = h ? h->host : NULL;
 	co->no_host = 1;
 	co->sockets = h ? h->sockets : NULL;
@@ -102,7 +105,7 @@ int pd_port_facts_build(const struct pd_registry *reg, unsigned port, const stru
 	out->port = port;
 	out->cls = pd_port_class(port);
 	pd_class_bounds(out->cls, &out->class_first, &out->class_last);
-	registry_facts(out);
+	registry_facts(out, pd__lang_of(o ? o->lang : NULL));
 	host_facts(out, host);
 	if (!o)
 		return 0;

@@ -69,13 +69,50 @@ static int autolink_ok(const char *s)
 	return 1;
 }
 
+/* A count as lang writes it, into s (at least 32 bytes) */
+static const char *count_str(char *s, int lang, unsigned long long n)
+{
+	struct pd_buf t = PD_BUF_INIT;
+
+	pd__num(&t, lang, n);
+	snprintf(s, 32, "%s", pd_buf_str(&t));
+	pd_buf_release(&t);
+	return s;
+}
+
+/* A registry date (YYYY-MM-DD) as lang writes it, into s (size n) */
+static const char *date_str(char *s, size_t n, int lang, const char *iso)
+{
+	struct pd_buf t = PD_BUF_INIT;
+
+	pd__date(&t, lang, iso);
+	snprintf(s, n, "%s", pd_buf_str(&t));
+	pd_buf_release(&t);
+	return s;
+}
+
+/* The text of a message without arguments */
+static void put_msg(struct pd_buf *b, int lang, enum pd__msg id)
+{
+	pd_buf_puts(b, pd__msg(lang, id));
+}
+
+void pd__md_registry_lang(struct pd_buf *b, const struct pd_registry *reg, int lang)
+{
+	struct pd_buf src = PD_BUF_INIT, upd = PD_BUF_INIT;
+	char date[64];
+	const char *u = pd_registry_updated(reg);
+
+	pd__md_text(&src, pd_registry_source(reg));
+	pd__md_text(&upd, *u ? date_str(date, sizeof(date), lang, u) : pd__msg(lang, M_page_unknown));
+	pd__tr(b, lang, M_page_registry, pd_buf_str(&src), pd_buf_str(&upd));
+	pd_buf_release(&src);
+	pd_buf_release(&upd);
+}
+
 void pd__md_registry(struct pd_buf *b, const struct pd_registry *reg)
 {
-	pd_buf_puts(b, "Registry: ");
-	pd__md_text(b, pd_registry_source(reg));
-	pd_buf_puts(b, ", updated ");
-	pd__md_text(b, *pd_registry_updated(reg) ? pd_registry_updated(reg) : "(unknown)");
-	pd_buf_putc(b, '.');
+	pd__md_registry_lang(b, reg, PD_LANG_EN);
 }
 
 int pd__site_lang(const struct pd_site_opts *o)
@@ -113,18 +150,51 @@ static enum pd_site_page class_page(enum pd_class c)
 }
 
 /* "TCP and UDP", "TCP, UDP and SCTP" from a bit mask */
-static void proto_list(struct pd_buf *b, unsigned mask)
+static void proto_list(struct pd_buf *b, int lang, unsigned mask)
 {
-	int n = 0, total = __builtin_popcount(mask);
+	size_t n = 0, total = (size_t)__builtin_popcount(mask);
 
 	for (int t = 0; t < PD_NPROTO; t++) {
 		if (!(mask & (1u << t)))
 			continue;
-		if (n)
-			pd_buf_puts(b, n == total - 1 ? " and " : ", ");
+		pd__list_sep(b, lang, n++, total);
 		pd_buf_puts(b, proto_upper[t]);
-		n++;
 	}
+}
+
+/* A status, a class's ports and a verdict in lang (the names of
+ * pd_status_name, pd_class_name and pd_verdict_name are identifiers) */
+static const char *status_text(int lang, enum pd_status st)
+{
+	return pd__msg(lang, st == PD_ASSIGNED ? M_page_status_assigned
+			     : st == PD_RESERVED ? M_page_status_reserved : M_page_status_unassigned);
+}
+
+static const char *class_ports_text(int lang, enum pd_class c)
+{
+	return pd__msg(lang, c == PD_SYSTEM ? M_page_cls_system : c == PD_USER ? M_page_cls_user : M_page_cls_dynamic);
+}
+
+static const char *verdict_text(int lang, enum pd_verdict v)
+{
+	return pd__msg(lang, v == PD_GOOD ? M_page_verdict_good
+			     : v == PD_ACCEPTABLE ? M_page_verdict_acceptable : M_page_verdict_avoid);
+}
+
+/* A reason's topic (pd_check's identifiers) as a word of lang */
+static const char *topic_text(int lang, const char *topic)
+{
+	static const struct { const char *id; enum pd__msg msg; } topics[] = {
+		{ "registry", M_page_topic_registry }, { "host", M_page_topic_host },
+		{ "in-use", M_page_topic_in_use }, { "browser", M_page_topic_browser },
+		{ "collision", M_page_topic_collision }, { "knowledge", M_page_topic_knowledge },
+		{ "nmap", M_page_topic_nmap },
+	};
+
+	for (size_t i = 0; i < sizeof(topics) / sizeof(topics[0]); i++)
+		if (!strcmp(topic, topics[i].id))
+			return pd__msg(lang, topics[i].msg);
+	return topic;
 }
 
 static unsigned mask_of(const struct pd__page *m, enum pd_status st)
@@ -166,133 +236,198 @@ static size_t count_facts(const struct pd__page *m, enum pd_fact_kind k)
 
 static void summary(struct pd__page *m)
 {
-	struct pd_buf *b = &m->summary;
+	struct pd_buf *b = &m->summary, list = PD_BUF_INIT;
 	unsigned un = mask_of(m, PD_UNASSIGNED), as = mask_of(m, PD_ASSIGNED), re = mask_of(m, PD_RESERVED);
+	int lang = pd__site_lang(m->o);
+	char n[32];
 
 	if (un == 0xf) {
-		pd_buf_printf(b, "Port %u is unassigned on every transport (TCP, UDP, SCTP and DCCP): IANA has "
-				 "registered no service on it.", m->port);
+		pd__tr(b, lang, M_page_sum_unassigned_all, m->port);
 	} else {
 		for (int t = 0; t < PD_NPROTO; t++) {
+			const struct pd_entry *e = &m->f.svc[t][0];
 			if (!(as & (1u << t)))
 				continue;
-			pd_buf_printf(b, "%sOn %s, port %u is assigned to %s", b->len ? " " : "", proto_upper[t],
-				      m->port, m->f.svc[t][0].name);
-			if (*m->f.svc[t][0].description)
-				pd_buf_printf(b, " (%s)", m->f.svc[t][0].description);
-			if (m->f.nsvc[t] > 1) {
-				pd_buf_puts(b, ", also registered as ");
-				for (size_t i = 1; i < m->f.nsvc[t]; i++)
-					pd_buf_printf(b, "%s%s", i > 1 ? ", " : "", m->f.svc[t][i].name);
-			}
-			pd_buf_putc(b, '.');
+			if (b->len)
+				pd_buf_putc(b, ' ');
+			list.len = 0;
+			pd_buf_add(&list, "", 0);
+			for (size_t i = 1; i < m->f.nsvc[t]; i++)
+				pd_buf_printf(&list, "%s%s", i > 1 ? ", " : "", m->f.svc[t][i].name);
+			if (*e->description && m->f.nsvc[t] > 1)
+				pd__tr(b, lang, M_page_sum_assigned_desc_aka, proto_upper[t], m->port, e->name,
+				       e->description, pd_buf_str(&list));
+			else if (*e->description)
+				pd__tr(b, lang, M_page_sum_assigned_desc, proto_upper[t], m->port, e->name, e->description);
+			else if (m->f.nsvc[t] > 1)
+				pd__tr(b, lang, M_page_sum_assigned_aka, proto_upper[t], m->port, e->name, pd_buf_str(&list));
+			else
+				pd__tr(b, lang, M_page_sum_assigned, proto_upper[t], m->port, e->name);
 		}
 		if (re) {
 			int sibling = 1;
 			for (int t = 0; t < PD_NPROTO; t++)
 				if ((re & (1u << t)) && !reserved_for_sibling(m, t))
 					sibling = 0;
-			pd_buf_printf(b, "%sOn ", b->len ? " " : "");
-			proto_list(b, re);
-			pd_buf_printf(b, " it is reserved%s.", sibling ? ", kept by IANA for the same service"
-								 : ": IANA does not assign it");
+			if (b->len)
+				pd_buf_putc(b, ' ');
+			list.len = 0;
+			pd_buf_add(&list, "", 0);
+			proto_list(&list, lang, re);
+			pd__tr(b, lang, sibling ? M_page_sum_reserved_sibling : M_page_sum_reserved, pd_buf_str(&list));
 		}
 		if (un) {
-			pd_buf_printf(b, "%sOn ", b->len ? " " : "");
-			proto_list(b, un);
-			pd_buf_puts(b, " it is unassigned.");
+			if (b->len)
+				pd_buf_putc(b, ' ');
+			list.len = 0;
+			pd_buf_add(&list, "", 0);
+			proto_list(&list, lang, un);
+			pd__tr(b, lang, M_page_sum_unassigned, pd_buf_str(&list));
 		}
 	}
-	pd_buf_printf(b, " It is a %s port (%u-%u).", pd_class_name(m->f.cls), m->f.class_first, m->f.class_last);
-	if (m->f.in_block)
-		pd_buf_printf(b, " It lies in a block of %u unassigned port%s, %u-%u.", m->f.blk.size,
-			      m->f.blk.size == 1 ? "" : "s", m->f.blk.first, m->f.blk.last);
+	pd_buf_putc(b, ' ');
+	pd__tr(b, lang, m->f.cls == PD_SYSTEM ? M_page_sum_class_system
+			: m->f.cls == PD_USER ? M_page_sum_class_user : M_page_sum_class_dynamic,
+	       m->f.class_first, m->f.class_last);
+	if (m->f.in_block) {
+		pd_buf_putc(b, ' ');
+		pd__tr(b, lang, m->f.blk.size == 1 ? M_page_sum_block_one : M_page_sum_block,
+		       count_str(n, lang, m->f.blk.size), m->f.blk.first, m->f.blk.last);
+	}
+	pd_buf_release(&list);
 }
 
-static void faq(struct pd__page *m, const char *q, const char *a_fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void faq(struct pd__page *m, const char *q, const char *a_fmt, ...)
+/* Adds a question and its answer: message q (with the port) and message
+ * a with its arguments */
+static void faq(struct pd__page *m, enum pd__msg q, enum pd__msg a, ...)
 {
+	int lang = pd__site_lang(m->o);
 	va_list ap;
 
 	if (m->nfaq >= PD__MAX_FAQ)
 		return;
-	va_start(ap, a_fmt);
-	pd_buf_vprintf(&m->faq_a[m->nfaq], a_fmt, ap);
+	va_start(ap, a);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	pd_buf_vprintf(&m->faq_a[m->nfaq], pd__msg(lang, a), ap);
+#pragma GCC diagnostic pop
 	va_end(ap);
-	pd_buf_puts(&m->faq_q[m->nfaq], q);
+	pd__tr(&m->faq_q[m->nfaq], lang, q, m->port);
 	m->nfaq++;
+}
+
+/* The questions whose answer is about the port's history */
+static void faq_history(struct pd__page *m, int lang)
+{
+	struct pd_buf t = PD_BUF_INIT;
+	char date[64];
+
+	if (m->f.nhist && m->f.in_block) {
+		/* the port stays in its block: the block is what changed, on
+		 * the date of the newest events (those that share it) */
+		const struct pd_history *h = &m->f.hist[0];
+		size_t k = 1, shown;
+		char n[32];
+		while (k < m->f.nhist && !strcmp(m->f.hist[k].date, h->date))
+			k++;
+		shown = k < 4 ? k : 4;
+		for (size_t i = 0; i < shown; i++) {
+			const struct pd_history *e = &m->f.hist[i];
+			pd__list_sep(&t, lang, i, k == shown ? shown : shown + 1);
+			pd_buf_printf(&t, "%u/%s", e->port, pd_proto_name(e->proto));
+			if (*e->service)
+				pd_buf_printf(&t, " (%s)", e->service);
+		}
+		if (k > shown) {
+			pd__list_sep(&t, lang, shown, shown + 1);
+			pd__tr(&t, lang, M_page_n_more, count_str(n, lang, k - shown));
+		}
+		/* the question holds the block too: made here, not by faq() */
+		if (m->nfaq < PD__MAX_FAQ) {
+			pd__tr(&m->faq_q[m->nfaq], lang, M_page_q_block_always, m->port, m->f.blk.first, m->f.blk.last);
+			pd__tr(&m->faq_a[m->nfaq], lang, k == 1 ? M_page_a_block_always_one : M_page_a_block_always,
+			       date_str(date, sizeof(date), lang, h->date), h->before_first, h->before_last,
+			       pd_buf_str(&t), m->f.blk.first, m->f.blk.last, m->port);
+			m->nfaq++;
+		}
+	} else if (m->f.nhist) {
+		const struct pd_history *h = &m->f.hist[0];
+		date_str(date, sizeof(date), lang, h->date);
+		if (*h->service)
+			faq(m, M_page_q_always_assigned, M_page_a_always_assigned, date, h->port, h->service,
+			    h->before_first, h->before_last);
+		else
+			faq(m, M_page_q_always_assigned, M_page_a_always_assigned_nosvc, date, h->port,
+			    h->before_first, h->before_last);
+	} else if (m->f.in_block) {
+		faq(m, M_page_q_block_looked, M_page_a_block_looked);
+	}
+	pd_buf_release(&t);
 }
 
 static void faqs(struct pd__page *m)
 {
-	char q[128], list[512];
+	char list[512];
 	struct pd_buf t = PD_BUF_INIT;
 	const char *svc = first_service(m);
 	size_t nmal = count_facts(m, PD_FACT_MALWARE), nuse = count_facts(m, PD_FACT_USE);
 	unsigned as = mask_of(m, PD_ASSIGNED);
+	int lang = pd__site_lang(m->o);
 
-	snprintf(q, sizeof(q), "Is port %u assigned?", m->port);
 	if (svc)
-		faq(m, q, "Yes. %s", pd_buf_str(&m->summary));
+		faq(m, M_page_q_assigned, M_page_a_assigned_yes, pd_buf_str(&m->summary));
 	else if (m->f.overall == PD_RESERVED)
-		faq(m, q, "No. Port %u is reserved: IANA keeps it out of assignment.", m->port);
+		faq(m, M_page_q_assigned, M_page_a_assigned_reserved, m->port);
 	else
-		faq(m, q, "No. IANA has not assigned port %u to any service on any transport%s.", m->port,
-		    m->f.in_block ? ", nor any of the ports of the block around it" : "");
+		faq(m, M_page_q_assigned, m->f.in_block ? M_page_a_assigned_no_block : M_page_a_assigned_no, m->port);
 
-	snprintf(q, sizeof(q), "What is port %u used for?", m->port);
 	for (size_t i = 0; i < m->f.nkb; i++)
 		if (m->f.kb[i].kind == PD_FACT_USE) {
 			pd_buf_printf(&t, "%s%s", t.len ? " " : "", m->f.kb[i].text);
 		}
 	if (svc) {
 		const char *d = m->f.svc[__builtin_ctz(as)][0].description;
-		faq(m, q, "Officially, %s%s%s.%s%s", svc, *d ? ": " : "", d, t.len ? " Besides that: " : "",
-		    pd_buf_str(&t));
+		if (*d)
+			faq(m, M_page_q_used, t.len ? M_page_a_used_official_more : M_page_a_used_official, svc, d,
+			    pd_buf_str(&t));
+		else
+			faq(m, M_page_q_used, t.len ? M_page_a_used_official_nodesc_more : M_page_a_used_official_nodesc,
+			    svc, pd_buf_str(&t));
 	}
 	else if (nuse)
-		faq(m, q, "Nothing official. Known unofficial uses: %s", pd_buf_str(&t));
+		faq(m, M_page_q_used, M_page_a_used_unofficial, pd_buf_str(&t));
 	else
-		faq(m, q, "Nothing official, and our sources record no common unofficial use. Any program "
-			  "may still listen on it: check what is listening on your machine.");
+		faq(m, M_page_q_used, M_page_a_used_nothing);
 	t.len = 0;
 	pd_buf_add(&t, "", 0);
 
 	if (svc) {
-		snprintf(q, sizeof(q), "Is port %u TCP or UDP?", m->port);
-		proto_list(&t, as);
-		faq(m, q, "Port %u is assigned on %s.", m->port, pd_buf_str(&t));
+		proto_list(&t, lang, as);
+		faq(m, M_page_q_proto, M_page_a_proto, m->port, pd_buf_str(&t));
 		t.len = 0;
 		pd_buf_add(&t, "", 0);
 	}
 
-	snprintf(q, sizeof(q), "Do I need root privileges to listen on port %u?", m->port);
 	if (m->f.host && pd_host_privileged(m->f.host, m->port) != PD_UNKNOWN)
-		faq(m, q, "%s: on this machine, ports below %d need privileges.",
-		    pd_host_privileged(m->f.host, m->port) ? "Yes" : "No", m->f.host->unpriv_start);
+		faq(m, M_page_q_root, pd_host_privileged(m->f.host, m->port) ? M_page_a_root_host_yes
+									     : M_page_a_root_host_no,
+		    m->f.host->unpriv_start);
 	else if (m->f.cls == PD_SYSTEM)
-		faq(m, q, "Usually yes: port %u is below 1024, and Linux, BSD and older macOS let only "
-			  "privileged processes bind those ports (Linux: CAP_NET_BIND_SERVICE, or a lower "
-			  "net.ipv4.ip_unprivileged_port_start).", m->port);
+		faq(m, M_page_q_root, M_page_a_root_system, m->port);
 	else
-		faq(m, q, "No: port %u is above 1023, so any user may bind it on common systems.", m->port);
+		faq(m, M_page_q_root, M_page_a_root_user, m->port);
 
-	snprintf(q, sizeof(q), "Is port %u used by malware?", m->port);
 	if (nmal) {
 		for (size_t i = 0; i < m->f.nkb; i++)
 			if (m->f.kb[i].kind == PD_FACT_MALWARE)
 				pd_buf_printf(&t, "%s%s", t.len ? " " : "", m->f.kb[i].text);
-		faq(m, q, "It has been: %s Traffic on this port is worth a look.", pd_buf_str(&t));
+		faq(m, M_page_q_malware, M_page_a_malware_yes, pd_buf_str(&t));
 		t.len = 0;
 		pd_buf_add(&t, "", 0);
 	} else {
-		faq(m, q, "Our sources record no malware that is known for port %u. Malware can use any "
-			  "port, so unexpected traffic deserves a look whatever the number.", m->port);
+		faq(m, M_page_q_malware, M_page_a_malware_no, m->port);
 	}
 
-	snprintf(q, sizeof(q), "Can I use port %u for my own service?", m->port);
 	list[0] = '\0';
 	for (size_t i = 0; i < m->f.nsugg; i++) {
 		size_t l = strlen(list);
@@ -300,7 +435,7 @@ static void faqs(struct pd__page *m)
 	}
 	if (m->f.has_verdict) {
 		/* the reason that decided the verdict */
-		const char *why = "no objection found";
+		const char *why = pd__msg(lang, M_page_why_none);
 		size_t wl;
 		for (size_t i = 0; i < m->f.verdict.nreasons; i++)
 			if (m->f.verdict.reasons[i].weight == m->f.verdict.verdict) {
@@ -308,57 +443,23 @@ static void faqs(struct pd__page *m)
 				break;
 			}
 		wl = strlen(why);
-		faq(m, q, "portdex's verdict is \"%s\": %s%s%s%s", pd_verdict_name(m->f.verdict.verdict), why,
-		    wl && strchr(".!?", why[wl - 1]) ? "" : ".", *list ? " Ports with no objection: " : "", list);
+		faq(m, M_page_q_own, *list ? M_page_a_own_verdict_sugg : M_page_a_own_verdict,
+		    verdict_text(lang, m->f.verdict.verdict), why, wl && strchr(".!?", why[wl - 1]) ? "" : ".", list);
 	}
 	else if (m->f.cls == PD_DYNAMIC)
-		faq(m, q, "Not as a fixed port: dynamic ports are for ephemeral use and are never assigned (RFC 6335).");
+		faq(m, M_page_q_own, M_page_a_own_dynamic);
 	else
-		faq(m, q, "%s", svc ? "Only if you run that service: the port is assigned to it."
-			       : "You may, but it can be assigned later; prefer a port IANA assigns you.");
+		faq(m, M_page_q_own, svc ? M_page_a_own_assigned : M_page_a_own_free);
 
-	if (m->f.nhist && m->f.in_block) {
-		/* the port stays in its block: the block is what changed, on
-		 * the date of the newest events (those that share it) */
-		const struct pd_history *h = &m->f.hist[0];
-		size_t k = 1, shown;
-		while (k < m->f.nhist && !strcmp(m->f.hist[k].date, h->date))
-			k++;
-		shown = k < 4 ? k : 4;
-		t.len = 0;
-		pd_buf_add(&t, "", 0);
-		for (size_t i = 0; i < shown; i++) {
-			const struct pd_history *e = &m->f.hist[i];
-			pd_buf_printf(&t, "%s%u/%s", i == 0 ? "" : i + 1 == shown && k == shown ? " and " : ", ", e->port,
-				      pd_proto_name(e->proto));
-			if (*e->service)
-				pd_buf_printf(&t, " (%s)", e->service);
-		}
-		if (k > shown)
-			pd_buf_printf(&t, " and %zu more", k - shown);
-		snprintf(q, sizeof(q), "Has the block around port %u always been %u-%u?", m->port, m->f.blk.first,
-			 m->f.blk.last);
-		faq(m, q, "No. Until %s it was %u-%u; that day %s %s registered, and it shrank to %u-%u. Port %u "
-			  "itself was not among them: as far as the registration dates tell, it has been "
-			  "unassigned all along.", h->date, h->before_first, h->before_last, pd_buf_str(&t),
-		    k == 1 ? "was" : "were", m->f.blk.first, m->f.blk.last, m->port);
-	} else if (m->f.nhist) {
-		const struct pd_history *h = &m->f.hist[0];
-		snprintf(q, sizeof(q), "Has port %u always been assigned?", m->port);
-		faq(m, q, "No. On %s port %u was registered%s%s; before that, ports %u-%u were all unassigned.",
-		    h->date, h->port, *h->service ? " as " : "", h->service, h->before_first, h->before_last);
-	} else if (m->f.in_block) {
-		snprintf(q, sizeof(q), "Has the block around port %u always looked like this?", m->port);
-		faq(m, q, "As far as the registration dates tell, yes: none of its neighbours carries a "
-			  "registration date that would have shrunk it.");
-	}
+	faq_history(m, lang);
 	pd_buf_release(&t);
 }
 
 int pd__page_build(struct pd__page *m, const struct pd_registry *reg, unsigned port,
 		   const struct pd_site_opts *o)
 {
-	struct pd_facts_opts fo = { .want = PD_FACTS_VERDICT | PD_FACTS_SUGGEST, .check = o->check };
+	struct pd_facts_opts fo = { .want = PD_FACTS_VERDICT | PD_FACTS_SUGGEST, .check = o->check,
+				    .lang = o->lang };
 	int rc;
 
 	memset(m, 0, sizeof(*m));
@@ -440,161 +541,244 @@ static void md_refs(struct pd_buf *b, const char *field)
 	}
 }
 
+/* A registry date of an entry, Markdown-escaped, as lang writes it */
+static void md_date(struct pd_buf *b, int lang, const char *iso)
+{
+	char date[64];
+
+	pd__md_text(b, date_str(date, sizeof(date), lang, iso));
+}
+
+/* An indented line of an entry: message id with one argument, arg (the
+ * Markdown of a field of the registry) */
+static void md_field(struct pd_buf *b, int lang, enum pd__msg id, const struct pd_buf *arg)
+{
+	pd_buf_puts(b, "  ");
+	pd__tr(b, lang, id, pd_buf_str(arg));
+}
+
 static void md_entry(struct pd_buf *b, const struct pd__page *m, const struct pd_entry *e, int t,
 		     size_t aliases_from, size_t nsvc)
 {
-	pd_buf_printf(b, "- **%s** ", proto_upper[t]);
-	pd__md_code(b, e->name);
-	if (*e->description) {
-		pd_buf_puts(b, ": ");
-		pd__md_text(b, e->description);
-	} else {
-		pd_buf_puts(b, " (no description in the registry)");
+	struct pd_buf x = PD_BUF_INIT, y = PD_BUF_INIT;
+	int lang = pd__site_lang(m->o);
+
+	pd__md_code(&x, e->name);
+	pd__md_text(&y, e->description);
+	pd_buf_puts(b, "- ");
+	pd__tr(b, lang, *e->description ? M_page_entry_head : M_page_entry_head_nodesc, proto_upper[t],
+	       pd_buf_str(&x), pd_buf_str(&y));
+	x.len = y.len = 0;
+	pd_buf_add(&x, "", 0);
+	pd_buf_add(&y, "", 0);
+	if (e->first != e->last) {
+		pd_buf_putc(b, ' ');
+		pd__tr(b, lang, M_page_entry_range, e->first, e->last);
 	}
-	if (e->first != e->last)
-		pd_buf_printf(b, " (the range %u-%u)", e->first, e->last);
 	if (nsvc > aliases_from) {
-		pd_buf_puts(b, ". Also registered as ");
 		for (size_t i = aliases_from; i < nsvc; i++) {
-			pd_buf_puts(b, i > aliases_from ? ", " : "");
-			pd__md_code(b, m->f.svc[t][i].name);
+			pd_buf_puts(&x, i > aliases_from ? ", " : "");
+			pd__md_code(&x, m->f.svc[t][i].name);
 		}
+		pd_buf_puts(b, ". ");
+		pd__tr(b, lang, M_page_entry_aka, pd_buf_str(&x));
+		x.len = 0;
+		pd_buf_add(&x, "", 0);
 	}
 	pd_buf_puts(b, ".\n");
 	if (*e->assignee) {
-		pd_buf_puts(b, "  Assignee: ");
-		md_people(b, m, e->assignee);
+		md_people(&x, m, e->assignee);
+		pd_buf_puts(b, "  ");
 		if (*e->contact && strcmp(e->contact, e->assignee)) {
-			pd_buf_puts(b, "; contact: ");
-			md_people(b, m, e->contact);
+			md_people(&y, m, e->contact);
+			pd__tr(b, lang, M_page_entry_assignee_contact, pd_buf_str(&x), pd_buf_str(&y));
+		} else {
+			pd__tr(b, lang, M_page_entry_assignee, pd_buf_str(&x));
 		}
 		pd_buf_puts(b, ".\n");
+		x.len = y.len = 0;
+		pd_buf_add(&x, "", 0);
+		pd_buf_add(&y, "", 0);
 	}
 	if (*e->registered || *e->modified) {
 		pd_buf_puts(b, "  ");
-		if (*e->registered) {
-			pd_buf_puts(b, "Registered ");
-			pd__md_text(b, e->registered);
-		}
-		if (*e->modified) {
-			pd_buf_printf(b, "%sodified ", *e->registered ? ", m" : "M");
-			pd__md_text(b, e->modified);
-		}
+		md_date(&x, lang, e->registered);
+		md_date(&y, lang, e->modified);
+		if (*e->registered && *e->modified)
+			pd__tr(b, lang, M_page_entry_registered_modified, pd_buf_str(&x), pd_buf_str(&y));
+		else if (*e->registered)
+			pd__tr(b, lang, M_page_entry_registered, pd_buf_str(&x));
+		else
+			pd__tr(b, lang, M_page_entry_modified, pd_buf_str(&y));
 		pd_buf_puts(b, ".\n");
+		x.len = y.len = 0;
+		pd_buf_add(&x, "", 0);
+		pd_buf_add(&y, "", 0);
 	}
 	if (*e->refs) {
-		pd_buf_puts(b, "  References: ");
-		md_refs(b, e->refs);
+		md_refs(&x, e->refs);
+		md_field(b, lang, M_page_entry_refs, &x);
 		pd_buf_puts(b, ".\n");
+		x.len = 0;
+		pd_buf_add(&x, "", 0);
 	}
 	if (*e->service_code) {
-		pd_buf_puts(b, "  Service code: ");
-		pd__md_text(b, e->service_code);
+		pd__md_text(&x, e->service_code);
+		md_field(b, lang, M_page_entry_service_code, &x);
 		pd_buf_puts(b, ".\n");
+		x.len = 0;
+		pd_buf_add(&x, "", 0);
 	}
 	if (*e->expires) {
-		pd_buf_puts(b, "  A temporary registration, expiring ");
-		pd__md_text(b, e->expires);
+		md_date(&x, lang, e->expires);
+		md_field(b, lang, M_page_entry_expires, &x);
 		pd_buf_puts(b, ".\n");
+		x.len = 0;
+		pd_buf_add(&x, "", 0);
 	}
 	if (*e->unauthorized) {
-		pd_buf_puts(b, "  IANA notes unauthorized use: ");
-		pd__md_text(b, e->unauthorized);
+		pd__md_text(&x, e->unauthorized);
+		md_field(b, lang, M_page_entry_unauthorized, &x);
 		pd_buf_puts(b, "\n");
+		x.len = 0;
+		pd_buf_add(&x, "", 0);
 	}
 	if (*e->notes) {
-		pd_buf_puts(b, "  Note: ");
-		pd__md_text(b, e->notes);
+		pd__md_text(&x, e->notes);
+		md_field(b, lang, M_page_note, &x);
 		pd_buf_puts(b, "\n");
 	}
+	pd_buf_release(&x);
+	pd_buf_release(&y);
+}
+
+static void md_heading(struct pd_buf *b, int lang, enum pd__msg id)
+{
+	pd_buf_puts(b, "## ");
+	put_msg(b, lang, id);
+	pd_buf_puts(b, "\n\n");
 }
 
 static void md_registry(struct pd_buf *b, const struct pd__page *m)
 {
-	pd_buf_puts(b, "## What the registry says\n\n");
+	int lang = pd__site_lang(m->o);
+	struct pd_buf x = PD_BUF_INIT, row = PD_BUF_INIT;
+
+	md_heading(b, lang, M_page_h_registry);
 	for (int t = 0; t < PD_NPROTO; t++) {
 		if (m->f.nsvc[t]) {
 			md_entry(b, m, &m->f.svc[t][0], t, 1, m->f.nsvc[t]);
 			continue;
 		}
-		pd_buf_printf(b, "- **%s** %s", proto_upper[t], pd_status_name(m->f.st[t]));
+		/* what the registry says of it, then the line that shows it */
+		row.len = 0;
+		pd_buf_add(&row, "", 0);
 		if (m->f.has_row[t]) {
-			pd_buf_puts(b, ": the registry row ");
+			x.len = 0;
+			pd_buf_add(&x, "", 0);
+			pd__md_text(&x, m->f.row[t].description);
 			if (m->f.row[t].first == m->f.row[t].last)
-				pd_buf_printf(b, "for %u", m->f.row[t].first);
+				pd__tr(&row, lang, M_page_row_one, m->f.row[t].first, pd_buf_str(&x));
 			else
-				pd_buf_printf(b, "for %u-%u", m->f.row[t].first, m->f.row[t].last);
-			pd_buf_puts(b, " says \"");
-			pd__md_text(b, m->f.row[t].description);
-			pd_buf_puts(b, "\"");
-			if (reserved_for_sibling(m, t))
-				pd_buf_puts(b, ", kept for the service assigned on another transport");
+				pd__tr(&row, lang, M_page_row_range, m->f.row[t].first, m->f.row[t].last, pd_buf_str(&x));
+			if (reserved_for_sibling(m, t)) {
+				pd_buf_puts(&row, ", ");
+				put_msg(&row, lang, M_page_row_sibling);
+			}
 			if (*m->f.row[t].notes) {
-				pd_buf_puts(b, ". Note: ");
-				pd__md_text(b, m->f.row[t].notes);
+				x.len = 0;
+				pd_buf_add(&x, "", 0);
+				pd__md_text(&x, m->f.row[t].notes);
+				pd_buf_puts(&row, ". ");
+				pd__tr(&row, lang, M_page_note, pd_buf_str(&x));
 			}
 		} else {
-			pd_buf_puts(b, ": no row of the registry lists it");
+			put_msg(&row, lang, M_page_row_none);
 		}
+		pd_buf_puts(b, "- ");
+		pd__tr(b, lang, M_page_row, proto_upper[t], status_text(lang, m->f.st[t]), pd_buf_str(&row));
 		pd_buf_puts(b, ".\n");
 	}
 	pd_buf_puts(b, "\n");
-	pd__md_registry(b, m->reg);
+	pd__md_registry_lang(b, m->reg, lang);
 	pd_buf_puts(b, "\n\n");
+	pd_buf_release(&x);
+	pd_buf_release(&row);
 }
 
 static void md_range(struct pd_buf *b, const struct pd__page *m)
 {
 	const struct pd_host *h = m->f.host;
+	int lang = pd__site_lang(m->o);
+	struct pd_buf link = PD_BUF_INIT;
 
-	pd_buf_puts(b, "## The range\n\n");
-	pd_buf_printf(b, "Port %u is one of the ", m->port);
-	md_link_page(b, m->o, m->f.cls == PD_SYSTEM ? "system ports" : m->f.cls == PD_USER ? "user ports"
-										 : "dynamic ports",
-		     class_page(m->f.cls));
-	pd_buf_printf(b, " (%u-%u). %s", m->f.class_first, m->f.class_last, pd_class_procedure(m->f.cls));
-	if (m->f.cls == PD_SYSTEM)
-		pd_buf_puts(b, " Unix-like systems let only privileged processes listen on them by default.");
-	else if (m->f.cls == PD_DYNAMIC)
-		pd_buf_puts(b, " Operating systems pick outgoing connections' local ports from here "
-			       "(Windows, macOS and the IANA range: 49152-65535).");
+	md_heading(b, lang, M_page_h_range);
+	md_link_page(&link, m->o, class_ports_text(lang, m->f.cls), class_page(m->f.cls));
+	pd__tr(b, lang, M_page_range_intro, m->port, pd_buf_str(&link), m->f.class_first, m->f.class_last);
+	pd_buf_putc(b, ' ');
+	put_msg(b, lang, m->f.cls == PD_SYSTEM ? M_page_proc_system : m->f.cls == PD_USER ? M_page_proc_user
+											: M_page_proc_dynamic);
+	if (m->f.cls == PD_SYSTEM) {
+		pd_buf_putc(b, ' ');
+		put_msg(b, lang, M_page_range_system_note);
+	} else if (m->f.cls == PD_DYNAMIC) {
+		pd_buf_putc(b, ' ');
+		put_msg(b, lang, M_page_range_dynamic_note);
+	}
 	pd_buf_puts(b, "\n\n");
+	pd_buf_release(&link);
 	if (h) {
 		int v = pd_host_privileged(h, m->port), e = pd_host_ephemeral(h, m->port);
-		pd_buf_puts(b, "On this machine:\n\n");
-		if (v != PD_UNKNOWN)
-			pd_buf_printf(b, "- %s (unprivileged ports start at %d).\n",
-				      v ? "binding it needs privileges" : "any user may bind it", h->unpriv_start);
-		if (e != PD_UNKNOWN)
-			pd_buf_printf(b, "- %s the ephemeral range %d-%d%s.\n", e ? "it lies inside" : "it lies outside",
-				      h->eph_first, h->eph_last,
-				      e ? ", so the kernel may give it to an outgoing connection" : "");
-		if (pd_host_reserved(h, m->port))
-			pd_buf_puts(b, "- it is listed in ip\\_local\\_reserved\\_ports, so the kernel never "
-				       "picks it for outgoing connections.\n");
+		put_msg(b, lang, M_page_host_h);
+		pd_buf_puts(b, "\n\n");
+		if (v != PD_UNKNOWN) {
+			pd_buf_puts(b, "- ");
+			pd__tr(b, lang, v ? M_page_host_priv : M_page_host_unpriv, h->unpriv_start);
+			pd_buf_puts(b, "\n");
+		}
+		if (e != PD_UNKNOWN) {
+			pd_buf_puts(b, "- ");
+			pd__tr(b, lang, e ? M_page_host_eph_in : M_page_host_eph_out, h->eph_first, h->eph_last);
+			pd_buf_puts(b, "\n");
+		}
+		if (pd_host_reserved(h, m->port)) {
+			pd_buf_puts(b, "- ");
+			/* the sysctl's name, Markdown-escaped (the catalogues
+			 * cannot hold a backslash: tools/mkcat.sh) */
+			pd__tr(b, lang, M_page_host_reserved, "ip\\_local\\_reserved\\_ports");
+			pd_buf_puts(b, "\n");
+		}
 		pd_buf_puts(b, "\n");
 	}
 }
 
+/* "the largest", "the 2nd largest": the rank of a block among its class's */
+static void block_rank(struct pd_buf *b, int lang, unsigned r)
+{
+	if (r == 1)
+		put_msg(b, lang, M_page_blk_rank_1);
+	else
+		pd__tr(b, lang, r % 100 / 10 == 1 ? M_page_blk_rank_th : r % 10 == 1 ? M_page_blk_rank_st
+				: r % 10 == 2 ? M_page_blk_rank_nd : r % 10 == 3 ? M_page_blk_rank_rd : M_page_blk_rank_th,
+		       r);
+}
+
 static void md_block(struct pd_buf *b, const struct pd__page *m)
 {
-	pd_buf_puts(b, "## The neighbourhood\n\n");
+	int lang = pd__site_lang(m->o);
+	char root[PD__ROOT_MAX], n1[32], n2[32];
+	struct pd_buf rank = PD_BUF_INIT, link = PD_BUF_INIT, near = PD_BUF_INIT;
+
+	md_heading(b, lang, M_page_h_block);
 	if (m->f.in_block) {
-		unsigned r = m->f.blk.rank;
-		pd_buf_printf(b, "Port %u lies in the [block %u-%u](%sblocks/%u%s): %u consecutive port%s unassigned on "
-				 "every transport, ", m->port, m->f.blk.first, m->f.blk.last, m->o->root, m->f.blk.first,
-			      m->o->ext, m->f.blk.size, m->f.blk.size == 1 ? "" : "s");
-		if (r == 1)
-			pd_buf_puts(b, "the largest");
-		else
-			pd_buf_printf(b, "the %u%s largest", r,
-				      r % 100 / 10 == 1 ? "th" : r % 10 == 1 ? "st" : r % 10 == 2 ? "nd" : r % 10 == 3 ? "rd" : "th");
-		pd_buf_printf(b, " of the %u ", m->f.blk.of);
-		md_link_page(b, m->o, "blocks", PD_SITE_BLOCKS);
-		pd_buf_printf(b, " of %s ports.", pd_class_name(m->f.blk.cls));
+		block_rank(&rank, lang, m->f.blk.rank);
+		md_link_page(&link, m->o, pd__msg(lang, M_page_blk_link), PD_SITE_BLOCKS);
+		pd__tr(b, lang, m->f.blk.size == 1 ? M_page_blk_in_one : M_page_blk_in, m->port, m->f.blk.first,
+		       m->f.blk.last, pd__lroot(m->o, root), m->f.blk.first, m->o->ext,
+		       count_str(n1, lang, m->f.blk.size), pd_buf_str(&rank), count_str(n2, lang, m->f.blk.of),
+		       pd_buf_str(&link), class_ports_text(lang, m->f.blk.cls));
 	} else {
-		pd_buf_printf(b, "Port %u is not in a block of unassigned ports: it is taken on at least one "
-				 "transport.", m->port);
+		pd__tr(b, lang, M_page_blk_not, m->port);
 	}
 	pd_buf_puts(b, "\n\n");
 	for (int d = 0; d < 2; d++) {
@@ -603,79 +787,99 @@ static void md_block(struct pd_buf *b, const struct pd__page *m)
 		int n = 0;
 		if (d ? !m->f.above.found : !m->f.below.found)
 			continue;
-		pd_buf_printf(b, "- The nearest assigned port %s: ", d ? "above" : "below");
-		pd__md_link_port(b, m->o, p);
+		near.len = 0;
+		pd_buf_add(&near, "", 0);
+		pd__md_link_port(&near, m->o, p);
 		for (int t = 0; t < PD_NPROTO; t++) {
 			size_t k = pd_registry_lookup(m->reg, p, t, idx, 8);
 			for (size_t i = 0; i < k && i < 8; i++) {
 				struct pd_entry e;
 				if (pd_registry_entry(m->reg, idx[i], &e) || e.status != PD_ASSIGNED)
 					continue;
-				pd_buf_puts(b, ", ");
-				pd__md_code(b, e.name);
-				pd_buf_printf(b, "/%s", pd_proto_name(t));
+				pd_buf_puts(&near, ", ");
+				pd__md_code(&near, e.name);
+				pd_buf_printf(&near, "/%s", pd_proto_name(t));
 				n++;
 				if (n == 1 && *e.description) {
-					pd_buf_puts(b, " (");
-					pd__md_text(b, e.description);
-					pd_buf_puts(b, ")");
+					pd_buf_puts(&near, " (");
+					pd__md_text(&near, e.description);
+					pd_buf_puts(&near, ")");
 				}
 				break;
 			}
 		}
-		pd_buf_puts(b, ".\n");
+		pd_buf_puts(b, "- ");
+		pd__tr(b, lang, d ? M_page_near_above : M_page_near_below, pd_buf_str(&near));
+		pd_buf_puts(b, "\n");
 	}
 	pd_buf_puts(b, "\n");
+	pd_buf_release(&rank);
+	pd_buf_release(&link);
+	pd_buf_release(&near);
 }
 
 static void md_history(struct pd_buf *b, const struct pd__page *m)
 {
-	pd_buf_puts(b, "## History\n\n");
+	int lang = pd__site_lang(m->o);
+	struct pd_buf what = PD_BUF_INIT, svc = PD_BUF_INIT;
+	char date[64], n[32];
+
+	md_heading(b, lang, M_page_h_history);
 	if (!m->f.nhist) {
-		pd_buf_puts(b, m->f.in_block
-			    ? "No registration date in the registry tells of a change to this block.\n\n"
-			    : "The registry gives no registration date that tells this port's story.\n\n");
+		put_msg(b, lang, m->f.in_block ? M_page_hist_none_block : M_page_hist_none);
+		pd_buf_puts(b, "\n\n");
 		return;
 	}
 	for (size_t i = 0; i < m->f.nhist; i++) {
 		const struct pd_history *h = &m->f.hist[i];
-		pd_buf_printf(b, "- %s: ", h->date);
-		pd__md_link_port(b, m->o, h->port);
+		what.len = svc.len = 0;
+		pd_buf_add(&what, "", 0);
+		pd_buf_add(&svc, "", 0);
+		pd__md_link_port(&what, m->o, h->port);
 		if (h->proto != PD_PROTO_ANY)
-			pd_buf_printf(b, "/%s", pd_proto_name(h->proto));
-		if (*h->service) {
-			pd_buf_puts(b, " was registered as ");
-			pd__md_code(b, h->service);
-		} else
-			pd_buf_puts(b, " was registered");
+			pd_buf_printf(&what, "/%s", pd_proto_name(h->proto));
+		pd__md_code(&svc, h->service);
+		date_str(date, sizeof(date), lang, h->date);
+		pd_buf_puts(b, "- ");
 		if (h->before_first == h->before_last)
-			pd_buf_printf(b, "; before, port %u was unassigned.\n", h->before_first);
+			pd__tr(b, lang, *h->service ? M_page_hist_svc_port : M_page_hist_port, date, pd_buf_str(&what),
+			       h->before_first, pd_buf_str(&svc));
 		else
-			pd_buf_printf(b, "; before, the block was %u-%u (%u ports).\n", h->before_first,
-				      h->before_last, h->before_last - h->before_first + 1);
+			pd__tr(b, lang, *h->service ? M_page_hist_svc_block : M_page_hist_block, date,
+			       pd_buf_str(&what), h->before_first, h->before_last,
+			       count_str(n, lang, h->before_last - h->before_first + 1), pd_buf_str(&svc));
+		pd_buf_puts(b, "\n");
 	}
 	pd_buf_puts(b, "\n");
+	pd_buf_release(&what);
+	pd_buf_release(&svc);
 }
 
 static void md_listening(struct pd_buf *b, const struct pd__page *m)
 {
-	static const char *const heads[] = { "Known uses", "Malware", "History", "Security" };
-	int any = 0;
+	static const enum pd__msg heads[] = { M_page_kb_use, M_page_kb_malware, M_page_kb_history,
+					      M_page_kb_security };
+	int lang = pd__site_lang(m->o), any = 0;
+	struct pd_buf x = PD_BUF_INIT;
 
-	pd_buf_puts(b, "## What might be listening\n\n");
+	md_heading(b, lang, M_page_h_listening);
 	for (int k = PD_FACT_USE; k <= PD_FACT_SECURITY; k++) {
 		int n = 0;
 		for (size_t i = 0; i < m->f.nkb; i++) {
 			const struct pd_fact *f = &m->f.kb[i];
 			if ((int)f->kind != k)
 				continue;
-			if (!n++)
-				pd_buf_printf(b, "%s:\n\n", heads[k]);
+			if (!n++) {
+				put_msg(b, lang, heads[k]);
+				pd_buf_puts(b, "\n\n");
+			}
 			pd_buf_puts(b, "- ");
 			pd__md_text(b, f->text);
-			if (f->first != f->last)
-				pd_buf_printf(b, " (ports %u-%u)", f->first, f->last);
-			pd_buf_printf(b, " [source](%s)\n", f->source);
+			if (f->first != f->last) {
+				pd_buf_putc(b, ' ');
+				pd__tr(b, lang, M_page_kb_ports, f->first, f->last);
+			}
+			pd_buf_printf(b, " [%s](%s)\n", pd__msg(lang, M_page_source), f->source);
 			any = 1;
 		}
 		if (n)
@@ -684,64 +888,82 @@ static void md_listening(struct pd_buf *b, const struct pd__page *m)
 	for (int t = 0; t < PD_NPROTO; t++)
 		for (size_t i = 0; i < m->f.nsvc[t]; i++)
 			if (*m->f.svc[t][i].unauthorized) {
-				pd_buf_printf(b, "IANA records unauthorized use on %s: ", proto_upper[t]);
-				pd__md_text(b, m->f.svc[t][i].unauthorized);
+				x.len = 0;
+				pd_buf_add(&x, "", 0);
+				pd__md_text(&x, m->f.svc[t][i].unauthorized);
+				pd__tr(b, lang, M_page_unauth, proto_upper[t], pd_buf_str(&x));
 				pd_buf_puts(b, "\n\n");
 				any = 1;
 			}
-	if (!any)
-		pd_buf_printf(b, "Our sources record no common unofficial use of port %u and no malware "
-				 "known for it. Any program can still listen on any port.\n\n", m->port);
-	pd_buf_puts(b, "To see what is listening on it:\n\n");
-	pd_buf_printf(b, "- Linux: `sudo ss -ltnup 'sport = :%u'`, or `portdex listening %u`\n", m->port, m->port);
-	pd_buf_printf(b, "- macOS: `sudo lsof -nP -iTCP:%u -sTCP:LISTEN` and `sudo lsof -nP -iUDP:%u`\n",
-		      m->port, m->port);
-	pd_buf_printf(b, "- Windows: `netstat -ano | findstr :%u`, or in PowerShell "
-			 "`Get-NetTCPConnection -LocalPort %u -State Listen` and `Get-NetUDPEndpoint -LocalPort %u`\n\n",
-		      m->port, m->port, m->port);
+	pd_buf_release(&x);
+	if (!any) {
+		pd__tr(b, lang, M_page_listen_none, m->port);
+		pd_buf_puts(b, "\n\n");
+	}
+	put_msg(b, lang, M_page_listen_how);
+	pd_buf_puts(b, "\n\n- ");
+	pd__tr(b, lang, M_page_listen_linux, m->port);
+	pd_buf_puts(b, "\n- ");
+	pd__tr(b, lang, M_page_listen_macos, m->port);
+	pd_buf_puts(b, "\n- ");
+	pd__tr(b, lang, M_page_listen_windows, m->port);
+	pd_buf_puts(b, "\n\n");
 }
 
 static void md_use(struct pd_buf *b, const struct pd__page *m)
 {
-	pd_buf_puts(b, "## Should you use it?\n\n");
+	int lang = pd__site_lang(m->o);
+	struct pd_buf x = PD_BUF_INIT;
+
+	md_heading(b, lang, M_page_h_use);
 	if (m->f.has_verdict) {
-		pd_buf_printf(b, "Verdict for a new service: **%s**.\n\n", pd_verdict_name(m->f.verdict.verdict));
+		pd__tr(b, lang, M_page_verdict, verdict_text(lang, m->f.verdict.verdict));
+		pd_buf_puts(b, "\n\n");
 		for (size_t i = 0; i < m->f.verdict.nreasons; i++) {
-			pd_buf_printf(b, "- %s: ", m->f.verdict.reasons[i].topic);
-			pd__md_text(b, m->f.verdict.reasons[i].text);
+			x.len = 0;
+			pd_buf_add(&x, "", 0);
+			pd__md_text(&x, m->f.verdict.reasons[i].text);
+			pd_buf_puts(b, "- ");
+			pd__tr(b, lang, M_page_reason, topic_text(lang, m->f.verdict.reasons[i].topic), pd_buf_str(&x));
 			pd_buf_puts(b, "\n");
 		}
 		if (m->f.verdict.nreasons)
 			pd_buf_puts(b, "\n");
 	}
 	if (m->f.nsugg) {
-		pd_buf_puts(b, "Ports with no objection, for a new service: ");
+		x.len = 0;
+		pd_buf_add(&x, "", 0);
 		for (size_t i = 0; i < m->f.nsugg; i++) {
 			if (i)
-				pd_buf_puts(b, ", ");
-			pd__md_link_port(b, m->o, m->f.sugg[i]);
+				pd_buf_puts(&x, ", ");
+			pd__md_link_port(&x, m->o, m->f.sugg[i]);
 		}
-		pd_buf_printf(b, " (from `portdex suggest port-%u`).\n\n", m->port);
+		pd__tr(b, lang, M_page_sugg, pd_buf_str(&x), m->port);
+		pd_buf_puts(b, "\n\n");
 	}
+	pd_buf_release(&x);
 }
 
 static void md_related(struct pd_buf *b, const struct pd__page *m)
 {
-	int n = 0;
+	int lang = pd__site_lang(m->o);
+	struct pd_buf x = PD_BUF_INIT, name = PD_BUF_INIT;
+	char n[32];
 
-	pd_buf_puts(b, "## Related ports\n\n");
+	md_heading(b, lang, M_page_h_related);
 	if (m->f.in_block && m->f.blk.size > 1) {
-		pd_buf_puts(b, "- In the same block: ");
 		for (unsigned p = m->f.blk.first, k = 0; p <= m->f.blk.last && k < 8; p++) {
 			if (p == m->port)
 				continue;
-			pd_buf_puts(b, k++ ? ", " : "");
-			pd__md_link_port(b, m->o, p);
+			pd_buf_puts(&x, k++ ? ", " : "");
+			pd__md_link_port(&x, m->o, p);
 		}
+		pd_buf_puts(b, "- ");
 		if (m->f.blk.size > 9)
-			pd_buf_printf(b, " and %u more", m->f.blk.size - 9);
+			pd__tr(b, lang, M_page_rel_block_more, pd_buf_str(&x), count_str(n, lang, m->f.blk.size - 9));
+		else
+			pd__tr(b, lang, M_page_rel_block, pd_buf_str(&x));
 		pd_buf_puts(b, "\n");
-		n++;
 	}
 	for (int t = 0; t < PD_NPROTO; t++) {
 		uint32_t idx[64];
@@ -749,41 +971,47 @@ static void md_related(struct pd_buf *b, const struct pd__page *m)
 		int shown = 0;
 		if (!m->f.nsvc[t] || (t && m->f.nsvc[t - 1] && !strcmp(m->f.svc[t][0].name, m->f.svc[t - 1][0].name)))
 			continue;
+		x.len = 0;
+		pd_buf_add(&x, "", 0);
 		k = pd_registry_find_name(m->reg, m->f.svc[t][0].name, idx, 64);
 		for (size_t i = 0; i < k && i < 64; i++) {
 			struct pd_entry e;
 			if (pd_registry_entry(m->reg, idx[i], &e) || !e.has_port ||
 			    (e.first <= m->port && m->port <= e.last))
 				continue;
-			if (!shown++) {
-				pd_buf_puts(b, "- ");
-				pd__md_code(b, m->f.svc[t][0].name);
-				pd_buf_puts(b, " on other ports: ");
-			} else
-				pd_buf_puts(b, ", ");
-			pd__md_link_port(b, m->o, e.first);
-			pd_buf_printf(b, "/%s", pd_proto_name(e.proto));
+			if (shown++)
+				pd_buf_puts(&x, ", ");
+			pd__md_link_port(&x, m->o, e.first);
+			pd_buf_printf(&x, "/%s", pd_proto_name(e.proto));
 		}
 		if (shown) {
+			name.len = 0;
+			pd_buf_add(&name, "", 0);
+			pd__md_code(&name, m->f.svc[t][0].name);
+			pd_buf_puts(b, "- ");
+			pd__tr(b, lang, M_page_rel_svc, pd_buf_str(&name), pd_buf_str(&x));
 			pd_buf_puts(b, "\n");
-			n++;
 		}
 	}
-	pd_buf_puts(b, "- Around it: ");
+	x.len = 0;
+	pd_buf_add(&x, "", 0);
 	for (int d = -2, k = 0; d <= 2; d++) {
 		long p = (long)m->port + d;
 		if (!d || p < 0 || p > 65535)
 			continue;
-		pd_buf_puts(b, k++ ? ", " : "");
-		pd__md_link_port(b, m->o, (unsigned)p);
+		pd_buf_puts(&x, k++ ? ", " : "");
+		pd__md_link_port(&x, m->o, (unsigned)p);
 	}
+	pd_buf_puts(b, "- ");
+	pd__tr(b, lang, M_page_rel_around, pd_buf_str(&x));
 	pd_buf_puts(b, "\n\n");
-	(void)n;
+	pd_buf_release(&x);
+	pd_buf_release(&name);
 }
 
 static void md_faq(struct pd_buf *b, const struct pd__page *m)
 {
-	pd_buf_puts(b, "## Questions\n\n");
+	md_heading(b, pd__site_lang(m->o), M_page_h_faq);
 	for (size_t i = 0; i < m->nfaq; i++) {
 		pd_buf_puts(b, "### ");
 		pd__md_text(b, pd_buf_str(&m->faq_q[i]));
@@ -795,7 +1023,9 @@ static void md_faq(struct pd_buf *b, const struct pd__page *m)
 
 int pd__page_markdown(const struct pd__page *m, struct pd_buf *head, struct pd_buf *body)
 {
-	pd_buf_printf(head, "# Port %u\n\n", m->port);
+	pd_buf_puts(head, "# ");
+	pd__tr(head, pd__site_lang(m->o), M_page_title, m->port);
+	pd_buf_puts(head, "\n\n");
 	pd__md_text(head, pd_buf_str(&m->summary));
 	pd_buf_puts(head, "\n");
 	md_registry(body, m);
@@ -864,40 +1094,82 @@ int pd__page_json(const struct pd__page *m, struct pd_buf *out)
  * sent in the background and the counts update in place. */
 static void feedback_form(struct pd_buf *b, const struct pd_site_opts *o, unsigned port)
 {
-	static const char *const reasons[][2] = {
-		{ "outdated", "Out of date" }, { "wrong", "Wrong" }, { "missing", "Missing something" },
-		{ "hard-to-read", "Hard to read" },
+	static const struct { const char *id; enum pd__msg msg; } reasons[] = {
+		{ "outdated", M_page_fb_outdated }, { "wrong", M_page_fb_wrong }, { "missing", M_page_fb_missing },
+		{ "hard-to-read", M_page_fb_hard },
 	};
+	int lang = pd__site_lang(o);
+	struct pd_buf x = PD_BUF_INIT, y = PD_BUF_INIT;
 
-	pd_buf_printf(b, "<section class=\"feedback\" id=\"feedback\"><h2>Was this page helpful?</h2>"
-			 "<form class=\"vote\" method=\"post\" action=\"%sport/%u/feedback\">"
-			 "<button type=\"submit\" name=\"vote\" value=\"yes\">Yes</button>"
-			 "<button type=\"submit\" name=\"vote\" value=\"no\">No</button></form>",
-		      o->root, port);
-	pd_buf_printf(b, "<p class=\"votes\" aria-live=\"polite\"><span class=\"yes\">%u</span> found it helpful, "
-			 "<span class=\"no\">%u</span> did not.</p>", o->votes_yes, o->votes_no);
+	/* the script's own words (feedback.js), from the catalogue */
+	pd_buf_puts(b, "<section class=\"feedback\" id=\"feedback\" data-error=\"");
+	pd_buf_html(b, pd__msg(lang, M_page_fb_js_error));
+	pd_buf_puts(b, "\" data-thanks=\"");
+	pd_buf_html(b, pd__msg(lang, M_page_fb_js_thanks));
+	pd_buf_puts(b, "\" data-thanks-why=\"");
+	pd_buf_html(b, pd__msg(lang, M_page_fb_js_thanks_why));
+	pd_buf_puts(b, "\"><h2>");
+	put_msg(b, lang, M_page_fb_title);
+	pd_buf_printf(b, "</h2><form class=\"vote\" method=\"post\" action=\"%sport/%u/feedback\">"
+			 "<button type=\"submit\" name=\"vote\" value=\"yes\">", o->root, port);
+	put_msg(b, lang, M_page_fb_yes);
+	pd_buf_puts(b, "</button><button type=\"submit\" name=\"vote\" value=\"no\">");
+	put_msg(b, lang, M_page_fb_no);
+	pd_buf_puts(b, "</button></form><p class=\"votes\" aria-live=\"polite\">");
+	pd_buf_puts(&x, "<span class=\"yes\">");
+	pd__num(&x, lang, o->votes_yes);
+	pd_buf_puts(&x, "</span>");
+	pd_buf_puts(&y, "<span class=\"no\">");
+	pd__num(&y, lang, o->votes_no);
+	pd_buf_puts(&y, "</span>");
+	pd__tr(b, lang, M_page_fb_votes, pd_buf_str(&x), pd_buf_str(&y));
+	pd_buf_puts(b, "</p>");
 	if (o->feedback_note) {
 		pd_buf_puts(b, "<p class=\"note\">");
 		pd_buf_html(b, o->feedback_note);
 		pd_buf_puts(b, "</p>");
 	}
 	pd_buf_printf(b, "<form class=\"why\" method=\"post\" action=\"%sport/%u/feedback\"%s>"
-			 "<fieldset><legend>What could be better? (optional)</legend>",
+			 "<fieldset><legend>",
 		      o->root, port, o->feedback_flags & PD_FEEDBACK_ASK_WHY ? "" : " hidden");
-	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		pd_buf_printf(b, "<label><input type=\"radio\" name=\"reason\" value=\"%s\"> %s</label>", reasons[i][0],
-			      reasons[i][1]);
-	pd_buf_puts(b, "</fieldset><label for=\"fb-comment\">A comment (optional, 500 characters at most)</label>"
-		       "<textarea id=\"fb-comment\" name=\"comment\" maxlength=\"500\"></textarea>");
-	if (o->feedback_flags & PD_FEEDBACK_PUBLISHED)
-		pd_buf_printf(b, "<p class=\"published\">Comments are published with the page's votes at "
-				 "<code>/api/v1/ports/%u/feedback</code>; your address is not.</p>", port);
-	else
-		pd_buf_puts(b, "<p class=\"published\">Comments are read by the maintainers only.</p>");
-	pd_buf_puts(b, "<button type=\"submit\">Send</button></form>");
+	put_msg(b, lang, M_page_fb_why);
+	pd_buf_puts(b, "</legend>");
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		pd_buf_printf(b, "<label><input type=\"radio\" name=\"reason\" value=\"%s\"> ", reasons[i].id);
+		pd_buf_html(b, pd__msg(lang, reasons[i].msg));
+		pd_buf_puts(b, "</label>");
+	}
+	pd_buf_puts(b, "</fieldset><label for=\"fb-comment\">");
+	put_msg(b, lang, M_page_fb_comment);
+	pd_buf_puts(b, "</label><textarea id=\"fb-comment\" name=\"comment\" maxlength=\"500\"></textarea>"
+		       "<p class=\"published\">");
+	if (o->feedback_flags & PD_FEEDBACK_PUBLISHED) {
+		x.len = 0;
+		pd_buf_add(&x, "", 0);
+		pd_buf_printf(&x, "<code>/api/v1/ports/%u/feedback</code>", port);
+		pd__tr(b, lang, M_page_fb_published, pd_buf_str(&x));
+	} else {
+		put_msg(b, lang, M_page_fb_private);
+	}
+	pd_buf_puts(b, "</p><button type=\"submit\">");
+	put_msg(b, lang, M_page_fb_send);
+	pd_buf_puts(b, "</button></form>");
 	pd_buf_puts(b, "<script>");
 	pd_buf_puts(b, pd__asset_feedback_js);
 	pd_buf_puts(b, "</script></section>");
+	pd_buf_release(&x);
+	pd_buf_release(&y);
+}
+
+/* Text of the registry (IANA's words, in English) in HTML: marked as
+ * English on a page of another language */
+static void html_iana(struct pd_buf *b, int lang, const char *s)
+{
+	if (lang != PD_LANG_EN)
+		pd_buf_puts(b, "<span lang=\"en\">");
+	pd_buf_html(b, s);
+	if (lang != PD_LANG_EN)
+		pd_buf_puts(b, "</span>");
 }
 
 /* The box at the top of a port's page that answers at a glance: status
@@ -905,14 +1177,24 @@ static void feedback_form(struct pd_buf *b, const struct pd_site_opts *o, unsign
 static void glance(struct pd_buf *b, const struct pd__page *m)
 {
 	const struct pd_site_opts *o = m->o;
+	int lang = pd__site_lang(o);
+	char root[PD__ROOT_MAX], n[32], date[64];
+	struct pd_buf x = PD_BUF_INIT, y = PD_BUF_INIT;
 	size_t names = 0;
 
-	pd_buf_puts(b, "<section class=\"glance\" aria-labelledby=\"glance-h\"><h2 id=\"glance-h\">At a glance</h2>"
-		       "<dl><dt>Status</dt><dd><ul class=\"st\">");
-	for (int t = 0; t < PD_NPROTO; t++)
-		pd_buf_printf(b, "<li class=\"st-%s\">%s <strong>%s</strong></li>", pd_status_name(m->f.st[t]),
-			      proto_upper[t], pd_status_name(m->f.st[t]));
-	pd_buf_puts(b, "</ul></dd><dt>Service</dt><dd>");
+	pd_buf_puts(b, "<section class=\"glance\" aria-labelledby=\"glance-h\"><h2 id=\"glance-h\">");
+	put_msg(b, lang, M_page_gl_title);
+	pd_buf_puts(b, "</h2><dl><dt>");
+	put_msg(b, lang, M_page_gl_status);
+	pd_buf_puts(b, "</dt><dd><ul class=\"st\">");
+	for (int t = 0; t < PD_NPROTO; t++) {
+		pd_buf_printf(b, "<li class=\"st-%s\">%s <strong>", pd_status_name(m->f.st[t]), proto_upper[t]);
+		pd_buf_html(b, status_text(lang, m->f.st[t]));
+		pd_buf_puts(b, "</strong></li>");
+	}
+	pd_buf_puts(b, "</ul></dd><dt>");
+	put_msg(b, lang, M_page_gl_service);
+	pd_buf_puts(b, "</dt><dd>");
 	for (int t = 0; t < PD_NPROTO; t++)
 		for (size_t i = 0; i < m->f.nsvc[t]; i++) {
 			int seen = 0;
@@ -926,50 +1208,86 @@ static void glance(struct pd_buf *b, const struct pd__page *m)
 			pd_buf_puts(b, "</code>");
 		}
 	if (!names)
-		pd_buf_puts(b, "none registered");
-	pd_buf_printf(b, "</dd><dt>Range</dt><dd><a href=\"%s%s%s\">%s ports</a>, %u-%u</dd><dt>Block</dt><dd>",
-		      o->root, pd_site_page_path(class_page(m->f.cls)), o->ext, pd_class_name(m->f.cls),
-		      m->f.class_first, m->f.class_last);
-	if (m->f.in_block)
-		pd_buf_printf(b, "<a href=\"%sblocks/%u%s\">unassigned block %u-%u</a> (%u port%s)", o->root,
-			      m->f.blk.first, o->ext, m->f.blk.first, m->f.blk.last, m->f.blk.size,
-			      m->f.blk.size == 1 ? "" : "s");
-	else
-		pd_buf_puts(b, "none: taken on at least one transport");
+		put_msg(b, lang, M_page_gl_none_registered);
+	pd_buf_puts(b, "</dd><dt>");
+	put_msg(b, lang, M_page_gl_range);
+	pd_buf_printf(b, "</dt><dd><a href=\"%s%s%s\">", pd__lroot(o, root), pd_site_page_path(class_page(m->f.cls)),
+		      o->ext);
+	pd_buf_html(b, class_ports_text(lang, m->f.cls));
+	pd_buf_printf(b, "</a>, %u-%u</dd><dt>", m->f.class_first, m->f.class_last);
+	put_msg(b, lang, M_page_gl_block);
+	pd_buf_puts(b, "</dt><dd>");
+	if (m->f.in_block) {
+		pd_buf_printf(b, "<a href=\"%sblocks/%u%s\">", root, m->f.blk.first, o->ext);
+		pd__tr(&x, lang, M_page_gl_block_link, m->f.blk.first, m->f.blk.last);
+		pd_buf_puts(b, pd_buf_str(&x));
+		pd_buf_puts(b, "</a> ");
+		x.len = 0;
+		pd_buf_add(&x, "", 0);
+		pd__tr(&x, lang, m->f.blk.size == 1 ? M_page_gl_block_size_one : M_page_gl_block_size,
+		       count_str(n, lang, m->f.blk.size));
+		pd_buf_puts(b, pd_buf_str(&x));
+	} else {
+		put_msg(b, lang, M_page_gl_block_none);
+	}
 	pd_buf_puts(b, "</dd>");
-	if (m->f.has_verdict)
-		pd_buf_printf(b, "<dt>Verdict</dt><dd><strong class=\"v-%s\">%s</strong> for a new service</dd>",
-			      pd_verdict_name(m->f.verdict.verdict), pd_verdict_name(m->f.verdict.verdict));
+	if (m->f.has_verdict) {
+		pd_buf_puts(b, "<dt>");
+		put_msg(b, lang, M_page_gl_verdict);
+		pd_buf_printf(&y, "<strong class=\"v-%s\">", pd_verdict_name(m->f.verdict.verdict));
+		pd_buf_html(&y, verdict_text(lang, m->f.verdict.verdict));
+		pd_buf_puts(&y, "</strong>");
+		pd_buf_puts(b, "</dt><dd>");
+		pd__tr(b, lang, M_page_gl_verdict_for, pd_buf_str(&y));
+		pd_buf_puts(b, "</dd>");
+	}
 	/* the registration's description, then the first use our sources know */
-	pd_buf_puts(b, "<dt>Used for</dt><dd>");
-	names = 0;
-	for (int t = 0; t < PD_NPROTO && !names; t++)
+	pd_buf_puts(b, "<dt>");
+	put_msg(b, lang, M_page_gl_used);
+	pd_buf_puts(b, "</dt><dd>");
+	x.len = y.len = 0;
+	pd_buf_add(&x, "", 0);
+	pd_buf_add(&y, "", 0);
+	for (int t = 0; t < PD_NPROTO && !x.len; t++)
 		if (m->f.nsvc[t]) {
 			const struct pd_entry *e = &m->f.svc[t][0];
-			pd_buf_html(b, *e->description ? e->description : e->name);
-			pd_buf_puts(b, " (registered)");
-			names++;
+			html_iana(&x, lang, *e->description ? e->description : e->name);
 		}
 	for (size_t i = 0; i < m->f.nkb; i++)
 		if (m->f.kb[i].kind == PD_FACT_USE) {
-			pd_buf_puts(b, names++ ? "; " : "");
-			pd_buf_html(b, m->f.kb[i].text);
+			pd_buf_html(&y, m->f.kb[i].text);
 			if (*m->f.kb[i].source) {
 				/* the curated fact's provenance, shown */
-				pd_buf_puts(b, " (<a href=\"");
-				pd_buf_html(b, m->f.kb[i].source);
-				pd_buf_puts(b, "\">source</a>)");
+				pd_buf_puts(&y, " (<a href=\"");
+				pd_buf_html(&y, m->f.kb[i].source);
+				pd_buf_puts(&y, "\">");
+				put_msg(&y, lang, M_page_source);
+				pd_buf_puts(&y, "</a>)");
 			}
 			break;
 		}
-	if (!names)
-		pd_buf_puts(b, "nothing our sources record");
+	if (x.len && y.len)
+		pd__tr(b, lang, M_page_gl_registered_and, pd_buf_str(&x), pd_buf_str(&y));
+	else if (x.len)
+		pd__tr(b, lang, M_page_gl_registered, pd_buf_str(&x));
+	else if (y.len)
+		pd_buf_puts(b, pd_buf_str(&y));
+	else
+		put_msg(b, lang, M_page_gl_nothing);
 	/* where the facts come from */
-	pd_buf_puts(b, "</dd><dt>Facts from</dt><dd>");
-	pd_buf_html(b, pd_registry_source(m->reg));
-	pd_buf_puts(b, ", updated ");
-	pd_buf_html(b, *pd_registry_updated(m->reg) ? pd_registry_updated(m->reg) : "(unknown)");
-	pd_buf_puts(b, "; curated facts below name their sources</dd></dl></section>");
+	pd_buf_puts(b, "</dd><dt>");
+	put_msg(b, lang, M_page_gl_from);
+	pd_buf_puts(b, "</dt><dd>");
+	x.len = y.len = 0;
+	pd_buf_add(&x, "", 0);
+	pd_buf_add(&y, "", 0);
+	html_iana(&x, lang, pd_registry_source(m->reg));
+	pd_buf_html(&y, *pd_registry_updated(m->reg) ? date_str(date, sizeof(date), lang, pd_registry_updated(m->reg))
+						     : pd__msg(lang, M_page_unknown));
+	pd__tr(b, lang, M_page_gl_facts_from, pd_buf_str(&x), pd_buf_str(&y));
+	pd_buf_puts(b, "</dd></dl></section>");
+	pd_buf_release(&x);
+	pd_buf_release(&y);
 }
 
 /* One format of an already gathered page. */
@@ -977,9 +1295,10 @@ static int render_one(const struct pd__page *m, enum pd_format f, struct pd_buf 
 {
 	const struct pd_site_opts *o = m->o;
 	struct pd_buf head = PD_BUF_INIT, body = PD_BUF_INIT, fig = PD_BUF_INIT, title = PD_BUF_INIT,
-		      after = PD_BUF_INIT;
+		      after = PD_BUF_INIT, x = PD_BUF_INIT;
 	unsigned port = m->port;
-	int rc;
+	int lang = pd__site_lang(o), rc;
+	char root[PD__ROOT_MAX];
 
 	if (f == PD_FMT_JSON) {
 		rc = pd__page_json(m, out);
@@ -998,28 +1317,39 @@ static int render_one(const struct pd__page *m, enum pd_format f, struct pd_buf 
 			rc = pd_map_svg(m->reg, port, PD_MAP_FULL, &fig);
 		} else {
 			/* the window's map is a file of its own, shared by its 1,024
-			 * pages, with a link per port: an <object>, not an <img> */
+			 * pages, with a link per port: an <object>, not an <img>;
+			 * its titles and links are in the page's language */
+			pd__tr(&x, lang, M_page_map_label, w0, w0 + 1023);
 			pd_buf_printf(&fig, "<div class=\"mapbox\"><object data=\"%smaps/%u.svg\" type=\"image/svg+xml\" "
-					    "width=\"%d\" height=\"%d\" aria-label=\"Ports %u-%u by status, each a link\">"
-					    "</object>", o->root, port / 1024, PD__MAP_W, PD__MAP_H, w0, w0 + 1023);
+					    "width=\"%d\" height=\"%d\" aria-label=\"", pd__lroot(o, root), port / 1024,
+				      PD__MAP_W, PD__MAP_H);
+			pd_buf_html(&fig, pd_buf_str(&x));
+			pd_buf_puts(&fig, "\"></object>");
 			rc = pd_map_svg(m->reg, port, PD_MAP_OVERLAY, &fig);
 			pd_buf_puts(&fig, "</div>");
 		}
 		if (rc)
 			goto out;
-		pd_buf_printf(&fig, "<figcaption>Ports %u-%u, 32 to a row: assigned solid, reserved hatched, "
-				    "unassigned light; %u is ringed", w0, w0 + 1023, port);
+		x.len = 0;
+		pd_buf_add(&x, "", 0);
 		if (m->f.in_block)
-			pd_buf_printf(&fig, ", its block %u-%u outlined", m->f.blk.first, m->f.blk.last);
-		pd_buf_printf(&fig, ".%s</figcaption></figure>", o->inline_map ? "" : " Each square links to its port's page.");
+			pd__tr(&x, lang, M_page_map_caption_block, w0, w0 + 1023, port, m->f.blk.first, m->f.blk.last);
+		else
+			pd__tr(&x, lang, M_page_map_caption, w0, w0 + 1023, port);
+		if (!o->inline_map) {
+			pd_buf_putc(&x, ' ');
+			put_msg(&x, lang, M_page_map_links);
+		}
+		pd_buf_puts(&fig, "<figcaption>");
+		pd_buf_puts(&fig, pd_buf_str(&x));
+		pd_buf_puts(&fig, "</figcaption></figure>");
 		if (o->feedback)
 			feedback_form(&after, o, port);
 	}
-	pd_buf_printf(&title, "Port %u", port);
 	if (first_service(m))
-		pd_buf_printf(&title, " (%s)", first_service(m));
+		pd__tr(&title, lang, M_page_title_svc, port, first_service(m));
 	else
-		pd_buf_printf(&title, ": %s", pd_status_name(m->f.overall));
+		pd__tr(&title, lang, M_page_title_status, port, status_text(lang, m->f.overall));
 	rc = pd__render(pd_buf_str(&title), pd_buf_str(&head), fig.len ? fig.s : NULL, pd_buf_str(&body),
 			after.len ? after.s : NULL, f, o, out);
 out:
@@ -1028,6 +1358,7 @@ out:
 	pd_buf_release(&fig);
 	pd_buf_release(&title);
 	pd_buf_release(&after);
+	pd_buf_release(&x);
 	return rc;
 }
 
