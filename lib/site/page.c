@@ -136,6 +136,14 @@ void pd__md_link_port(struct pd_buf *b, const struct pd_site_opts *o, unsigned p
 	pd_buf_printf(b, "[%u](%sport/%u%s)", port, pd__lroot(o, root), port, o->ext);
 }
 
+/* A link from a port's page to another port's page: the pages of ports
+ * sit side by side (port/N, fr/port/N, port/N.html), so the other page's
+ * name alone leads to it, whatever the root and the language. */
+static void md_link_sibling(struct pd_buf *b, const struct pd_site_opts *o, unsigned port)
+{
+	pd_buf_printf(b, "[%u](%u%s)", port, port, o->ext);
+}
+
 static void md_link_page(struct pd_buf *b, const struct pd_site_opts *o, const char *text,
 			 enum pd_site_page p)
 {
@@ -789,7 +797,7 @@ static void md_block(struct pd_buf *b, const struct pd__page *m)
 			continue;
 		near.len = 0;
 		pd_buf_add(&near, "", 0);
-		pd__md_link_port(&near, m->o, p);
+		md_link_sibling(&near, m->o, p);
 		for (int t = 0; t < PD_NPROTO; t++) {
 			size_t k = pd_registry_lookup(m->reg, p, t, idx, 8);
 			for (size_t i = 0; i < k && i < 8; i++) {
@@ -835,7 +843,7 @@ static void md_history(struct pd_buf *b, const struct pd__page *m)
 		what.len = svc.len = 0;
 		pd_buf_add(&what, "", 0);
 		pd_buf_add(&svc, "", 0);
-		pd__md_link_port(&what, m->o, h->port);
+		md_link_sibling(&what, m->o, h->port);
 		if (h->proto != PD_PROTO_ANY)
 			pd_buf_printf(&what, "/%s", pd_proto_name(h->proto));
 		pd__md_code(&svc, h->service);
@@ -936,7 +944,7 @@ static void md_use(struct pd_buf *b, const struct pd__page *m)
 		for (size_t i = 0; i < m->f.nsugg; i++) {
 			if (i)
 				pd_buf_puts(&x, ", ");
-			pd__md_link_port(&x, m->o, m->f.sugg[i]);
+			md_link_sibling(&x, m->o, m->f.sugg[i]);
 		}
 		pd__tr(b, lang, M_page_sugg, pd_buf_str(&x), m->port);
 		pd_buf_puts(b, "\n\n");
@@ -956,7 +964,7 @@ static void md_related(struct pd_buf *b, const struct pd__page *m)
 			if (p == m->port)
 				continue;
 			pd_buf_puts(&x, k++ ? ", " : "");
-			pd__md_link_port(&x, m->o, p);
+			md_link_sibling(&x, m->o, p);
 		}
 		pd_buf_puts(b, "- ");
 		if (m->f.blk.size > 9)
@@ -981,7 +989,7 @@ static void md_related(struct pd_buf *b, const struct pd__page *m)
 				continue;
 			if (shown++)
 				pd_buf_puts(&x, ", ");
-			pd__md_link_port(&x, m->o, e.first);
+			md_link_sibling(&x, m->o, e.first);
 			pd_buf_printf(&x, "/%s", pd_proto_name(e.proto));
 		}
 		if (shown) {
@@ -1000,7 +1008,7 @@ static void md_related(struct pd_buf *b, const struct pd__page *m)
 		if (!d || p < 0 || p > 65535)
 			continue;
 		pd_buf_puts(&x, k++ ? ", " : "");
-		pd__md_link_port(&x, m->o, (unsigned)p);
+		md_link_sibling(&x, m->o, (unsigned)p);
 	}
 	pd_buf_puts(b, "- ");
 	pd__tr(b, lang, M_page_rel_around, pd_buf_str(&x));

@@ -110,7 +110,8 @@ try {
   }
   // no sideways scrolling on a phone, on every kind of page
   for (const path of ["/", "/port/926", "/port/80", "/ranges/user", "/ranges/system", "/blocks", "/blocks/916", "/common",
-                      "/search?q=http", "/search?q=sql"]) {
+                      "/search?q=http", "/search?q=sql", "/fr/", "/fr/port/926", "/fr/port/80", "/fr/blocks/916",
+                      "/fr/search?q=sql", "/ms/", "/ms/port/926", "/ms/ranges/dynamic", "/ms/common"]) {
     await p3.goto(base + path);
     // the document's width, and the right edge of every element (a table cut off by the page)
     const overflow = await p3.evaluate(() => Math.max(document.documentElement.scrollWidth,
@@ -145,6 +146,22 @@ try {
     check(/\/port\/80$/.test(p3.url()), "a click on a cell of the map opens its port's page");
   }
 
+  // the languages: the switcher leads to the same page in French, marked
+  // as such; a browser set to Malay is sent from / to /ms/
+  await p3.goto(base + "/port/926");
+  await Promise.all([p3.waitForNavigation(), p3.click('a[hreflang="fr"]:not([rel])')]);
+  check(/\/fr\/port\/926$/.test(p3.url()), `the switcher's Français leads to /fr/port/926 (${p3.url()})`);
+  check(await p3.evaluate(() => document.documentElement.lang) === "fr", "the French page says lang=fr");
+  check(await p3.locator('[aria-current="page"]', { hasText: "Français" }).count() === 1, "the switcher marks Français as current");
+  const malay = await browser.newContext({ locale: "ms-MY", extraHTTPHeaders: { "Accept-Language": "ms-MY,ms;q=0.9,en;q=0.5" } });
+  const pm = await malay.newPage();
+  await pm.goto(base + "/");
+  check(/\/ms\/$/.test(pm.url()), `a browser in Malay is led from / to /ms/ (${pm.url()})`);
+  check(await pm.evaluate(() => document.documentElement.lang) === "ms", "the Malay home page says lang=ms");
+  await pm.goto(base + "/port/926");
+  check(/\/port\/926$/.test(pm.url()) && !/\/ms\//.test(pm.url()), "other pages do not follow Accept-Language");
+  await malay.close();
+
   // dark mode follows the system's setting
   const dark = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: "dark" });
   const p4 = await dark.newPage();
@@ -158,7 +175,8 @@ try {
   const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
   for (const [ctx, mode] of [[desk, "light"], [dark, "dark"]]) {
     const pa = await ctx.newPage();
-    for (const path of ["/", "/port/926", "/port/80", "/search?q=sql", "/ranges/user", "/blocks", "/blocks/916", "/common"]) {
+    for (const path of ["/", "/port/926", "/port/80", "/search?q=sql", "/ranges/user", "/blocks", "/blocks/916", "/common",
+                        "/fr/port/926", "/ms/port/926", "/fr/", "/ms/search?q=sql"]) {
       await pa.goto(base + path);
       await pa.addScriptTag({ content: axeSource });
       const res = await pa.evaluate(() => window.axe.run(document, {
