@@ -71,8 +71,8 @@ static const struct {
 	{ "/healthz", R_HEALTHZ },
 };
 
-/* the language of a path's /fr or /ms prefix, and the length of that
- * prefix (0: none, English) */
+/* the language of a path's /fr or /ms prefix (codes of two letters), and
+ * the length of that prefix (0: none, English) */
 static int lang_prefix(const char *path, size_t *n)
 {
 	*n = 0;
@@ -199,9 +199,10 @@ static enum pd__msg status_text(int status)
 	}
 }
 
-/* The server's sentences that its HTML pages show, by their English text
- * (the same in the JSON of the API, which stays in English): the message
- * whose English is text, or -1 */
+/* The server's sentences that its HTML pages show. The code says them in
+ * English (as the JSON of the API does, which stays in English); a page
+ * in another language shows the message whose English is that sentence
+ * (tests/serve-lang.sh checks that each is said word for word). */
 static const enum pd__msg sentences[] = {
 	M_srv_e_no_page, M_srv_e_no_block, M_srv_e_no_map, M_srv_e_no_registry, M_srv_e_search_long,
 	M_srv_e_query_malformed, M_srv_e_search_utf8, M_srv_e_form_votes, M_srv_e_vote_value,
@@ -209,9 +210,12 @@ static const enum pd__msg sentences[] = {
 	M_srv_e_comment_long, M_srv_e_comment_ctrl, M_srv_e_field_long, M_srv_e_form_malformed,
 	M_srv_e_form_empty, M_srv_e_form_big, M_srv_e_origin, M_srv_e_votes_all, M_srv_e_votes_you,
 	M_srv_e_no_vote, M_srv_e_vote_failed, M_srv_e_addr_long, M_srv_e_addr_malformed, M_srv_e_query_params,
-	M_srv_e_method, M_srv_e_map_number, M_srv_e_not_port, M_srv_e_form_type,
+	M_srv_e_method, M_srv_e_map_number, M_srv_e_not_port, M_srv_e_form_type, M_srv_e_hdr_name, M_srv_e_cl_te,
+	M_srv_e_cl_two, M_srv_e_te_two, M_srv_e_cl_number, M_srv_e_te_http11, M_srv_e_te_chunked, M_srv_e_host,
 };
 
+/* Appends the sentence english in lang: its message's text, or itself
+ * when the catalogues do not have it (the library's, e.g. pd_strerror) */
 static void translated(struct pd_buf *b, int lang, const char *english)
 {
 	if (lang != PD_LANG_EN) {

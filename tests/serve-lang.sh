@@ -147,5 +147,13 @@ is "a vote from /ms/port/80 to /port/80/feedback" "$(header location)" "/ms/port
 get /port/80/feedback -X POST -H "Origin: $base" -H "Accept: application/json" -d vote=yes
 contains "$body" '"yes":1,"no":0' "the same reader's vote changed, whatever the page's language"
 
+# the error pages translate the server's sentences by their English: each
+# srv_e_ message of the catalogue is one that server/ says, word for word
+while IFS= read -r line; do
+	text=${line#*= }
+	text=${text//%%/%}
+	grep -qF "\"$text\"" "$src"/server/*.c && ok || ko "data/i18n/en.cat: '$text' is said nowhere in server/"
+done < <(grep '^srv_e_' "$src/data/i18n/en.cat")
+
 echo "serve-lang: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
