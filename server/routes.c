@@ -594,10 +594,21 @@ static void search_page(const struct srv_state *s, int lang, const char *query, 
 	pd_buf_puts(&c, "<h1>");
 	pd__tr(&c, lang, M_srv_search_heading, pd_buf_str(&t));
 	pd_buf_puts(&c, "</h1><p>");
-	/* French counts 0 and 1 in the singular; Malay has one form */
-	pd__tr(&c, lang, res.total > res.n ? M_srv_results_first50
-			 : (lang == PD_LANG_FR ? res.total < 2 : res.total == 1) ? M_srv_results_one : M_srv_results_many,
-	       res.total);
+	/* French counts 0 and 1 in the singular; Malay has one form. The
+	 * count as each language writes it (1 234 in French), in English as
+	 * it always was (1234) */
+	{
+		struct pd_buf n = PD_BUF_INIT;
+		if (lang == PD_LANG_EN)
+			pd_buf_printf(&n, "%zu", res.total);
+		else
+			pd__num(&n, lang, res.total);
+		pd__tr(&c, lang, res.total > res.n ? M_srv_results_first50
+				 : (lang == PD_LANG_FR ? res.total < 2 : res.total == 1) ? M_srv_results_one
+				 : M_srv_results_many,
+		       pd_buf_str(&n));
+		pd_buf_release(&n);
+	}
 	pd_buf_puts(&c, "</p>");
 	if (res.n) {
 		pd_buf_puts(&c, "<table class=\"results\"><thead><tr><th>");

@@ -673,7 +673,7 @@ int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err
 	pthread_t th[2];
 	const char *base = o->base_url ? o->base_url : "http://localhost/";
 	char p1[4096], p2[4096];
-	int rc = 0, nth = 0;
+	int rc = 0, nth = 0, site_failed;
 
 	if (err && errlen)
 		err[0] = '\0';
@@ -728,19 +728,21 @@ int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err
 		}
 	}
 	manifest_load(&e);
-	if (export_site(&e, base)) {
-		rc = fail_msg(&e, err, errlen, "cannot write the site pages in", e.dir);
-		goto out;
-	}
+	/* the ports in two threads while this one writes the site pages,
+	 * maps and sitemaps (a thousand pages a language, and the sitemaps'
+	 * 200,000 URLs: the threads would wait for them otherwise) */
 	for (; nth < 2; nth++)
 		if (pthread_create(&th[nth], NULL, export_ports, &e))
 			break;
+	site_failed = export_site(&e, base);
 	if (!nth)
 		export_ports(&e);
 	for (int i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
 	if (stopped(&e)) {
 		rc = PD_ECANCELED;
+	} else if (site_failed) {
+		rc = fail_msg(&e, err, errlen, "cannot write the site pages in", e.dir);
 	} else if (atomic_load(&e.fail_code)) {
 		rc = fail_msg(&e, err, errlen, "cannot write the pages in", e.dir);
 	} else if (move_staged(&e)) {
