@@ -36,6 +36,7 @@ struct cli {
 	const char *out;             /* --out DIR */
 	const char *base_url;        /* --base-url URL (sitemap) */
 	int gzip;                    /* --gzip */
+	const char *lang;            /* page --lang LANG, export --lang LIST */
 	/* serve, feedback (checked by portdex-serve) */
 	const char *listen;          /* --listen ADDR:PORT */
 	const char *db;              /* --db FILE or postgresql://... */
@@ -86,6 +87,7 @@ enum {
 	OPT_FREE = 1 << 17,          /* --yes, --signal, --timeout, --dry-run */
 	OPT_PUBLISH = 1 << 18,       /* serve --publish-comments */
 	OPT_HOST_FACTS = 1 << 19,
+	OPT_LANG = 1 << 20,          /* page, export --lang */
 };
 
 /* util.c */

@@ -1,4 +1,4 @@
-/* cmd_page.c: `portdex page PORT` and `portdex export --out DIR` */
+/* cmd_page.c: `portdex page PORT [--lang LANG]` and `portdex export --out DIR [--lang LIST]` */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +54,35 @@ static void port_list(struct pd_buf *b, const unsigned *ports, size_t n)
 	}
 }
 
+/* The languages of a --lang list ("fr", "en,ms"; one only when !several):
+ * a bit per enum pd_lang in *mask, 0 when fine, else prints why not and
+ * returns EXIT_USAGE */
+static int parse_langs(const char *list, int several, unsigned *mask)
+{
+	char q[256], one[64];
+	const char *p = list;
+
+	*mask = 0;
+	do {
+		size_t n = strcspn(p, ",");
+		int l;
+		snprintf(one, sizeof(one), "%.*s", (int)(n < sizeof(one) - 1 ? n : sizeof(one) - 1), p);
+		if (n >= sizeof(one) || (l = pd_lang_parse(one)) < 0) {
+			cli_error("'%s' is not a language of the site (en, fr, ms)",
+				  cli_quote(n >= sizeof(one) ? p : one, q, sizeof(q)));
+			return EXIT_USAGE;
+		}
+		*mask |= 1u << l;
+		p += n;
+	} while (*p++ == ',' && several);
+	if (p[-1]) {
+		/* a second language where one only is taken */
+		cli_error("'%s' is not a language of the site (en, fr, ms)", cli_quote(list, q, sizeof(q)));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int cmd_page(struct cli *c, int argc, char **argv)
 {
 	struct pd_buf b = PD_BUF_INIT;
@@ -63,6 +92,7 @@ int cmd_page(struct cli *c, int argc, char **argv)
 	char quoted[256];
 	unsigned *ports = NULL;
 	size_t n = 1;
+	unsigned langs = 1u << PD_LANG_EN;
 	int f = PD_FMT_TEXT, rc;
 
 	if (argc != 1) {
@@ -75,6 +105,8 @@ int cmd_page(struct cli *c, int argc, char **argv)
 		cli_error("'%s' is not a page format (text, markdown, html, json)", cli_quote(c->format, quoted, sizeof(quoted)));
 		return EXIT_USAGE;
 	}
+	if (c->lang && parse_langs(c->lang, 0, &langs))
+		return EXIT_USAGE;
 	if (c->json)
 		f = PD_FMT_JSON;
 	if ((rc = cli_open_registry(c)))
@@ -114,6 +146,8 @@ int cmd_page(struct cli *c, int argc, char **argv)
 	o.ext = ".html";
 	o.check = &check;
 	o.inline_map = 1;
+	o.lang = pd_lang_code(__builtin_ctz(langs));
+	check.lang = o.lang;
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			pd_buf_putc(&b, '\n');  /* pages of a name: a blank line between */
@@ -153,6 +187,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	struct pd_export_opts o;
 	struct sigaction sa, old_int, old_term;
 	char q[256], err[4200];
+	unsigned langs = 0;
 	int rc;
 
 	if (argc) {
@@ -163,6 +198,8 @@ int cmd_export(struct cli *c, int argc, char **argv)
 		cli_error("export needs --out DIR");
 		return EXIT_USAGE;
 	}
+	if (c->lang && parse_langs(c->lang, 1, &langs))
+		return EXIT_USAGE;
 	if (c->base_url && strncmp(c->base_url, "http://", 7) && strncmp(c->base_url, "https://", 8)) {
 		cli_error("'%s' is not an http(s) URL for --base-url", cli_quote(c->base_url, q, sizeof(q)));
 		return EXIT_USAGE;
@@ -185,6 +222,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
 	o.dir = c->out;
 	o.base_url = c->base_url;
 	o.gzip = c->gzip;
+	o.langs = langs;
 	o.stop = &interrupted;
 	if (isatty(STDERR_FILENO))
 		o.progress = progress;

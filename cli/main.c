@@ -60,14 +60,16 @@ static const struct command commands[] = {
 	  "--signal SIG\tthe signal to send: TERM (default), INT, HUP, KILL...\n"
 	  "--timeout SECONDS\thow long to wait for the port to be free (default 5)\n"
 	  "--dry-run\tsay what would be done, and do nothing\n" },
-	{ "page", cmd_page, "page PORT|NAME [--format text|markdown|html|json]",
-	  "the whole reference page of a port (of each port of a service)", OPT_FORMAT,
-	  "--format F\ttext (default), markdown, html or json\n" },
-	{ "export", cmd_export, "export --out DIR [--base-url URL] [--gzip]", "a static site: a page for every port",
-	  OPT_OUT,
+	{ "page", cmd_page, "page PORT|NAME [--format text|markdown|html|json] [--lang en|fr|ms]",
+	  "the whole reference page of a port (of each port of a service)", OPT_FORMAT | OPT_LANG,
+	  "--format F\ttext (default), markdown, html or json\n"
+	  "--lang LANG\tthe page's language: en (default), fr or ms\n" },
+	{ "export", cmd_export, "export --out DIR [--base-url URL] [--gzip] [--lang LIST]",
+	  "a static site: a page for every port", OPT_OUT | OPT_LANG,
 	  "--out DIR\tthe directory to write the site to\n"
 	  "--base-url URL\tthe address in the sitemaps (default http://localhost/)\n"
-	  "--gzip\ta compressed FILE.gz beside each file\n" },
+	  "--gzip\ta compressed FILE.gz beside each file\n"
+	  "--lang LIST\tthe languages, e.g. en or en,fr (default en,fr,ms: all)\n" },
 	{ "check", cmd_check, "check PORT[/TRANSPORT]...",
 	  "good, acceptable or avoid for a new service, and why", 0, "" },
 	{ "suggest", cmd_suggest,
@@ -210,7 +212,7 @@ enum { O_JSON = 256, O_REGISTRY, O_COLOR, O_STATUS, O_TRANSPORT, O_RANGE, O_FROM
        O_NETNS, O_ALL_NETNS, O_FORMAT, O_COUNT, O_HOLD, O_OUT, O_BASE_URL, O_GZIP,
        O_LISTEN, O_DB, O_TOP, O_ALLOW_OLDER, O_EXPLAIN, O_NO_HEADER, O_LIKE,
        O_YES, O_SIGNAL, O_TIMEOUT, O_DRY_RUN, O_PUBLISH,
-       O_HOST_FACTS };
+       O_HOST_FACTS, O_LANG };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, O_JSON },
@@ -242,6 +244,7 @@ static const struct option longopts[] = {
 	{ "dry-run", no_argument, NULL, O_DRY_RUN },
 	{ "publish-comments", no_argument, NULL, O_PUBLISH },
 	{ "host-facts", no_argument, NULL, O_HOST_FACTS },
+	{ "lang", required_argument, NULL, O_LANG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -359,6 +362,7 @@ int main(int argc, char **argv)
 		case O_DRY_RUN: c.dry_run = 1; given |= OPT_FREE; break;
 		case O_PUBLISH: c.publish_comments = 1; given |= OPT_PUBLISH; break;
 		case O_HOST_FACTS: c.host_facts = 1; given |= OPT_HOST_FACTS; break;
+		case O_LANG: c.lang = optarg; given |= OPT_LANG; break;
 		case 'h': want_help = 1; break;
 		case 'V': want_version = 1; break;
 		case ':':

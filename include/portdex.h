@@ -897,7 +897,9 @@ PD_EXTERN int pd_site_frame_end(struct pd_buf *out) PD_WUR;
 
 /* A static site in o->dir: an HTML page and a JSON file for every port,
  * the site pages, maps, search index and sitemap.xml (URLs under
- * base_url, default http://localhost/). Only files whose content changed
+ * base_url, default http://localhost/), the pages and maps in each language
+ * of o->langs (the sitemaps list every page in each, with its versions in
+ * the others). Only files whose content changed
  * are written, each through a temporary file and a rename; a first export
  * writes the port files in a hidden directory renamed into place at the
  * end, so no half-written page is ever visible. *stop (may be NULL),
@@ -913,7 +915,12 @@ struct pd_export_opts {
 	size_t files, written;   /* out */
 	int gzip;                /* also write FILE.gz beside each page, script and document for
 				  * servers that serve precompressed files (needs the gzip module) */
-	void *reserved[3];       /* zero (see "Options structs" above) */
+	unsigned langs;          /* the languages of the pages: a bit per enum pd_lang
+				  * (1u << PD_LANG_FR); 0: all of them. English is at the root,
+				  * another language LANG under LANG/; the port documents
+				  * (port/N.json), the search index and the assets are written
+				  * once, at the root, whatever the languages */
+	void *reserved[2];       /* zero (see "Options structs" above) */
 };
 PD_EXTERN int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err, size_t errlen) PD_WUR;
 

@@ -1,6 +1,7 @@
 /* cache.c: response bodies shared by reference (a response holds one until
  * libmicrohttpd has sent it), their gzip made once on first demand, and a
- * small cache of rendered pages keyed by registry generation and path */
+ * small cache of rendered pages keyed by registry generation, path and
+ * language (routes.c makes the keys) */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

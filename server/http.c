@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "http_parse.h"
+#include "i18n.h"
 #include "server.h"
 
 #define CONN_LIMIT 256
@@ -56,6 +57,7 @@ struct request {
 	int seen;                  /* the handler ran once */
 	enum srv_route route;
 	unsigned arg;
+	int lang;                  /* of the page: its /fr/ or /ms/ prefix (enum pd_lang) */
 	enum method method;
 	int want_json;
 	int status;                /* what we answered (metrics) */
@@ -197,7 +199,7 @@ static enum MHD_Result respond(struct request *r, struct MHD_Connection *c, stru
 	if (!b) {
 		size_t len = rep->body.len;
 		if (rep->body.err) {
-			route_error(r->route, 500, pd_strerror(rep->body.err), r->want_json, rep);
+			route_error(r->route, r->lang, 500, pd_strerror(rep->body.err), r->want_json, rep);
 			status = 500;
 			len = rep->body.len;
 		}
@@ -239,8 +241,12 @@ static enum MHD_Result respond(struct request *r, struct MHD_Connection *c, stru
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rep->ctype);
 	if (gz && status != 304)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
-	if (comp)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (comp || rep->vary_language)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
+					!rep->vary_language ? "Accept-Encoding"
+					: comp ? "Accept-Encoding, Accept-Language" : "Accept-Language");
+	if (rep->content_language)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_LANGUAGE, rep->content_language);
 	if (etag)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
@@ -275,7 +281,7 @@ static enum MHD_Result error_reply(struct request *r, struct MHD_Connection *c, 
 	struct reply rep;
 
 	memset(&rep, 0, sizeof(rep));
-	route_error(r->route, status, msg, r->want_json, &rep);
+	route_error(r->route, r->lang, status, msg, r->want_json, &rep);
 	if (status == 405)
 		rep.allow = route_allow(r->route);
 	rep.close = close;
@@ -413,6 +419,13 @@ static enum MHD_Result feedback_post(struct request *r, struct MHD_Connection *c
 	struct reply rep;
 	struct timespec now;
 
+	/* a form at /port/N/feedback posted from /fr/port/N: the answer, and
+	 * the page it leads back to, in French (the vote is the port's) */
+	if (r->lang == PD_LANG_EN) {
+		const char *ref = header(c, MHD_HTTP_HEADER_REFERER), *sep = ref ? strstr(ref, "://") : NULL;
+		if (sep && (sep = strchr(sep + 3, '/')))
+			r->lang = route_target_lang(sep);
+	}
 	if (r->too_big)
 		return error(r, c, 413, "the form is larger than 8 KiB");
 	/* a form posted from another site's page: refused (cross-site request forgery) */
@@ -427,14 +440,14 @@ static enum MHD_Result feedback_post(struct request *r, struct MHD_Connection *c
 	wait = rl_take(r->vote.addr, r->vote.family, now.tv_sec);
 	if (!wait && (wait = rl_take_all())) {
 		memset(&rep, 0, sizeof(rep));
-		route_error(r->route, 429, "too many votes from everyone just now: try again in a minute", r->want_json,
+		route_error(r->route, r->lang, 429, "too many votes from everyone just now: try again in a minute", r->want_json,
 			    &rep);
 		rep.retry_after = wait;
 		return respond(r, c, &rep);
 	}
 	if (wait) {
 		memset(&rep, 0, sizeof(rep));
-		route_error(r->route, 429, "too many votes from your address: try again in a minute", r->want_json, &rep);
+		route_error(r->route, r->lang, 429, "too many votes from your address: try again in a minute", r->want_json, &rep);
 		rep.retry_after = wait;
 		return respond(r, c, &rep);
 	}
@@ -460,7 +473,7 @@ static enum MHD_Result feedback_answer(struct request *r, struct MHD_Connection 
 	if (r->vote.rc == PD_ENOTFOUND)
 		return error(r, c, 400, "there is no vote of yours on this page today to give a reason for: vote first");
 	if (r->vote.rc) {
-		route_error(r->route, 503, "your vote could not be saved; please try again later", r->want_json, &rep);
+		route_error(r->route, r->lang, 503, "your vote could not be saved; please try again later", r->want_json, &rep);
 		rep.retry_after = 10;
 		return respond(r, c, &rep);
 	}
@@ -472,9 +485,11 @@ static enum MHD_Result feedback_answer(struct request *r, struct MHD_Connection 
 	} else {
 		rep.status = 303;
 		rep.ctype = "text/html; charset=utf-8";
-		snprintf(rep.location, sizeof(rep.location), "/port/%u?feedback=%s#feedback", r->arg,
-			 r->vote.explain ? "why" : "thanks");
-		pd_buf_printf(&rep.body, "<a href=\"%s\">back to port %u</a>\n", rep.location, r->arg);
+		snprintf(rep.location, sizeof(rep.location), "%sport/%u?feedback=%s#feedback", route_lroot(r->lang),
+			 r->arg, r->vote.explain ? "why" : "thanks");
+		pd_buf_printf(&rep.body, "<a href=\"%s\">", rep.location);
+		pd__tr(&rep.body, r->lang, M_srv_back_port, r->arg);
+		pd_buf_puts(&rep.body, "</a>\n");
 	}
 	return respond(r, c, &rep);
 }
@@ -501,6 +516,7 @@ static enum MHD_Result first_call(struct request *r, struct MHD_Connection *c, c
 	r->method = !strcmp(method, "GET") ? M_GET : !strcmp(method, "HEAD") ? M_HEAD
 		  : !strcmp(method, "POST") ? M_POST : M_OTHER;
 	r->want_json = hp_accepts_json(header(c, MHD_HTTP_HEADER_ACCEPT));
+	r->lang = route_target_lang(r->target);
 	if (!r->target || strlen(r->target) > TARGET_MAX) {
 		r->fail = 414;
 		r->why = "the address is too long";
@@ -510,7 +526,7 @@ static enum MHD_Result first_call(struct request *r, struct MHD_Connection *c, c
 	} else {
 		if (!strncmp(r->t.path, "/api/", 5))
 			r->want_json = 1; /* errors of the API in JSON */
-		r->route = route_match(r->t.path, &r->arg, &bad);
+		r->route = route_match(r->t.path, &r->arg, &bad, &r->lang);
 		if (query_pairs(r->t.query, r->t.qlen) > QUERY_PAIRS_MAX) {
 			r->fail = 414;
 			r->why = "the query has too many parameters (64 at most)";
@@ -578,7 +594,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (r->method != M_POST) {
 		struct reply rep;
 		memset(&rep, 0, sizeof(rep));
-		route_get(r->route, r->arg, r->t.query, r->t.qlen, r->want_json, &rep);
+		route_get(r->route, r->arg, r->lang, r->t.query, r->t.qlen, r->want_json,
+			  header(c, "Accept-Language"), &rep);
 		return respond(r, c, &rep);
 	}
 	switch (atomic_load(&r->fb)) {

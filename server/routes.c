@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "http_parse.h"
+#include "i18n.h"
 #include "server.h"
 
 #define CT_HTML "text/html; charset=utf-8"
@@ -70,7 +71,56 @@ static const struct {
 	{ "/healthz", R_HEALTHZ },
 };
 
-enum srv_route route_match(const char *path, unsigned *port, int *bad)
+/* the language of a path's /fr or /ms prefix (codes of two letters), and
+ * the length of that prefix (0: none, English) */
+static int lang_prefix(const char *path, size_t *n)
+{
+	*n = 0;
+	for (int l = 1; l < PD_NLANG; l++) {
+		const char *code = pd_lang_code(l);
+		if (path[0] == '/' && !strncmp(path + 1, code, 2) && (path[3] == '/' || path[3] == '\0' || path[3] == '?')) {
+			*n = 3;
+			return l;
+		}
+	}
+	return PD_LANG_EN;
+}
+
+int route_target_lang(const char *target)
+{
+	size_t n;
+
+	return target ? lang_prefix(target, &n) : PD_LANG_EN;
+}
+
+const char *route_lroot(int lang)
+{
+	return lang == PD_LANG_FR ? "/fr/" : lang == PD_LANG_MS ? "/ms/" : "/";
+}
+
+static enum srv_route match(const char *path, unsigned *port, int *bad);
+
+enum srv_route route_match(const char *path, unsigned *port, int *bad, int *lang)
+{
+	size_t n;
+	enum srv_route r;
+
+	*lang = lang_prefix(path, &n);
+	if (!n)
+		return match(path, port, bad);
+	/* /fr and /fr/: the home page */
+	r = match(path[n] ? path + n : "/", port, bad);
+	switch (r) {
+	case R_HOME: case R_PORT: case R_FEEDBACK: case R_RANGES: case R_BLOCKS: case R_COMMON: case R_SEARCH:
+	case R_MAP:
+		return r;
+	default:
+		*bad = 0;
+		return R_NONE; /* the API, metrics and health check have no language */
+	}
+}
+
+static enum srv_route match(const char *path, unsigned *port, int *bad)
 {
 	static const char *const classes[] = { "system", "user", "dynamic" };
 	enum srv_route r = R_NONE;
@@ -134,26 +184,61 @@ void reply_release(struct reply *r)
 	r->blob = NULL;
 }
 
-static const char *status_text(int status)
+static enum pd__msg status_text(int status)
 {
 	switch (status) {
-	case 400: return "Bad request";
-	case 403: return "Forbidden";
-	case 404: return "Not found";
-	case 405: return "Method not allowed";
-	case 413: return "Request too large";
-	case 415: return "Unsupported media type";
-	case 429: return "Too many requests";
-	case 503: return "Unavailable";
-	default: return "Server error";
+	case 400: return M_srv_status_400;
+	case 403: return M_srv_status_403;
+	case 404: return M_srv_status_404;
+	case 405: return M_srv_status_405;
+	case 413: return M_srv_status_413;
+	case 415: return M_srv_status_415;
+	case 429: return M_srv_status_429;
+	case 503: return M_srv_status_503;
+	default: return M_srv_status_500;
 	}
 }
 
-/* A page of the server's own (search, errors) in the site's frame, as the
- * library frames every page. */
-static void framed(const char *title, const char *content, struct pd_buf *out)
+/* The server's sentences that its HTML pages show. The code says them in
+ * English (as the JSON of the API does, which stays in English); a page
+ * in another language shows the message whose English is that sentence
+ * (tests/serve-lang.sh checks that each is said word for word). */
+static const enum pd__msg sentences[] = {
+	M_srv_e_no_page, M_srv_e_no_block, M_srv_e_no_map, M_srv_e_no_registry, M_srv_e_search_long,
+	M_srv_e_query_malformed, M_srv_e_search_utf8, M_srv_e_form_votes, M_srv_e_vote_value,
+	M_srv_e_form_reasons, M_srv_e_reason_value, M_srv_e_form_comments, M_srv_e_comment_utf8,
+	M_srv_e_comment_long, M_srv_e_comment_ctrl, M_srv_e_field_long, M_srv_e_form_malformed,
+	M_srv_e_form_empty, M_srv_e_form_big, M_srv_e_origin, M_srv_e_votes_all, M_srv_e_votes_you,
+	M_srv_e_no_vote, M_srv_e_vote_failed, M_srv_e_addr_long, M_srv_e_addr_malformed, M_srv_e_query_params,
+	M_srv_e_method, M_srv_e_map_number, M_srv_e_not_port, M_srv_e_form_type, M_srv_e_hdr_name, M_srv_e_cl_te,
+	M_srv_e_cl_two, M_srv_e_te_two, M_srv_e_cl_number, M_srv_e_te_http11, M_srv_e_te_chunked, M_srv_e_host,
+};
+
+/* Appends the sentence english in lang: its message's text, or itself
+ * when the catalogues do not have it (the library's, e.g. pd_strerror) */
+static void translated(struct pd_buf *b, int lang, const char *english)
 {
-	struct pd_site_opts o = { .root = "/", .ext = "" };
+	if (lang != PD_LANG_EN) {
+		for (size_t i = 0; i < sizeof(sentences) / sizeof(sentences[0]); i++) {
+			struct pd_buf en = PD_BUF_INIT;
+			int same;
+			pd__tr(&en, PD_LANG_EN, sentences[i]);
+			same = !strcmp(pd_buf_str(&en), english);
+			pd_buf_release(&en);
+			if (same) {
+				pd__tr(b, lang, sentences[i]);
+				return;
+			}
+		}
+	}
+	pd_buf_puts(b, english);
+}
+
+/* A page of the server's own (search, errors) in the site's frame, as the
+ * library frames every page, in language lang. */
+static void framed(const char *title, int lang, const char *content, struct pd_buf *out)
+{
+	struct pd_site_opts o = { .root = "/", .ext = "", .lang = pd_lang_code(lang) };
 	int rc = pd_site_frame_top(title, &o, out);
 
 	pd_buf_puts(out, content);
@@ -163,7 +248,7 @@ static void framed(const char *title, const char *content, struct pd_buf *out)
 		out->err = rc;
 }
 
-void route_error(enum srv_route r, int status, const char *message, int want_json, struct reply *out)
+void route_error(enum srv_route r, int lang, int status, const char *message, int want_json, struct reply *out)
 {
 	struct srv_state *s = is_api(r) || want_json ? NULL : state_get();
 
@@ -171,6 +256,7 @@ void route_error(enum srv_route r, int status, const char *message, int want_jso
 	out->status = status;
 	out->cache_control = CC_NONE;
 	out->cacheable = 0;
+	out->content_language = NULL;
 	if (!s) {
 		int rc = pd_error_json(status, message, &out->body);
 		out->ctype = CT_JSON;
@@ -180,13 +266,20 @@ void route_error(enum srv_route r, int status, const char *message, int want_jso
 		return;
 	}
 	{
-		struct pd_buf c = PD_BUF_INIT;
-		pd_buf_printf(&c, "<h1>%s</h1><p>", status_text(status));
-		pd_buf_html(&c, message);
-		pd_buf_puts(&c, "</p><p><a href=\"/\">Every port number, explained</a></p>");
+		struct pd_buf c = PD_BUF_INIT, t = PD_BUF_INIT, m = PD_BUF_INIT;
+		pd__tr(&t, lang, status_text(status));
+		translated(&m, lang, message);
+		pd_buf_printf(&c, "<h1>%s</h1><p>", pd_buf_str(&t));
+		pd_buf_html(&c, pd_buf_str(&m));
+		pd_buf_printf(&c, "</p><p><a href=\"%s\">", route_lroot(lang));
+		pd__tr(&c, lang, M_srv_home_link);
+		pd_buf_puts(&c, "</a></p>");
 		out->ctype = CT_HTML;
-		framed(status_text(status), pd_buf_str(&c), &out->body);
+		out->content_language = pd_lang_code(lang);
+		framed(pd_buf_str(&t), lang, pd_buf_str(&c), &out->body);
 		pd_buf_release(&c);
+		pd_buf_release(&t);
+		pd_buf_release(&m);
 	}
 	state_put(s);
 }
@@ -239,10 +332,13 @@ static unsigned page_ttl(void)
  * feedback form; this host's facts only with --host-facts (host may be
  * NULL: then a page says nothing about the machine that serves it, reads
  * no /proc and binds no socket, and is the export's page). */
-static void site_opts(const struct pd_host_snapshot *host, struct pd_check_opts *chk, struct pd_site_opts *o)
+static void site_opts(const struct pd_host_snapshot *host, int lang, struct pd_check_opts *chk,
+		      struct pd_site_opts *o)
 {
 	memset(chk, 0, sizeof(*chk));
 	memset(o, 0, sizeof(*o));
+	chk->lang = pd_lang_code(lang);
+	o->lang = pd_lang_code(lang);
 	o->root = "/";
 	o->ext = "";
 	o->host = host;
@@ -251,12 +347,13 @@ static void site_opts(const struct pd_host_snapshot *host, struct pd_check_opts 
 	o->feedback_flags = srv_cfg->publish_comments ? PD_FEEDBACK_PUBLISHED : 0;
 }
 
-/* Puts the cache key of a page into out: generation, route, argument and
- * whatever else shapes it. */
-static void cache_key(struct reply *out, const struct srv_state *s, enum srv_route r, unsigned arg,
+/* Puts the cache key of a page into out: generation, route, argument,
+ * language and whatever else shapes it. */
+static void cache_key(struct reply *out, const struct srv_state *s, enum srv_route r, unsigned arg, int lang,
 		      const char *extra)
 {
-	snprintf(out->cache_key, sizeof(out->cache_key), "%lu|%d|%u|%s", s->gen, (int)r, arg, extra);
+	snprintf(out->cache_key, sizeof(out->cache_key), "%lu|%d|%u|%s|%s", s->gen, (int)r, arg,
+		 pd_lang_code(lang), extra);
 }
 
 static int from_cache(struct reply *out)
@@ -276,7 +373,8 @@ static int from_cache(struct reply *out)
 static void rendered(struct reply *out, int rc, const char *ctype, const char *cc, unsigned ttl)
 {
 	if (rc) {
-		route_error(R_NONE, 500, pd_strerror(rc), 0, out);
+		route_error(R_NONE, out->content_language ? pd_lang_parse(out->content_language) : PD_LANG_EN, 500,
+			    pd_strerror(rc), 0, out);
 		return;
 	}
 	out->status = 200;
@@ -288,48 +386,54 @@ static void rendered(struct reply *out, int rc, const char *ctype, const char *c
 
 /* ---- pages ---- */
 
-static void port_page(const struct srv_state *s, unsigned port, const char *query, size_t qlen, struct reply *out)
+static void port_page(const struct srv_state *s, unsigned port, int lang, const char *query, size_t qlen,
+		      struct reply *out)
 {
 	struct pd_check_opts chk;
 	struct pd_site_opts o;
 	struct host_view hv;
+	struct pd_buf note = PD_BUF_INIT;
 	char fb[16], extra[48];
 	int got = query && hp_form_get(query, qlen, "feedback", fb, sizeof(fb)) == 1;
 	/* 1: after a vote (and the form asks why), 2: after the why */
 	int thanks = got && !strcmp(fb, "thanks") ? 1 : got && !strcmp(fb, "why") ? 2 : 0;
 
-	site_opts(NULL, &chk, &o);
+	site_opts(NULL, lang, &chk, &o);
+	/* the votes are the port's, whatever the language of the page */
 	fb_counts(port, &o.votes_yes, &o.votes_no);
-	if (thanks == 1) {
-		o.feedback_note = "Thank you for your feedback.";
-		o.feedback_flags |= PD_FEEDBACK_ASK_WHY;
-	} else if (thanks == 2) {
-		o.feedback_note = "Thank you for telling us why.";
+	if (thanks) {
+		pd__tr(&note, lang, thanks == 1 ? M_srv_thanks_vote : M_srv_thanks_why);
+		o.feedback_note = pd_buf_str(&note);
+		if (thanks == 1)
+			o.feedback_flags |= PD_FEEDBACK_ASK_WHY;
 	}
 	snprintf(extra, sizeof(extra), "%u/%u/%d", o.votes_yes, o.votes_no, thanks);
-	cache_key(out, s, R_PORT, port, extra);
-	if (from_cache(out))
-		return;
-	o.host = host_view(s, port, &hv);
-	rendered(out, pd_page(s->reg, port, PD_FMT_HTML, &o, &out->body), CT_HTML, CC_REVALIDATE, page_ttl());
-	host_view_release(&hv);
+	cache_key(out, s, R_PORT, port, lang, extra);
+	out->content_language = pd_lang_code(lang);
+	if (!from_cache(out)) {
+		o.host = host_view(s, port, &hv);
+		rendered(out, pd_page(s->reg, port, PD_FMT_HTML, &o, &out->body), CT_HTML, CC_REVALIDATE, page_ttl());
+		host_view_release(&hv);
+	}
+	pd_buf_release(&note);
 }
 
-static void site_page(const struct srv_state *s, enum srv_route r, unsigned arg, struct reply *out)
+static void site_page(const struct srv_state *s, enum srv_route r, unsigned arg, int lang, struct reply *out)
 {
 	struct pd_check_opts chk;
 	struct pd_site_opts o;
 	enum pd_site_page p = r == R_HOME ? PD_SITE_HOME : r == R_BLOCKS ? PD_SITE_BLOCKS : r == R_COMMON ? PD_SITE_COMMON
 		: (enum pd_site_page)(PD_SITE_SYSTEM + arg);
 
-	site_opts(NULL, &chk, &o);
-	cache_key(out, s, r, arg, "");
+	site_opts(NULL, lang, &chk, &o);
+	cache_key(out, s, r, arg, lang, "");
+	out->content_language = pd_lang_code(lang);
 	if (from_cache(out))
 		return;
 	if (r == R_BLOCKS && arg) {
 		int rc = pd_block_page(s->reg, arg, PD_FMT_HTML, &o, &out->body);
 		if (rc == PD_ENOTFOUND)
-			route_error(r, 404, "no unassigned block begins at this port", 0, out);
+			route_error(r, lang, 404, "no unassigned block begins at this port", 0, out);
 		else
 			rendered(out, rc, CT_HTML, CC_REVALIDATE, srv_cfg->cache_ttl);
 		return;
@@ -338,19 +442,22 @@ static void site_page(const struct srv_state *s, enum srv_route r, unsigned arg,
 		 srv_cfg->cache_ttl);
 }
 
-static void map_svg(const struct srv_state *s, unsigned window, struct reply *out)
+static void map_svg(const struct srv_state *s, unsigned window, int lang, struct reply *out)
 {
 	if (window > 65535 / 1024) {
-		route_error(R_MAP, 404, "there is no such map: maps are numbered 0 to 63 (port / 1024)", 0, out);
+		route_error(R_MAP, lang, 404, "there is no such map: maps are numbered 0 to 63 (port / 1024)", 0, out);
 		return;
 	}
-	cache_key(out, s, R_MAP, window, "");
+	cache_key(out, s, R_MAP, window, lang, "");
+	out->content_language = pd_lang_code(lang);
 	if (from_cache(out))
 		return;
 	/* the same for every port of the window, changing only with the registry */
 	{
-		/* each cell links to its page, /port/N, relative to /maps/ */
-		struct pd_site_opts o = { .root = "../", .ext = "" };
+		/* each cell links to its page, /port/N (/fr/port/N), relative
+		 * to /maps/ (/fr/maps/) */
+		struct pd_site_opts o = { .root = lang == PD_LANG_EN ? "../" : "../../", .ext = "",
+					  .lang = pd_lang_code(lang) };
 		rendered(out, pd_map_svg_site(s->reg, window * 1024, PD_MAP_WINDOW, &o, &out->body), CT_SVG, CC_MAP, 3600);
 	}
 }
@@ -361,9 +468,9 @@ static void api_port(const struct srv_state *s, unsigned port, struct reply *out
 	struct pd_site_opts o;
 	struct host_view hv;
 
-	site_opts(NULL, &chk, &o);
+	site_opts(NULL, PD_LANG_EN, &chk, &o);
 	fb_counts(port, &o.votes_yes, &o.votes_no);
-	cache_key(out, s, R_API_PORT, port, "");
+	cache_key(out, s, R_API_PORT, port, PD_LANG_EN, "");
 	if (from_cache(out))
 		return;
 	o.host = host_view(s, port, &hv);
@@ -433,64 +540,93 @@ static const char *search_query(const char *query, size_t qlen, char *q, size_t 
 	return NULL;
 }
 
-static void search_page(const struct srv_state *s, const char *query, size_t qlen, struct reply *out)
+static void search_page(const struct srv_state *s, int lang, const char *query, size_t qlen, struct reply *out)
 {
 	char q[SRV_QUERY_MAX + 1];
 	const char *why = search_query(query, qlen, q, sizeof(q), NULL);
-	struct pd_buf c = PD_BUF_INIT;
+	const char *lroot = route_lroot(lang);
+	struct pd_buf c = PD_BUF_INIT, title = PD_BUF_INIT, t = PD_BUF_INIT;
 	struct pd_search_opts so;
 	struct pd_search res = { 0 };
 	long port;
-	const char *t;
+	const char *sp;
 	int rc;
 
 	if (why) {
-		route_error(R_SEARCH, 400, why, 0, out);
+		route_error(R_SEARCH, lang, 400, why, 0, out);
 		return;
 	}
-	for (t = q; *t == ' '; t++)
+	out->content_language = pd_lang_code(lang);
+	pd__tr(&title, lang, M_srv_search_title);
+	for (sp = q; *sp == ' '; sp++)
 		;
-	if (!*t) {
-		framed("Search", "<h1>Search</h1><p>Type a port number (926), a service name (ssh) or words "
-				    "(remote desktop) in the box above.</p>", &out->body);
-		rendered(out, out->body.err, CT_HTML, CC_REVALIDATE, 0);
-		return;
+	if (!*sp) {
+		pd_buf_printf(&c, "<h1>%s</h1><p>", pd_buf_str(&title));
+		pd__tr(&c, lang, M_srv_search_hint);
+		pd_buf_puts(&c, "</p>");
+		framed(pd_buf_str(&title), lang, pd_buf_str(&c), &out->body);
+		rendered(out, c.err ? c.err : out->body.err, CT_HTML, CC_REVALIDATE, 0);
+		goto out;
 	}
 	port = named_port(s->reg, q);
 	if (port >= 0) {
-		snprintf(out->location, sizeof(out->location), "/port/%ld", port);
+		snprintf(out->location, sizeof(out->location), "%sport/%ld", lroot, port);
+		out->content_language = NULL;
 		out->status = 302;
 		out->ctype = CT_HTML;
 		out->cache_control = CC_REVALIDATE;
-		pd_buf_printf(&out->body, "<a href=\"/port/%ld\">port %ld</a>\n", port, port);
-		return;
+		pd_buf_printf(&out->body, "<a href=\"%sport/%ld\">", lroot, port);
+		pd__tr(&out->body, lang, M_srv_port_link, (unsigned)port);
+		pd_buf_puts(&out->body, "</a>\n");
+		goto out;
 	}
 	if (pd_search_check(q, &why)) {
-		route_error(R_SEARCH, 400, why, 0, out);
-		return;
+		route_error(R_SEARCH, lang, 400, why, 0, out);
+		goto out;
 	}
 	memset(&so, 0, sizeof(so));
 	so.max = SEARCH_MAX;
 	if ((rc = pd_search(s->reg, q, &so, &res))) {
-		route_error(R_SEARCH, 500, pd_strerror(rc), 0, out);
-		pd_search_release(&res);
-		return;
+		route_error(R_SEARCH, lang, 500, pd_strerror(rc), 0, out);
+		goto out;
 	}
-	pd_buf_puts(&c, "<h1>Search: ");
-	pd_buf_html(&c, q);
-	pd_buf_printf(&c, "</h1><p>%zu result%s%s</p>", res.total, res.total == 1 ? "" : "s",
-		      res.total > res.n ? " (the first 50)" : "");
-	if (res.n)
-		pd_buf_puts(&c, "<table class=\"results\"><thead><tr><th>port</th><th>transports</th>"
-				"<th>why</th></tr></thead><tbody>");
+	pd_buf_html(&t, q);
+	pd_buf_puts(&c, "<h1>");
+	pd__tr(&c, lang, M_srv_search_heading, pd_buf_str(&t));
+	pd_buf_puts(&c, "</h1><p>");
+	/* French counts 0 and 1 in the singular; Malay has one form. The
+	 * count as each language writes it (1 234 in French), in English as
+	 * it always was (1234) */
+	{
+		struct pd_buf n = PD_BUF_INIT;
+		if (lang == PD_LANG_EN)
+			pd_buf_printf(&n, "%zu", res.total);
+		else
+			pd__num(&n, lang, res.total);
+		pd__tr(&c, lang, res.total > res.n ? M_srv_results_first50
+				 : (lang == PD_LANG_FR ? res.total < 2 : res.total == 1) ? M_srv_results_one
+				 : M_srv_results_many,
+		       pd_buf_str(&n));
+		pd_buf_release(&n);
+	}
+	pd_buf_puts(&c, "</p>");
+	if (res.n) {
+		pd_buf_puts(&c, "<table class=\"results\"><thead><tr><th>");
+		pd__tr(&c, lang, M_srv_th_port);
+		pd_buf_puts(&c, "</th><th>");
+		pd__tr(&c, lang, M_srv_th_transports);
+		pd_buf_puts(&c, "</th><th>");
+		pd__tr(&c, lang, M_srv_th_why);
+		pd_buf_puts(&c, "</th></tr></thead><tbody>");
+	}
 	for (size_t i = 0; i < res.n; i++) {
 		const struct pd_search_result *r = &res.r[i];
 		pd_buf_puts(&c, "<tr><td>");
 		if (r->first == r->last)
-			pd_buf_printf(&c, "<a href=\"/port/%u\">%u</a>", r->first, r->first);
+			pd_buf_printf(&c, "<a href=\"%sport/%u\">%u</a>", lroot, r->first, r->first);
 		else
-			pd_buf_printf(&c, "<a href=\"/port/%u\">%u</a>-<a href=\"/port/%u\">%u</a>", r->first, r->first,
-				      r->last, r->last);
+			pd_buf_printf(&c, "<a href=\"%sport/%u\">%u</a>-<a href=\"%sport/%u\">%u</a>", lroot, r->first,
+				      r->first, lroot, r->last, r->last);
 		pd_buf_puts(&c, "</td><td>");
 		for (int tp = 0, k = 0; tp < PD_NPROTO; tp++)
 			if (r->protos & (1u << tp))
@@ -499,18 +635,32 @@ static void search_page(const struct srv_state *s, const char *query, size_t qle
 		pd_buf_html(&c, r->why);
 		pd_buf_puts(&c, "</td></tr>");
 	}
-	if (res.n)
+	if (res.n) {
 		pd_buf_puts(&c, "</tbody></table>");
-	else
-		pd_buf_puts(&c, "<p>Nothing matches. Try fewer words, or a port number.</p>");
-	pd_buf_printf(&c, "<p>Registry: ");
-	pd_buf_html(&c, pd_registry_source(s->reg));
-	pd_buf_puts(&c, ", updated ");
-	pd_buf_html(&c, pd_registry_updated(s->reg));
-	pd_buf_puts(&c, ".</p>");
-	framed("Search", pd_buf_str(&c), &out->body);
+	} else {
+		pd_buf_puts(&c, "<p>");
+		pd__tr(&c, lang, M_srv_search_none);
+		pd_buf_puts(&c, "</p>");
+	}
+	{
+		struct pd_buf src = PD_BUF_INIT, date = PD_BUF_INIT;
+		pd_buf_html(&src, pd_registry_source(s->reg));
+		struct pd_buf d = PD_BUF_INIT;
+		pd__date(&d, lang, pd_registry_updated(s->reg));
+		pd_buf_html(&date, pd_buf_str(&d));
+		pd_buf_release(&d);
+		pd_buf_puts(&c, "<p>");
+		pd__tr(&c, lang, M_srv_search_registry, pd_buf_str(&src), pd_buf_str(&date));
+		pd_buf_puts(&c, "</p>");
+		pd_buf_release(&src);
+		pd_buf_release(&date);
+	}
+	framed(pd_buf_str(&title), lang, pd_buf_str(&c), &out->body);
 	rendered(out, c.err ? c.err : out->body.err, CT_HTML, CC_REVALIDATE, 0);
+out:
 	pd_buf_release(&c);
+	pd_buf_release(&t);
+	pd_buf_release(&title);
 	pd_search_release(&res);
 }
 
@@ -529,13 +679,13 @@ static void api_search(const struct srv_state *s, const char *query, size_t qlen
 	if (!why && pd_search_check(q, &why) && !why)
 		why = "the search is not valid";
 	if (why) {
-		route_error(R_API_SEARCH, 400, why, 1, out);
+		route_error(R_API_SEARCH, PD_LANG_EN, 400, why, 1, out);
 		return;
 	}
 	memset(&so, 0, sizeof(so));
 	so.max = limit;
 	if ((rc = pd_search(s->reg, q, &so, &res)) || (rc = pd_search_json(s->reg, q, 0, &res, b))) {
-		route_error(R_API_SEARCH, 500, pd_strerror(rc), 1, out);
+		route_error(R_API_SEARCH, PD_LANG_EN, 500, pd_strerror(rc), 1, out);
 		pd_search_release(&res);
 		return;
 	}
@@ -554,7 +704,7 @@ static void api_listening(const struct srv_state *s, struct reply *out)
 
 	if (rc) {
 		pd_socket_list_release(&l);
-		route_error(R_API_LISTENING, rc == PD_ENOTSUP ? 501 : 503, pd_strerror(rc), 1, out);
+		route_error(R_API_LISTENING, PD_LANG_EN, rc == PD_ENOTSUP ? 501 : 503, pd_strerror(rc), 1, out);
 		out->retry_after = rc == PD_ENOTSUP ? 0 : 5;
 		return;
 	}
@@ -568,7 +718,7 @@ static void api_feedback(unsigned port, struct reply *out)
 	int rc = fb_port_json(port, COMMENTS_MAX, srv_cfg->publish_comments, &out->body);
 
 	if (rc) {
-		route_error(R_API_FEEDBACK, 503, "the feedback database cannot be read", 1, out);
+		route_error(R_API_FEEDBACK, PD_LANG_EN, 503, "the feedback database cannot be read", 1, out);
 		out->retry_after = 5;
 		return;
 	}
@@ -577,11 +727,26 @@ static void api_feedback(unsigned port, struct reply *out)
 
 /* ---- the table ---- */
 
-void route_get(enum srv_route r, unsigned arg, const char *query, size_t qlen, int want_json, struct reply *out)
+void route_get(enum srv_route r, unsigned arg, int lang, const char *query, size_t qlen, int want_json,
+	       const char *accept_language, struct reply *out)
 {
 	struct srv_state *s;
 
 	(void)want_json;
+	if (r == R_HOME && lang == PD_LANG_EN) {
+		/* /: the one address that reads Accept-Language; a reader who
+		 * prefers French or Malay is sent to that home page */
+		int want = pd_lang_negotiate(accept_language);
+		out->vary_language = 1;
+		if (want != PD_LANG_EN) {
+			snprintf(out->location, sizeof(out->location), "%s", route_lroot(want));
+			out->status = 302;
+			out->ctype = CT_HTML;
+			out->cache_control = CC_REVALIDATE;
+			pd_buf_printf(&out->body, "<a href=\"%s\">%s</a>\n", out->location, pd_lang_name(want));
+			return;
+		}
+	}
 	if (r == R_HEALTHZ) {
 		pd_buf_puts(&out->body, "ok\n");
 		rendered(out, out->body.err, CT_TEXT, CC_NONE, 0);
@@ -597,21 +762,21 @@ void route_get(enum srv_route r, unsigned arg, const char *query, size_t qlen, i
 	}
 	s = state_get();
 	if (!s) {
-		route_error(r, 503, "no registry is loaded", want_json, out);
+		route_error(r, lang, 503, "no registry is loaded", want_json, out);
 		return;
 	}
 	switch (r) {
 	case R_HOME:
 	case R_RANGES:
 	case R_BLOCKS:
-	case R_COMMON: site_page(s, r, arg, out); break;
-	case R_PORT: port_page(s, arg, query, qlen, out); break;
-	case R_MAP: map_svg(s, arg, out); break;
+	case R_COMMON: site_page(s, r, arg, lang, out); break;
+	case R_PORT: port_page(s, arg, lang, query, qlen, out); break;
+	case R_MAP: map_svg(s, arg, lang, out); break;
 	case R_API_PORT: api_port(s, arg, out); break;
-	case R_SEARCH: search_page(s, query, qlen, out); break;
+	case R_SEARCH: search_page(s, lang, query, qlen, out); break;
 	case R_API_SEARCH: api_search(s, query, qlen, out); break;
 	case R_API_LISTENING: api_listening(s, out); break;
-	default: route_error(r, 404, "there is no page at this address", want_json, out); break;
+	default: route_error(r, lang, 404, "there is no page at this address", want_json, out); break;
 	}
 	state_put(s);
 }

@@ -188,6 +188,8 @@ struct reply {
 	const char *allow;           /* 405 */
 	unsigned retry_after;        /* 429, 503 */
 	int close;                   /* "Connection: close", and the connection is closed */
+	const char *content_language; /* a page's language ("fr"), or NULL */
+	int vary_language;           /* "Vary: Accept-Language" (the home page at /) */
 	int cacheable;               /* the body may be stored under cache_key */
 	char cache_key[320];
 	unsigned ttl;
@@ -195,19 +197,31 @@ struct reply {
 
 struct request;
 /* The route of a decoded path: fills *port for routes that take one and
- * returns the route, or R_NONE. */
-enum srv_route route_match(const char *path, unsigned *port, int *bad_number);
+ * *lang (an enum pd_lang) and returns the route, or R_NONE. The pages are
+ * at /PATH in English and at /fr/PATH and /ms/PATH in French and Malay; the
+ * API, metrics and health check only at /PATH. */
+enum srv_route route_match(const char *path, unsigned *port, int *bad_number, int *lang);
+/* The language of a raw request target that could not be parsed, for its
+ * error page: that of its /fr/ or /ms/ prefix, else English */
+int route_target_lang(const char *target);
 /* The methods a route allows ("GET, HEAD" or "POST") */
 const char *route_allow(enum srv_route r);
-/* Answers a GET/HEAD request of route r. query may be NULL. */
-void route_get(enum srv_route r, unsigned port, const char *query, size_t qlen, int want_json,
-	       struct reply *out);
+/* Answers a GET/HEAD request of route r in language lang. query may be
+ * NULL; accept_language (the request's Accept-Language, may be NULL) is
+ * read for the English home page only: one preferring French or Malay is
+ * sent there (302). */
+void route_get(enum srv_route r, unsigned port, int lang, const char *query, size_t qlen, int want_json,
+	       const char *accept_language, struct reply *out);
 /* Checks a feedback form: fills v (port, vote, reason, comment; without a
  * vote, the reason and comment of the reader's vote: v->explain) or
  * returns the reason it is refused (a static sentence). */
 const char *route_feedback_form(unsigned port, const char *body, size_t len, struct fb_vote *v);
-/* An error body for status in the style of route r (HTML, or JSON for /api) */
-void route_error(enum srv_route r, int status, const char *message, int want_json, struct reply *out);
+/* An error body for status in the style of route r: HTML in language lang
+ * (the message, one of the server's English sentences, translated by the
+ * catalogue when it has it), or JSON in English for /api */
+void route_error(enum srv_route r, int lang, int status, const char *message, int want_json, struct reply *out);
+/* The path of the pages of lang from the root: "/" or "/fr/" */
+const char *route_lroot(int lang);
 void reply_release(struct reply *r);
 /* HTML escaping of text */
 

@@ -121,6 +121,26 @@ run page 926 --format json; json_ok "page json"
 [ "$(node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(j.faq.length)' "$tmp/out")" -ge 5 ] && ok || ko "page json faq"
 expect_rc 2 page 70000
 expect_rc 2 page 926 --format pdf
+# --lang: the page in French or Malay (only the option chooses it)
+run page 926; english=$out
+for l in fr ms; do
+	for f in text html; do
+		run page 926 --lang $l --format $f
+		[ "$rc" -eq 0 ] && [ -n "$out" ] && ok || ko "page 926 --lang $l --format $f: rc $rc: $err"
+	done
+	# different from the English page, once the library writes it in $l
+	if "$PORTDEX" page 926 --lang $l --format html | grep -q "<html lang=\"$l\""; then
+		run page 926 --lang $l
+		[ "$out" != "$english" ] && ok || ko "page 926 --lang $l is the English page"
+	fi
+done
+LANG=fr_FR.UTF-8 LC_ALL=fr_FR.UTF-8 LANGUAGE=fr run page 926
+[ "$out" = "$english" ] && ok || ko "the environment chose the page's language"
+run page 926 --lang en; [ "$out" = "$english" ] && ok || ko "page 926 --lang en is not the page"
+fails 2 page 926 --lang de
+[ "$err" = "portdex: 'de' is not a language of the site (en, fr, ms)" ] && ok || ko "page --lang de: $err"
+fails 2 page 926 --lang fr,ms
+fails 2 926 --lang fr
 
 # ---- nothing from data, file names or arguments drives the terminal ----
 # tests/data/hostile.csv carries ESC sequences, BEL, DEL, C1 (U+009B), bidi
@@ -204,8 +224,51 @@ if [ -d /dev/shm ] && [ -w /dev/shm ]; then
 else
 	site=$tmp/site
 fi
+# the whole site once, in its three languages; the runs after it in English
 run export --out "$site"
 [ "$rc" -eq 0 ] && ok || ko "export: rc $rc: $err"
+for l in fr ms; do
+	for f in index.html ranges/system.html blocks.html common.html search.html port/0.html port/926.html \
+		port/65535.html maps/0.svg maps/63.svg blocks/916.html; do
+		[ -s "$site/$l/$f" ] && ok || ko "export: no $l/$f"
+	done
+	[ "$(ls "$site/$l/port" | wc -l)" -eq 65536 ] && ok || ko "export: not a $l page for every port"
+	[ ! -e "$site/$l/port/926.json" ] && [ ! -e "$site/$l/search-index.json" ] && [ ! -e "$site/$l/portdex.css" ] &&
+		ok || ko "export: the documents, index or assets written again under $l/"
+	# the <html> tag in the page's language, once the library writes it
+	if "$PORTDEX" page 926 --lang $l --format html | grep -q "<html lang=\"$l\""; then
+		grep -q "<html lang=\"$l\"" "$site/$l/port/926.html" && ok || ko "export: $l/port/926.html is not in $l"
+	fi
+	contains "$(cat "$site/$l/port/926.html")" '<link rel="stylesheet" href="../../portdex.css">' \
+		"a $l page links the style sheet at the root"
+done
+contains "$(grep -m1 '/port/926.html' "$site/sitemap-1.xml")" \
+	'<url><loc>http://localhost/port/926.html</loc><xhtml:link rel="alternate" hreflang="en" href="http://localhost/port/926.html"/><xhtml:link rel="alternate" hreflang="fr" href="http://localhost/fr/port/926.html"/><xhtml:link rel="alternate" hreflang="ms" href="http://localhost/ms/port/926.html"/><xhtml:link rel="alternate" hreflang="x-default" href="http://localhost/port/926.html"/></url>' \
+	"a sitemap's URL and its languages"
+contains "$(grep -h -m1 '<loc>http://localhost/ms/port/926.html' "$site"/sitemap-*.xml)" \
+	'<url><loc>http://localhost/ms/port/926.html</loc><xhtml:link rel="alternate" hreflang="en" href="http://localhost/port/926.html"/>' \
+	"the Malay page in the sitemaps, with its versions"
+nblk=$(ls "$site/blocks" | wc -l)
+urls=0
+for m in $(grep -o '<loc>[^<]*' "$site/sitemap.xml" | sed 's,.*/,,'); do
+	n=$(grep -c '<url>' "$site/$m")
+	[ "$n" -le 50000 ] && ok || ko "$m has $n URLs"
+	urls=$((urls + n))
+done
+[ "$urls" -eq $((3 * (65542 + nblk))) ] && ok || ko "sitemaps: $urls URLs, not 3 languages of 65,536 ports, 6 site pages and $nblk blocks"
+broken=0
+for page in fr/index.html fr/port/926.html ms/blocks/916.html ms/ranges/user.html; do
+	dir=$(dirname "$site/$page")
+	for href in $(grep -o 'href="[^"#?]*' "$site/$page" | sed 's/^href="//' | grep -v '^https\?:' | sort -u); do
+		[ -e "$dir/$href" ] || { broken=$((broken + 1)); echo "broken link in $page: $href" >&2; }
+	done
+done
+[ "$broken" -eq 0 ] && ok || ko "export: $broken broken links in the French and Malay pages"
+# the same export in English only: the other languages go
+run export --out "$site" --lang en
+[ "$rc" -eq 0 ] && [ ! -e "$site/fr" ] && [ ! -e "$site/ms" ] && ok || ko "export --lang en left fr/ or ms/ (rc $rc)"
+fails 2 export --out "$tmp/x" --lang en,de
+contains "$err" "'de' is not a language of the site (en, fr, ms)" "export --lang de"
 for f in index.html ranges/system.html ranges/user.html ranges/dynamic.html blocks.html common.html \
 	search.html search-index.json search-index.js sitemap.xml port/0.html port/65535.html port/926.json maps/0.svg maps/63.svg \
 	portdex.css search.js blocks/916.html blocks/49152.html; do
@@ -213,6 +276,7 @@ for f in index.html ranges/system.html ranges/user.html ranges/dynamic.html bloc
 done
 [ "$(ls "$site/port" | wc -l)" -eq 131072 ] && ok || ko "export: not a page and a JSON file for every port"
 # sitemap.xml: an index of sitemaps of at most 50,000 URLs, every page in each
+# (here in English only)
 sitemaps=$(grep -o '<loc>[^<]*' "$site/sitemap.xml" | sed 's,.*/,,')
 [ "$(echo $sitemaps)" = "sitemap-1.xml sitemap-2.xml" ] && ok ||
 	ko "sitemap index: $sitemaps"
@@ -227,7 +291,7 @@ nblk=$(ls "$site/blocks" | wc -l)
 grep -q '<loc>http://localhost/blocks/916.html</loc>' "$site/sitemap-2.xml" && ok || ko "sitemaps: no block page 916"
 contains "$(grep -m1 'port/926.html' "$site/sitemap-1.xml")" \
 	'<url><loc>http://localhost/port/926.html</loc><xhtml:link rel="alternate" hreflang="en" href="http://localhost/port/926.html"/><xhtml:link rel="alternate" hreflang="x-default" href="http://localhost/port/926.html"/></url>' \
-	"a sitemap's URL and its languages"
+	"a sitemap's URL and its language (English only)"
 node -e 'JSON.parse(require("fs").readFileSync(process.argv[1]))' "$site/search-index.json" && ok || ko "search index JSON"
 # search-index.js: the same index as a script, for the search page from file://
 node -e 'const fs = require("fs"); global.window = {}; eval(fs.readFileSync(process.argv[1], "utf8"));
@@ -282,12 +346,12 @@ for page in index.html common.html blocks.html ranges/system.html port/926.html 
 	done
 done
 [ "$broken" -eq 0 ] && ok || ko "export: $broken broken links"
-run export --out "$site"; contains "$out" "(0 written" "second export writes nothing"
+run export --out "$site" --lang en; contains "$out" "(0 written" "second export writes nothing"
 printf 'changed' > "$site/port/1000.html"
-run export --out "$site"; contains "$out" "(1 written" "export rewrites only what changed"
+run export --out "$site" --lang en; contains "$out" "(1 written" "export rewrites only what changed"
 # an interrupted export leaves whole pages only
 rm -rf "$site"
-"$PORTDEX" export --out "$site" >/dev/null 2>&1 &
+"$PORTDEX" export --out "$site" --lang en >/dev/null 2>&1 &
 xp=$!
 sleep 2
 kill -INT $xp
@@ -302,16 +366,17 @@ done
 [ "$partial" -eq 0 ] && ok || ko "interrupted export left $partial partial pages"
 [ -z "$(find "$site" -name '.*.tmp*')" ] && ok || ko "interrupted export left temporary files"
 # finished with --gzip: a compressed copy beside every file
-run export --out "$site" --gzip; [ "$rc" -eq 0 ] && ok || ko "export after an interruption: rc $rc"
+run export --out "$site" --gzip --lang en; [ "$rc" -eq 0 ] && ok || ko "export after an interruption: rc $rc"
 [ "$(ls "$site/port" | wc -l)" -eq 262144 ] && [ ! -e "$site/.port.staging" ] && ok || ko "export after an interruption is not complete"
+[ ! -e "$site/fr" ] && [ ! -e "$site/ms" ] && ok || ko "export --lang en wrote fr/ or ms/"
 for f in index.html portdex.css port/926.html port/926.json maps/0.svg sitemap-2.xml; do
 	gzip -dc "$site/$f.gz" | cmp -s - "$site/$f" && ok || ko "--gzip: $f.gz is not $f compressed"
 done
 [ "$(find "$site" -type f ! -name '*.gz' ! -name '.*' | wc -l)" -eq "$(find "$site" -type f -name '*.gz' | wc -l)" ] &&
 	ok || ko "--gzip: not a .gz file for every file"
-run export --out "$site" --gzip; contains "$out" "(0 written" "a second export with --gzip writes nothing"
+run export --out "$site" --gzip --lang en; contains "$out" "(0 written" "a second export with --gzip writes nothing"
 # without --gzip, the compressed copies go
-run export --out "$site"; [ "$rc" -eq 0 ] && [ -z "$(find "$site" -name '*.gz')" ] && ok || ko "an export without --gzip left .gz files"
+run export --out "$site" --lang en; [ "$rc" -eq 0 ] && [ -z "$(find "$site" -name '*.gz')" ] && ok || ko "an export without --gzip left .gz files"
 expect_rc 2 export
 expect_rc 2 export --out "$tmp/x" --base-url ftp://x
 

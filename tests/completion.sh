@@ -53,6 +53,10 @@ expect "dynamic system user" portdex suggest myapp --range ''
 expect "always auto never" portdex --color ''
 expect "always auto never" portdex page 22 --color ''
 expect "html json markdown text" portdex page 22 --format ''
+expect "en fr ms" portdex page 22 --lang ''
+expect "fr" portdex export --lang f
+expect "--lang" portdex page 22 --la
+expect "html json markdown text" portdex page --lang fr 22 --format ''
 expect "prometheus table" portdex who --format ''
 expect "prometheus table" portdex --json listening --format ''
 expect "reg.csv reg.xml regdir" portdex --registry reg

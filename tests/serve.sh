@@ -711,13 +711,14 @@ PY
 	if [[ $metrics == *portdex_listening* ]]; then bad "public metrics tell this host's sockets"; else ok "public metrics tell nothing of this host's sockets"; fi
 	like "public metrics tell the registry" "$metrics" '*portdex_registry_info{source="IANA CSV reg.csv",*'
 	leaks=
-	for path in "" "port/$LP" "api/v1/ports/$LP" "search?q=remote" "api/v1/search?q=http" metrics common ranges/user blocks nope; do
+	for path in "" "port/$LP" "api/v1/ports/$LP" "search?q=remote" "api/v1/search?q=http" metrics common ranges/user blocks nope \
+		"fr/port/$LP" "ms/search?q=remote" fr/nope; do
 		curl -s "$B/$path" | grep -q "secret-dir" && leaks="$leaks /$path"
 	done
 	is "no page names the registry's directory" "$leaks" ""
 	like "a page names the registry's file" "$(cat "$tmp/pub.html")" "*Registry: IANA CSV reg.csv,*"
 	# the public verdict is the export's: the same port document, byte for byte
-	"$PORTDEX" export --registry "$tmp/secret-dir/reg.csv" --out "$tmp/site" >/dev/null 2>"$tmp/export.err"
+	"$PORTDEX" export --registry "$tmp/secret-dir/reg.csv" --out "$tmp/site" --lang en >/dev/null 2>"$tmp/export.err"
 	is "export" "$?" 0
 	if cmp -s "$tmp/pub.json" "$tmp/site/port/$LP.json"; then ok "the public port document is the export's"
 	else bad "the public port document differs from the export's: $(diff <(tr , '\n' <"$tmp/pub.json") <(tr , '\n' <"$tmp/site/port/$LP.json") | head -5)"; fi

@@ -1,6 +1,9 @@
 /* export.c: the static site: a page and a JSON file for every port, the
  * site pages, maps, search index and sitemap, written so that a second run
- * rewrites only what changed and an interrupted run shows no half page */
+ * rewrites only what changed and an interrupted run shows no half page.
+ * The pages and maps are in each language asked for: English at the root,
+ * another language LANG under LANG/ (LANG/port/926.html); the port documents,
+ * the search index and the assets are written once, at the root. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +22,9 @@
 
 #define MANIFEST ".portdex-export"
 #define STAGING ".port.staging"
+/* a language's directory before its pages: "" (English) or "fr/" */
+#define LANG_DIR(l) ((l) == PD_LANG_EN ? "" : (l) == PD_LANG_FR ? "fr/" : "ms/")
+_Static_assert(PD_NLANG == 3, "LANG_DIR names a directory per language");
 
 /* A content hash for the manifest: 8 bytes at a time (not for security) */
 static uint64_t hash64(const void *p, size_t n)
@@ -59,7 +65,11 @@ struct export {
 	 * and the errno of the call that failed (0: not a system call) */
 	atomic_int fail_code;
 	int fail_errno;
-	int staging;        /* a first export: port/ is written in .port.staging/ and renamed at the end */
+	/* a first export of a port/ directory (the root's, fr/port, ms/port):
+	 * written in LANG/.port.staging/ and renamed at the end, per language */
+	int staging[PD_NLANG];
+	int lang[PD_NLANG]; /* the languages of the pages, in enum pd_lang order */
+	size_t nlang;
 	struct pd_check_opts check;
 	pd__gzip_fn gzip;   /* --gzip: the gzip module's entry point, else NULL */
 };
@@ -172,6 +182,21 @@ static int record(struct export *e, const char *rel, uint64_t h)
 	return rc ? failed(e, PD_ENOMEM, 0) : 0;
 }
 
+/* The language whose port/ directory rel is in, when that directory is
+ * written in its staging directory (a first export), else -1; *name: rel
+ * past "LANG/port/" */
+static int staged(const struct export *e, const char *rel, const char **name)
+{
+	for (int l = 0; l < PD_NLANG; l++) {
+		size_t n = strlen(LANG_DIR(l));
+		if (e->staging[l] && !strncmp(rel, LANG_DIR(l), n) && !strncmp(rel + n, "port/", 5)) {
+			*name = rel + n + 5;
+			return l;
+		}
+	}
+	return -1;
+}
+
 /* 1 when DIR/rel still holds what the last export wrote there, of hash h
  * and size want (any size: SIZE_MAX) */
 static int unchanged(const struct export *e, const char *rel, uint64_t h, size_t want)
@@ -179,8 +204,9 @@ static int unchanged(const struct export *e, const char *rel, uint64_t h, size_t
 	char path[4096];
 	struct stat st;
 	uint64_t was;
+	const char *name;
 
-	if (e->staging && !strncmp(rel, "port/", 5))
+	if (staged(e, rel, &name) >= 0)
 		return 0; /* a first export: nothing there yet */
 	snprintf(path, sizeof(path), "%s/%s", e->dir, rel);
 	return old_hash(e, rel, &was) && was == h && !stat(path, &st) &&
@@ -192,13 +218,14 @@ static int unchanged(const struct export *e, const char *rel, uint64_t h, size_t
 static int write_at(struct export *e, const char *rel, const void *data, size_t len)
 {
 	char path[4096], tmp[4200];
-	int fd, errnum = 0;
+	const char *name;
+	int fd, errnum = 0, l;
 	size_t off = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", e->dir, rel);
-	if (e->staging && !strncmp(rel, "port/", 5)) {
+	if ((l = staged(e, rel, &name)) >= 0) {
 		/* nobody sees the staging directory: write in place */
-		snprintf(tmp, sizeof(tmp), "%s/" STAGING "/%s", e->dir, rel + 5);
+		snprintf(tmp, sizeof(tmp), "%s/%s" STAGING "/%s", e->dir, LANG_DIR(l), name);
 		*path = '\0';
 	} else {
 		const char *slash = strrchr(path, '/');
@@ -264,30 +291,61 @@ static int stopped(const struct export *e)
 	return e->o->stop && *e->o->stop;
 }
 
+/* The path from a page at rel to the site's root: "../" a directory */
+static const char *root_of(const char *rel)
+{
+	static const char ups[] = "../../../";
+	size_t depth = 0;
+
+	for (; *rel; rel++)
+		depth += *rel == '/';
+	return depth * 3 < sizeof(ups) ? ups + sizeof(ups) - 1 - depth * 3 : "";
+}
+
+/* A port's document (once, at the root) and its page in each language */
 static void *export_ports(void *arg)
 {
 	struct export *e = arg;
 	struct pd_buf html = PD_BUF_INIT, json = PD_BUF_INIT;
-	struct pd_buf *outs[4] = { NULL, NULL, &html, &json };
 	struct pd_site_opts o;
 	char rel[64], rel2[64];
 	unsigned p;
 
 	memset(&o, 0, sizeof(o));
-	o.root = "../";
 	o.ext = ".html";
 	o.check = &e->check;
 	o.link_assets = 1;
 	while (!stopped(e) && !atomic_load(&e->fail_code) && (p = atomic_fetch_add(&e->next, 1)) < 65536) {
-		int rc;
-		html.len = json.len = 0;
-		snprintf(rel, sizeof(rel), "port/%u.html", p);
-		snprintf(rel2, sizeof(rel2), "port/%u.json", p);
-		if ((rc = pd_page_formats(e->reg, p, &o, outs))) {
-			failed(e, rc, 0);
-			break;
+		int rc = 0, bad = 0, doc = e->lang[0] != PD_LANG_EN;
+		/* the document (in English, language-neutral) with the English
+		 * page, the facts gathered once for both; then the other
+		 * languages' pages */
+		json.len = 0;
+		if (doc) {
+			struct pd_buf *outs[4] = { NULL, NULL, NULL, &json };
+			o.lang = NULL;
+			o.root = "../";
+			rc = pd_page_formats(e->reg, p, &o, outs);
 		}
-		if (put_file(e, rel, &html) || put_file(e, rel2, &json))
+		for (size_t i = 0; i < e->nlang && !rc && !bad; i++) {
+			int l = e->lang[i];
+			struct pd_buf *outs[4] = { NULL, NULL, &html, doc ? NULL : &json };
+			html.len = 0;
+			snprintf(rel, sizeof(rel), "%sport/%u.html", LANG_DIR(l), p);
+			o.lang = pd_lang_code(l);
+			o.root = root_of(rel);
+			if ((rc = pd_page_formats(e->reg, p, &o, outs)))
+				break;
+			doc = 1;
+			bad = put_file(e, rel, &html);
+		}
+		if (!rc && !bad) {
+			snprintf(rel2, sizeof(rel2), "port/%u.json", p);
+			bad = put_file(e, rel2, &json);
+		}
+		if (rc)
+			failed(e, rc, 0);
+		if (rc || bad)
 			break;
 		if (!(atomic_fetch_add(&e->done, 1) % 512) && e->o->progress)
 			e->o->progress(e->o->ctx, atomic_load(&e->done), 65536);
@@ -308,16 +366,18 @@ static int mkdir_p(struct export *e, const char *dir, const char *sub)
 	return 0;
 }
 
+/* The directories of a language's pages, after LANG_DIR */
+static const char *const subdirs[] = { "", "port", "ranges", "maps", "blocks" };
+#define NSUBDIRS (sizeof(subdirs) / sizeof(subdirs[0]))
+
 /* leftovers of an interrupted run */
 static void remove_temporaries(const char *dir)
 {
-	const char *subs[] = { "", "port", "ranges", "maps", "blocks" };
-
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+	for (size_t i = 0; i < NSUBDIRS * PD_NLANG; i++) {
 		char path[4096];
 		DIR *d;
 		struct dirent *de;
-		snprintf(path, sizeof(path), "%s/%s", dir, subs[i]);
+		snprintf(path, sizeof(path), "%s/%s%s", dir, LANG_DIR((int)(i / NSUBDIRS)), subdirs[i % NSUBDIRS]);
 		d = opendir(path);
 		if (!d)
 			continue;
@@ -328,26 +388,26 @@ static void remove_temporaries(const char *dir)
 	}
 }
 
-static const char *staging_path(const char *dir, char *buf, size_t n)
+static const char *staging_path(const char *dir, int lang, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s/" STAGING, dir);
+	snprintf(buf, n, "%s/%s" STAGING, dir, LANG_DIR(lang));
 	return buf;
 }
 
-static const char *port_path(const char *dir, char *buf, size_t n)
+static const char *port_path(const char *dir, int lang, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s/port", dir);
+	snprintf(buf, n, "%s/%sport", dir, LANG_DIR(lang));
 	return buf;
 }
 
-/* Removes DIR/.port.staging, left by an interrupted first export. */
-static void remove_staging(const char *dir)
+/* Removes DIR/LANG/.port.staging, left by an interrupted first export. */
+static void remove_staging(const char *dir, int lang)
 {
 	char path[4096];
 	DIR *d;
 	struct dirent *de;
 
-	snprintf(path, sizeof(path), "%s/" STAGING, dir);
+	staging_path(dir, lang, path, sizeof(path));
 	d = opendir(path);
 	if (!d)
 		return;
@@ -364,10 +424,6 @@ static int page_done(struct export *e, int rc)
 	return rc ? failed(e, rc, 0) : 0;
 }
 
-/* The languages of the site: the first is the default (x-default), at
- * the root; any other would be under LANG/ */
-static const char *const langs[] = { "en" };
-#define NLANGS (sizeof(langs) / sizeof(langs[0]))
 #define SITEMAP_MAX 50000 /* URLs in one sitemap (sitemaps.org) */
 
 /* The pages of the sitemaps, in order: the site pages but the search, then
@@ -399,17 +455,17 @@ static int sitemap_page(const struct pd_registry *reg, size_t i, char *path, siz
 	return 1;
 }
 
-static void sitemap_loc(struct pd_buf *b, const char *base, size_t lang, const char *path)
+static void sitemap_loc(struct pd_buf *b, const char *base, int lang, const char *path)
 {
 	pd_buf_html(b, base);
-	if (lang)
-		pd_buf_printf(b, "%s/", langs[lang]);
+	pd_buf_puts(b, LANG_DIR(lang));
 	pd_buf_puts(b, path);
 }
 
 /* sitemap.xml, an index of sitemap-N.xml, each of at most SITEMAP_MAX
  * URLs: every page in every language, each with its versions in the
- * others (hreflang) and the default. 0, or -1 with the failure recorded. */
+ * others (hreflang) and the default (x-default: English, or the first
+ * language exported). 0, or -1 with the failure recorded. */
 static int export_sitemaps(struct export *e, const char *base)
 {
 	struct pd_buf b = PD_BUF_INIT, ix = PD_BUF_INIT;
@@ -426,16 +482,16 @@ static int export_sitemaps(struct export *e, const char *base)
 				"xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
 		for (url = 0; url < SITEMAP_MAX && (more = sitemap_page(e->reg, page, path, sizeof(path))); url++) {
 			pd_buf_puts(&b, "<url><loc>");
-			sitemap_loc(&b, base, lang, path);
+			sitemap_loc(&b, base, e->lang[lang], path);
 			pd_buf_puts(&b, "</loc>");
-			for (size_t l = 0; l <= NLANGS; l++) {
+			for (size_t l = 0; l <= e->nlang; l++) {
 				pd_buf_printf(&b, "<xhtml:link rel=\"alternate\" hreflang=\"%s\" href=\"",
-					      l < NLANGS ? langs[l] : "x-default");
-				sitemap_loc(&b, base, l < NLANGS ? l : 0, path);
+					      l < e->nlang ? pd_lang_code(e->lang[l]) : "x-default");
+				sitemap_loc(&b, base, e->lang[l < e->nlang ? l : 0], path);
 				pd_buf_puts(&b, "\"/>");
 			}
 			pd_buf_puts(&b, "</url>\n");
-			if (++lang == NLANGS) {
+			if (++lang == e->nlang) {
 				lang = 0;
 				page++;
 			}
@@ -478,29 +534,36 @@ static int export_site(struct export *e, const char *base)
 		pd_buf_puts(&b, assets[i].text);
 		rc = page_done(e, b.err) || put_file(e, assets[i].rel, &b);
 	}
-	for (int p = 0; p < PD_SITE_COUNT && !rc; p++) {
-		const char *path = pd_site_page_path((enum pd_site_page)p);
-		o.root = strchr(path, '/') ? "../" : "";
-		b.len = 0;
-		snprintf(rel, sizeof(rel), "%s.html", path);
-		rc = page_done(e, pd_site_page(e->reg, (enum pd_site_page)p, PD_FMT_HTML, &o, &b)) ||
-		     put_file(e, rel, &b);
-	}
-	o.root = "../"; /* the maps link to the pages, from maps/ */
-	for (unsigned w = 0; w < 64 && !rc; w++) {
-		b.len = 0;
-		snprintf(rel, sizeof(rel), "maps/%u.svg", w);
-		rc = page_done(e, pd_map_svg_site(e->reg, w * 1024, PD_MAP_WINDOW, &o, &b)) || put_file(e, rel, &b);
-	}
-	/* a page per unassigned block */
-	o.root = "../";
-	for (size_t i = 0, n = pd_registry_block_count(e->reg); i < n && !rc; i++) {
-		struct pd_block blk;
-		if (pd_registry_block_at(e->reg, i, &blk))
-			continue;
-		b.len = 0;
-		snprintf(rel, sizeof(rel), "blocks/%u.html", blk.first);
-		rc = page_done(e, pd_block_page(e->reg, blk.first, PD_FMT_HTML, &o, &b)) || put_file(e, rel, &b);
+	for (size_t k = 0; k < e->nlang && !rc; k++) {
+		int l = e->lang[k];
+		const char *ld = LANG_DIR(l);
+		o.lang = pd_lang_code(l);
+		for (int p = 0; p < PD_SITE_COUNT && !rc; p++) {
+			b.len = 0;
+			snprintf(rel, sizeof(rel), "%s%s.html", ld, pd_site_page_path((enum pd_site_page)p));
+			o.root = root_of(rel);
+			rc = page_done(e, pd_site_page(e->reg, (enum pd_site_page)p, PD_FMT_HTML, &o, &b)) ||
+			     put_file(e, rel, &b);
+		}
+		/* the maps link to the pages of their language, from LANG/maps/ */
+		for (unsigned w = 0; w < 64 && !rc; w++) {
+			b.len = 0;
+			snprintf(rel, sizeof(rel), "%smaps/%u.svg", ld, w);
+			o.root = root_of(rel);
+			rc = page_done(e, pd_map_svg_site(e->reg, w * 1024, PD_MAP_WINDOW, &o, &b)) ||
+			     put_file(e, rel, &b);
+		}
+		/* a page per unassigned block */
+		for (size_t i = 0, n = pd_registry_block_count(e->reg); i < n && !rc; i++) {
+			struct pd_block blk;
+			if (pd_registry_block_at(e->reg, i, &blk))
+				continue;
+			b.len = 0;
+			snprintf(rel, sizeof(rel), "%sblocks/%u.html", ld, blk.first);
+			o.root = root_of(rel);
+			rc = page_done(e, pd_block_page(e->reg, blk.first, PD_FMT_HTML, &o, &b)) ||
+			     put_file(e, rel, &b);
+		}
 	}
 	if (!rc) {
 		b.len = 0;
@@ -547,6 +610,18 @@ static void remove_stale(struct export *e)
 		unlink(path);
 	}
 	free(now.old_index);
+	/* the directories of a language no longer exported, when empty */
+	for (int l = PD_NLANG - 1; l >= 0; l--) {
+		int wanted = 0;
+		for (size_t k = 0; k < e->nlang; k++)
+			wanted |= e->lang[k] == l;
+		for (size_t i = NSUBDIRS; !wanted && i-- > 0;) {
+			char path[4096];
+			snprintf(path, sizeof(path), "%s/%s%s", e->dir, LANG_DIR(l), subdirs[i]);
+			if (*LANG_DIR(l) || *subdirs[i])
+				rmdir(path); /* fails, as it should, when not empty */
+		}
+	}
 }
 
 static int manifest_save(struct export *e)
@@ -579,22 +654,39 @@ static int fail_msg(const struct export *e, char *err, size_t errlen, const char
 	return code;
 }
 
+/* A first export's port/ directories into place: 0, or -1 with the
+ * failure recorded */
+static int move_staged(struct export *e)
+{
+	char p1[4096], p2[4096];
+
+	for (int l = 0; l < PD_NLANG; l++)
+		if (e->staging[l] &&
+		    rename(staging_path(e->dir, l, p1, sizeof(p1)), port_path(e->dir, l, p2, sizeof(p2))))
+			return failed(e, PD_EIO, errno);
+	return 0;
+}
+
 int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err, size_t errlen)
 {
 	struct export e;
 	pthread_t th[2];
 	const char *base = o->base_url ? o->base_url : "http://localhost/";
 	char p1[4096], p2[4096];
-	int rc = 0, nth = 0;
+	int rc = 0, nth = 0, site_failed;
 
 	if (err && errlen)
 		err[0] = '\0';
-	if (!o->dir || (strncmp(base, "http://", 7) && strncmp(base, "https://", 8)))
+	if (!o->dir || (strncmp(base, "http://", 7) && strncmp(base, "https://", 8)) ||
+	    (o->langs & ~((1u << PD_NLANG) - 1)))
 		return PD_EINVAL;
 	memset(&e, 0, sizeof(e));
 	e.dir = o->dir;
 	e.reg = reg;
 	e.o = o;
+	for (int l = 0; l < PD_NLANG; l++)
+		if (!o->langs || (o->langs & (1u << l)))
+			e.lang[e.nlang++] = l;
 	pthread_mutex_init(&e.lock, NULL);
 	if (o->gzip) {
 		void *fn;
@@ -602,42 +694,58 @@ int pd_export(const struct pd_registry *reg, struct pd_export_opts *o, char *err
 			goto out;
 		e.gzip = (pd__gzip_fn)fn;
 	}
-	{
-		/* a first export writes the 131,072 port files in a hidden
-		 * directory and renames it into place at the end: no temporary
-		 * file and rename per page, and no half-written page visible */
-		struct stat st;
-		e.staging = stat(port_path(e.dir, p1, sizeof(p1)), &st) != 0;
-	}
-	if (mkdir_p(&e, e.dir, "") || mkdir_p(&e, e.dir, e.staging ? "" : "port") ||
-	    mkdir_p(&e, e.dir, "ranges") || mkdir_p(&e, e.dir, "maps") || mkdir_p(&e, e.dir, "blocks")) {
+	if (mkdir_p(&e, e.dir, "")) {
 		rc = fail_msg(&e, err, errlen, "cannot create", e.dir);
 		goto out;
 	}
 	remove_temporaries(e.dir);
-	remove_staging(e.dir);
-	if (e.staging && mkdir_p(&e, e.dir, STAGING)) {
-		rc = fail_msg(&e, err, errlen, "cannot create", staging_path(e.dir, p1, sizeof(p1)));
-		goto out;
+	/* the root's port/ (the documents, and the English pages) always;
+	 * then each language's directories */
+	for (int l = 0; l < PD_NLANG; l++) {
+		/* a first export writes the port files in a hidden directory
+		 * and renames it into place at the end: no temporary file and
+		 * rename per page, and no half-written page visible */
+		struct stat st;
+		int wanted = l == PD_LANG_EN;
+		for (size_t k = 0; k < e.nlang; k++)
+			wanted |= e.lang[k] == l;
+		remove_staging(e.dir, l);
+		if (!wanted)
+			continue;
+		e.staging[l] = stat(port_path(e.dir, l, p1, sizeof(p1)), &st) != 0;
+		for (size_t i = 0; i < NSUBDIRS; i++) {
+			snprintf(p2, sizeof(p2), "%s%s", LANG_DIR(l), subdirs[i]);
+			if (!*p2 || (e.staging[l] && !strcmp(subdirs[i], "port")))
+				continue;
+			if (mkdir_p(&e, e.dir, p2)) {
+				rc = fail_msg(&e, err, errlen, "cannot create", p2);
+				goto out;
+			}
+		}
+		if (e.staging[l] && mkdir_p(&e, e.dir, staging_path("", l, p2, sizeof(p2)) + 1)) {
+			rc = fail_msg(&e, err, errlen, "cannot create", staging_path(e.dir, l, p1, sizeof(p1)));
+			goto out;
+		}
 	}
 	manifest_load(&e);
-	if (export_site(&e, base)) {
-		rc = fail_msg(&e, err, errlen, "cannot write the site pages in", e.dir);
-		goto out;
-	}
+	/* the ports in two threads while this one writes the site pages,
+	 * maps and sitemaps (a thousand pages a language, and the sitemaps'
+	 * 200,000 URLs: the threads would wait for them otherwise) */
 	for (; nth < 2; nth++)
 		if (pthread_create(&th[nth], NULL, export_ports, &e))
 			break;
+	site_failed = export_site(&e, base);
 	if (!nth)
 		export_ports(&e);
 	for (int i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
 	if (stopped(&e)) {
 		rc = PD_ECANCELED;
+	} else if (site_failed) {
+		rc = fail_msg(&e, err, errlen, "cannot write the site pages in", e.dir);
 	} else if (atomic_load(&e.fail_code)) {
 		rc = fail_msg(&e, err, errlen, "cannot write the pages in", e.dir);
-	} else if (e.staging && rename(staging_path(e.dir, p1, sizeof(p1)), port_path(e.dir, p2, sizeof(p2)))) {
-		failed(&e, PD_EIO, errno);
+	} else if (move_staged(&e)) {
 		rc = fail_msg(&e, err, errlen, "cannot move the pages into place in", e.dir);
 	} else if (remove_stale(&e), manifest_save(&e)) {
 		rc = fail_msg(&e, err, errlen, "cannot write the manifest in", e.dir);
