@@ -891,6 +891,20 @@ PD_EXTERN int pd_block_page(const struct pd_registry *reg, unsigned first, enum 
  * PD_ENOMEM. */
 PD_EXTERN int pd_site_frame_top(const char *title, const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
 PD_EXTERN int pd_site_frame_end(struct pd_buf *out) PD_WUR;
+/* The frame in o->lang: <html lang>, the navigation, the language switcher
+ * and the footer in that language, its links to the pages of that language
+ * (root/LANG/), the style and scripts still from o->root.
+ * pd_site_frame_top_at also knows the page's path relative to its
+ * language's root ("port/926", "blocks/916", "ranges/system", "search", ""
+ * for the home page): the head links to the same page in each language
+ * (<link rel="alternate" hreflang="en|fr|ms|x-default">, x-default the
+ * English one) and the switcher to it. pd_site_frame_top is
+ * pd_site_frame_top_at with path NULL: no alternates, the switcher links
+ * to each language's home page. pd_site_frame_end is pd_site_frame_end_lang
+ * with o NULL: the English end. */
+PD_EXTERN int pd_site_frame_top_at(const char *title, const char *path, const struct pd_site_opts *o,
+				   struct pd_buf *out) PD_WUR;
+PD_EXTERN int pd_site_frame_end_lang(const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
 
 /* A static site in o->dir: an HTML page and a JSON file for every port,
  * the site pages, maps, search index and sitemap.xml (URLs under
