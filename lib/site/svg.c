@@ -92,7 +92,7 @@ static void cell_links(const struct pd_registry *reg, unsigned w0, const enum pd
 
 /* The width of text at 11 px in a sans-serif font, estimated from
  * Helvetica's advance widths (1/1000 em; a letter outside ASCII counts as
- * an "n"): for a legend that must not overlap in any language */
+ * an "n"; DejaVu Sans is about 15% wider): for the legend's layout */
 static unsigned text_px(const char *s)
 {
 	static const unsigned short w[95] = {
@@ -115,57 +115,52 @@ static unsigned text_px(const char *s)
 }
 
 /* The legend: the three statuses with their counts on a row, 100 pixels
- * apart, or as far apart as their words need (packed closer when the row
- * would not fit); then the block's outline and the port's ring */
+ * apart, then the block's outline and the port's ring; when the words of
+ * the statuses are too long for that row (estimated with text_px), the
+ * statuses take two closer rows (assigned and reserved, then unassigned)
+ * above the block and the port */
 static void legend(int lang, const unsigned *count, struct pd_buf *b)
 {
 	static const enum pd__msg names[3] = { M_map_legend_unassigned, M_map_legend_reserved, M_map_legend_assigned };
-	struct pd_buf t[3] = { PD_BUF_INIT, PD_BUF_INIT, PD_BUF_INIT }, blk = PD_BUF_INIT;
+	struct pd_buf t[3] = { PD_BUF_INIT, PD_BUF_INIT, PD_BUF_INIT };
 	char n[PD__CNT_MAX];
-	unsigned need[3], x[3], right = X0 + GRID + 4, port_x;
-	int y = Y0 + GRID + 12;
+	unsigned x[3], y[4];
+	int one_row;
 
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 3; k++)
 		pd__tr(&t[k], lang, names[2 - k], pd__cnt(n, lang, count[2 - k]));
-		need[k] = 14 + text_px(pd_buf_str(&t[k])) + 6;
+	one_row = text_px(pd_buf_str(&t[0])) <= 86 && text_px(pd_buf_str(&t[1])) <= 86 &&
+		  text_px(pd_buf_str(&t[2])) <= 140;
+	if (one_row) {
+		for (int k = 0; k < 3; k++) {
+			x[k] = X0 + (unsigned)k * 100;
+			y[k] = Y0 + GRID + 12;
+		}
+		y[3] = Y0 + GRID + 32;
+	} else {
+		x[0] = X0, x[1] = X0 + GRID / 2, x[2] = X0;
+		y[0] = y[1] = Y0 + GRID + 6, y[2] = Y0 + GRID + 21, y[3] = Y0 + GRID + 36;
 	}
-	x[0] = X0;
-	for (int k = 1; k < 3; k++)
-		x[k] = x[k - 1] + (need[k - 1] > 100 ? need[k - 1] : 100);
-	if (x[2] + need[2] - 6 > right)
-		for (int k = 1; k < 3; k++)
-			x[k] = x[k - 1] + need[k - 1];
 	for (int k = 0; k < 3; k++) {
-		pd_buf_printf(b, "<rect x=\"%u\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\" stroke=\"#555\" stroke-width=\"0.5\"/>"
-				 "<text x=\"%u\" y=\"%d\" font-size=\"11\" font-family=\"sans-serif\" fill=\"#222\">",
-			      x[k], y, fills[2 - k], x[k] + 14, y + 9);
+		pd_buf_printf(b, "<rect x=\"%u\" y=\"%u\" width=\"10\" height=\"10\" fill=\"%s\" stroke=\"#555\" stroke-width=\"0.5\"/>"
+				 "<text x=\"%u\" y=\"%u\" font-size=\"11\" font-family=\"sans-serif\" fill=\"#222\">",
+			      x[k], y[k], fills[2 - k], x[k] + 14, y[k] + 9);
 		pd_buf_html(b, pd_buf_str(&t[k]));
 		pd_buf_puts(b, "</text>");
-	}
-	y += 20;
-	pd_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"none\" stroke=\"#b3001b\" "
-			 "stroke-width=\"2\" stroke-dasharray=\"3 2\"/><text x=\"%d\" y=\"%d\" font-size=\"11\" "
-			 "font-family=\"sans-serif\" fill=\"#222\">",
-		      X0, y, X0 + 14, y + 9);
-	pd__tr(&blk, lang, M_map_legend_block);
-	pd_buf_html(b, pd_buf_str(&blk));
-	/* the ring after the block's words */
-	port_x = X0 + 14 + text_px(pd_buf_str(&blk)) + 16;
-	if (port_x < X0 + 265)
-		port_x = X0 + 265;
-	pd_buf_printf(b, "</text><circle cx=\"%u\" cy=\"%d\" r=\"6\" fill=\"none\" stroke=\"#000\" stroke-width=\"2\"/>"
-			 "<text x=\"%u\" y=\"%d\" font-size=\"11\" font-family=\"sans-serif\" fill=\"#222\">",
-		      port_x, y + 5, port_x + 11, y + 9);
-	put_tr(b, lang, M_map_legend_port);
-	pd_buf_puts(b, "</text>");
-	for (int k = 0; k < 3; k++) {
 		if (t[k].err && !b->err)
 			b->err = t[k].err;
 		pd_buf_release(&t[k]);
 	}
-	if (blk.err && !b->err)
-		b->err = blk.err;
-	pd_buf_release(&blk);
+	pd_buf_printf(b, "<rect x=\"%d\" y=\"%u\" width=\"10\" height=\"10\" fill=\"none\" stroke=\"#b3001b\" "
+			 "stroke-width=\"2\" stroke-dasharray=\"3 2\"/><text x=\"%d\" y=\"%u\" font-size=\"11\" "
+			 "font-family=\"sans-serif\" fill=\"#222\">",
+		      X0, y[3], X0 + 14, y[3] + 9);
+	put_tr(b, lang, M_map_legend_block);
+	pd_buf_printf(b, "</text><circle cx=\"%d\" cy=\"%u\" r=\"6\" fill=\"none\" stroke=\"#000\" stroke-width=\"2\"/>"
+			 "<text x=\"%d\" y=\"%u\" font-size=\"11\" font-family=\"sans-serif\" fill=\"#222\">",
+		      X0 + 265, y[3] + 5, X0 + 276, y[3] + 9);
+	put_tr(b, lang, M_map_legend_port);
+	pd_buf_puts(b, "</text>");
 }
 
 static void window(const struct pd_registry *reg, unsigned w0, int lang, const struct pd_site_opts *o,
