@@ -267,10 +267,14 @@ int pd_site_frame_end_lang(const struct pd_site_opts *o, struct pd_buf *b)
 {
 	if (!b)
 		return PD_EINVAL;
-	/* the catalogue's own text: written as it is (IANA's apostrophe
-	 * stays one), it holds no markup */
 	pd_buf_puts(b, "</main><footer>");
-	pd_buf_puts(b, pd__msg(pd__site_lang(o), M_frame_footer));
+	/* the catalogue's text: &, < and > escaped, the apostrophe left as
+	 * the English footer always had it */
+	for (const char *s = pd__msg(pd__site_lang(o), M_frame_footer); *s; s++)
+		if (*s == '&' || *s == '<' || *s == '>')
+			pd_buf_puts(b, *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : "&gt;");
+		else
+			pd_buf_putc(b, *s);
 	pd_buf_puts(b, "</footer></body></html>\n");
 	return b->err;
 }
