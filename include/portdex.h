@@ -851,7 +851,11 @@ struct pd_site_opts {
 	const char *lang;        /* the pages' language: "en" or NULL, "fr", "ms" (pd_lang_code).
 				  * Pages of another language than English live under root/LANG/:
 				  * their links to pages go there, to assets still to root */
-	void *reserved[1];       /* zero (see "Options structs" above) */
+	unsigned langs;          /* HTML: the languages the site has, a bit per enum pd_lang
+				  * (1u << PD_LANG_FR ...); 0: all of them. The frame's language
+				  * switcher and alternates name only these (and the page's own),
+				  * and are left out of a site of one language */
+	unsigned reserved[1];    /* zero (see "Options structs" above) */
 };
 
 /* feedback_flags: show the second step of the form (why, and a comment)
@@ -898,7 +902,8 @@ PD_EXTERN int pd_site_frame_end(struct pd_buf *out) PD_WUR;
  * language's root ("port/926", "blocks/916", "ranges/system", "search", ""
  * for the home page): the head links to the same page in each language
  * (<link rel="alternate" hreflang="en|fr|ms|x-default">, x-default the
- * English one) and the switcher to it. pd_site_frame_top is
+ * English one, or the first of o->langs without English) and the
+ * switcher to it, both for the languages of o->langs. pd_site_frame_top is
  * pd_site_frame_top_at with path NULL: no alternates, the switcher links
  * to each language's home page. pd_site_frame_end is pd_site_frame_end_lang
  * with o NULL: the English end. */

@@ -161,7 +161,23 @@ static void lang_href(struct pd_buf *b, const struct pd_site_opts *o, int lang, 
 	}
 }
 
-/* The language switcher: the three languages by their own names, each a
+/* 1 if the site has language l (o->langs; 0: every language) */
+static int has_lang(const struct pd_site_opts *o, int l)
+{
+	return !o->langs || (o->langs & (1u << l));
+}
+
+/* How many languages the site has, the page's own counted */
+static int site_langs(const struct pd_site_opts *o, int lang)
+{
+	int n = 0;
+
+	for (int l = 0; l < PD_NLANG; l++)
+		n += l == lang || has_lang(o, l);
+	return n;
+}
+
+/* The language switcher: the site's languages by their own names, each a
  * link to this page (path; NULL: the home page) in it, but the current one */
 static void switcher(struct pd_buf *b, const struct pd_site_opts *o, int lang, const char *path)
 {
@@ -169,6 +185,8 @@ static void switcher(struct pd_buf *b, const struct pd_site_opts *o, int lang, c
 	pd_buf_html(b, pd__msg(lang, M_frame_langs_label));
 	pd_buf_puts(b, "\"><ul>");
 	for (int l = 0; l < PD_NLANG; l++) {
+		if (l != lang && !has_lang(o, l))
+			continue;
 		if (l == lang) {
 			pd_buf_printf(b, "<li><span lang=\"%s\" aria-current=\"page\">", pd_lang_code(l));
 			pd_buf_html(b, pd_lang_name(l));
@@ -199,14 +217,22 @@ int pd_site_frame_top_at(const char *title, const char *path, const struct pd_si
 		      pd_lang_code(lang));
 	pd_buf_html(b, title);
 	pd_buf_puts(b, " - portdex</title>");
-	if (path) {
-		/* the same page in each language, and the default */
-		for (int l = 0; l <= PD_NLANG; l++) {
-			pd_buf_printf(b, "<link rel=\"alternate\" hreflang=\"%s\" href=\"",
-				      l < PD_NLANG ? pd_lang_code(l) : "x-default");
-			lang_href(b, o, l < PD_NLANG ? l : PD_LANG_EN, path);
+	if (path && site_langs(o, lang) > 1) {
+		/* the same page in each language, and the default: English, or
+		 * the first language the site has */
+		int def = -1;
+		for (int l = 0; l < PD_NLANG; l++) {
+			if (l != lang && !has_lang(o, l))
+				continue;
+			if (def < 0)
+				def = l;
+			pd_buf_printf(b, "<link rel=\"alternate\" hreflang=\"%s\" href=\"", pd_lang_code(l));
+			lang_href(b, o, l, path);
 			pd_buf_puts(b, "\">");
 		}
+		pd_buf_puts(b, "<link rel=\"alternate\" hreflang=\"x-default\" href=\"");
+		lang_href(b, o, def, path);
+		pd_buf_puts(b, "\">");
 	}
 	if (o->link_assets) {
 		pd_buf_puts(b, "<link rel=\"stylesheet\" href=\"");
@@ -218,7 +244,8 @@ int pd_site_frame_top_at(const char *title, const char *path, const struct pd_si
 		pd_buf_puts(b, "</style>");
 	}
 	pd_buf_puts(b, "</head><body><header>");
-	switcher(b, o, lang, path);
+	if (site_langs(o, lang) > 1)
+		switcher(b, o, lang, path);
 	pd_buf_puts(b, "<nav>");
 	pd_buf_printf(b, "<a class=\"brand\" href=\"%s%s\">portdex</a>", lr, *o->ext ? "index.html" : "");
 	{
