@@ -854,7 +854,11 @@ struct pd_site_opts {
 	const char *lang;        /* the pages' language: "en" or NULL, "fr", "ms" (pd_lang_code).
 				  * Pages of another language than English live under root/LANG/:
 				  * their links to pages go there, to assets still to root */
-	void *reserved[1];       /* zero (see "Options structs" above) */
+	unsigned langs;          /* HTML: the languages the site has, a bit per enum pd_lang
+				  * (1u << PD_LANG_FR ...); 0: all of them. The frame's language
+				  * switcher and alternates name only these (and the page's own),
+				  * and are left out of a site of one language */
+	unsigned reserved[1];    /* zero (see "Options structs" above) */
 };
 
 /* feedback_flags: show the second step of the form (why, and a comment)
@@ -894,6 +898,21 @@ PD_EXTERN int pd_block_page(const struct pd_registry *reg, unsigned first, enum 
  * PD_ENOMEM. */
 PD_EXTERN int pd_site_frame_top(const char *title, const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
 PD_EXTERN int pd_site_frame_end(struct pd_buf *out) PD_WUR;
+/* The frame in o->lang: <html lang>, the navigation, the language switcher
+ * and the footer in that language, its links to the pages of that language
+ * (root/LANG/), the style and scripts still from o->root.
+ * pd_site_frame_top_at also knows the page's path relative to its
+ * language's root ("port/926", "blocks/916", "ranges/system", "search", ""
+ * for the home page): the head links to the same page in each language
+ * (<link rel="alternate" hreflang="en|fr|ms|x-default">, x-default the
+ * English one, or the first of o->langs without English) and the
+ * switcher to it, both for the languages of o->langs. pd_site_frame_top is
+ * pd_site_frame_top_at with path NULL: no alternates, the switcher links
+ * to each language's home page. pd_site_frame_end is pd_site_frame_end_lang
+ * with o NULL: the English end. */
+PD_EXTERN int pd_site_frame_top_at(const char *title, const char *path, const struct pd_site_opts *o,
+				   struct pd_buf *out) PD_WUR;
+PD_EXTERN int pd_site_frame_end_lang(const struct pd_site_opts *o, struct pd_buf *out) PD_WUR;
 
 /* A static site in o->dir: an HTML page and a JSON file for every port,
  * the site pages, maps, search index and sitemap.xml (URLs under

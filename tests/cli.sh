@@ -304,9 +304,13 @@ contains "$(cat "$site/search.html")" '<script src="search-index.js"></script><s
 for q in rdp "remote desktop" jenkins kubernetes htpt; do
 	a=$("$PORTDEX" search --json "$q" | node -e 'for (const r of JSON.parse(require("fs").readFileSync(0, "utf8")).results)
 		console.log(r.first, r.last, r.why)')
-	b=$(node -e 'const s = require(process.argv[1]); const ix = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
-		for (const r of s.search(ix, process.argv[3], 20, false)) console.log(r.first, r.last, r.why)' \
-		"$src/data/site/search.js" "$site/search-index.json" "$q")
+	# with the words of the English search page (its data-w-* attributes)
+	b=$(node -e 'const fs = require("fs"), s = require(process.argv[1]), ix = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+		const w = {}, ent = { quot: "\"", amp: "&", lt: "<", gt: ">", "#39": "\x27" };
+		for (const m of fs.readFileSync(process.argv[4], "utf8").matchAll(/ data-w-([a-z-]+)="([^"]*)"/g))
+			w[m[1].replace(/-([a-z])/g, (x, c) => c.toUpperCase())] = m[2].replace(/&(quot|amp|lt|gt|#39);/g, (x, e) => ent[e]);
+		for (const r of s.search(ix, process.argv[3], 20, false, w)) console.log(r.first, r.last, r.why)' \
+		"$src/data/site/search.js" "$site/search-index.json" "$q" "$site/search.html")
 	[ -n "$a" ] && [ "$a" = "$b" ] && ok || ko "the export's search of '$q' differs from the command's"
 done
 # the site's assets are data/site/'s files, as they are
@@ -324,7 +328,7 @@ contains "$(cat "$site/index.html")" '<link rel="stylesheet" href="portdex.css">
 contains "$(cat "$site/port/926.html")" '<link rel="stylesheet" href="../portdex.css">' "a port page links the style sheet"
 contains "$(cat "$site/search.html")" '<script src="search.js"></script>' "the search page links its script"
 ! grep -q '<style' "$site/port/926.html" "$site/index.html" && ok || ko "a page carries a style sheet of its own"
-contains "$(cat "$site/search.html")" '<ol id="results" data-root="" data-ext=".html">' "the search page's root and extension"
+contains "$(cat "$site/search.html")" '<ol id="results" data-root="" data-lroot="" data-ext=".html"' "the search page's roots and extension"
 # every relative link of some pages leads to a file of the export
 broken=0
 # a page per unassigned block, linked from its ports' pages

@@ -129,9 +129,12 @@ compare() {
 		const line = r => `${r.first}-${r.last} ${r.transports} ${r.why}`;
 		const ix = kind === "js" ? JSON.parse(fs.readFileSync(dir + "/index.json", "utf8")) : null;
 		const s = kind === "js" ? require(script) : null;
+		// the words of the English search page (data/i18n/en.cat, site_why_*)
+		const words = { near: "close to: %1$s", product: "%1$s (IANA: %2$s)", productTerm: "%1$s: %2$s (IANA: %3$s)",
+			iana: "IANA: %1$s", ianaDesc: "IANA: %1$s (%2$s)", use: "use: %1$s", malware: "malware: %1$s" };
 		for (let i = 0; i < +n; i++) {
 			const cmd = JSON.parse(fs.readFileSync(`${dir}/cmd.${i}.json`, "utf8"));
-			const other = kind === "js" ? s.search(ix, cmd.query, 50, cmd.like)
+			const other = kind === "js" ? s.search(ix, cmd.query, 50, cmd.like, words)
 				: JSON.parse(fs.readFileSync(`${dir}/${kind}.${i}.json`, "utf8")).results;
 			const a = cmd.results.map(line).join("\n"), b = other.map(line).join("\n");
 			console.log(a === b && (a || cmd.total === 0) ? "same" : `differs: ${JSON.stringify(cmd.query)}\n  ${a.split("\n")[0]}\n  ${b.split("\n")[0]}`);

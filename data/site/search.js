@@ -2,8 +2,12 @@
  * pd_search_index()) is fetched and searched here with the ranking of the
  * library's engine (lib/advice/search.c: a change there is a change here;
  * tests/search.sh compares the two on many queries); a port number goes
- * straight to its page. The list of results carries the site's root and
- * page extension. Under node, the file exports the ranking instead. */
+ * straight to its page. The list of results carries the site's root (the
+ * index), the root of the pages in the page's language (data-lroot), the
+ * page extension and every word the script shows, in the page's language
+ * (data-w-*: printf-like templates with %1$s, %2$s ...): the script has no
+ * text of its own. Under node, the file exports the ranking instead; its
+ * reasons are then written with the words given to search(). */
 (function () {
 	var MAX_WORDS = 8, WORD_LEN = 64;
 
@@ -80,21 +84,32 @@
 				return false;
 		return what.length === term.length || what[term.length] === ' ';
 	}
-	function why(c) {
-		var r = c.rec, s = c.match === 'near' ? 'close to: ' : '';
+	/* a template with its arguments: %N$s is argument N, %% a percent sign */
+	function fmt(t, args) {
+		return String(t).replace(/%(%|([1-9])\$s)/g, function (all, pc, n) {
+			return pc === '%' ? '%' : String(args[n - 1]);
+		});
+	}
+	/* why a candidate matched, in the words w (near, product, productTerm,
+	 * iana, ianaDesc, use, malware) */
+	function why(c, w) {
+		var r = c.rec, s;
 		if (r[0] === 'p')
-			return s + (startsCi(r[2], c.term) ? '' : c.term + ': ') + r[2] + ' (IANA: ' + r[7] + ')';
-		if (r[0] === 'i')
-			return s + 'IANA: ' + r[1] + (r[2] ? ' (' + r[2] + ')' : '');
-		return s + (r[0] === 'm' ? 'malware: ' : 'use: ') + r[1];
+			s = startsCi(r[2], c.term) ? fmt(w.product, [r[2], r[7]]) : fmt(w.productTerm, [c.term, r[2], r[7]]);
+		else if (r[0] === 'i')
+			s = r[2] ? fmt(w.ianaDesc, [r[1], r[2]]) : fmt(w.iana, [r[1]]);
+		else
+			s = fmt(r[0] === 'm' ? w.malware : w.use, [r[1]]);
+		return c.match === 'near' ? fmt(w.near, [s]) : s;
 	}
 	var FROM = { p: 0, i: 1, u: 2, m: 2 };
 	function ports(r) {
 		return r[0] === 'u' || r[0] === 'm' ? [r[2], r[3], r[4], r[5]] : [r[3], r[4], r[5], r[6]];
 	}
 	/* the results for query, best first, as pd_search() ranks them:
-	 * [{first, last, transports, match, term, why}] */
-	function search(ix, query, max, like) {
+	 * [{first, last, transports, match, term, why}], why in the words w
+	 * (see why()) */
+	function search(ix, query, max, like, w) {
 		var q = norm(query), cands = [], ord = { p: 0, i: 0, u: 0 }, words;
 		if (!q)
 			return [];
@@ -163,7 +178,7 @@
 			seen[key] = true;
 			if (out.length < max)
 				out.push({ first: c.first, last: c.last, transports: c.transports, match: c.match,
-					   term: c.term, why: why(c) });
+					   term: c.term, why: why(c, w) });
 		});
 		return out;
 	}
@@ -172,12 +187,15 @@
 		return;
 	}
 
-	var out = document.getElementById('results'), root = out.dataset.root, ext = out.dataset.ext;
+	var out = document.getElementById('results'), d = out.dataset;
+	var root = d.root, lroot = d.lroot || root, ext = d.ext;
+	var words = { near: d.wNear, product: d.wProduct, productTerm: d.wProductTerm, iana: d.wIana,
+		      ianaDesc: d.wIanaDesc, use: d.wUse, malware: d.wMalware };
 	var q = (new URLSearchParams(location.search).get('q') || '').trim();
 	if (!q)
 		return;
 	if (/^[0-9]{1,5}$/.test(q) && +q < 65536) {
-		location.href = root + 'port/' + (+q) + ext;
+		location.href = lroot + 'port/' + (+q) + ext;
 		return;
 	}
 	// the export's search-index.js set window.portdexIndex (a script loads
@@ -185,17 +203,22 @@
 	var index = window.portdexIndex ? Promise.resolve(window.portdexIndex) :
 		fetch(root + 'search-index.json').then(function (r) { return r.json(); });
 	index.then(function (ix) {
-		var hits = search(ix, q, 100, false);
+		var hits = search(ix, q, 100, false, words);
 		if (!hits.length) {
-			out.outerHTML = '<p>Nothing matches.</p>';
+			var p = document.createElement('p');
+			p.textContent = d.wNone;
+			out.replaceWith(p);
 			return;
 		}
 		hits.forEach(function (h) {
 			var li = document.createElement('li'), a = document.createElement('a');
-			a.href = root + 'port/' + h.first + ext;
+			a.href = lroot + 'port/' + h.first + ext;
 			a.textContent = (h.first === h.last ? h.first : h.first + '-' + h.last) + '/' + h.transports;
+			// the page's "%1$s: %2$s": the link where %1$s is
+			var at = d.wHit.indexOf('%1$s');
+			li.appendChild(document.createTextNode(fmt(d.wHit.slice(0, at), [])));
 			li.appendChild(a);
-			li.appendChild(document.createTextNode(': ' + h.why));
+			li.appendChild(document.createTextNode(fmt(d.wHit.slice(at + 4), ['', h.why])));
 			out.appendChild(li);
 		});
 	});

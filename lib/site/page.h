@@ -34,6 +34,13 @@ int pd__page_json(const struct pd__page *m, struct pd_buf *out);
 int pd__site_lang(const struct pd_site_opts *o);
 const char *pd__lroot(const struct pd_site_opts *o, char *buf);
 
+/* A count as a site page (site.c, svg.c) writes it into buf (at least
+ * PD__CNT_MAX bytes), returned: French and Malay as pd__num groups them;
+ * English in plain digits, as these pages always wrote them (their
+ * English stays byte for byte what it was). (site.c) */
+#define PD__CNT_MAX 32
+const char *pd__cnt(char *buf, int lang, unsigned long long n);
+
 /* Markdown helpers */
 /* Text from outside: Markdown syntax escaped, control characters made
  * visible (pd_buf_text) */
@@ -61,7 +68,21 @@ void pd__map_range(const struct pd_registry *reg, const struct pd_site_opts *o, 
 /* A script of data/site/ (file: its name, text: its content): a link to
  * root/FILE when o->link_assets, else inline */
 void pd__asset_script(struct pd_buf *b, const struct pd_site_opts *o, const char *file, const char *text);
+/* A page in format f from its Markdown (head, then the HTML figure, body,
+ * then the HTML after it), in the frame (pd_site_frame_top_at) for HTML.
+ * path: the page's path relative to its language's root ("port/926",
+ * "blocks/916", "ranges/system", "" for the home page), for the frame's
+ * alternates and language switcher; pd__render is pd__render_at with path
+ * NULL (no alternates; the switcher goes to each language's home page). */
+int pd__render_at(const char *path, const char *title, const char *head_md, const char *figure_html,
+		  const char *body_md, const char *after_html, enum pd_format f, const struct pd_site_opts *o,
+		  struct pd_buf *out);
 int pd__render(const char *title, const char *head_md, const char *figure_html, const char *body_md,
 	       const char *after_html, enum pd_format f, const struct pd_site_opts *o, struct pd_buf *out);
+/* svg.c: the map of pd_map_svg_site in lang (a pd_lang), its cells linking
+ * to the pages of links (NULL: no links; then for any language, as
+ * pd_map_svg is for English): for a page that shows its map inline */
+int pd__map_svg(const struct pd_registry *reg, unsigned port, enum pd_map_layer layer, int lang,
+		const struct pd_site_opts *links, struct pd_buf *out);
 
 #endif

@@ -144,14 +144,96 @@ static int to_html(const char *md, struct pd_buf *out)
 	return out->err;
 }
 
-int pd_site_frame_top(const char *title, const struct pd_site_opts *o, struct pd_buf *b)
+/* The address of the page at path (relative to a language's root; "" the
+ * home page) in lang, from a page whose root is o->root */
+static void lang_href(struct pd_buf *b, const struct pd_site_opts *o, int lang, const char *path)
 {
+	pd_buf_html(b, o->root);
+	if (lang != PD_LANG_EN) {
+		pd_buf_html(b, pd_lang_code(lang));
+		pd_buf_putc(b, '/');
+	}
+	if (*path) {
+		pd_buf_html(b, path);
+		pd_buf_html(b, o->ext);
+	} else if (*o->ext) {
+		pd_buf_puts(b, "index.html");
+	}
+}
+
+/* 1 if the site has language l (o->langs; 0: every language) */
+static int has_lang(const struct pd_site_opts *o, int l)
+{
+	return !o->langs || (o->langs & (1u << l));
+}
+
+/* How many languages the site has, the page's own counted */
+static int site_langs(const struct pd_site_opts *o, int lang)
+{
+	int n = 0;
+
+	for (int l = 0; l < PD_NLANG; l++)
+		n += l == lang || has_lang(o, l);
+	return n;
+}
+
+/* The language switcher: the site's languages by their own names, each a
+ * link to this page (path; NULL: the home page) in it, but the current one */
+static void switcher(struct pd_buf *b, const struct pd_site_opts *o, int lang, const char *path)
+{
+	pd_buf_puts(b, "<nav class=\"langs\" aria-label=\"");
+	pd_buf_html(b, pd__msg(lang, M_frame_langs_label));
+	pd_buf_puts(b, "\"><ul>");
+	for (int l = 0; l < PD_NLANG; l++) {
+		if (l != lang && !has_lang(o, l))
+			continue;
+		if (l == lang) {
+			pd_buf_printf(b, "<li><span lang=\"%s\" aria-current=\"page\">", pd_lang_code(l));
+			pd_buf_html(b, pd_lang_name(l));
+			pd_buf_puts(b, "</span></li>");
+			continue;
+		}
+		pd_buf_puts(b, "<li><a href=\"");
+		lang_href(b, o, l, path ? path : "");
+		pd_buf_printf(b, "\" lang=\"%s\" hreflang=\"%s\">", pd_lang_code(l), pd_lang_code(l));
+		pd_buf_html(b, pd_lang_name(l));
+		pd_buf_puts(b, "</a></li>");
+	}
+	pd_buf_puts(b, "</ul></nav>");
+}
+
+int pd_site_frame_top_at(const char *title, const char *path, const struct pd_site_opts *o, struct pd_buf *b)
+{
+	char lroot[PD__ROOT_MAX];
+	int lang;
+	const char *lr;
+
 	if (!title || !o || !o->root || !o->ext || !b)
 		return PD_EINVAL;
-	pd_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+	lang = pd__site_lang(o);
+	lr = pd__lroot(o, lroot);
+	pd_buf_printf(b, "<!doctype html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+			 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>",
+		      pd_lang_code(lang));
 	pd_buf_html(b, title);
 	pd_buf_puts(b, " - portdex</title>");
+	if (path && site_langs(o, lang) > 1) {
+		/* the same page in each language, and the default: English, or
+		 * the first language the site has */
+		int def = -1;
+		for (int l = 0; l < PD_NLANG; l++) {
+			if (l != lang && !has_lang(o, l))
+				continue;
+			if (def < 0)
+				def = l;
+			pd_buf_printf(b, "<link rel=\"alternate\" hreflang=\"%s\" href=\"", pd_lang_code(l));
+			lang_href(b, o, l, path);
+			pd_buf_puts(b, "\">");
+		}
+		pd_buf_puts(b, "<link rel=\"alternate\" hreflang=\"x-default\" href=\"");
+		lang_href(b, o, def, path);
+		pd_buf_puts(b, "\">");
+	}
 	if (o->link_assets) {
 		pd_buf_puts(b, "<link rel=\"stylesheet\" href=\"");
 		pd_buf_html(b, o->root);
@@ -161,17 +243,37 @@ int pd_site_frame_top(const char *title, const struct pd_site_opts *o, struct pd
 		pd_buf_puts(b, pd__asset_css);
 		pd_buf_puts(b, "</style>");
 	}
-	pd_buf_puts(b, "</head><body><header><nav>");
-	pd_buf_printf(b, "<a class=\"brand\" href=\"%s%s\">portdex</a>", o->root, *o->ext ? "index.html" : "");
-	pd_buf_printf(b, "<a href=\"%sranges/system%s\">system</a><a href=\"%sranges/user%s\">user</a>"
-			 "<a href=\"%sranges/dynamic%s\">dynamic</a><a href=\"%sblocks%s\">blocks</a>"
-			 "<a href=\"%scommon%s\">common ports</a>",
-		      o->root, o->ext, o->root, o->ext, o->root, o->ext, o->root, o->ext, o->root, o->ext);
-	pd_buf_printf(b, "<form action=\"%s%s\" method=\"get\" role=\"search\"><input name=\"q\" "
-			 "placeholder=\"port or name\" aria-label=\"port or service name\"><button>Go</button></form>",
-		      o->root, *o->ext ? "search.html" : "search");
-	pd_buf_puts(b, "</nav></header><main>");
+	pd_buf_puts(b, "</head><body><header>");
+	if (site_langs(o, lang) > 1)
+		switcher(b, o, lang, path);
+	pd_buf_puts(b, "<nav>");
+	pd_buf_printf(b, "<a class=\"brand\" href=\"%s%s\">portdex</a>", lr, *o->ext ? "index.html" : "");
+	{
+		static const struct { const char *path; enum pd__msg text; } links[] = {
+			{ "ranges/system", M_frame_nav_system }, { "ranges/user", M_frame_nav_user },
+			{ "ranges/dynamic", M_frame_nav_dynamic }, { "blocks", M_frame_nav_blocks },
+			{ "common", M_frame_nav_common },
+		};
+		for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+			pd_buf_printf(b, "<a href=\"%s%s%s\">", lr, links[i].path, o->ext);
+			pd_buf_html(b, pd__msg(lang, links[i].text));
+			pd_buf_puts(b, "</a>");
+		}
+	}
+	pd_buf_printf(b, "<form action=\"%s%s\" method=\"get\" role=\"search\"><input name=\"q\" placeholder=\"", lr,
+		      *o->ext ? "search.html" : "search");
+	pd_buf_html(b, pd__msg(lang, M_frame_search_placeholder));
+	pd_buf_puts(b, "\" aria-label=\"");
+	pd_buf_html(b, pd__msg(lang, M_frame_search_label));
+	pd_buf_puts(b, "\"><button>");
+	pd_buf_html(b, pd__msg(lang, M_frame_search_button));
+	pd_buf_puts(b, "</button></form></nav></header><main>");
 	return b->err;
+}
+
+int pd_site_frame_top(const char *title, const struct pd_site_opts *o, struct pd_buf *b)
+{
+	return pd_site_frame_top_at(title, NULL, o, b);
 }
 
 void pd__asset_script(struct pd_buf *b, const struct pd_site_opts *o, const char *file, const char *text)
@@ -188,18 +290,30 @@ void pd__asset_script(struct pd_buf *b, const struct pd_site_opts *o, const char
 	}
 }
 
-int pd_site_frame_end(struct pd_buf *b)
+int pd_site_frame_end_lang(const struct pd_site_opts *o, struct pd_buf *b)
 {
 	if (!b)
 		return PD_EINVAL;
-	pd_buf_puts(b, "</main><footer>Facts from IANA's Service Name and Transport Protocol Port "
-		       "Number Registry and from the sources cited; pages made by portdex.</footer>"
-		       "</body></html>\n");
+	pd_buf_puts(b, "</main><footer>");
+	/* the catalogue's text: &, < and > escaped, the apostrophe left as
+	 * the English footer always had it */
+	for (const char *s = pd__msg(pd__site_lang(o), M_frame_footer); *s; s++)
+		if (*s == '&' || *s == '<' || *s == '>')
+			pd_buf_puts(b, *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : "&gt;");
+		else
+			pd_buf_putc(b, *s);
+	pd_buf_puts(b, "</footer></body></html>\n");
 	return b->err;
 }
 
-int pd__render(const char *title, const char *head_md, const char *figure_html, const char *body_md,
-	       const char *after_html, enum pd_format f, const struct pd_site_opts *o, struct pd_buf *out)
+int pd_site_frame_end(struct pd_buf *b)
+{
+	return pd_site_frame_end_lang(NULL, b);
+}
+
+int pd__render_at(const char *path, const char *title, const char *head_md, const char *figure_html,
+		  const char *body_md, const char *after_html, enum pd_format f, const struct pd_site_opts *o,
+		  struct pd_buf *out)
 {
 	struct pd_buf md = PD_BUF_INIT;
 	int rc = 0;
@@ -214,7 +328,7 @@ int pd__render(const char *title, const char *head_md, const char *figure_html, 
 		pd_buf_release(&md);
 		return rc;
 	case PD_FMT_HTML:
-		if ((rc = pd_site_frame_top(title, o, out)) || (rc = to_html(head_md, out)))
+		if ((rc = pd_site_frame_top_at(title, path, o, out)) || (rc = to_html(head_md, out)))
 			return rc;
 		if (figure_html)
 			pd_buf_puts(out, figure_html);
@@ -222,8 +336,14 @@ int pd__render(const char *title, const char *head_md, const char *figure_html, 
 			return rc;
 		if (after_html)
 			pd_buf_puts(out, after_html);
-		return pd_site_frame_end(out);
+		return pd_site_frame_end_lang(o, out);
 	default:
 		return PD_EINVAL;
 	}
+}
+
+int pd__render(const char *title, const char *head_md, const char *figure_html, const char *body_md,
+	       const char *after_html, enum pd_format f, const struct pd_site_opts *o, struct pd_buf *out)
+{
+	return pd__render_at(NULL, title, head_md, figure_html, body_md, after_html, f, o, out);
 }

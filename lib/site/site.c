@@ -1,28 +1,185 @@
 /* site.c: the pages that are not about one port: home, the range
- * classes, the largest blocks and the common ports */
+ * classes, the largest blocks and the common ports, in the language of
+ * their options (data/i18n/: the site_ and block_ messages) */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "page.h"
 #include "search.h"
+#include "check.h"
 
 static const char *const paths[PD_SITE_COUNT] = {
 	"index", "ranges/system", "ranges/user", "ranges/dynamic", "blocks", "common", "search",
 };
 
+const char *pd__cnt(char *buf, int lang, unsigned long long n)
+{
+	struct pd_buf t = PD_BUF_INIT;
+
+	if (lang == PD_LANG_EN) {
+		snprintf(buf, PD__CNT_MAX, "%llu", n);
+		return buf;
+	}
+	pd__num(&t, lang, n);
+	snprintf(buf, PD__CNT_MAX, "%s", t.err ? "?" : pd_buf_str(&t));
+	pd_buf_release(&t);
+	return buf;
+}
+
+/* t emptied, for the next argument of a message */
+static struct pd_buf *empty(struct pd_buf *t)
+{
+	t->len = 0;
+	pd_buf_add(t, "", 0);
+	return t;
+}
+
+/* The Markdown link to port p into t (emptied): its text */
+static const char *port_link(struct pd_buf *t, const struct pd_site_opts *o, unsigned p)
+{
+	pd__md_link_port(empty(t), o, p);
+	return pd_buf_str(t);
+}
+
+/* The address of a page of the site (a path of paths[]) in o's language */
+static const char *page_url(struct pd_buf *t, const struct pd_site_opts *o, const char *path)
+{
+	char root[PD__ROOT_MAX];
+
+	pd_buf_printf(empty(t), "%s%s%s", pd__lroot(o, root), path, o->ext);
+	return pd_buf_str(t);
+}
+
+/* Text of the catalogue into HTML: the few characters that would be markup
+ * escaped (not the apostrophe: the English pages always had it as it is) */
+static void html_msg(struct pd_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': pd_buf_puts(b, "&amp;"); break;
+		case '<': pd_buf_puts(b, "&lt;"); break;
+		case '>': pd_buf_puts(b, "&gt;"); break;
+		case '"': pd_buf_puts(b, "&quot;"); break;
+		default: pd_buf_putc(b, *s); break;
+		}
+	}
+}
+
+/* A message with its arguments into HTML text (html_msg) */
+static void html_tr(struct pd_buf *b, int lang, enum pd__msg id, ...)
+{
+	struct pd_buf t = PD_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, id);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	pd_buf_vprintf(&t, pd__msg(lang, id), ap);
+#pragma GCC diagnostic pop
+	va_end(ap);
+	if (t.err && !b->err)
+		b->err = t.err;
+	html_msg(b, pd_buf_str(&t));
+	pd_buf_release(&t);
+}
+
+/* The same into an attribute: everything escaped */
+static void attr_msg(struct pd_buf *b, int lang, enum pd__msg id)
+{
+	pd_buf_html(b, pd__msg(lang, id));
+}
+
+static const enum pd__msg class_title[3] = { M_site_title_system, M_site_title_user, M_site_title_dynamic };
+static const enum pd__msg class_word[3] = { M_site_cls_system, M_site_cls_user, M_site_cls_dynamic };
+static const enum pd__msg class_ports[3] = { M_site_cls_ports_system, M_site_cls_ports_user,
+					     M_site_cls_ports_dynamic };
+
+static const char *status_word(int lang, enum pd_status st)
+{
+	return pd__msg(lang, st == PD_ASSIGNED ? M_site_st_assigned : st == PD_RESERVED ? M_site_st_reserved
+			     : M_site_st_unassigned);
+}
+
+/* "Registry: SOURCE, updated DATE." in lang */
+static void md_registry(struct pd_buf *b, int lang, const struct pd_registry *reg)
+{
+	struct pd_buf src = PD_BUF_INIT, date = PD_BUF_INIT, upd = PD_BUF_INIT;
+	const char *u = pd_registry_updated(reg);
+
+	pd__md_text(&src, pd_registry_source(reg));
+	if (*u)
+		pd__date(&date, lang, u);
+	pd__md_text(&upd, *u ? pd_buf_str(&date) : pd__msg(lang, M_site_unknown));
+	pd__tr(b, lang, M_site_registry, pd_buf_str(&src), pd_buf_str(&upd));
+	if (!b->err)
+		b->err = src.err ? src.err : date.err ? date.err : upd.err;
+	pd_buf_release(&src);
+	pd_buf_release(&date);
+	pd_buf_release(&upd);
+}
+
+/* A purpose with its first letter as a capital (ASCII, and the Latin-1
+ * letters of UTF-8: é, à ...), the rest Markdown-escaped when md (as the
+ * home page always had it; the common ports page's headings as they are) */
+static void capital(struct pd_buf *b, const char *text, int md)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	size_t n = 0;
+
+	if (u[0] >= 'a' && u[0] <= 'z') {
+		pd_buf_putc(b, (char)(u[0] - 32));
+		n = 1;
+	} else if (u[0] == 0xc3 && u[1] >= 0xa0 && u[1] <= 0xbe && u[1] != 0xb7) {
+		pd_buf_putc(b, (char)0xc3);
+		pd_buf_putc(b, (char)(u[1] - 0x20));
+		n = 2;
+	} else if (u[0]) {
+		/* as it is: its whole UTF-8 sequence */
+		n = u[0] < 0x80 ? 1 : (u[0] & 0xe0) == 0xc0 ? 2 : (u[0] & 0xf0) == 0xe0 ? 3 : 4;
+		for (size_t i = 1; i < n; i++)
+			if (!u[i])
+				n = i;
+		pd_buf_add(b, text, n);
+	}
+	if (md)
+		pd__md_text(b, text + n);
+	else
+		pd_buf_puts(b, text + n);
+}
+
 /* The static search page: the index is searched in the browser
  * (data/site/search.js), loaded as a script where the export wrote one
  * (search-index.js, which works from file:// too), else fetched; a port
- * number goes straight to its page. */
+ * number goes straight to its page. The list of results carries the
+ * site's root (the index), the root of the pages of the page's language,
+ * the page extension and the words the script shows. */
 static void search_script(struct pd_buf *b, const struct pd_site_opts *o)
 {
+	static const struct { const char *attr; enum pd__msg msg; } words[] = {
+		{ "none", M_site_search_none }, { "hit", M_site_search_hit }, { "near", M_site_why_near }, { "product", M_site_why_product },
+		{ "product-term", M_site_why_product_term }, { "iana", M_site_why_iana },
+		{ "iana-desc", M_site_why_iana_desc }, { "use", M_site_why_use }, { "malware", M_site_why_malware },
+	};
+	char root[PD__ROOT_MAX];
+	int lang = pd__site_lang(o);
+
 	pd_buf_puts(b, "<ol id=\"results\" data-root=\"");
 	pd_buf_html(b, o->root);
+	pd_buf_puts(b, "\" data-lroot=\"");
+	pd_buf_html(b, pd__lroot(o, root));
 	pd_buf_puts(b, "\" data-ext=\"");
 	pd_buf_html(b, o->ext);
-	pd_buf_puts(b, "\"></ol><noscript><p>Searching needs JavaScript here; every port has "
-		       "its own page at port/N.html.</p></noscript>");
+	pd_buf_putc(b, '"');
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		pd_buf_printf(b, " data-w-%s=\"", words[i].attr);
+		attr_msg(b, lang, words[i].msg);
+		pd_buf_putc(b, '"');
+	}
+	pd_buf_puts(b, "></ol><noscript><p>");
+	html_tr(b, lang, M_site_search_noscript);
+	pd_buf_puts(b, "</p></noscript>");
 	if (o->link_assets) { /* the static export: its index as a script (search-index.js) */
 		pd_buf_puts(b, "<script src=\"");
 		pd_buf_html(b, o->root);
@@ -67,6 +224,9 @@ static void largest_blocks(const struct pd_registry *reg, const struct pd_site_o
 {
 	size_t n = pd_registry_block_count(reg), k = 0;
 	struct pd_block *v = calloc(n + 1, sizeof(*v));
+	struct pd_buf link = PD_BUF_INIT;
+	char root[PD__ROOT_MAX], n1[PD__CNT_MAX], n2[PD__CNT_MAX], n3[PD__CNT_MAX];
+	int lang = pd__site_lang(o);
 
 	if (!v) {
 		b->err = PD_ENOMEM;
@@ -77,58 +237,70 @@ static void largest_blocks(const struct pd_registry *reg, const struct pd_site_o
 			k++;
 	qsort(v, k, sizeof(*v), cmp_block);
 	for (size_t i = 0; i < k && i < max; i++) {
-		pd_buf_printf(b, "%zu. [%u-%u](%sblocks/%u%s): %u ports, %s", i + 1, v[i].first, v[i].last, o->root,
-			      v[i].first, o->ext, v[i].size, pd_class_name(v[i].cls));
+		pd_buf_printf(empty(&link), "[%u-%u](%sblocks/%u%s)", v[i].first, v[i].last, pd__lroot(o, root),
+			      v[i].first, o->ext);
+		pd_buf_printf(b, "%zu. ", i + 1);
 		if (cls < 0)
-			pd_buf_printf(b, " (%u of %u in its class)", v[i].rank, v[i].of);
+			pd__tr(b, lang, M_site_block_item_rank, pd_buf_str(&link), pd__cnt(n1, lang, v[i].size),
+			       pd__msg(lang, class_word[v[i].cls]), pd__cnt(n2, lang, v[i].rank),
+			       pd__cnt(n3, lang, v[i].of));
+		else
+			pd__tr(b, lang, M_site_block_item, pd_buf_str(&link), pd__cnt(n1, lang, v[i].size),
+			       pd__msg(lang, class_word[v[i].cls]));
 		pd_buf_puts(b, "\n");
 	}
 	pd_buf_puts(b, "\n");
+	if (link.err && !b->err)
+		b->err = link.err;
+	pd_buf_release(&link);
 	free(v);
 }
 
 static void class_page(const struct pd_registry *reg, const struct pd_site_opts *o, enum pd_class k,
 		       const struct counts *c, struct pd_buf *head, struct pd_buf *body)
 {
-	static const char *const titles[3] = { "System ports", "User ports", "Dynamic ports" };
-	static const char *const about[3] = {
-		"System ports, also called well-known ports, carry the Internet's core protocols. "
-		"Unix-like systems let only privileged processes listen on them, so a client can trust "
-		"that a service there was started by the machine's administrator.",
-		"User ports, also called registered ports, are where most applications are registered. "
-		"Anyone may listen on them, and IANA assigns them to services on request.",
-		"Dynamic ports, also called private or ephemeral ports, are never assigned. Operating "
-		"systems take the local ports of outgoing connections from here, so a service should "
-		"not listen on one as its fixed port.",
-	};
+	static const enum pd__msg about[3] = { M_site_about_system, M_site_about_user, M_site_about_dynamic };
+	static const enum pd__msg procedure[3] = { M_site_procedure_system, M_site_procedure_user,
+						   M_site_procedure_dynamic };
+	int lang = pd__site_lang(o);
+	char root[PD__ROOT_MAX], n1[PD__CNT_MAX], n2[PD__CNT_MAX], n3[PD__CNT_MAX], n4[PD__CNT_MAX];
+	const char *lr = pd__lroot(o, root);
 	unsigned f, l;
 
 	pd_class_bounds(k, &f, &l);
-	pd_buf_printf(head, "# %s: %u-%u\n\n%s\n", titles[k], f, l, about[k]);
-	pd_buf_printf(body, "## How they are assigned\n\n%s\n\n", pd_class_procedure(k));
-	pd_buf_printf(body, "## In the registry\n\nOf the %u ports, %u are assigned on at least one transport, "
-			    "%u are reserved and %u are unassigned on every transport.\n\n",
-		      l - f + 1, c->ports[k][PD_ASSIGNED], c->ports[k][PD_RESERVED], c->ports[k][PD_UNASSIGNED]);
-	for (int t = 0; t < PD_NPROTO; t++)
-		pd_buf_printf(body, "- %s: %u assigned, %u reserved, %u unassigned\n", pd_proto_name(t),
-			      c->per[k][t][PD_ASSIGNED], c->per[k][t][PD_RESERVED], c->per[k][t][PD_UNASSIGNED]);
-	pd_buf_puts(body, "\n");
-	pd__md_registry(body, reg);
+	pd__tr(head, lang, M_site_class_h1, pd__msg(lang, class_title[k]), f, l);
+	pd_buf_puts(head, "\n\n");
+	pd__tr(head, lang, about[k]);
+	pd_buf_puts(head, "\n");
+	pd_buf_printf(body, "## %s\n\n%s\n\n", pd__msg(lang, M_site_h_assigned_how), pd__msg(lang, procedure[k]));
+	pd_buf_printf(body, "## %s\n\n", pd__msg(lang, M_site_h_in_registry));
+	pd__tr(body, lang, M_site_class_counts, pd__cnt(n1, lang, l - f + 1), pd__cnt(n2, lang, c->ports[k][PD_ASSIGNED]),
+	       pd__cnt(n3, lang, c->ports[k][PD_RESERVED]), pd__cnt(n4, lang, c->ports[k][PD_UNASSIGNED]));
 	pd_buf_puts(body, "\n\n");
-	pd_buf_puts(body, "## The largest unassigned blocks\n\n");
+	for (int t = 0; t < PD_NPROTO; t++) {
+		pd_buf_puts(body, "- ");
+		pd__tr(body, lang, M_site_class_proto_counts, pd_proto_name(t),
+		       pd__cnt(n1, lang, c->per[k][t][PD_ASSIGNED]), pd__cnt(n2, lang, c->per[k][t][PD_RESERVED]),
+		       pd__cnt(n3, lang, c->per[k][t][PD_UNASSIGNED]));
+		pd_buf_puts(body, "\n");
+	}
+	pd_buf_puts(body, "\n");
+	md_registry(body, lang, reg);
+	pd_buf_puts(body, "\n\n");
+	pd_buf_printf(body, "## %s\n\n", pd__msg(lang, M_site_h_largest));
 	largest_blocks(reg, o, k, 20, body);
-	pd_buf_puts(body, "## Maps\n\nEach map shows 1,024 ports:\n\n");
+	pd_buf_printf(body, "## %s\n\n%s\n\n", pd__msg(lang, M_site_h_maps), pd__msg(lang, M_site_maps_intro));
 	for (unsigned w = f / 1024; w <= l / 1024; w++) {
 		pd_buf_printf(body, "%s[%u-%u](%sport/%u%s)", w == f / 1024 ? "" : ", ", w * 1024, w * 1024 + 1023,
-			      o->root, w * 1024 > f ? w * 1024 : f, o->ext);
+			      lr, w * 1024 > f ? w * 1024 : f, o->ext);
 	}
 	pd_buf_puts(body, "\n");
 }
 
 /* The names people know a port by (data/products.tsv, the lines of
- * first-last): " RDP (Microsoft Remote Desktop)" for one, " Tomcat,
- * Jenkins, ..." for several, each once; 1 when there was one */
-static int known_names(struct pd_buf *body, unsigned first, unsigned last)
+ * first-last), into names: "RDP (Microsoft Remote Desktop)" for one,
+ * "Tomcat, Jenkins, ..." for several, each once; 1 when there was one */
+static int known_names(struct pd_buf *names, unsigned first, unsigned last)
 {
 	const struct pd__products *p;
 	const struct pd__product *one = NULL;
@@ -145,16 +317,100 @@ static int known_names(struct pd_buf *body, unsigned first, unsigned last)
 			seen = p->v[j].first == first && p->v[j].last == last && !strcmp(p->v[j].names[0], a->names[0]);
 		if (seen)
 			continue;
-		pd_buf_puts(body, n++ ? ", " : " ");
-		pd__md_text(body, a->names[0]);
+		pd_buf_puts(names, n++ ? ", " : "");
+		pd__md_text(names, a->names[0]);
 		one = a;
 	}
 	if (n == 1 && strncmp(one->what, one->names[0], strlen(one->names[0]))) {
-		pd_buf_puts(body, " (");
-		pd__md_text(body, one->what);
-		pd_buf_putc(body, ')');
+		pd_buf_puts(names, " (");
+		pd__md_text(names, one->what);
+		pd_buf_putc(names, ')');
 	}
 	return n > 0;
+}
+
+/* A line of the common ports page for the purpose fact f: its port, the
+ * names people know it by, its IANA service or else its use */
+static void common_line(const struct pd_registry *reg, const struct pd_site_opts *o, const struct pd_fact *f,
+			struct pd_buf *body)
+{
+	struct pd_buf link = PD_BUF_INIT, names = PD_BUF_INIT, name = PD_BUF_INIT, desc = PD_BUF_INIT;
+	int lang = pd__site_lang(o), named, iana = 0;
+	uint32_t idx[4];
+	struct pd_entry e;
+
+	pd__md_link_port(&link, o, f->first);
+	if (f->last != f->first)
+		pd_buf_printf(&link, "-%u", f->last);
+	pd_buf_add(&names, "", 0);
+	named = known_names(&names, f->first, f->last);
+	for (int t = 0; t < PD_NPROTO && !iana; t++) {
+		size_t k = pd_registry_lookup(reg, f->first, t, idx, 4);
+		for (size_t j = 0; j < k && j < 4 && !iana; j++)
+			if (!pd_registry_entry(reg, idx[j], &e) && e.status == PD_ASSIGNED) {
+				pd__md_code(&name, e.name);
+				pd__md_text(&desc, e.description);
+				pd_buf_add(&desc, "", 0);
+				iana = 1;
+			}
+	}
+	pd_buf_puts(body, "- ");
+	if (iana && named) {
+		pd__tr(body, lang, M_site_common_names_iana, pd_buf_str(&link), pd_buf_str(&names), pd_buf_str(&name),
+		       pd_buf_str(&desc));
+	} else if (iana) {
+		pd__tr(body, lang, M_site_common_iana, pd_buf_str(&link), pd_buf_str(&name), pd_buf_str(&desc));
+	} else if (named) {
+		pd__tr(body, lang, M_site_common_names, pd_buf_str(&link), pd_buf_str(&names));
+	} else {
+		struct pd_fact uses[8];
+		size_t k = pd__facts_lang(f->first, lang, uses, 8);
+		int used = 0;
+		for (size_t j = 0; j < k && j < 8 && !used; j++)
+			if (uses[j].kind == PD_FACT_USE) {
+				pd__md_text(&desc, uses[j].text);
+				pd__tr(body, lang, M_site_common_use, pd_buf_str(&link), pd_buf_str(&desc));
+				used = 1;
+			}
+		if (!used)
+			pd_buf_puts(body, pd_buf_str(&link));
+	}
+	pd_buf_puts(body, "\n");
+	if (!body->err)
+		body->err = link.err ? link.err : names.err ? names.err : name.err ? name.err : desc.err;
+	pd_buf_release(&link);
+	pd_buf_release(&names);
+	pd_buf_release(&name);
+	pd_buf_release(&desc);
+}
+
+/* The purposes of the knowledge base (facts of kind purpose), each once in
+ * file order: the position of its first fact into first[], how many; the
+ * facts are grouped by their English text, shown in the page's language */
+#define MAX_PURPOSES 64
+static size_t purposes(size_t *first)
+{
+	struct pd_fact f, g;
+	size_t n = 0;
+
+	for (size_t i = 0; !pd_fact_at(i, &f); i++) {
+		int seen = 0;
+		if (f.kind != PD_FACT_PURPOSE)
+			continue;
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = !pd_fact_at(first[j], &g) && !strcmp(g.text, f.text);
+		if (!seen && n < MAX_PURPOSES)
+			first[n++] = i;
+	}
+	return n;
+}
+
+/* 1 if fact i is a purpose fact of the group whose first fact is at g */
+static int in_group(size_t i, size_t g, struct pd_fact *f)
+{
+	struct pd_fact h;
+
+	return !pd_fact_at(i, f) && f->kind == PD_FACT_PURPOSE && !pd_fact_at(g, &h) && !strcmp(f->text, h.text);
 }
 
 /* The common ports page: ports that have a "purpose" fact, by purpose, with
@@ -162,58 +418,20 @@ static int known_names(struct pd_buf *body, unsigned first, unsigned last)
 static void common_page(const struct pd_registry *reg, const struct pd_site_opts *o, struct pd_buf *head,
 			struct pd_buf *body)
 {
+	size_t first[MAX_PURPOSES], n = purposes(first);
+	int lang = pd__site_lang(o);
 	struct pd_fact f;
-	char groups[64][48];
-	size_t ngroups = 0;
 
-	pd_buf_puts(head, "# Common ports\n\nThe ports people meet most, grouped by what they are for. "
-			  "Each links to its page.\n");
-	for (size_t i = 0; !pd_fact_at(i, &f); i++) {
-		int seen = 0;
-		if (f.kind != PD_FACT_PURPOSE)
+	pd_buf_printf(head, "%s\n\n%s\n", pd__msg(lang, M_site_common_h1), pd__msg(lang, M_site_common_intro));
+	for (size_t g = 0; g < n; g++) {
+		if (pd__fact_at_lang(first[g], lang, &f))
 			continue;
-		for (size_t g = 0; g < ngroups && !seen; g++)
-			seen = !strcmp(groups[g], f.text);
-		if (!seen && ngroups < 64)
-			snprintf(groups[ngroups++], sizeof(groups[0]), "%s", f.text);
-	}
-	for (size_t g = 0; g < ngroups; g++) {
-		pd_buf_printf(body, "## %c%s\n\n", groups[g][0] >= 'a' && groups[g][0] <= 'z' ? groups[g][0] - 32 : groups[g][0],
-			      groups[g] + 1);
-		for (size_t i = 0; !pd_fact_at(i, &f); i++) {
-			uint32_t idx[4];
-			struct pd_entry e;
-			int named = 0;
-			if (f.kind != PD_FACT_PURPOSE || strcmp(f.text, groups[g]))
-				continue;
-			pd_buf_puts(body, "- ");
-			pd__md_link_port(body, o, f.first);
-			if (f.last != f.first)
-				pd_buf_printf(body, "-%u", f.last);
-			named = known_names(body, f.first, f.last);
-			for (int t = 0, iana = 0; t < PD_NPROTO && !iana; t++) {
-				size_t k = pd_registry_lookup(reg, f.first, t, idx, 4);
-				for (size_t j = 0; j < k && j < 4 && !iana; j++)
-					if (!pd_registry_entry(reg, idx[j], &e) && e.status == PD_ASSIGNED) {
-						pd_buf_puts(body, named ? "; IANA " : " ");
-						pd__md_code(body, e.name);
-						pd_buf_puts(body, ": ");
-						pd__md_text(body, e.description);
-						named = iana = 1;
-					}
-			}
-			if (!named) {
-				struct pd_fact uses[8];
-				size_t k = pd_facts(f.first, uses, 8);
-				for (size_t j = 0; j < k && j < 8 && !named; j++)
-					if (uses[j].kind == PD_FACT_USE) {
-						pd_buf_puts(body, ": ");
-						pd__md_text(body, uses[j].text);
-						named = 1;
-					}
-			}
-			pd_buf_puts(body, "\n");
-		}
+		pd_buf_puts(body, "## ");
+		capital(body, f.text, 0);
+		pd_buf_puts(body, "\n\n");
+		for (size_t i = first[g]; !pd_fact_at(i, &f); i++)
+			if (in_group(i, first[g], &f))
+				common_line(reg, o, &f, body);
 		pd_buf_puts(body, "\n");
 	}
 }
@@ -222,27 +440,36 @@ static void common_page(const struct pd_registry *reg, const struct pd_site_opts
  * introduction and the rest) */
 static void home_top(const struct pd_site_opts *o, const struct counts *c, struct pd_buf *b)
 {
-	static const char *const about[3] = {
-		"The Internet's core services; binding one needs privileges on Unix-like systems",
-		"Registered for applications on request; anyone may listen on them",
-		"Never assigned: the local ports of outgoing connections",
-	};
+	static const enum pd__msg about[3] = { M_site_home_about_system, M_site_home_about_user,
+					       M_site_home_about_dynamic };
+	int lang = pd__site_lang(o);
+	char root[PD__ROOT_MAX], n1[PD__CNT_MAX], n2[PD__CNT_MAX], n3[PD__CNT_MAX];
+	const char *lr = pd__lroot(o, root);
 
-	pd_buf_printf(b, "<form class=\"bigsearch\" role=\"search\" aria-label=\"ports\" action=\"%s%s\" method=\"get\">"
-			 "<label for=\"home-q\">A port number, a service name or words of a description</label>"
-			 "<div><input id=\"home-q\" name=\"q\" type=\"search\" placeholder=\"926, ssh, printer...\">"
-			 "<button>Search</button></div></form>",
-		      o->root, *o->ext ? "search.html" : "search");
-	pd_buf_puts(b, "<p>What IANA's registry says about each of the 65,536 ports, for TCP, UDP, SCTP and DCCP; "
-		       "the block of unassigned ports around it and how it changed; what might be listening on "
-		       "it; and whether to use it for a new service.</p><h2>The three ranges</h2><ul class=\"ranges\">");
+	pd_buf_puts(b, "<form class=\"bigsearch\" role=\"search\" aria-label=\"");
+	attr_msg(b, lang, M_site_home_form_label);
+	pd_buf_printf(b, "\" action=\"%s%s\" method=\"get\"><label for=\"home-q\">", lr, *o->ext ? "search.html" : "search");
+	html_tr(b, lang, M_site_home_q_label);
+	pd_buf_puts(b, "</label><div><input id=\"home-q\" name=\"q\" type=\"search\" placeholder=\"");
+	attr_msg(b, lang, M_site_home_q_placeholder);
+	pd_buf_puts(b, "\"><button>");
+	html_tr(b, lang, M_site_home_q_button);
+	pd_buf_puts(b, "</button></div></form><p>");
+	html_tr(b, lang, M_site_home_intro);
+	pd_buf_puts(b, "</p><h2>");
+	html_tr(b, lang, M_site_h_ranges);
+	pd_buf_puts(b, "</h2><ul class=\"ranges\">");
 	for (int k = 0; k < 3; k++) {
 		unsigned a, z;
 		pd_class_bounds((enum pd_class)k, &a, &z);
-		pd_buf_printf(b, "<li><a href=\"%s%s%s\"><strong>%s ports</strong> %u-%u</a><br>%s.<br>"
-				 "%u assigned, %u reserved, %u unassigned on every transport.</li>",
-			      o->root, paths[PD_SITE_SYSTEM + k], o->ext, k == 0 ? "System" : k == 1 ? "User" : "Dynamic",
-			      a, z, about[k], c->ports[k][PD_ASSIGNED], c->ports[k][PD_RESERVED], c->ports[k][PD_UNASSIGNED]);
+		pd_buf_printf(b, "<li><a href=\"%s%s%s\"><strong>", lr, paths[PD_SITE_SYSTEM + k], o->ext);
+		html_tr(b, lang, class_title[k]);
+		pd_buf_printf(b, "</strong> %u-%u</a><br>", a, z);
+		html_tr(b, lang, about[k]);
+		pd_buf_puts(b, "<br>");
+		html_tr(b, lang, M_site_home_range_counts, pd__cnt(n1, lang, c->ports[k][PD_ASSIGNED]),
+			pd__cnt(n2, lang, c->ports[k][PD_RESERVED]), pd__cnt(n3, lang, c->ports[k][PD_UNASSIGNED]));
+		pd_buf_puts(b, "</li>");
 	}
 	pd_buf_puts(b, "</ul>");
 }
@@ -250,30 +477,36 @@ static void home_top(const struct pd_site_opts *o, const struct counts *c, struc
 /* Common ports by purpose, a line each: the first few of every purpose */
 static void home_common(const struct pd_site_opts *o, struct pd_buf *body)
 {
-	struct pd_fact f, g;
-	size_t shown = 0;
+	size_t first[MAX_PURPOSES], n = purposes(first);
+	int lang = pd__site_lang(o);
+	struct pd_buf name = PD_BUF_INIT, links = PD_BUF_INIT, url = PD_BUF_INIT;
+	struct pd_fact f;
 
-	pd_buf_printf(body, "## Common ports by purpose\n\n");
-	for (size_t i = 0; !pd_fact_at(i, &f); i++) {
-		int seen = 0, n = 0;
-		if (f.kind != PD_FACT_PURPOSE)
+	pd_buf_printf(body, "## %s\n\n", pd__msg(lang, M_site_h_common_by_purpose));
+	for (size_t g = 0; g < n; g++) {
+		int k = 0;
+		if (pd__fact_at_lang(first[g], lang, &f))
 			continue;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = !pd_fact_at(j, &g) && g.kind == PD_FACT_PURPOSE && !strcmp(g.text, f.text);
-		if (seen)
-			continue;
-		pd_buf_printf(body, "- **%c", f.text[0] >= 'a' && f.text[0] <= 'z' ? f.text[0] - 32 : f.text[0]);
-		pd__md_text(body, f.text + 1);
-		pd_buf_puts(body, "**: ");
-		for (size_t j = i; !pd_fact_at(j, &g) && n < 6; j++)
-			if (g.kind == PD_FACT_PURPOSE && !strcmp(g.text, f.text)) {
-				pd_buf_puts(body, n++ ? ", " : "");
-				pd__md_link_port(body, o, g.first);
+		capital(empty(&name), f.text, 1);
+		empty(&links);
+		for (size_t j = first[g]; k < 6 && !pd_fact_at(j, &f); j++)
+			if (in_group(j, first[g], &f)) {
+				pd_buf_puts(&links, k++ ? ", " : "");
+				pd__md_link_port(&links, o, f.first);
 			}
+		pd_buf_puts(body, "- ");
+		pd__tr(body, lang, M_site_home_common_item, pd_buf_str(&name), pd_buf_str(&links));
 		pd_buf_puts(body, "\n");
-		shown++;
 	}
-	pd_buf_printf(body, "%s[All common ports](%scommon%s)\n\n", shown ? "\n" : "", o->root, o->ext);
+	if (n)
+		pd_buf_puts(body, "\n");
+	pd__tr(body, lang, M_site_home_common_all, page_url(&url, o, paths[PD_SITE_COMMON]));
+	pd_buf_puts(body, "\n\n");
+	if (!body->err)
+		body->err = name.err ? name.err : links.err ? links.err : url.err;
+	pd_buf_release(&name);
+	pd_buf_release(&links);
+	pd_buf_release(&url);
 }
 
 /* The most recent registrations and changes of the registry: records by
@@ -283,6 +516,8 @@ static void home_recent(const struct pd_registry *reg, const struct pd_site_opts
 {
 	struct pd_entry top[RECENT], e;
 	size_t n = pd_registry_count(reg), k = 0;
+	int lang = pd__site_lang(o);
+	struct pd_buf date = PD_BUF_INIT, link = PD_BUF_INIT, name = PD_BUF_INIT, desc = PD_BUF_INIT;
 
 	for (size_t i = 0; i < n; i++) {
 		const char *d;
@@ -310,76 +545,89 @@ static void home_recent(const struct pd_registry *reg, const struct pd_site_opts
 		memmove(&top[at + 1], &top[at], (k - 1 - at) * sizeof(top[0]));
 		top[at] = e;
 	}
-	pd_buf_puts(body, "## What changed lately in the registry\n\n");
+	pd_buf_printf(body, "## %s\n\n", pd__msg(lang, M_site_h_recent));
 	for (size_t i = 0; i < k; i++) {
 		int modified = strcmp(top[i].modified, top[i].registered) > 0;
-		pd_buf_printf(body, "- %s, ", modified ? top[i].modified : top[i].registered);
-		pd__md_link_port(body, o, top[i].first);
+		pd__date(empty(&date), lang, modified ? top[i].modified : top[i].registered);
+		port_link(&link, o, top[i].first);
 		if (top[i].last != top[i].first)
-			pd_buf_printf(body, "-%u", top[i].last);
+			pd_buf_printf(&link, "-%u", top[i].last);
 		if (top[i].proto != PD_PROTO_ANY)
-			pd_buf_printf(body, "/%s", pd_proto_name(top[i].proto));
-		pd_buf_putc(body, ' ');
-		pd__md_code(body, top[i].name);
-		pd_buf_puts(body, modified ? " modified" : " registered");
+			pd_buf_printf(&link, "/%s", pd_proto_name(top[i].proto));
+		pd__md_code(empty(&name), top[i].name);
+		pd_buf_puts(body, "- ");
 		if (*top[i].description) {
-			pd_buf_puts(body, ": ");
-			pd__md_text(body, top[i].description);
+			pd__md_text(empty(&desc), top[i].description);
+			pd__tr(body, lang, modified ? M_site_recent_modified_desc : M_site_recent_registered_desc,
+			       pd_buf_str(&date), pd_buf_str(&link), pd_buf_str(&name), pd_buf_str(&desc));
+		} else {
+			pd__tr(body, lang, modified ? M_site_recent_modified : M_site_recent_registered, pd_buf_str(&date),
+			       pd_buf_str(&link), pd_buf_str(&name));
 		}
 		pd_buf_puts(body, "\n");
 	}
 	pd_buf_puts(body, "\n");
+	if (!body->err)
+		body->err = date.err ? date.err : link.err ? link.err : name.err ? name.err : desc.err;
+	pd_buf_release(&date);
+	pd_buf_release(&link);
+	pd_buf_release(&name);
+	pd_buf_release(&desc);
+}
+
+/* An ordinal as lang writes it ("2nd", "2e", "ke-2") into t (emptied) */
+static const char *ordinal(struct pd_buf *t, int lang, unsigned n)
+{
+	enum pd__msg id = n % 100 / 10 == 1 ? M_block_ord_th : n % 10 == 1 ? M_block_ord_st
+			  : n % 10 == 2 ? M_block_ord_nd : n % 10 == 3 ? M_block_ord_rd : M_block_ord_th;
+
+	pd__tr(empty(t), lang, id, n);
+	return pd_buf_str(t);
 }
 
 int pd_block_page(const struct pd_registry *reg, unsigned first, enum pd_format f, const struct pd_site_opts *o,
 		  struct pd_buf *out)
 {
-	static const char *const advice[3] = {
-		"These are system ports: on Unix-like systems a service needs privileges to listen on them, "
-		"and IANA assigns them only through IETF Review or IESG Approval. A new service rarely "
-		"belongs here.",
-		"These are user ports: anyone may listen on them, and IANA registers them for a service "
-		"on request. A port of a large block keeps a new service away from the registrations "
-		"around it; register it with IANA once it is public.",
-		"These are dynamic ports: never assigned, and used by operating systems for the local end "
-		"of outgoing connections, so a service that listens on one can find it taken. Use them "
-		"for private, short-lived or negotiated ports only.",
-	};
+	static const enum pd__msg advice[3] = { M_block_advice_system, M_block_advice_user, M_block_advice_dynamic };
 	struct pd_buf head = PD_BUF_INIT, body = PD_BUF_INIT, fig = PD_BUF_INIT, title = PD_BUF_INIT;
+	struct pd_buf t1 = PD_BUF_INIT, t2 = PD_BUF_INIT, t3 = PD_BUF_INIT;
 	struct pd_history hist[PD_HISTORY_MAX];
 	struct pd_block blk;
+	char root[PD__ROOT_MAX], path[32], n1[PD__CNT_MAX], n2[PD__CNT_MAX];
 	size_t nh;
-	int rc;
+	int rc, lang;
 
 	if (f == PD_FMT_JSON || (unsigned)f > PD_FMT_JSON || first > 65535 || !o || !o->root || !o->ext)
 		return PD_EINVAL;
 	if (pd_registry_block(reg, first, &blk) || blk.first != first)
 		return PD_ENOTFOUND;
-	pd_buf_printf(&title, "Block %u-%u", blk.first, blk.last);
-	pd_buf_printf(&head, "# Unassigned block %u-%u\n\nPorts %u-%u are %u consecutive port%s that IANA has "
-			     "assigned on no transport (TCP, UDP, SCTP and DCCP): the ", blk.first, blk.last, blk.first,
-		      blk.last, blk.size, blk.size == 1 ? "" : "s");
+	lang = pd__site_lang(o);
+	pd__tr(&title, lang, M_block_title, blk.first, blk.last);
+	pd__tr(&head, lang, M_block_h1, blk.first, blk.last);
+	pd_buf_puts(&head, "\n\n");
 	if (blk.rank == 1)
-		pd_buf_puts(&head, "largest");
+		pd__tr(&head, lang, blk.size == 1 ? M_block_intro_one_top : M_block_intro_top, blk.first, blk.last,
+		       pd__cnt(n1, lang, blk.size), pd__cnt(n2, lang, blk.of), pd__msg(lang, class_ports[blk.cls]));
 	else
-		pd_buf_printf(&head, "%u%s largest", blk.rank,
-			      blk.rank % 100 / 10 == 1 ? "th" : blk.rank % 10 == 1 ? "st" : blk.rank % 10 == 2 ? "nd" :
-			      blk.rank % 10 == 3 ? "rd" : "th");
-	pd_buf_printf(&head, " of the %u blocks of %s ports.\n", blk.of, pd_class_name(blk.cls));
+		pd__tr(&head, lang, blk.size == 1 ? M_block_intro_one_nth : M_block_intro_nth, blk.first, blk.last,
+		       pd__cnt(n1, lang, blk.size), pd__cnt(n2, lang, blk.of), pd__msg(lang, class_ports[blk.cls]),
+		       ordinal(&t1, lang, blk.rank));
+	pd_buf_puts(&head, "\n");
 	if (f == PD_FMT_HTML) {
 		unsigned w0 = first / 1024 * 1024;
 		pd_buf_printf(&fig, "<figure class=\"map\"><div class=\"mapbox\"><object data=\"%smaps/%u.svg\" "
-				    "type=\"image/svg+xml\" width=\"%d\" height=\"%d\" aria-label=\"Ports %u-%u by "
-				    "status, each a link\"></object>", o->root, first / 1024, PD__MAP_W, PD__MAP_H, w0,
-			      w0 + 1023);
+				    "type=\"image/svg+xml\" width=\"%d\" height=\"%d\" aria-label=\"",
+			      pd__lroot(o, root), first / 1024, PD__MAP_W, PD__MAP_H);
+		html_tr(&fig, lang, M_map_object_label, w0, w0 + 1023);
+		pd_buf_puts(&fig, "\"></object>");
 		rc = pd_map_svg(reg, first, PD_MAP_OVERLAY, &fig);
 		if (rc)
 			goto out;
-		pd_buf_printf(&fig, "</div><figcaption>Ports %u-%u, 32 to a row: the block is outlined from %u%s. "
-				    "Each square links to its port's page.</figcaption></figure>",
-			      w0, w0 + 1023, first, blk.last >= w0 + 1024 ? ", and goes on past the map" : "");
+		pd_buf_puts(&fig, "</div><figcaption>");
+		html_tr(&fig, lang, blk.last >= w0 + 1024 ? M_block_caption_past : M_block_caption, w0, w0 + 1023, first);
+		pd_buf_puts(&fig, "</figcaption></figure>");
 	}
-	pd_buf_puts(&body, "## Its ports\n\n");
+	pd_buf_printf(&body, "## %s\n\n", pd__msg(lang, M_block_h_ports));
 	if (blk.size <= 16) {
 		for (unsigned p = blk.first; p <= blk.last; p++) {
 			pd_buf_puts(&body, p == blk.first ? "" : ", ");
@@ -387,106 +635,116 @@ int pd_block_page(const struct pd_registry *reg, unsigned first, enum pd_format 
 		}
 		pd_buf_puts(&body, ".");
 	} else {
-		pd_buf_puts(&body, "From ");
-		pd__md_link_port(&body, o, blk.first);
-		pd_buf_puts(&body, " to ");
-		pd__md_link_port(&body, o, blk.last);
-		pd_buf_printf(&body, ", %u ports; each has its own page, with its neighbours and its verdict.", blk.size);
+		pd__tr(&body, lang, M_block_ports_range, port_link(&t1, o, blk.first), port_link(&t2, o, blk.last),
+		       pd__cnt(n1, lang, blk.size));
 	}
 	pd_buf_puts(&body, "\n\n");
 	if (blk.first > 0) {
-		pd_buf_puts(&body, "- Below it: ");
-		pd__md_link_port(&body, o, blk.first - 1);
-		pd_buf_printf(&body, ", %s\n", pd_status_name(pd_registry_port_status(reg, blk.first - 1)));
+		pd_buf_puts(&body, "- ");
+		pd__tr(&body, lang, M_block_below, port_link(&t1, o, blk.first - 1),
+		       status_word(lang, pd_registry_port_status(reg, blk.first - 1)));
+		pd_buf_puts(&body, "\n");
 	}
 	if (blk.last < 65535) {
-		pd_buf_puts(&body, "- Above it: ");
-		pd__md_link_port(&body, o, blk.last + 1);
-		pd_buf_printf(&body, ", %s\n", pd_status_name(pd_registry_port_status(reg, blk.last + 1)));
+		pd_buf_puts(&body, "- ");
+		pd__tr(&body, lang, M_block_above, port_link(&t1, o, blk.last + 1),
+		       status_word(lang, pd_registry_port_status(reg, blk.last + 1)));
+		pd_buf_puts(&body, "\n");
 	}
-	pd_buf_puts(&body, "\n## How it shrank\n\n");
+	pd_buf_printf(&body, "\n## %s\n\n", pd__msg(lang, M_block_h_history));
 	nh = pd_registry_history(reg, first, hist, PD_HISTORY_MAX);
 	if (!nh)
-		pd_buf_puts(&body, "No registration date in the registry tells of a change to this block.\n\n");
+		pd_buf_printf(&body, "%s\n\n", pd__msg(lang, M_block_no_history));
 	for (size_t i = 0; i < nh; i++) {
-		pd_buf_printf(&body, "- %s: ", hist[i].date);
-		pd__md_link_port(&body, o, hist[i].port);
+		pd__date(empty(&t3), lang, hist[i].date);
+		port_link(&t1, o, hist[i].port);
 		if (hist[i].proto != PD_PROTO_ANY)
-			pd_buf_printf(&body, "/%s", pd_proto_name(hist[i].proto));
-		pd_buf_puts(&body, " was registered");
+			pd_buf_printf(&t1, "/%s", pd_proto_name(hist[i].proto));
+		pd_buf_puts(&body, "- ");
 		if (*hist[i].service) {
-			pd_buf_puts(&body, " as ");
-			pd__md_code(&body, hist[i].service);
+			pd__md_code(empty(&t2), hist[i].service);
+			pd__tr(&body, lang, M_block_hist_as, pd_buf_str(&t3), pd_buf_str(&t1), pd_buf_str(&t2),
+			       hist[i].before_first, hist[i].before_last,
+			       pd__cnt(n1, lang, hist[i].before_last - hist[i].before_first + 1));
+		} else {
+			pd__tr(&body, lang, M_block_hist, pd_buf_str(&t3), pd_buf_str(&t1), hist[i].before_first,
+			       hist[i].before_last, pd__cnt(n1, lang, hist[i].before_last - hist[i].before_first + 1));
 		}
-		pd_buf_printf(&body, "; before, the block was %u-%u (%u ports).\n", hist[i].before_first,
-			      hist[i].before_last, hist[i].before_last - hist[i].before_first + 1);
+		pd_buf_puts(&body, "\n");
 	}
-	pd_buf_printf(&body, "\n## Advice\n\n%s Each port's page gives its verdict, with what this "
-			     "host, browsers and scanners say of it.\n\n", advice[blk.cls]);
-	pd__md_registry(&body, reg);
+	pd_buf_printf(&body, "\n## %s\n\n%s %s\n\n", pd__msg(lang, M_block_h_advice), pd__msg(lang, advice[blk.cls]),
+		      pd__msg(lang, M_block_advice_more));
+	md_registry(&body, lang, reg);
 	pd_buf_puts(&body, "\n");
-	rc = head.err ? head.err : body.err ? body.err : fig.err ? fig.err : title.err;
+	snprintf(path, sizeof(path), "blocks/%u", first);
+	rc = head.err ? head.err : body.err ? body.err : fig.err ? fig.err : title.err ? title.err
+	   : t1.err ? t1.err : t2.err ? t2.err : t3.err;
 	if (!rc)
-		rc = pd__render(pd_buf_str(&title), pd_buf_str(&head), fig.len ? fig.s : NULL, pd_buf_str(&body), NULL,
-				f, o, out);
+		rc = pd__render_at(path, pd_buf_str(&title), pd_buf_str(&head), fig.len ? fig.s : NULL,
+				   pd_buf_str(&body), NULL, f, o, out);
 out:
 	pd_buf_release(&head);
 	pd_buf_release(&body);
 	pd_buf_release(&fig);
 	pd_buf_release(&title);
+	pd_buf_release(&t1);
+	pd_buf_release(&t2);
+	pd_buf_release(&t3);
 	return rc;
 }
 
 int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_format f,
 		 const struct pd_site_opts *o, struct pd_buf *out)
 {
-	struct pd_buf head = PD_BUF_INIT, body = PD_BUF_INIT;
+	struct pd_buf head = PD_BUF_INIT, body = PD_BUF_INIT, t1 = PD_BUF_INIT, t2 = PD_BUF_INIT;
 	struct counts c;
-	const char *title = "portdex";
+	const char *title = "portdex", *path;
 	struct pd_buf after = PD_BUF_INIT, top = PD_BUF_INIT;
-	int rc;
+	char root[PD__ROOT_MAX], n1[PD__CNT_MAX], n2[PD__CNT_MAX], n3[PD__CNT_MAX];
+	int rc, lang;
 
 	if ((unsigned)p >= PD_SITE_COUNT)
 		return PD_EINVAL;
 	if (f == PD_FMT_JSON)
 		return PD_EINVAL;
+	lang = pd__site_lang(o);
+	path = p == PD_SITE_HOME ? "" : paths[p];
 	count(reg, &c);
 	switch (p) {
 	case PD_SITE_HOME:
-		title = "Every port number, explained";
+		title = pd__msg(lang, M_site_home_title);
 		/* the search box first (HTML), then what the site tells */
-		pd_buf_puts(&head, "# Every port number, explained\n");
+		pd_buf_printf(&head, "%s\n", pd__msg(lang, M_site_home_h1));
 		if (f == PD_FMT_HTML) {
 			home_top(o, &c, &top);
 		} else {
-			pd_buf_puts(&body, "What IANA's registry says about each of the 65,536 ports, for TCP, UDP, "
-					   "SCTP and DCCP; the block of unassigned ports around it and how it changed; "
-					   "what might be listening on it; and whether to use it for a new service.\n\n");
-			pd_buf_printf(&body, "## The three ranges\n\n");
+			pd_buf_printf(&body, "%s\n\n", pd__msg(lang, M_site_home_intro));
+			pd_buf_printf(&body, "## %s\n\n", pd__msg(lang, M_site_h_ranges));
 			for (int k = 0; k < 3; k++) {
 				unsigned a, b;
 				pd_class_bounds((enum pd_class)k, &a, &b);
-				pd_buf_printf(&body, "- [%s ports, %u-%u](%s%s%s): %u assigned, %u unassigned\n",
-					      k == 0 ? "System" : k == 1 ? "User" : "Dynamic", a, b, o->root,
-					      paths[PD_SITE_SYSTEM + k], o->ext, c.ports[k][PD_ASSIGNED],
-					      c.ports[k][PD_UNASSIGNED]);
+				pd_buf_puts(&body, "- ");
+				pd__tr(&body, lang, M_site_home_range_md, pd__msg(lang, class_title[k]), a, b,
+				       page_url(&t1, o, paths[PD_SITE_SYSTEM + k]), pd__cnt(n1, lang, c.ports[k][PD_ASSIGNED]),
+				       pd__cnt(n2, lang, c.ports[k][PD_UNASSIGNED]));
+				pd_buf_puts(&body, "\n");
 			}
 			pd_buf_puts(&body, "\n");
 		}
-		pd_buf_printf(&body, "## The largest unassigned blocks\n\n");
+		pd_buf_printf(&body, "## %s\n\n", pd__msg(lang, M_site_h_largest));
 		largest_blocks(reg, o, -1, 5, &body);
-		pd_buf_printf(&body, "[All the largest blocks](%sblocks%s), and ", o->root, o->ext);
-		pd__md_link_port(&body, o, 926);
-		pd_buf_puts(&body, ", a port in the largest block of system ports.\n\n");
+		pd__tr(&body, lang, M_site_home_blocks_more, page_url(&t1, o, paths[PD_SITE_BLOCKS]),
+		       port_link(&t2, o, 926));
+		pd_buf_puts(&body, "\n\n");
 		home_common(o, &body);
 		home_recent(reg, o, &body);
-		pd__md_registry(&body, reg);
+		md_registry(&body, lang, reg);
 		pd_buf_puts(&body, "\n");
 		break;
 	case PD_SITE_SYSTEM:
 	case PD_SITE_USER:
 	case PD_SITE_DYNAMIC:
-		title = p == PD_SITE_SYSTEM ? "System ports" : p == PD_SITE_USER ? "User ports" : "Dynamic ports";
+		title = pd__msg(lang, class_title[p - PD_SITE_SYSTEM]);
 		class_page(reg, o, (enum pd_class)(p - PD_SITE_SYSTEM), &c, &head, &body);
 		if (f == PD_FMT_HTML) {
 			unsigned a, z;
@@ -495,50 +753,53 @@ int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_for
 			if (z - a < 1024) {
 				/* one window: its map, each port a link */
 				pd_buf_printf(&top, "<div class=\"mapbox\"><object data=\"%smaps/%u.svg\" "
-						    "type=\"image/svg+xml\" width=\"%d\" height=\"%d\" aria-label=\"Ports "
-						    "%u-%u by status, each a link\"></object></div><figcaption>Ports %u-%u, 32 "
-						    "to a row: assigned solid, reserved hatched, unassigned light. Each square "
-						    "links to its port's page.</figcaption>",
-					      o->root, a / 1024, PD__MAP_W, PD__MAP_H, a, z, a, z);
+						    "type=\"image/svg+xml\" width=\"%d\" height=\"%d\" aria-label=\"",
+					      pd__lroot(o, root), a / 1024, PD__MAP_W, PD__MAP_H);
+				html_tr(&top, lang, M_map_object_label, a, z);
+				pd_buf_puts(&top, "\"></object></div><figcaption>");
+				html_tr(&top, lang, M_map_caption_window, a, z);
+				pd_buf_puts(&top, "</figcaption>");
 			} else {
 				pd__map_range(reg, o, a, z, &top);
-				pd_buf_printf(&top, "<figcaption>Ports %u-%u, a square per 1,024 ports with the share of "
-						    "them assigned on some transport (darker: more). Each square links to "
-						    "the page of its first port, whose map shows its 1,024 ports.</figcaption>",
-					      a, z);
+				pd_buf_puts(&top, "<figcaption>");
+				html_tr(&top, lang, M_map_caption_range, a, z);
+				pd_buf_puts(&top, "</figcaption>");
 			}
 			pd_buf_puts(&top, "</figure>");
 		}
 		break;
 	case PD_SITE_BLOCKS:
-		title = "The largest unassigned blocks";
-		pd_buf_printf(&head, "# The largest unassigned blocks\n\nA block is a run of consecutive ports "
-				     "that are unassigned on every transport. The registry has %zu of them.\n",
-			      pd_registry_block_count(reg));
+		title = pd__msg(lang, M_site_h_largest);
+		pd_buf_printf(&head, "# %s\n\n", title);
+		pd__tr(&head, lang, M_site_blocks_intro, pd__cnt(n3, lang, pd_registry_block_count(reg)));
+		pd_buf_puts(&head, "\n");
 		for (int k = 0; k < 3; k++) {
-			pd_buf_printf(&body, "## %s ports\n\n", k == 0 ? "System" : k == 1 ? "User" : "Dynamic");
+			pd_buf_printf(&body, "## %s\n\n", pd__msg(lang, class_title[k]));
 			largest_blocks(reg, o, k, k == 2 ? 5 : 25, &body);
 		}
 		break;
 	case PD_SITE_COMMON:
-		title = "Common ports";
+		title = pd__msg(lang, M_site_common_title);
 		common_page(reg, o, &head, &body);
 		break;
 	case PD_SITE_SEARCH:
-		title = "Search";
-		pd_buf_puts(&head, "# Search\n\nA port number, a service name or words of a description.\n");
+		title = pd__msg(lang, M_site_search_title);
+		pd_buf_printf(&head, "%s\n\n%s\n", pd__msg(lang, M_site_search_h1), pd__msg(lang, M_site_search_intro));
 		search_script(&after, o);
 		break;
 	default:
 		break;
 	}
-	rc = head.err ? head.err : body.err ? body.err : top.err;
+	rc = head.err ? head.err : body.err ? body.err : top.err ? top.err : after.err ? after.err
+	   : t1.err ? t1.err : t2.err;
 	if (!rc)
-		rc = pd__render(title, pd_buf_str(&head), top.len ? top.s : NULL, pd_buf_str(&body),
-				after.len ? after.s : NULL, f, o, out);
+		rc = pd__render_at(path, title, pd_buf_str(&head), top.len ? top.s : NULL, pd_buf_str(&body),
+				   after.len ? after.s : NULL, f, o, out);
 	pd_buf_release(&top);
 	pd_buf_release(&head);
 	pd_buf_release(&body);
 	pd_buf_release(&after);
+	pd_buf_release(&t1);
+	pd_buf_release(&t2);
 	return rc;
 }
