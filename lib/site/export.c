@@ -315,6 +315,8 @@ static void *export_ports(void *arg)
 	o.ext = ".html";
 	o.check = &e->check;
 	o.link_assets = 1;
+	for (size_t i = 0; i < e->nlang; i++)
+		o.langs |= 1u << e->lang[i];
 	while (!stopped(e) && !atomic_load(&e->fail_code) && (p = atomic_fetch_add(&e->next, 1)) < 65536) {
 		int rc = 0, bad = 0, doc = e->lang[0] != PD_LANG_EN;
 		/* the document (in English, language-neutral) with the English
@@ -529,6 +531,8 @@ static int export_site(struct export *e, const char *base)
 	o.ext = ".html";
 	o.check = &e->check;
 	o.link_assets = 1;
+	for (size_t i = 0; i < e->nlang; i++)
+		o.langs |= 1u << e->lang[i];
 	for (size_t i = 0; i < sizeof(assets) / sizeof(assets[0]) && !rc; i++) {
 		b.len = 0;
 		pd_buf_puts(&b, assets[i].text);

@@ -1306,7 +1306,7 @@ static int render_one(const struct pd__page *m, enum pd_format f, struct pd_buf 
 		      after = PD_BUF_INIT, x = PD_BUF_INIT;
 	unsigned port = m->port;
 	int lang = pd__site_lang(o), rc;
-	char root[PD__ROOT_MAX];
+	char root[PD__ROOT_MAX], path[16];
 
 	if (f == PD_FMT_JSON) {
 		rc = pd__page_json(m, out);
@@ -1322,7 +1322,7 @@ static int render_one(const struct pd__page *m, enum pd_format f, struct pd_buf 
 		glance(&fig, m);
 		pd_buf_puts(&fig, "<figure class=\"map\">");
 		if (o->inline_map) {
-			rc = pd_map_svg(m->reg, port, PD_MAP_FULL, &fig);
+			rc = pd__map_svg(m->reg, port, PD_MAP_FULL, lang, NULL, &fig);
 		} else {
 			/* the window's map is a file of its own, shared by its 1,024
 			 * pages, with a link per port: an <object>, not an <img>;
@@ -1358,8 +1358,9 @@ static int render_one(const struct pd__page *m, enum pd_format f, struct pd_buf 
 		pd__tr(&title, lang, M_page_title_svc, port, first_service(m));
 	else
 		pd__tr(&title, lang, M_page_title_status, port, status_text(lang, m->f.overall));
-	rc = pd__render(pd_buf_str(&title), pd_buf_str(&head), fig.len ? fig.s : NULL, pd_buf_str(&body),
-			after.len ? after.s : NULL, f, o, out);
+	snprintf(path, sizeof(path), "port/%u", port);
+	rc = pd__render_at(path, pd_buf_str(&title), pd_buf_str(&head), fig.len ? fig.s : NULL, pd_buf_str(&body),
+			   after.len ? after.s : NULL, f, o, out);
 out:
 	pd_buf_release(&head);
 	pd_buf_release(&body);

@@ -18,10 +18,6 @@ const char *pd__cnt(char *buf, int lang, unsigned long long n)
 {
 	struct pd_buf t = PD_BUF_INIT;
 
-	if (lang == PD_LANG_EN) {
-		snprintf(buf, PD__CNT_MAX, "%llu", n);
-		return buf;
-	}
 	pd__num(&t, lang, n);
 	snprintf(buf, PD__CNT_MAX, "%s", t.err ? "?" : pd_buf_str(&t));
 	pd_buf_release(&t);
