@@ -845,7 +845,7 @@ struct pd_site_opts {
 					      * then nothing reads /proc or binds a socket) */
 	const struct pd_check_opts *check; /* the verdict's data files; NULL: the defaults */
 	int inline_map;          /* HTML: the whole SVG map inline (else an <img> of root/maps/W.svg) */
-	int feedback;            /* HTML: the "was this page helpful?" form */
+	int feedback;            /* HTML: the "did this page answer your question?" form */
 	unsigned votes_yes, votes_no;
 	const char *feedback_note; /* HTML: a line shown by the form (e.g. "thank you"), or NULL */
 	unsigned feedback_flags; /* HTML: PD_FEEDBACK_* */

@@ -1,4 +1,4 @@
-/* feedback.c: "was this page helpful?" votes, kept through db.h (SQLite
+/* feedback.c: "did this page answer your question?" votes, kept through db.h (SQLite
  * or PostgreSQL).
  *
  * Durability: a vote is acknowledged (the HTTP answer is sent) only after

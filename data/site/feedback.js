@@ -1,4 +1,4 @@
-/* "Was this page helpful?": the vote is posted in the background and the
+/* "Did this page answer your question?": the vote is posted in the background and the
  * counts update in place; then the second form asks why (a reason and a
  * comment), posted the same way. When posting fails, a form is sent as it
  * is (the server answers with the page again). The words it shows are the

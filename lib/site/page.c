@@ -1095,7 +1095,7 @@ int pd__page_json(const struct pd__page *m, struct pd_buf *out)
 	return out->err;
 }
 
-/* "Was this page helpful?": plain form POSTs that work without
+/* "Did this page answer your question?": plain form POSTs that work without
  * JavaScript. First a vote; then, on the page the vote leads back to (or
  * at once, with JavaScript), why: a reason and an optional comment, which
  * the server keeps with that reader's vote. With JavaScript, the forms are
