@@ -243,7 +243,7 @@ static void framed(const char *title, int lang, const char *content, struct pd_b
 
 	pd_buf_puts(out, content);
 	if (!rc)
-		rc = pd_site_frame_end(out);
+		rc = pd_site_frame_end_lang(&o, out);
 	if (rc && !out->err)
 		out->err = rc;
 }
