@@ -550,7 +550,17 @@ struct pd_check_opts {
 						* then does not matter); owned by the caller */
 	int no_host;               /* say nothing about this host's sysctls: read nothing
 				    * (ignored when host is set) */
-	const char *lang;          /* the reasons' text: "en" or NULL, "fr", "ms" (pd_lang_code) */
+	const char *lang;          /* the language of the reasons' text (pd_reason.text, and the
+				    * notes of pd_suggest): "en" or NULL, "fr", "ms" (pd_lang_code;
+				    * an unknown code is English). NULL and "en" give the English
+				    * texts portdex always gave. Facts of data/knowledge.tsv are
+				    * quoted in the language when the file has them in it, numbers
+				    * and dates written as the language writes them; names, file
+				    * names, commands and what comes from elsewhere (the registry's
+				    * descriptions, the collisions list, system error messages)
+				    * stay as they are. rule and topic never change: they are keys
+				    * for programs. A text longer than the field is cut at a UTF-8
+				    * character boundary. */
 	void *reserved[3];       /* zero (see "Options structs" above) */
 };
 

@@ -837,6 +837,299 @@ static void test_faq_block_history(void **state)
 	pd_registry_free(r);
 }
 
+/* ---- the verdict in French and in Malay (pd_check_opts.lang) ---- */
+
+/* 1 if s is well-formed UTF-8 (no overlong forms, no surrogates) */
+static int utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned c = *p, n, cp;
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, cp = c & 0x07;
+		else
+			return 0;
+		for (unsigned i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+static void dump(const char *what, const struct pd_check *c)
+{
+	fprintf(stderr, "%s:\n", what);
+	for (size_t i = 0; i < c->nreasons; i++)
+		fprintf(stderr, "  %s %s %s: %s\n", pd_verdict_name(c->reasons[i].weight), c->reasons[i].topic,
+			c->reasons[i].rule, c->reasons[i].text);
+}
+
+/* port/proto checked in lang and in English: the same verdict and the same
+ * reasons (rule, topic, weight, in the same order), each text non-empty,
+ * valid UTF-8, shorter than the field and not the English one */
+static void same_but_translated(struct pd_check_opts *o, unsigned port, int proto, const char *lang)
+{
+	struct pd_check en, tr;
+
+	o->lang = NULL;
+	assert_int_equal(pd_check_port(reg, o, port, proto, &en), 0);
+	o->lang = lang;
+	assert_int_equal(pd_check_port(reg, o, port, proto, &tr), 0);
+	o->lang = NULL;
+	if (en.nreasons != tr.nreasons || en.verdict != tr.verdict) {
+		dump("en", &en);
+		dump(lang, &tr);
+		fail_msg("%u in %s: not the reasons of English", port, lang);
+	}
+	for (size_t i = 0; i < en.nreasons; i++) {
+		const struct pd_reason *a = &en.reasons[i], *b = &tr.reasons[i];
+		assert_string_equal(a->rule, b->rule);
+		assert_string_equal(a->topic, b->topic);
+		assert_int_equal(a->weight, b->weight);
+		assert_true(*b->text);
+		assert_true(strlen(b->text) < sizeof(b->text));
+		if (!utf8_ok(b->text))
+			fail_msg("%u in %s, %s: not UTF-8: %s", port, lang, b->rule, b->text);
+		if (!strcmp(a->text, b->text))
+			fail_msg("%u in %s, %s: the English text: %s", port, lang, b->rule, b->text);
+		/* portdex's own words fit (a fact of the knowledge base may not) */
+		if (strcmp(b->topic, "knowledge") && strlen(b->text) >= 3 &&
+		    !strcmp(b->text + strlen(b->text) - 3, "\u2026") && strcmp(a->text + strlen(a->text) - 3, "..."))
+			fail_msg("%u in %s, %s: cut: %s", port, lang, b->rule, b->text);
+	}
+	pd_check_release(&en);
+	pd_check_release(&tr);
+}
+
+static void test_check_languages(void **state)
+{
+	static const char *const langs[] = { "fr", "ms" };
+	static const unsigned ports[] = { 926, 80, 0, 6881, 27374, 8125, 4100, 6000, 6100, 1500, 3000, 50000, 40000 };
+	struct pd_check_opts o = replay();
+	struct pd_check c;
+
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+			same_but_translated(&o, ports[i], PD_TCP, langs[l]);
+			same_but_translated(&o, ports[i], PD_UDP, langs[l]);
+			same_but_translated(&o, ports[i], PD_PROTO_ANY, langs[l]);
+			same_but_translated(&o, ports[i], PD_SCTP, langs[l]);
+		}
+	/* no host at all, as the static site asks */
+	o.no_host = 1;
+	o.procroot = NULL;
+	same_but_translated(&o, 926, PD_PROTO_ANY, "fr");
+	same_but_translated(&o, 80, PD_PROTO_ANY, "ms");
+	o = replay();
+	/* "en" is NULL; an unknown code is English too */
+	o.lang = "en";
+	expect_text(&o, 926, PD_TCP, "system-range", PD_AVOID, "an unassigned system port (0-1023)", NULL);
+	o.lang = "xx";
+	expect_text(&o, 926, PD_TCP, "system-range", PD_AVOID, "an unassigned system port (0-1023)", NULL);
+	/* the words, numbers and lists of each language */
+	o.lang = "fr";
+	expect_text(&o, 926, PD_TCP, "system-range", PD_AVOID, "port système non attribué (0-1023)\u202f:", NULL);
+	expect_text(&o, 80, PD_TCP, "assigned", PD_AVOID, "attribué sur tcp à http (World Wide Web HTTP)", NULL);
+	expect_text(&o, 80, PD_TCP, "nmap-frequent", PD_ACCEPTABLE, "48,4\u202f%", NULL);
+	expect_text(&o, 4100, PD_TCP, "other-transport", PD_ACCEPTABLE,
+		    "non attribué sur tcp, mais attribué sur udp à udponly (Only on udp)\u202f: l’IANA", NULL);
+	expect_text(&o, 6881, PD_SCTP, "known-use", PD_ACCEPTABLE, "d’usage courant (sur tcp et udp)\u202f:", NULL);
+	expect_text(&o, 6000, PD_TCP, "browser", PD_AVOID, "de la norme Fetch, Chromium (Chrome, Edge, Opera, Brave) et Firefox (relevé du 22 novembre 2026)", NULL);
+	o.lang = "ms";
+	expect_text(&o, 926, PD_TCP, "system-range", PD_AVOID, "port sistem yang belum diperuntukkan", NULL);
+	expect_text(&o, 80, PD_TCP, "nmap-frequent", PD_ACCEPTABLE, "48.4%", NULL);
+	expect_text(&o, 6881, PD_SCTP, "known-use", PD_ACCEPTABLE, "(pada tcp dan udp)", NULL);
+	expect_text(&o, 6000, PD_TCP, "browser", PD_AVOID, "piawaian Fetch, Chromium (Chrome, Edge, Opera, Brave) dan Firefox, direkodkan pada 22 November 2026", NULL);
+	/* a fact of the knowledge base keeps its source */
+	expect_text(&o, 26379, PD_TCP, "known-use", PD_ACCEPTABLE, "lazim digunakan", "https://", NULL);
+	assert_int_equal(pd_check_port(reg, &o, 926, PD_TCP, &c), 0);
+	pd_check_release(&c);
+}
+
+/* A text too long for the field is cut at a character boundary, whatever
+ * the byte the cut falls on, and ends with the language's ellipsis */
+static void test_check_cut(void **state)
+{
+	static const char *const langs[] = { NULL, "fr", "ms" };
+	struct pd_check_opts o = replay();
+	struct pd_host h = { 1024, 32768, 60999, NULL };
+	char reserved[400];
+	int cut = 0;
+
+	o.host = &h;
+	for (size_t l = 0; l < 3; l++)
+		for (size_t pad = 150; pad < 260; pad++) {
+			struct pd_check c;
+			const struct pd_reason *r;
+			/* "926,111...1": 926 is reserved; the rest is only text */
+			snprintf(reserved, sizeof(reserved), "926,%.*s", (int)pad,
+				 "1111111111111111111111111111111111111111111111111111111111111111111111111111111111111111"
+				 "1111111111111111111111111111111111111111111111111111111111111111111111111111111111111111"
+				 "1111111111111111111111111111111111111111111111111111111111111111111111111111111111111111");
+			h.reserved = reserved;
+			o.lang = langs[l];
+			assert_int_equal(pd_check_port(reg, &o, 926, PD_TCP, &c), 0);
+			r = find_rule(&c, "local-reserved");
+			assert_non_null(r);
+			assert_true(strlen(r->text) < sizeof(r->text));
+			if (!utf8_ok(r->text))
+				fail_msg("%s, pad %zu: cut inside a character: %s", langs[l] ? langs[l] : "en", pad, r->text);
+			if (strlen(r->text) > 240) {
+				const char *ell = langs[l] ? "\u2026" : "...";
+				assert_string_equal(r->text + strlen(r->text) - strlen(ell), ell);
+				cut++;
+			}
+			pd_check_release(&c);
+		}
+	assert_true(cut > 100);
+}
+
+/* pd_suggest's notes of rules set aside are in the check's language */
+static void relaxed_note(void *ctx, unsigned port, const struct pd_reason *why)
+{
+	if (!port && !*(char *)ctx)
+		snprintf(ctx, 512, "%s|%s", why->rule, why->text);
+}
+
+static void test_suggest_language(void **state)
+{
+	struct pd_suggest_opts o;
+	char en[512] = "", fr[512] = "", ms[512] = "";
+	unsigned ports[2];
+
+	memset(&o, 0, sizeof(o));
+	o.check = replay();
+	o.name = "lang";
+	o.count = 2;
+	o.proto = PD_TCP;
+	o.first = 1;
+	o.last = 1023;
+	o.note = relaxed_note;
+	o.ctx = en;
+	assert_int_equal(pd_suggest(reg, &o, ports), 2);
+	o.check.lang = "fr";
+	o.ctx = fr;
+	assert_int_equal(pd_suggest(reg, &o, ports), 2);
+	o.check.lang = "ms";
+	o.ctx = ms;
+	assert_int_equal(pd_suggest(reg, &o, ports), 2);
+	assert_string_equal(en, "system-range|not applied: every port of 1-1023 is a system port");
+	assert_string_equal(fr, "system-range|règle non appliquée\u202f: tous les ports de 1 à 1023 sont des ports système");
+	assert_non_null(strstr(ms, "system-range|peraturan tidak digunakan"));
+}
+
+/* ---- data/knowledge.tsv: six fields, or eight with French and Malay ---- */
+
+static void test_fact_lines(void **state)
+{
+	struct pd_fact f;
+	const char *text[PD_NLANG];
+	char line[512];
+
+	/* six fields: English everywhere */
+	snprintf(line, sizeof(line), "6881\t6889\tboth\tuse\tBitTorrent clients listen here.\thttps://example.org/bt");
+	assert_int_equal(pd__fact_parse(line, &f, text), 1);
+	assert_int_equal(f.first, 6881);
+	assert_int_equal(f.last, 6889);
+	assert_int_equal(f.kind, PD_FACT_USE);
+	assert_string_equal(f.text, "BitTorrent clients listen here.");
+	assert_string_equal(f.source, "https://example.org/bt");
+	assert_ptr_equal(text[PD_LANG_EN], f.text);
+	assert_ptr_equal(text[PD_LANG_FR], f.text);
+	assert_ptr_equal(text[PD_LANG_MS], f.text);
+	/* eight: the French and the Malay after the source */
+	snprintf(line, sizeof(line),
+		 "27374\t27374\ttcp\tmalware\tSubSeven listened here.\thttps://example.org/s7\t"
+		 "SubSeven écoutait ici.\tSubSeven pernah mendengar di sini.");
+	assert_int_equal(pd__fact_parse(line, &f, text), 1);
+	assert_int_equal(f.kind, PD_FACT_MALWARE);
+	assert_string_equal(f.text, "SubSeven listened here.");
+	assert_string_equal(f.source, "https://example.org/s7");
+	assert_string_equal(text[PD_LANG_EN], "SubSeven listened here.");
+	assert_string_equal(text[PD_LANG_FR], "SubSeven écoutait ici.");
+	assert_string_equal(text[PD_LANG_MS], "SubSeven pernah mendengar di sini.");
+	/* seven (French without Malay), nine, an empty translation: refused */
+	snprintf(line, sizeof(line), "27374\t27374\ttcp\tmalware\tSubSeven.\thttps://example.org/s7\tSubSeven.");
+	assert_int_equal(pd__fact_parse(line, &f, text), 0);
+	snprintf(line, sizeof(line), "27374\t27374\ttcp\tmalware\tSubSeven.\thttps://example.org/s7\tA.\tB.\tC.");
+	assert_int_equal(pd__fact_parse(line, &f, text), 0);
+	snprintf(line, sizeof(line), "27374\t27374\ttcp\tmalware\tSubSeven.\thttps://example.org/s7\t\tB.");
+	assert_int_equal(pd__fact_parse(line, &f, text), 0);
+	snprintf(line, sizeof(line), "27374\t27374\ttcp\tmalware\tSubSeven.\thttps://example.org/s7\tA.\t");
+	assert_int_equal(pd__fact_parse(line, &f, text), 0);
+	/* five, and the old checks */
+	snprintf(line, sizeof(line), "27374\t27374\ttcp\tmalware\tSubSeven.");
+	assert_int_equal(pd__fact_parse(line, &f, text), 0);
+	snprintf(line, sizeof(line), "27374\t27373\ttcp\tmalware\tSubSeven.\thttps://x\tA.\tB.");
+	assert_int_equal(pd__fact_parse(line, &f, text), 0);
+	snprintf(line, sizeof(line), "27374\t27374\ttcp\tworm\tSubSeven.\thttps://x\tA.\tB.");
+	assert_int_equal(pd__fact_parse(line, &f, text), 0);
+}
+
+/* The compiled-in file: every data line is a fact, of six or eight
+ * fields; in each language the same facts, in the same order, with only
+ * the text changed, and valid UTF-8 */
+static void test_knowledge_file(void **state)
+{
+	char path[4096], line[4096];
+	const char *root = getenv("PD_SOURCE_ROOT");
+	size_t lines = 0, translated = 0, n = 0;
+	struct pd_fact en, fr, ms;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/data/knowledge.tsv", root ? root : ".");
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp)) {
+		struct pd_fact f;
+		const char *text[PD_NLANG];
+		size_t len = strlen(line), tabs = 0;
+		if (*line == '#')
+			continue;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		for (size_t i = 0; i < len; i++)
+			tabs += line[i] == '\t';
+		lines++;
+		translated += tabs == 7;
+		if (!pd__fact_parse(line, &f, text))
+			fail_msg("data/knowledge.tsv: not a fact: %s", line);
+		for (int l = 0; l < PD_NLANG; l++)
+			if (!utf8_ok(text[l]))
+				fail_msg("data/knowledge.tsv: not UTF-8: %s", text[l]);
+	}
+	fclose(fp);
+	for (; !pd_fact_at(n, &en); n++) {
+		assert_int_equal(pd__fact_at_lang(n, PD_LANG_FR, &fr), 0);
+		assert_int_equal(pd__fact_at_lang(n, PD_LANG_MS, &ms), 0);
+		assert_int_equal(en.first, fr.first);
+		assert_int_equal(en.last, ms.last);
+		assert_int_equal(en.kind, fr.kind);
+		assert_int_equal(en.protos, ms.protos);
+		assert_string_equal(en.source, fr.source);
+		assert_string_equal(en.source, ms.source);
+	}
+	assert_int_equal(n, lines);
+	assert_int_equal(pd__fact_at_lang(n, PD_LANG_FR, &fr), PD_ENOTFOUND);
+	/* the facts of a port: as many in every language */
+	assert_int_equal(pd__facts_lang(6881, PD_LANG_FR, &fr, 1), pd_facts(6881, &en, 1));
+	print_message("knowledge.tsv: %zu facts, %zu with French and Malay\n", lines, translated);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -858,6 +1151,11 @@ int main(void)
 		cmocka_unit_test(test_in_use),
 		cmocka_unit_test(test_hold),
 		cmocka_unit_test(test_faq_block_history),
+		cmocka_unit_test(test_check_languages),
+		cmocka_unit_test(test_check_cut),
+		cmocka_unit_test(test_suggest_language),
+		cmocka_unit_test(test_fact_lines),
+		cmocka_unit_test(test_knowledge_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

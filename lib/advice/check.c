@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "i18n.h"
 #include "util.h"
 
 /* room for a reason's text, NUL included */
@@ -44,6 +45,54 @@ void pd_check_release(struct pd_check *c)
 	c->nreasons = c->cap = 0;
 }
 
+/* ---- a reason's text ---- */
+
+/* s (len bytes) into out (n bytes, NUL included); when it does not fit,
+ * cut at a UTF-8 character boundary and ended with ell */
+static void fit(char *out, size_t n, const char *s, size_t len, const char *ell)
+{
+	size_t el = strlen(ell), k;
+
+	if (len < n) {
+		memcpy(out, s, len);
+		out[len] = '\0';
+		return;
+	}
+	if (el >= n)
+		el = 0, ell = "";
+	k = n - 1 - el;
+	while (k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
+		k--; /* s[k] continues a character that began before it */
+	memcpy(out, s, k);
+	memcpy(out + k, ell, el + 1);
+}
+
+static size_t vreason_printf(char *text, size_t cap, int lang, enum pd__msg id, va_list ap)
+{
+	char buf[1024];
+	int n;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	n = vsnprintf(buf, sizeof(buf), pd__msg(lang, id), ap);
+#pragma GCC diagnostic pop
+	if (n < 0)
+		n = 0;
+	fit(text, cap, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1, pd__msg(lang, M_check_ellipsis));
+	return (size_t)n;
+}
+
+size_t pd__reason_printf(char *text, size_t cap, int lang, int id, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, id);
+	n = vreason_printf(text, cap, lang, (enum pd__msg)id, ap);
+	va_end(ap);
+	return n;
+}
+
 /* ---- the evaluation of one (port, transports) ---- */
 
 struct eval {
@@ -51,6 +100,7 @@ struct eval {
 	unsigned port;
 	int protos[2];           /* the transports asked for */
 	int nprotos;
+	int lang;                /* the reasons' language (a pd_lang) */
 	struct pd_check *out;    /* NULL: rules only */
 	unsigned skip, stop, hits;
 	int oom;
@@ -64,13 +114,11 @@ static int has_proto(const struct eval *e, int proto)
 	return 0;
 }
 
-/* Records a reason; returns 1 when evaluation should stop. rule < 0: a
+/* Records a reason, its text message id of e->lang with the arguments its
+ * English text takes; returns 1 when evaluation should stop. rule < 0: a
  * reason of weight good that no rule stands behind. */
 static int reason(struct eval *e, int rule, enum pd_verdict w, const char *topic, const char *key,
-		  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static int reason(struct eval *e, int rule, enum pd_verdict w, const char *topic, const char *key,
-		  const char *fmt, ...)
+		  enum pd__msg id, ...)
 {
 	if (rule >= 0 && w > PD_GOOD)
 		e->hits |= PD__BIT(rule);
@@ -78,7 +126,6 @@ static int reason(struct eval *e, int rule, enum pd_verdict w, const char *topic
 		struct pd_check *c = e->out;
 		struct pd_reason *r;
 		va_list ap;
-		int n;
 		if (pd__grow(&c->reasons, c->nreasons, &c->cap, sizeof(*c->reasons), 16)) {
 			e->oom = e->x->oom = 1;
 			return 1;
@@ -87,15 +134,82 @@ static int reason(struct eval *e, int rule, enum pd_verdict w, const char *topic
 		r->weight = w;
 		snprintf(r->topic, sizeof(r->topic), "%s", topic);
 		r->rule = key;
-		va_start(ap, fmt);
-		n = vsnprintf(r->text, sizeof(r->text), fmt, ap);
+		va_start(ap, id);
+		vreason_printf(r->text, sizeof(r->text), e->lang, id, ap);
 		va_end(ap);
-		if (n >= (int)sizeof(r->text))
-			memcpy(r->text + sizeof(r->text) - 4, "...", 4);
 		if (w > c->verdict)
 			c->verdict = w;
 	}
 	return rule >= 0 && w > PD_GOOD && (e->stop & PD__BIT(rule));
+}
+
+/* A number, a date or a list for a reason's text, as e->lang writes them:
+ * b's text copied into out (n bytes) and b released. Only worth doing
+ * when the text is kept (e->out). */
+static const char *take(struct eval *e, struct pd_buf *b, char *out, size_t n)
+{
+	if (b->err)
+		e->oom = e->x->oom = 1;
+	fit(out, n, pd_buf_str(b), strlen(pd_buf_str(b)), "");
+	pd_buf_release(b);
+	return out;
+}
+
+/* a date of the data files ("YYYY-MM-DD") */
+static const char *date_of(struct eval *e, const char *iso, char *out, size_t n)
+{
+	struct pd_buf b = { 0 };
+
+	pd__date(&b, e->lang, iso);
+	return take(e, &b, out, n);
+}
+
+/* A count: in English as it always was (8366, 19022), else grouped as
+ * the language groups digits (19 022). */
+static const char *count_of(struct eval *e, unsigned long long v, char *out, size_t n)
+{
+	struct pd_buf b = { 0 };
+
+	if (e->lang == PD_LANG_EN)
+		pd_buf_printf(&b, "%llu", v);
+	else
+		pd__num(&b, e->lang, v);
+	return take(e, &b, out, n);
+}
+
+/* A percentage with three significant digits, as %.3g writes it (0.0075%,
+ * 48.4%), in the language's notation (0,0075 %) */
+static const char *pct_of(struct eval *e, double v, char *out, size_t n)
+{
+	struct pd_buf b = { 0 };
+	char g[32];
+	const char *dot;
+	int decimals = 0;
+
+	snprintf(g, sizeof(g), "%.3g", v);
+	if (strchr(g, 'e'))
+		decimals = 6; /* below 0.0001: not in nmap-services' six decimals */
+	else if ((dot = strchr(g, '.')))
+		decimals = (int)strlen(dot + 1);
+	pd__pct(&b, e->lang, v, decimals);
+	return take(e, &b, out, n);
+}
+
+/* the transports of mask (bits 1 << PD_TCP ...) as a list: "tcp and udp" */
+static const char *protos_of(struct eval *e, unsigned mask, char *out, size_t n)
+{
+	struct pd_buf b = { 0 };
+	size_t k = 0, total = 0;
+
+	for (int t = 0; t < PD_NPROTO; t++)
+		total += (mask >> t) & 1;
+	for (int t = 0; t < PD_NPROTO; t++) {
+		if (!((mask >> t) & 1))
+			continue;
+		pd__list_sep(&b, e->lang, k++, total);
+		pd_buf_puts(&b, pd_proto_name(t));
+	}
+	return take(e, &b, out, n);
 }
 
 static int skipped(const struct eval *e, enum pd__rule r)
@@ -126,32 +240,47 @@ static int primary_entry(const struct pd_registry *reg, unsigned port, int proto
 	return found;
 }
 
-/* "http (World Wide Web HTTP)" for an assignment, "by IANA" or the
- * description for a reservation */
-static void describe(const struct pd_registry *reg, unsigned port, int proto, char *buf, size_t n)
+/* What the registry names at (port, proto), for check_assigned and
+ * check_reserved, into what (n bytes: 200 cuts it where it always was):
+ * "http (World Wide Web HTTP)" or "\"description\""; returns 1 when it names
+ * nothing (the _iana messages). */
+static int describe(struct eval *e, unsigned port, int proto, char *what, size_t n)
 {
-	struct pd_entry e;
+	struct pd_entry en;
+	char tmp[1024];
+	size_t len;
 
-	if (!primary_entry(reg, port, proto, &e))
-		snprintf(buf, n, "by IANA");
-	else if (e.status == PD_ASSIGNED && *e.name)
-		snprintf(buf, n, "%s (%s)", e.name, *e.description ? e.description : "no description");
-	else if (*e.description && strcasecmp(e.description, "reserved"))
-		snprintf(buf, n, "\"%s\"", e.description);
+	*what = '\0';
+	if (!primary_entry(e->x->reg, port, proto, &en))
+		return 1;
+	if (en.status == PD_ASSIGNED && *en.name && *en.description)
+		len = pd__reason_printf(tmp, sizeof(tmp), e->lang, M_check_what_service, en.name, en.description);
+	else if (en.status == PD_ASSIGNED && *en.name)
+		len = pd__reason_printf(tmp, sizeof(tmp), e->lang, M_check_what_service_nodesc, en.name);
+	else if (*en.description && strcasecmp(en.description, "reserved"))
+		len = pd__reason_printf(tmp, sizeof(tmp), e->lang, M_check_what_desc, en.description);
 	else
-		snprintf(buf, n, "by IANA");
+		return 1;
+	fit(what, n, tmp, len < sizeof(tmp) ? len : strlen(tmp), "");
+	return 0;
+}
+
+/* "assigned on tcp to ..." or "reserved on tcp ..." */
+static enum pd__msg status_clause(enum pd_status st, int iana)
+{
+	if (st == PD_ASSIGNED)
+		return iana ? M_check_assigned_iana : M_check_assigned;
+	return iana ? M_check_reserved_iana : M_check_reserved;
 }
 
 static int rule_registry(struct eval *e)
 {
 	const struct pd_registry *reg = e->x->reg;
 	enum pd_class cls = pd_port_class(e->port);
-	int taken = 0;
-	char what[200];
+	int taken = 0, iana = 0;
+	char what[200] = "", date[64] = "";
 
-	if (e->port == 0 &&
-	    reason(e, PD__R_PORT0, PD_AVOID, "registry", "port-zero",
-		   "port 0 cannot be a service's port: binding it asks the system for any free port"))
+	if (e->port == 0 && reason(e, PD__R_PORT0, PD_AVOID, "registry", "port-zero", M_check_port_zero))
 		return 1;
 	for (int i = 0; i < e->nprotos; i++) {
 		int t = e->protos[i];
@@ -159,13 +288,14 @@ static int rule_registry(struct eval *e)
 		if (st == PD_UNASSIGNED)
 			continue;
 		taken = 1;
-		describe(reg, e->port, t, what, sizeof(what));
+		if (e->out)
+			iana = describe(e, e->port, t, what, sizeof(what));
 		if (st == PD_ASSIGNED && !skipped(e, PD__R_ASSIGNED) &&
-		    reason(e, PD__R_ASSIGNED, PD_AVOID, "registry", "assigned", "assigned on %s to %s",
+		    reason(e, PD__R_ASSIGNED, PD_AVOID, "registry", "assigned", status_clause(st, iana),
 			   pd_proto_name(t), what))
 			return 1;
 		if (st == PD_RESERVED && !skipped(e, PD__R_RESERVED) &&
-		    reason(e, PD__R_RESERVED, PD_AVOID, "registry", "reserved", "reserved on %s %s",
+		    reason(e, PD__R_RESERVED, PD_AVOID, "registry", "reserved", status_clause(st, iana),
 			   pd_proto_name(t), what))
 			return 1;
 	}
@@ -173,44 +303,49 @@ static int rule_registry(struct eval *e)
 		/* unassigned on what was asked; what about the other transports? */
 		for (int t = 0; t < PD_NPROTO; t++) {
 			enum pd_status st = pd_registry_status(reg, e->port, t);
+			char asked[64] = "", clause[REASON_TEXT] = "";
 			if (has_proto(e, t) || st == PD_UNASSIGNED)
 				continue;
 			taken = 1;
-			describe(reg, e->port, t, what, sizeof(what));
+			if (e->out) {
+				unsigned mask = 0;
+				for (int i = 0; i < e->nprotos; i++)
+					mask |= 1u << e->protos[i];
+				protos_of(e, mask, asked, sizeof(asked));
+				iana = describe(e, e->port, t, what, sizeof(what));
+				pd__reason_printf(clause, sizeof(clause), e->lang, status_clause(st, iana), pd_proto_name(t),
+						  what);
+			}
 			if (!skipped(e, PD__R_OTHER_TRANSPORT) &&
 			    reason(e, PD__R_OTHER_TRANSPORT, PD_ACCEPTABLE, "registry", "other-transport",
-				   "unassigned on %s, but %s on %s %s%s: IANA keeps a port's transports for one service",
-				   e->nprotos == 2 ? "tcp and udp" : pd_proto_name(e->protos[0]),
-				   pd_status_name(st), pd_proto_name(t), st == PD_ASSIGNED ? "to " : "", what))
+				   M_check_other_transport, asked, clause))
 				return 1;
 			break;
 		}
 	}
-	if (!taken)
-		reason(e, -1, PD_GOOD, "registry", "unassigned",
-		       "unassigned on every transport in the registry of %s; IANA may still assign it later",
-		       *pd_registry_updated(reg) ? pd_registry_updated(reg) : "unknown date");
+	if (!taken) {
+		const char *updated = pd_registry_updated(reg);
+		if (!*updated)
+			reason(e, -1, PD_GOOD, "registry", "unassigned", M_check_unassigned_nodate);
+		else
+			reason(e, -1, PD_GOOD, "registry", "unassigned", M_check_unassigned,
+			       e->out ? date_of(e, updated, date, sizeof(date)) : "");
+	}
 	switch (cls) {
 	case PD_SYSTEM:
 		/* a new service has no business here: it would need privileges
 		 * to start, and could never register the port */
 		if (!taken && e->port && !skipped(e, PD__R_SYSTEM) &&
-		    reason(e, PD__R_SYSTEM, PD_AVOID, "registry", "system-range",
-			   "an unassigned system port (0-1023): binding it needs privileges on most systems "
-			   "(Linux: root or CAP_NET_BIND_SERVICE), and IANA gives these ports out only through "
-			   "IETF review or IESG approval (RFC 6335); use a user port (1024-49151)"))
+		    reason(e, PD__R_SYSTEM, PD_AVOID, "registry", "system-range", M_check_system_range))
 			return 1;
 		break;
 	case PD_USER:
 		if (!taken)
-			reason(e, -1, PD_GOOD, "registry", "info",
-			       "a user port (1024-49151): you can register it with IANA through expert review (RFC 6335)");
+			reason(e, -1, PD_GOOD, "registry", "info", M_check_user_port);
 		break;
 	case PD_DYNAMIC:
 		if (!skipped(e, PD__R_DYNAMIC) &&
-		    reason(e, PD__R_DYNAMIC, PD_AVOID, "registry", "dynamic-range",
-			   "in the dynamic range 49152-65535: never assigned, RFC 6335 says a service must not "
-			   "use one as its fixed port, and Windows, macOS and the BSDs give them to outgoing connections"))
+		    reason(e, PD__R_DYNAMIC, PD_AVOID, "registry", "dynamic-range", M_check_dynamic_range))
 			return 1;
 		break;
 	}
@@ -229,18 +364,15 @@ static int rule_other_os(struct eval *e)
 
 	if (e->port >= PD__LINUX_EPH_FIRST && e->port <= PD__LINUX_EPH_LAST && !linux_default_here(h) &&
 	    !skipped(e, PD__R_OS_EPHEMERAL)) {
-		char here[64] = "";
-		if (h->eph_first >= 0)
-			snprintf(here, sizeof(here), " (this host uses %d-%d)", h->eph_first, h->eph_last);
-		if (reason(e, PD__R_OS_EPHEMERAL, PD_ACCEPTABLE, "host", "other-os-ephemeral",
-			   "inside Linux's default ephemeral range 32768-60999%s: on Linux hosts with the default, "
-			   "outgoing connections may take it", here))
+		if (h->eph_first >= 0 ?
+		    reason(e, PD__R_OS_EPHEMERAL, PD_ACCEPTABLE, "host", "other-os-ephemeral",
+			   M_check_other_os_ephemeral_here, h->eph_first, h->eph_last) :
+		    reason(e, PD__R_OS_EPHEMERAL, PD_ACCEPTABLE, "host", "other-os-ephemeral",
+			   M_check_other_os_ephemeral))
 			return 1;
 	}
 	if (e->port >= 10000 && e->port < PD__LINUX_EPH_FIRST)
-		reason(e, -1, PD_GOOD, "host", "info",
-		       "inside FreeBSD's default ephemeral range 10000-65535, but outside Linux's "
-		       "(32768-60999) and Windows' and macOS' (49152-65535)");
+		reason(e, -1, PD_GOOD, "host", "info", M_check_freebsd_ephemeral);
 	return 0;
 }
 
@@ -248,40 +380,48 @@ static int rule_browser(struct eval *e)
 {
 	const struct pd__curated *c = e->x->cur;
 	const struct pd__bad_port *b;
-	char lists[160] = "";
-	size_t o = 0;
-	int tcp = has_proto(e, PD_TCP), udp = has_proto(e, PD_UDP), n = 0, k = 0, named;
+	const char *rec = c->browsers_recorded;
+	char lists[160] = "", date[64] = "";
+	int tcp = has_proto(e, PD_TCP), udp = has_proto(e, PD_UDP), named;
 
 	if (!tcp && !udp)
 		return 0;
+	if (e->out && *rec)
+		date_of(e, rec, date, sizeof(date));
 	b = pd__curated_blocked(c, e->port);
 	if (!b) {
 		if (tcp)
-			reason(e, -1, PD_GOOD, "browser", "not-blocked",
-			       "not on browsers' bad-port lists (Fetch, Chromium, Firefox; recorded %s)",
-			       *c->browsers_recorded ? c->browsers_recorded : "date unknown");
+			reason(e, -1, PD_GOOD, "browser", "not-blocked", *rec ? M_check_not_blocked : M_check_not_blocked_nodate,
+			       date);
 		return 0;
 	}
-	for (size_t i = 0; i < c->nlists; i++)
-		n += (b->lists >> i) & 1;
-	for (size_t i = 0; i < c->nlists && o < sizeof(lists); i++) {
-		if (!((b->lists >> i) & 1))
-			continue;
-		k++;
-		o += (size_t)snprintf(lists + o, sizeof(lists) - o, "%s%s", k == 1 ? "" : k == n ? " and " : ", ",
-				      c->lists[i].name);
+	if (e->out) {
+		struct pd_buf l = { 0 };
+		size_t n = 0, k = 0;
+		for (size_t i = 0; i < c->nlists; i++)
+			n += (b->lists >> i) & 1;
+		for (size_t i = 0; i < c->nlists; i++) {
+			if (!((b->lists >> i) & 1))
+				continue;
+			pd__list_sep(&l, e->lang, k++, n);
+			/* the file names its lists in English */
+			if (e->lang != PD_LANG_EN && !strcmp(c->lists[i].key, "fetch"))
+				pd_buf_puts(&l, pd__msg(e->lang, M_check_list_fetch));
+			else
+				pd_buf_puts(&l, c->lists[i].name);
+		}
+		take(e, &l, lists, sizeof(lists));
 	}
 	if (skipped(e, PD__R_BROWSER))
 		return 0;
 	named = *b->service && strcmp(b->service, "-");
+	if (tcp && named)
+		return reason(e, PD__R_BROWSER, PD_AVOID, "browser", "browser",
+			      *rec ? M_check_browser_named : M_check_browser_named_nodate, b->service, lists, date);
 	if (tcp)
 		return reason(e, PD__R_BROWSER, PD_AVOID, "browser", "browser",
-			      "browsers refuse to fetch from it%s%s%s: on the bad-port list of %s, recorded %s",
-			      named ? " (" : "", named ? b->service : "", named ? ")" : "", lists,
-			      *c->browsers_recorded ? c->browsers_recorded : "date unknown");
-	return reason(e, PD__R_BROWSER, PD_ACCEPTABLE, "browser", "browser",
-		      "browsers refuse web URLs with this port (on the bad-port list of %s), which matters to "
-		      "a udp service only if it serves HTTP/3", lists);
+			      *rec ? M_check_browser : M_check_browser_nodate, lists, date);
+	return reason(e, PD__R_BROWSER, PD_ACCEPTABLE, "browser", "browser", M_check_browser_udp, lists);
 }
 
 static int rule_collision(struct eval *e)
@@ -295,18 +435,24 @@ static int rule_collision(struct eval *e)
 		if (skipped(e, PD__R_COLLISION))
 			break;
 		if (k->first == k->last) {
-			if (reason(e, PD__R_COLLISION, PD_AVOID, "collision", "collision", "known collision: %s (%s)",
-				   k->what, k->url))
+			if (reason(e, PD__R_COLLISION, PD_AVOID, "collision", "collision", M_check_collision, k->what,
+				   k->url))
 				return 1;
-		} else if (reason(e, PD__R_COLLISION, PD_AVOID, "collision", "collision",
-				  "known collision: %u-%u %s (%s)", k->first, k->last, k->what, k->url)) {
+		} else if (reason(e, PD__R_COLLISION, PD_AVOID, "collision", "collision", M_check_collision_range,
+				  k->first, k->last, k->what, k->url)) {
 			return 1;
 		}
 	}
-	if (!any)
+	if (!any) {
+		char n[32] = "", date[64] = "";
+		if (e->out) {
+			count_of(e, c->ncoll, n, sizeof(n));
+			if (*c->collisions_recorded)
+				date_of(e, c->collisions_recorded, date, sizeof(date));
+		}
 		reason(e, -1, PD_GOOD, "collision", "no-collision",
-		       "not among the %zu known collisions portdex lists (recorded %s)", c->ncoll,
-		       *c->collisions_recorded ? c->collisions_recorded : "date unknown");
+		       *c->collisions_recorded ? M_check_no_collision : M_check_no_collision_nodate, n, date);
+	}
 	return 0;
 }
 
@@ -317,11 +463,17 @@ static int rule_collision(struct eval *e)
  * uses, range conventions), "security" (a concern about the service the
  * registry already names there) and "purpose" (a page grouping). A fact
  * counts whatever its transport, as collisions do; its transport is said
- * when it is not the one asked for. */
+ * when it is not the one asked for. The fact is said in e->lang when the
+ * file has it in that language. */
 static int rule_knowledge(struct eval *e)
 {
+	/* [malware][with the transport][with the source] */
+	static const enum pd__msg msg[2][2][2] = {
+		{ { M_check_known_use_nosrc, M_check_known_use }, { M_check_known_use_on_nosrc, M_check_known_use_on } },
+		{ { M_check_malware_nosrc, M_check_malware }, { M_check_malware_on_nosrc, M_check_malware_on } },
+	};
 	struct pd_fact f[32];
-	size_t n = pd_facts(e->port, f, 32);
+	size_t n = pd__facts_lang(e->port, e->lang, f, 32);
 	unsigned asked = 0;
 	int any = 0;
 
@@ -330,38 +482,46 @@ static int rule_knowledge(struct eval *e)
 	for (int i = 0; i < e->nprotos; i++)
 		asked |= 1u << e->protos[i];
 	for (size_t i = 0; i < n; i++) {
-		int malware = f[i].kind == PD_FACT_MALWARE;
-		const char *label = malware ? "known malware" : "in common use";
-		char on[32] = "";
-		size_t len;
+		int malware = f[i].kind == PD_FACT_MALWARE, on = 0, src = 1, stop;
+		char proto[64] = "", text[1024] = "", scratch[REASON_TEXT];
+		const char *key = malware ? "malware" : "known-use";
 		if (f[i].kind != PD_FACT_USE && !malware)
 			continue;
 		any = 1;
 		if (skipped(e, PD__R_KNOWN))
 			break;
-		if (!(f[i].protos & asked)) {
+		if (e->out) {
 			unsigned tu = 1u << PD_TCP | 1u << PD_UDP;
-			snprintf(on, sizeof(on), " (on %s)", f[i].protos == tu ? "tcp and udp" :
-				 f[i].protos == (1u << PD_UDP) ? "udp" : f[i].protos == (1u << PD_TCP) ? "tcp" :
-				 "another transport");
+			size_t len;
+			if (!(f[i].protos & asked)) {
+				on = 1;
+				if (f[i].protos == tu || f[i].protos == (1u << PD_UDP) || f[i].protos == (1u << PD_TCP))
+					protos_of(e, f[i].protos, proto, sizeof(proto));
+				else
+					snprintf(proto, sizeof(proto), "%s", pd__msg(e->lang, M_check_another_transport));
+			}
+			/* the fact is a sentence: its full stop goes, and its
+			 * source too when both would not fit in a reason */
+			fit(text, sizeof(text), f[i].text, strlen(f[i].text), "");
+			len = strlen(text);
+			if (len && text[len - 1] == '.')
+				text[len - 1] = '\0';
+			src = (on ? pd__reason_printf(scratch, sizeof(scratch), e->lang, msg[malware][1][1], proto, text,
+						      f[i].source) :
+				    pd__reason_printf(scratch, sizeof(scratch), e->lang, msg[malware][0][1], text,
+						      f[i].source)) < REASON_TEXT;
 		}
-		/* the fact is a sentence: its full stop goes, and its source
-		 * too when both would not fit in a reason */
-		len = strlen(f[i].text);
-		if (len && f[i].text[len - 1] == '.')
-			len--;
-		if (strlen(label) + strlen(on) + 2 + len + 3 + strlen(f[i].source) < REASON_TEXT) {
-			if (reason(e, PD__R_KNOWN, PD_ACCEPTABLE, "knowledge", malware ? "malware" : "known-use",
-				   "%s%s: %.*s (%s)", label, on, (int)len, f[i].text, f[i].source))
-				return 1;
-		} else if (reason(e, PD__R_KNOWN, PD_ACCEPTABLE, "knowledge", malware ? "malware" : "known-use",
-				  "%s%s: %.*s", label, on, (int)len, f[i].text)) {
+		if (on)
+			stop = reason(e, PD__R_KNOWN, PD_ACCEPTABLE, "knowledge", key, msg[malware][1][src], proto, text,
+				      f[i].source);
+		else
+			stop = reason(e, PD__R_KNOWN, PD_ACCEPTABLE, "knowledge", key, msg[malware][0][src], text,
+				      f[i].source);
+		if (stop)
 			return 1;
-		}
 	}
 	if (!any)
-		reason(e, -1, PD_GOOD, "knowledge", "no-known-use",
-		       "portdex's knowledge base records no common use of it and no malware known for it");
+		reason(e, -1, PD_GOOD, "knowledge", "no-known-use", M_check_no_known_use);
 	return 0;
 }
 
@@ -373,42 +533,34 @@ static int rule_host(struct eval *e)
 	if (e->x->o->no_host && !e->x->o->host) {
 		/* nothing about this host (no_host): only what holds on most systems */
 		return e->port < 1024 && !skipped(e, PD__R_PRIVILEGED) &&
-		       reason(e, PD__R_PRIVILEGED, PD_ACCEPTABLE, "host", "privileged",
-			      "binding needs privileges on most systems (ports below 1024)");
+		       reason(e, PD__R_PRIVILEGED, PD_ACCEPTABLE, "host", "privileged", M_check_privileged_most);
 	}
 	if (!skipped(e, PD__R_PRIVILEGED)) {
 		if (v == PD_YES) {
-			if (reason(e, PD__R_PRIVILEGED, PD_ACCEPTABLE, "host", "privileged",
-				   "binding needs privileges here (unprivileged ports start at %d)", h->unpriv_start))
+			if (reason(e, PD__R_PRIVILEGED, PD_ACCEPTABLE, "host", "privileged", M_check_privileged_here,
+				   h->unpriv_start))
 				return 1;
 		} else if (v == PD_NO) {
-			reason(e, -1, PD_GOOD, "host", "unprivileged",
-			       "any user may bind it here (unprivileged ports start at %d)", h->unpriv_start);
+			reason(e, -1, PD_GOOD, "host", "unprivileged", M_check_unprivileged, h->unpriv_start);
 		} else if (e->port < 1024) {
-			if (reason(e, PD__R_PRIVILEGED, PD_ACCEPTABLE, "host", "privileged",
-				   "binding needs privileges on most systems (ports below 1024); "
-				   "ip_unprivileged_port_start is unreadable here"))
+			if (reason(e, PD__R_PRIVILEGED, PD_ACCEPTABLE, "host", "privileged", M_check_privileged_unreadable))
 				return 1;
 		} else {
-			reason(e, -1, PD_GOOD, "host", "info", "ip_unprivileged_port_start is unreadable here");
+			reason(e, -1, PD_GOOD, "host", "info", M_check_unpriv_unreadable);
 		}
 	}
 	v = pd_host_ephemeral(h, e->port);
 	if (v == PD_YES && !skipped(e, PD__R_EPHEMERAL)) {
-		if (reason(e, PD__R_EPHEMERAL, PD_AVOID, "host", "ephemeral",
-			   "inside this host's ephemeral range %d-%d (ip_local_port_range): outgoing connections "
-			   "may take it before your service starts", h->eph_first, h->eph_last))
+		if (reason(e, PD__R_EPHEMERAL, PD_AVOID, "host", "ephemeral", M_check_ephemeral, h->eph_first,
+			   h->eph_last))
 			return 1;
 	} else if (v == PD_NO) {
-		reason(e, -1, PD_GOOD, "host", "not-ephemeral", "outside this host's ephemeral range %d-%d",
-		       h->eph_first, h->eph_last);
+		reason(e, -1, PD_GOOD, "host", "not-ephemeral", M_check_not_ephemeral, h->eph_first, h->eph_last);
 	} else if (v == PD_UNKNOWN) {
-		reason(e, -1, PD_GOOD, "host", "info", "this host's ephemeral range is unknown (ip_local_port_range)");
+		reason(e, -1, PD_GOOD, "host", "info", M_check_ephemeral_unknown);
 	}
 	if (pd_host_reserved(h, e->port) && !skipped(e, PD__R_LOCAL_RESERVED) &&
-	    reason(e, PD__R_LOCAL_RESERVED, PD_AVOID, "host", "local-reserved",
-		   "listed in this host's ip_local_reserved_ports (%s): set aside by an administrator, "
-		   "likely for another service", h->reserved))
+	    reason(e, PD__R_LOCAL_RESERVED, PD_AVOID, "host", "local-reserved", M_check_local_reserved, h->reserved))
 		return 1;
 	return 0;
 }
@@ -419,36 +571,33 @@ static int rule_nmap(struct eval *e)
 
 	if (!m->present && e->x->o->no_host && !e->x->o->host) {
 		/* nothing about this host (no_host): not even a path of it */
-		reason(e, -1, PD_GOOD, "nmap", "info",
-		       "how often it is open on the internet is unknown: nmap's data (package nmap-common) is "
-		       "not at hand");
+		reason(e, -1, PD_GOOD, "nmap", "info", M_check_nmap_absent);
 		return 0;
 	}
 	if (!m->present) {
-		reason(e, -1, PD_GOOD, "nmap", "info",
-		       "how often it is open on the internet is unknown: cannot read %s (package nmap-common)",
-		       m->path);
+		reason(e, -1, PD_GOOD, "nmap", "info", M_check_nmap_unreadable, m->path);
 		return 0;
 	}
 	for (int i = 0; i < e->nprotos; i++) {
 		int t = e->protos[i];
 		const struct pd__nmap_port *p = pd__nmap_find(m, e->port, t);
+		char pct[32] = "", rank[32] = "", total[32] = "";
 		if (!p || !p->freq) {
-			reason(e, -1, PD_GOOD, "nmap", "nmap-rare", "nmap-services has never seen %u/%s open",
-			       e->port, pd_proto_name(t));
+			reason(e, -1, PD_GOOD, "nmap", "nmap-rare", M_check_nmap_never, e->port, pd_proto_name(t));
 			continue;
 		}
+		if (e->out) {
+			pct_of(e, p->freq / 10000.0, pct, sizeof(pct));
+			count_of(e, p->rank, rank, sizeof(rank));
+			count_of(e, m->total[t], total, sizeof(total));
+		}
 		if (p->rank <= PD__NMAP_TOP && !skipped(e, PD__R_NMAP)) {
-			if (reason(e, PD__R_NMAP, PD_ACCEPTABLE, "nmap", "nmap-frequent",
-				   "often open on the internet: nmap-services has %u/%s open on %.3g%% of the hosts "
-				   "it scanned, rank %u of %zu %s ports, so scanners probe it and software likely uses it",
-				   e->port, pd_proto_name(t), p->freq / 10000.0, p->rank, m->total[t], pd_proto_name(t)))
+			if (reason(e, PD__R_NMAP, PD_ACCEPTABLE, "nmap", "nmap-frequent", M_check_nmap_frequent, e->port,
+				   pd_proto_name(t), pct, rank, total))
 				return 1;
 		} else {
-			reason(e, -1, PD_GOOD, "nmap", "nmap-rare",
-			       "rarely open: nmap-services has %u/%s open on %.3g%% of the hosts it scanned, "
-			       "rank %u of %zu %s ports", e->port, pd_proto_name(t), p->freq / 10000.0, p->rank,
-			       m->total[t], pd_proto_name(t));
+			reason(e, -1, PD_GOOD, "nmap", "nmap-rare", M_check_nmap_rare, e->port, pd_proto_name(t), pct, rank,
+			       total);
 		}
 	}
 	return 0;
@@ -457,36 +606,47 @@ static int rule_nmap(struct eval *e)
 static int rule_listening(struct eval *e)
 {
 	struct pd__ctx *x = e->x;
-	char what[256] = "";
-	size_t o = 0;
+	struct pd_buf what = { 0 };
+	char list[512] = "";
 	int n = 0;
 
 	if (x->socks_rc == 1)
 		return 0;
 	if (x->socks_rc) {
-		reason(e, -1, PD_GOOD, "in-use", "info", "could not list sockets: %s", pd_strerror(x->socks_rc));
+		reason(e, -1, PD_GOOD, "in-use", "info", M_check_list_failed, pd_strerror(x->socks_rc));
 		return 0;
 	}
 	for (size_t i = 0; (x->busy[e->port / 8] >> (e->port % 8) & 1) && i < x->sl->n; i++) {
 		const struct pd_socket *s = &x->sl->v[i];
 		int v6 = s->family == 6;
+		char addr[128];
 		if (s->port != e->port || !has_proto(e, s->proto))
 			continue;
-		if (o < sizeof(what))
-			o += (size_t)snprintf(what + o, sizeof(what) - o, "%s%s %s%s%s:%u", n ? ", " : "",
-					      pd_proto_name(s->proto), v6 ? "[" : "", s->addr, v6 ? "]" : "", s->port);
-		if (o < sizeof(what) && s->nowners)
-			o += (size_t)snprintf(what + o, sizeof(what) - o, " (%s, pid %d)", s->owners[0].comm,
-					      s->owners[0].pid);
-		if (o < sizeof(what) && *s->netns)
-			o += (size_t)snprintf(what + o, sizeof(what) - o, " in netns %s", s->netns);
+		if (e->out) {
+			const char *proto = pd_proto_name(s->proto);
+			snprintf(addr, sizeof(addr), "%s%s%s:%u", v6 ? "[" : "", s->addr, v6 ? "]" : "", s->port);
+			if (n)
+				pd_buf_puts(&what, ", ");
+			if (s->nowners && *s->netns)
+				pd__tr(&what, e->lang, M_check_socket_owner_netns, proto, addr, s->owners[0].comm,
+				       s->owners[0].pid, s->netns);
+			else if (s->nowners)
+				pd__tr(&what, e->lang, M_check_socket_owner, proto, addr, s->owners[0].comm,
+				       s->owners[0].pid);
+			else if (*s->netns)
+				pd__tr(&what, e->lang, M_check_socket_netns, proto, addr, s->netns);
+			else
+				pd__tr(&what, e->lang, M_check_socket, proto, addr);
+		}
 		n++;
 	}
+	take(e, &what, list, sizeof(list));
 	if (n && !skipped(e, PD__R_LISTENING))
-		return reason(e, PD__R_LISTENING, PD_AVOID, "in-use", "listening", "in use now: %s", what);
-	if (!n)
-		reason(e, -1, PD_GOOD, "in-use", "not-listening", "no socket listens on it now (%s)",
-		       x->sl->method ? x->sl->method : "socket listing");
+		return reason(e, PD__R_LISTENING, PD_AVOID, "in-use", "listening", M_check_listening, list);
+	if (!n && x->sl->method)
+		reason(e, -1, PD_GOOD, "in-use", "not-listening", M_check_not_listening, x->sl->method);
+	else if (!n)
+		reason(e, -1, PD_GOOD, "in-use", "not-listening", M_check_not_listening_nomethod);
 	return 0;
 }
 
@@ -574,7 +734,7 @@ static int rule_bind(struct eval *e, int *fds)
 				close(fd[v6]);
 		}
 		if (err[0] == EPROTONOSUPPORT || err[0] == ESOCKTNOSUPPORT || err[0] == EAFNOSUPPORT) {
-			reason(e, -1, PD_GOOD, "in-use", "info", "%s is not available on this host: no bind test", name);
+			reason(e, -1, PD_GOOD, "in-use", "info", M_check_no_proto, name);
 			continue;
 		}
 		v6_missing = err[1] == EAFNOSUPPORT || err[1] == EADDRNOTAVAIL || err[1] == EPROTONOSUPPORT;
@@ -583,22 +743,20 @@ static int rule_bind(struct eval *e, int *fds)
 			if (v6 && v6_missing)
 				continue;
 			if (err[v6] == EADDRINUSE && !skipped(e, PD__R_BIND_IN_USE))
-				stop = reason(e, PD__R_BIND_IN_USE, PD_AVOID, "in-use", "bind-in-use",
-					      "in use now: binding %s:%u (%s) fails, address in use", addr, e->port, name);
+				stop = reason(e, PD__R_BIND_IN_USE, PD_AVOID, "in-use", "bind-in-use", M_check_bind_in_use,
+					      addr, e->port, name);
 			else if ((err[v6] == EACCES || err[v6] == EPERM) && !skipped(e, PD__R_BIND_DENIED))
 				stop = reason(e, PD__R_BIND_DENIED, PD_ACCEPTABLE, "in-use", "bind-denied",
-					      "binding %s:%u (%s) is not permitted for this user: it needs privileges",
-					      addr, e->port, name);
+					      M_check_bind_denied, addr, e->port, name);
 			else if (err[v6] && err[v6] != EADDRINUSE && err[v6] != EACCES && err[v6] != EPERM)
-				reason(e, -1, PD_GOOD, "in-use", "info", "bind test of %s:%u (%s) failed: %s", addr,
-				       e->port, name, strerror(err[v6]));
+				reason(e, -1, PD_GOOD, "in-use", "info", M_check_bind_failed, addr, e->port, name,
+				       strerror(err[v6]));
 		}
 		if (!err[0] && (!err[1] || v6_missing))
-			reason(e, -1, PD_GOOD, "in-use", "bind-free", "free now: binding %s%u (%s) succeeded%s",
-			       v6_missing ? "0.0.0.0:" : "0.0.0.0 and [::] to ", e->port, name,
-			       v6_missing ? "; IPv6 not available here" : "");
+			reason(e, -1, PD_GOOD, "in-use", "bind-free", v6_missing ? M_check_bind_free_v4 : M_check_bind_free,
+			       e->port, name);
 		else if (v6_missing && err[0] != EADDRINUSE)
-			reason(e, -1, PD_GOOD, "in-use", "info", "IPv6 not available here");
+			reason(e, -1, PD_GOOD, "in-use", "info", M_check_no_ipv6);
 	}
 	if (fds && e->hits)
 		close_fds(fds);
@@ -613,6 +771,7 @@ unsigned pd__evaluate(struct pd__ctx *x, unsigned port, int proto, unsigned skip
 	memset(&e, 0, sizeof(e));
 	e.x = x;
 	e.port = port;
+	e.lang = pd__lang_of(x->o->lang);
 	e.out = out;
 	e.skip = skip;
 	e.stop = stop;

@@ -152,6 +152,13 @@ int pd__ctx_init(struct pd__ctx *x, const struct pd_registry *reg, const struct 
 void pd__ctx_listen(struct pd__ctx *x, unsigned first, unsigned last, int proto, int owners);
 void pd__ctx_release(struct pd__ctx *x);
 
+/* Writes message id (an enum pd__msg of msgs.h, data/i18n/) of lang with
+ * its arguments, in the types its English text gives them, into text (cap
+ * bytes, a struct pd_reason's text): a longer text is cut at a UTF-8
+ * character boundary and ends with check_ellipsis ("..."). Returns the
+ * length of the whole message, so that the caller can tell it was cut. */
+size_t pd__reason_printf(char *text, size_t cap, int lang, int id, ...);
+
 /* Applies every rule to (port, proto) except those in `skip`; returns the
  * bit set of rules that weigh acceptable or avoid. With out, adds every
  * reason (including the good ones). With stop, returns as soon as a rule in
@@ -164,9 +171,17 @@ unsigned pd__evaluate(struct pd__ctx *x, unsigned port, int proto, unsigned skip
 /* ---- the knowledge base in a language (knowledge.c) ----
  * As pd_facts and pd_fact_at, with each fact's text in lang (a pd_lang):
  * data/knowledge.tsv's French or Malay field, English where a line has
- * none. */
+ * none (lang PD_LANG_EN, or not a pd_lang: English). */
 size_t pd__facts_lang(unsigned port, int lang, struct pd_fact *out, size_t max);
 int pd__fact_at_lang(size_t i, int lang, struct pd_fact *out);
+/* Splits one line of data/knowledge.tsv in place: six tab-separated
+ * fields (first, last, transport, kind, text, source), or eight with the
+ * text in French and in Malay after the source. Returns 1 with the fact
+ * (its text English) and text[lang] the text in each language (English
+ * where the line has none), or 0 if the line is not a well-formed fact:
+ * another number of fields, an empty text or translation, a bad port,
+ * transport or kind. */
+int pd__fact_parse(char *line, struct pd_fact *f, const char *text[PD_NLANG]);
 
 /* ---- JSON (check_json.c) ---- */
 struct pd__jw;

@@ -20,24 +20,28 @@ const char *pd_fact_kind_name(enum pd_fact_kind k)
 	return (unsigned)k < sizeof(kinds) / sizeof(kinds[0]) ? kinds[k] : "?";
 }
 
-/* Splits one line into its six fields; 0 if it is not a well-formed fact
- * (the file is checked by tests, so a bad line is skipped, not fatal). */
-static int parse_line(char *line, struct pd_fact *f)
+/* The fields of a line: the six of every fact, then optionally the text
+ * in French and in Malay, both or neither */
+#define FIELDS 6
+#define FIELDS_LANG (FIELDS + PD_NLANG - 1)
+
+int pd__fact_parse(char *line, struct pd_fact *f, const char *text[PD_NLANG])
 {
-	char *field[6];
+	char *field[FIELDS_LANG];
 	const char *p;
 	int n = 0;
 
-	for (char *s = line; n < 6; n++) {
-		field[n] = s;
+	/* split at most FIELDS_LANG fields; one more tab is one field too many */
+	for (char *s = line;; ) {
+		if (n == FIELDS_LANG)
+			return 0;
+		field[n++] = s;
 		s = strchr(s, '\t');
-		if (!s) {
-			n++;
+		if (!s)
 			break;
-		}
 		*s++ = '\0';
 	}
-	if (n != 6)
+	if (n != FIELDS && n != FIELDS_LANG)
 		return 0;
 	p = field[0];
 	if (pd_parse_port(&p, &f->first) || *p)
@@ -53,6 +57,12 @@ static int parse_line(char *line, struct pd_fact *f)
 			f->kind = (enum pd_fact_kind)k;
 			f->text = field[4];
 			f->source = field[5];
+			text[PD_LANG_EN] = f->text;
+			for (int l = 1; l < PD_NLANG; l++) {
+				text[l] = n == FIELDS_LANG ? field[FIELDS + l - 1] : f->text;
+				if (!*text[l])
+					return 0;
+			}
 			return *f->text && *f->source;
 		}
 	return 0;
@@ -63,12 +73,16 @@ static int parse_line(char *line, struct pd_fact *f)
  * data itself (nothing copied). A line is copied and split into its fields
  * the first time a lookup needs it (a port's page needs a handful of the
  * 400), under a mutex, since the server's threads share it. */
+struct fact {
+	struct pd_fact f;                /* English */
+	const char *text[PD_NLANG];      /* the text in each language */
+};
 struct line {
 	const char *p;           /* the line in the compiled-in data, not terminated */
 	uint32_t len;
 	uint16_t first, last;
 	signed char state;       /* 0 not split yet, 1 a fact, -1 not a fact */
-	struct pd_fact *f;       /* when state is 1; strings in its own copy of the line */
+	struct fact *f;          /* when state is 1; strings in its own copy of the line */
 };
 static struct line *lines;
 static size_t nlines;
@@ -128,7 +142,7 @@ static int split_line(size_t i)
 	copy = (char *)(l->f + 1);
 	memcpy(copy, l->p, l->len);
 	copy[l->len] = '\0';
-	if (parse_line(copy, l->f)) {
+	if (pd__fact_parse(copy, &l->f->f, l->f->text)) {
 		l->state = 1;
 	} else {
 		free(l->f);
@@ -138,7 +152,17 @@ static int split_line(size_t i)
 	return l->state > 0;
 }
 
-size_t pd_facts(unsigned port, struct pd_fact *out, size_t max)
+/* lines[i]'s fact, its text in lang */
+static struct pd_fact fact_in(size_t i, int lang)
+{
+	struct pd_fact f = lines[i].f->f;
+
+	if (lang > 0 && lang < PD_NLANG)
+		f.text = lines[i].f->text[lang];
+	return f;
+}
+
+size_t pd__facts_lang(unsigned port, int lang, struct pd_fact *out, size_t max)
 {
 	size_t n = 0;
 
@@ -148,14 +172,14 @@ size_t pd_facts(unsigned port, struct pd_fact *out, size_t max)
 		if (port < lines[i].first || port > lines[i].last || !split_line(i))
 			continue;
 		if (n < max)
-			out[n] = *lines[i].f;
+			out[n] = fact_in(i, lang);
 		n++;
 	}
 	pthread_mutex_unlock(&mu);
 	return n;
 }
 
-int pd_fact_at(size_t i, struct pd_fact *out)
+int pd__fact_at_lang(size_t i, int lang, struct pd_fact *out)
 {
 	int rc = PD_ENOTFOUND;
 
@@ -168,7 +192,7 @@ int pd_fact_at(size_t i, struct pd_fact *out)
 	}
 	for (size_t k = 0; k < nlines; k++) {
 		if (lines[k].state > 0 && i-- == 0) {
-			*out = *lines[k].f;
+			*out = fact_in(k, lang);
 			rc = 0;
 			break;
 		}
@@ -177,15 +201,12 @@ int pd_fact_at(size_t i, struct pd_fact *out)
 	return rc;
 }
 
-/* (helper C replaces these with the French and Malay fields) */
-size_t pd__facts_lang(unsigned port, int lang, struct pd_fact *out, size_t max)
+size_t pd_facts(unsigned port, struct pd_fact *out, size_t max)
 {
-	(void)lang;
-	return pd_facts(port, out, max);
+	return pd__facts_lang(port, PD_LANG_EN, out, max);
 }
 
-int pd__fact_at_lang(size_t i, int lang, struct pd_fact *out)
+int pd_fact_at(size_t i, struct pd_fact *out)
 {
-	(void)lang;
-	return pd_fact_at(i, out);
+	return pd__fact_at_lang(i, PD_LANG_EN, out);
 }

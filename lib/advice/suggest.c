@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "i18n.h"
 
 /* ---- the walk ---- */
 
@@ -82,7 +83,9 @@ static uint64_t random_key(void)
 
 /* ---- rules that would exclude the whole range ---- */
 
-static void note_relaxed(const struct pd_suggest_opts *o, const char *topic, const char *rule, const char *text)
+/* Tells o->note that a rule was not applied, with message id of the
+ * check's language about first-last */
+static void note_relaxed(const struct pd_suggest_opts *o, const char *topic, const char *rule, enum pd__msg id)
 {
 	struct pd_reason r;
 
@@ -92,35 +95,29 @@ static void note_relaxed(const struct pd_suggest_opts *o, const char *topic, con
 	r.weight = PD_GOOD;
 	snprintf(r.topic, sizeof(r.topic), "%s", topic);
 	r.rule = rule;
-	snprintf(r.text, sizeof(r.text), "%s", text);
+	pd__reason_printf(r.text, sizeof(r.text), pd__lang_of(o->check.lang), id, o->first, o->last);
 	o->note(o->ctx, 0, &r);
 }
 
 static unsigned relaxed_rules(const struct pd_suggest_opts *o, const struct pd_host *h)
 {
 	unsigned relaxed = 0, unpriv = h->unpriv_start >= 0 ? (unsigned)h->unpriv_start : 1024;
-	char t[256];
 
 	if (o->last <= 1023) {
 		relaxed |= PD__BIT(PD__R_SYSTEM);
-		snprintf(t, sizeof(t), "not applied: every port of %u-%u is a system port", o->first, o->last);
-		note_relaxed(o, "registry", "system-range", t);
+		note_relaxed(o, "registry", "system-range", M_suggest_relaxed_system);
 	}
 	if (o->last < unpriv) {
 		relaxed |= PD__BIT(PD__R_PRIVILEGED) | PD__BIT(PD__R_BIND_DENIED);
-		snprintf(t, sizeof(t), "not applied: every port of %u-%u needs privileges here", o->first, o->last);
-		note_relaxed(o, "host", "privileged", t);
+		note_relaxed(o, "host", "privileged", M_suggest_relaxed_privileged);
 	}
 	if (o->first >= 49152) {
 		relaxed |= PD__BIT(PD__R_DYNAMIC);
-		snprintf(t, sizeof(t), "not applied: every port of %u-%u is in the dynamic range", o->first, o->last);
-		note_relaxed(o, "registry", "dynamic-range", t);
+		note_relaxed(o, "registry", "dynamic-range", M_suggest_relaxed_dynamic);
 	}
 	if (o->first >= PD__LINUX_EPH_FIRST) {
 		relaxed |= PD__BIT(PD__R_OS_EPHEMERAL);
-		snprintf(t, sizeof(t), "not applied: every port of %u-%u is in some system's default ephemeral range",
-			 o->first, o->last);
-		note_relaxed(o, "host", "other-os-ephemeral", t);
+		note_relaxed(o, "host", "other-os-ephemeral", M_suggest_relaxed_ephemeral);
 	}
 	return relaxed;
 }
