@@ -69,17 +69,14 @@ static void fit(char *out, size_t n, const char *s, size_t len, const char *ell)
 
 static size_t vreason_printf(char *text, size_t cap, int lang, enum pd__msg id, va_list ap)
 {
-	char buf[1024];
-	int n;
+	struct pd_buf b = PD_BUF_INIT;
+	size_t n;
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	n = vsnprintf(buf, sizeof(buf), pd__msg(lang, id), ap);
-#pragma GCC diagnostic pop
-	if (n < 0)
-		n = 0;
-	fit(text, cap, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1, pd__msg(lang, M_check_ellipsis));
-	return (size_t)n;
+	pd__vtr(&b, lang, id, ap);
+	n = b.err ? 0 : b.len;
+	fit(text, cap, b.err ? "" : pd_buf_str(&b), n, pd__msg(lang, M_check_ellipsis));
+	pd_buf_release(&b);
+	return n;
 }
 
 size_t pd__reason_printf(char *text, size_t cap, int lang, int id, ...)

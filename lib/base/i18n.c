@@ -141,15 +141,22 @@ const char *pd__msg(int lang, enum pd__msg id)
 	return (unsigned)id < PD__NMSG ? pd__msgs[lang][id] : "";
 }
 
+void pd__vtr(struct pd_buf *b, int lang, enum pd__msg id, va_list ap)
+{
+	/* the catalogues are checked to agree with the English conversions,
+	 * which the callers' arguments follow (tools/mkcat.sh) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	pd_buf_vprintf(b, pd__msg(lang, id), ap);
+#pragma GCC diagnostic pop
+}
+
 void pd__tr(struct pd_buf *b, int lang, enum pd__msg id, ...)
 {
 	va_list ap;
 
 	va_start(ap, id);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	pd_buf_vprintf(b, pd__msg(lang, id), ap);
-#pragma GCC diagnostic pop
+	pd__vtr(b, lang, id, ap);
 	va_end(ap);
 }
 

@@ -4,6 +4,8 @@
 #ifndef PD_I18N_H
 #define PD_I18N_H
 
+#include <stdarg.h>
+
 #include "portdex.h"
 #include "msgs.h"
 
@@ -17,6 +19,8 @@ const char *pd__msg(int lang, enum pd__msg id);
 /* Appends message id of lang with its arguments, in the types its English
  * text gives them (the catalogues are checked to agree). */
 void pd__tr(struct pd_buf *b, int lang, enum pd__msg id, ...);
+/* The same with a va_list (for callers that escape the result) */
+void pd__vtr(struct pd_buf *b, int lang, enum pd__msg id, va_list ap);
 
 /* A count as lang writes it: 66,397 (en, ms), 66 397 (fr, U+202F). Port
  * numbers are names, not counts: print them plainly. */

@@ -315,10 +315,7 @@ static void faq(struct pd__page *m, enum pd__msg q, enum pd__msg a, ...)
 	if (m->nfaq >= PD__MAX_FAQ)
 		return;
 	va_start(ap, a);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	pd_buf_vprintf(&m->faq_a[m->nfaq], pd__msg(lang, a), ap);
-#pragma GCC diagnostic pop
+	pd__vtr(&m->faq_a[m->nfaq], lang, a, ap);
 	va_end(ap);
 	pd__tr(&m->faq_q[m->nfaq], lang, q, m->port);
 	m->nfaq++;

@@ -44,10 +44,7 @@ static void put_tr(struct pd_buf *b, int lang, enum pd__msg id, ...)
 	va_list ap;
 
 	va_start(ap, id);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	pd_buf_vprintf(&t, pd__msg(lang, id), ap);
-#pragma GCC diagnostic pop
+	pd__vtr(&t, lang, id, ap);
 	va_end(ap);
 	if (t.err && !b->err)
 		b->err = t.err;
