@@ -97,13 +97,29 @@ static void put_msg(struct pd_buf *b, int lang, enum pd__msg id)
 	pd_buf_puts(b, pd__msg(lang, id));
 }
 
+void pd__registry_source(struct pd_buf *b, const struct pd_registry *reg, int lang)
+{
+	static const char suffix[] = " (compiled in)";
+	const char *s = pd_registry_source(reg);
+	size_t n = strlen(s), k = sizeof(suffix) - 1;
+
+	if (lang == PD_LANG_EN || n < k || strcmp(s + n - k, suffix)) {
+		pd_buf_puts(b, s);
+		return;
+	}
+	pd_buf_add(b, s, n - k + 1);
+	pd_buf_puts(b, pd__msg(lang, M_page_compiled_in));
+}
+
 void pd__md_registry_lang(struct pd_buf *b, const struct pd_registry *reg, int lang)
 {
-	struct pd_buf src = PD_BUF_INIT, upd = PD_BUF_INIT;
+	struct pd_buf src = PD_BUF_INIT, upd = PD_BUF_INIT, name = PD_BUF_INIT;
 	char date[64];
 	const char *u = pd_registry_updated(reg);
 
-	pd__md_text(&src, pd_registry_source(reg));
+	pd__registry_source(&name, reg, lang);
+	pd__md_text(&src, pd_buf_str(&name));
+	pd_buf_release(&name);
 	pd__md_text(&upd, *u ? date_str(date, sizeof(date), lang, u) : pd__msg(lang, M_page_unknown));
 	pd__tr(b, lang, M_page_registry, pd_buf_str(&src), pd_buf_str(&upd));
 	pd_buf_release(&src);
@@ -1286,7 +1302,14 @@ static void glance(struct pd_buf *b, const struct pd__page *m)
 	x.len = y.len = 0;
 	pd_buf_add(&x, "", 0);
 	pd_buf_add(&y, "", 0);
-	html_iana(&x, lang, pd_registry_source(m->reg));
+	{
+		struct pd_buf src = PD_BUF_INIT;
+
+		/* a file's name and "(compiled in)" in the page's words */
+		pd__registry_source(&src, m->reg, lang);
+		pd_buf_html(&x, pd_buf_str(&src));
+		pd_buf_release(&src);
+	}
 	pd_buf_html(&y, *pd_registry_updated(m->reg) ? date_str(date, sizeof(date), lang, pd_registry_updated(m->reg))
 						     : pd__msg(lang, M_page_unknown));
 	pd__tr(b, lang, M_page_gl_facts_from, pd_buf_str(&x), pd_buf_str(&y));

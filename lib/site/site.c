@@ -95,23 +95,6 @@ static const char *status_word(int lang, enum pd_status st)
 			     : M_site_st_unassigned);
 }
 
-/* "Registry: SOURCE, updated DATE." in lang */
-static void md_registry(struct pd_buf *b, int lang, const struct pd_registry *reg)
-{
-	struct pd_buf src = PD_BUF_INIT, date = PD_BUF_INIT, upd = PD_BUF_INIT;
-	const char *u = pd_registry_updated(reg);
-
-	pd__md_text(&src, pd_registry_source(reg));
-	if (*u)
-		pd__date(&date, lang, u);
-	pd__md_text(&upd, *u ? pd_buf_str(&date) : pd__msg(lang, M_site_unknown));
-	pd__tr(b, lang, M_site_registry, pd_buf_str(&src), pd_buf_str(&upd));
-	if (!b->err)
-		b->err = src.err ? src.err : date.err ? date.err : upd.err;
-	pd_buf_release(&src);
-	pd_buf_release(&date);
-	pd_buf_release(&upd);
-}
 
 /* A purpose with its first letter as a capital (ASCII, and the Latin-1
  * letters of UTF-8: é, à ...), the rest Markdown-escaped when md (as the
@@ -278,7 +261,7 @@ static void class_page(const struct pd_registry *reg, const struct pd_site_opts 
 		pd_buf_puts(body, "\n");
 	}
 	pd_buf_puts(body, "\n");
-	md_registry(body, lang, reg);
+	pd__md_registry_lang(body, reg, lang);
 	pd_buf_puts(body, "\n\n");
 	pd_buf_printf(body, "## %s\n\n", pd__msg(lang, M_site_h_largest));
 	largest_blocks(reg, o, k, 20, body);
@@ -667,7 +650,7 @@ int pd_block_page(const struct pd_registry *reg, unsigned first, enum pd_format 
 	}
 	pd_buf_printf(&body, "\n## %s\n\n%s %s\n\n", pd__msg(lang, M_block_h_advice), pd__msg(lang, advice[blk.cls]),
 		      pd__msg(lang, M_block_advice_more));
-	md_registry(&body, lang, reg);
+	pd__md_registry_lang(&body, reg, lang);
 	pd_buf_puts(&body, "\n");
 	snprintf(path, sizeof(path), "blocks/%u", first);
 	rc = head.err ? head.err : body.err ? body.err : fig.err ? fig.err : title.err ? title.err
@@ -731,7 +714,7 @@ int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_for
 		pd_buf_puts(&body, "\n\n");
 		home_common(o, &body);
 		home_recent(reg, o, &body);
-		md_registry(&body, lang, reg);
+		pd__md_registry_lang(&body, reg, lang);
 		pd_buf_puts(&body, "\n");
 		break;
 	case PD_SITE_SYSTEM:
