@@ -205,7 +205,7 @@ static enum pd__msg status_text(int status)
  * (tests/serve-lang.sh checks that each is said word for word). */
 static const enum pd__msg sentences[] = {
 	M_srv_e_no_page, M_srv_e_no_block, M_srv_e_no_map, M_srv_e_no_registry, M_srv_e_search_long,
-	M_srv_e_query_malformed, M_srv_e_search_utf8, M_srv_e_form_votes, M_srv_e_vote_value,
+	M_srv_e_query_malformed, M_srv_e_search_utf8, M_srv_e_search_ctrl, M_srv_e_search_words, M_srv_e_form_votes, M_srv_e_vote_value,
 	M_srv_e_form_reasons, M_srv_e_reason_value, M_srv_e_form_comments, M_srv_e_comment_utf8,
 	M_srv_e_comment_long, M_srv_e_comment_ctrl, M_srv_e_field_long, M_srv_e_form_malformed,
 	M_srv_e_form_empty, M_srv_e_form_big, M_srv_e_origin, M_srv_e_votes_all, M_srv_e_votes_you,
@@ -644,7 +644,10 @@ static void search_page(const struct srv_state *s, int lang, const char *query, 
 	}
 	{
 		struct pd_buf src = PD_BUF_INIT, date = PD_BUF_INIT;
-		pd_buf_html(&src, pd_registry_source(s->reg));
+		struct pd_buf name = PD_BUF_INIT;
+		pd__registry_source(&name, s->reg, lang);
+		pd_buf_html(&src, pd_buf_str(&name));
+		pd_buf_release(&name);
 		struct pd_buf d = PD_BUF_INIT;
 		pd__date(&d, lang, pd_registry_updated(s->reg));
 		pd_buf_html(&date, pd_buf_str(&d));

@@ -148,12 +148,19 @@ get /port/80/feedback -X POST -H "Origin: $base" -H "Accept: application/json" -
 contains "$body" '"yes":1,"no":0' "the same reader's vote changed, whatever the page's language"
 
 # the error pages translate the server's sentences by their English: each
-# srv_e_ message of the catalogue is one that server/ says, word for word
+# srv_e_ message of the catalogue is one that server/ (or the search engine
+# whose complaints it shows) says, word for word
 while IFS= read -r line; do
 	text=${line#*= }
 	text=${text//%%/%}
-	grep -qF "\"$text\"" "$src"/server/*.c && ok || ko "data/i18n/en.cat: '$text' is said nowhere in server/"
+	grep -qF "\"$text\"" "$src"/server/*.c "$src"/lib/advice/search.c && ok ||
+		ko "data/i18n/en.cat: '$text' is said nowhere in server/ or lib/advice/search.c"
 done < <(grep '^srv_e_' "$src/data/i18n/en.cat")
+# the search engine's complaints, on a Malay page
+for q in '%01%02' '%21%21%21'; do
+	page=$(curl -s "$base/ms/search?q=$q")
+	contains "$page" "carian" "the search's complaint about '$q' in Malay"
+done
 
 echo "serve-lang: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -97,20 +97,6 @@ static void put_msg(struct pd_buf *b, int lang, enum pd__msg id)
 	pd_buf_puts(b, pd__msg(lang, id));
 }
 
-void pd__registry_source(struct pd_buf *b, const struct pd_registry *reg, int lang)
-{
-	static const char suffix[] = " (compiled in)";
-	const char *s = pd_registry_source(reg);
-	size_t n = strlen(s), k = sizeof(suffix) - 1;
-
-	if (lang == PD_LANG_EN || n < k || strcmp(s + n - k, suffix)) {
-		pd_buf_puts(b, s);
-		return;
-	}
-	pd_buf_add(b, s, n - k + 1);
-	pd_buf_puts(b, pd__msg(lang, M_page_compiled_in));
-}
-
 void pd__md_registry_lang(struct pd_buf *b, const struct pd_registry *reg, int lang)
 {
 	struct pd_buf src = PD_BUF_INIT, upd = PD_BUF_INIT, name = PD_BUF_INIT;

@@ -50,9 +50,6 @@ void pd__md_text(struct pd_buf *b, const char *s);
 void pd__md_code(struct pd_buf *b, const char *s);
 /* "Registry: SOURCE, updated DATE." */
 void pd__md_registry(struct pd_buf *b, const struct pd_registry *reg);
-/* The registry's source as a page in lang names it: "(compiled in)" in
- * the page's words; appended raw (the caller escapes it) */
-void pd__registry_source(struct pd_buf *b, const struct pd_registry *reg, int lang);
 /* The same in lang (a pd_lang), its date as lang writes it */
 void pd__md_registry_lang(struct pd_buf *b, const struct pd_registry *reg, int lang);
 void pd__md_link_port(struct pd_buf *b, const struct pd_site_opts *o, unsigned port);
