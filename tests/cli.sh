@@ -350,7 +350,8 @@ for page in index.html common.html blocks.html ranges/system.html port/926.html 
 	done
 done
 [ "$broken" -eq 0 ] && ok || ko "export: $broken broken links"
-run export --out "$site" --lang en; contains "$out" "(0 written" "second export writes nothing"
+# (an export that has nothing to change writes nothing: the second --gzip
+# export below; one full run fewer under the sanitizers)
 printf 'changed' > "$site/port/1000.html"
 run export --out "$site" --lang en; contains "$out" "(1 written" "export rewrites only what changed"
 # an interrupted export leaves whole pages only
