@@ -220,17 +220,3 @@ void pd__list_sep(struct pd_buf *b, int lang, size_t i, size_t n)
 	pd_buf_puts(b, pd__msg(lang, M_list_and));
 	pd_buf_putc(b, ' ');
 }
-
-void pd__registry_source(struct pd_buf *b, const struct pd_registry *reg, int lang)
-{
-	static const char suffix[] = " (compiled in)";
-	const char *s = pd_registry_source(reg);
-	size_t n = strlen(s), k = sizeof(suffix) - 1;
-
-	if (lang == PD_LANG_EN || n < k || strcmp(s + n - k, suffix)) {
-		pd_buf_puts(b, s);
-		return;
-	}
-	pd_buf_add(b, s, n - k + 1);
-	pd_buf_puts(b, pd__msg(lang, M_page_compiled_in));
-}

@@ -39,7 +39,8 @@ void pd__date(struct pd_buf *b, int lang, const char *iso);
 void pd__list_sep(struct pd_buf *b, int lang, size_t i, size_t n);
 
 /* The registry's source (pd_registry_source) as a page in lang names it:
- * "(compiled in)" in lang's words; appended raw (the caller escapes it) */
+ * "(compiled in)" in lang's words; appended raw (the caller escapes it).
+ * (lib/registry/image.c) */
 void pd__registry_source(struct pd_buf *b, const struct pd_registry *reg, int lang);
 
 #endif

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "image.h"
 #include "jw.h"
 #include "module.h"
@@ -714,4 +715,19 @@ int pd_registry_neighbour(const struct pd_registry *reg, unsigned port, int dir,
 			}
 	}
 	return PD_ENOTFOUND;
+}
+
+/* (declared in i18n.h, with the site's words) */
+void pd__registry_source(struct pd_buf *b, const struct pd_registry *reg, int lang)
+{
+	static const char suffix[] = " (compiled in)";
+	const char *s = pd_registry_source(reg);
+	size_t n = strlen(s), k = sizeof(suffix) - 1;
+
+	if (lang == PD_LANG_EN || n < k || strcmp(s + n - k, suffix)) {
+		pd_buf_puts(b, s);
+		return;
+	}
+	pd_buf_add(b, s, n - k + 1);
+	pd_buf_puts(b, pd__msg(lang, M_page_compiled_in));
 }
