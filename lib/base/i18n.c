@@ -151,6 +151,18 @@ void pd__vtr(struct pd_buf *b, int lang, enum pd__msg id, va_list ap)
 #pragma GCC diagnostic pop
 }
 
+void pd__vtr_with(struct pd_buf *b, void (*put)(struct pd_buf *, const char *), int lang, enum pd__msg id,
+		  va_list ap)
+{
+	struct pd_buf t = PD_BUF_INIT;
+
+	pd__vtr(&t, lang, id, ap);
+	if (t.err && !b->err)
+		b->err = t.err;
+	put(b, pd_buf_str(&t));
+	pd_buf_release(&t);
+}
+
 void pd__tr(struct pd_buf *b, int lang, enum pd__msg id, ...)
 {
 	va_list ap;

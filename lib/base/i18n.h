@@ -21,6 +21,10 @@ const char *pd__msg(int lang, enum pd__msg id);
 void pd__tr(struct pd_buf *b, int lang, enum pd__msg id, ...);
 /* The same with a va_list (for callers that escape the result) */
 void pd__vtr(struct pd_buf *b, int lang, enum pd__msg id, va_list ap);
+/* The same, the formatted message then given to put (an escaping of the
+ * caller's: HTML text, an SVG title) to append to b */
+void pd__vtr_with(struct pd_buf *b, void (*put)(struct pd_buf *, const char *), int lang, enum pd__msg id,
+		  va_list ap);
 
 /* A count as lang writes it: 66,397 (en, ms), 66 397 (fr, U+202F). Port
  * numbers are names, not counts: print them plainly. */

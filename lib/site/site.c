@@ -66,16 +66,11 @@ static void html_msg(struct pd_buf *b, const char *s)
 /* A message with its arguments into HTML text (html_msg) */
 static void html_tr(struct pd_buf *b, int lang, enum pd__msg id, ...)
 {
-	struct pd_buf t = PD_BUF_INIT;
 	va_list ap;
 
 	va_start(ap, id);
-	pd__vtr(&t, lang, id, ap);
+	pd__vtr_with(b, html_msg, lang, id, ap);
 	va_end(ap);
-	if (t.err && !b->err)
-		b->err = t.err;
-	html_msg(b, pd_buf_str(&t));
-	pd_buf_release(&t);
 }
 
 /* The same into an attribute: everything escaped */

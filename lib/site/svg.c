@@ -40,16 +40,11 @@ static const char *status_word(int lang, enum pd_status st)
 /* Message id of lang with its arguments, escaped for the SVG's text */
 static void put_tr(struct pd_buf *b, int lang, enum pd__msg id, ...)
 {
-	struct pd_buf t = PD_BUF_INIT;
 	va_list ap;
 
 	va_start(ap, id);
-	pd__vtr(&t, lang, id, ap);
+	pd__vtr_with(b, pd_buf_html, lang, id, ap);
 	va_end(ap);
-	if (t.err && !b->err)
-		b->err = t.err;
-	pd_buf_html(b, pd_buf_str(&t));
-	pd_buf_release(&t);
 }
 
 /* Each cell a link to its port's page (under o's pages of its language,
