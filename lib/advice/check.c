@@ -69,14 +69,13 @@ static void fit(char *out, size_t n, const char *s, size_t len, const char *ell)
 
 static size_t vreason_printf(char *text, size_t cap, int lang, enum pd__msg id, va_list ap)
 {
-	struct pd_buf b = PD_BUF_INIT;
-	size_t n;
+	char buf[1024];
+	int n = pd__vsnmsg(buf, sizeof(buf), lang, id, ap);
 
-	pd__vtr(&b, lang, id, ap);
-	n = b.err ? 0 : b.len;
-	fit(text, cap, b.err ? "" : pd_buf_str(&b), n, pd__msg(lang, M_check_ellipsis));
-	pd_buf_release(&b);
-	return n;
+	if (n < 0)
+		n = 0;
+	fit(text, cap, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1, pd__msg(lang, M_check_ellipsis));
+	return (size_t)n;
 }
 
 size_t pd__reason_printf(char *text, size_t cap, int lang, int id, ...)
@@ -166,11 +165,12 @@ static const char *date_of(struct eval *e, const char *iso, char *out, size_t n)
 static const char *count_of(struct eval *e, unsigned long long v, char *out, size_t n)
 {
 	struct pd_buf b = { 0 };
+	char s[PD__NUM_MAX];
 
 	if (e->lang == PD_LANG_EN)
 		pd_buf_printf(&b, "%llu", v);
 	else
-		pd__num(&b, e->lang, v);
+		pd_buf_puts(&b, pd__num_str(s, e->lang, v));
 	return take(e, &b, out, n);
 }
 

@@ -141,6 +141,17 @@ const char *pd__msg(int lang, enum pd__msg id)
 	return (unsigned)id < PD__NMSG ? pd__msgs[lang][id] : "";
 }
 
+int pd__vsnmsg(char *buf, size_t n, int lang, enum pd__msg id, va_list ap)
+{
+	int len;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	len = vsnprintf(buf, n, pd__msg(lang, id), ap);
+#pragma GCC diagnostic pop
+	return len;
+}
+
 void pd__vtr(struct pd_buf *b, int lang, enum pd__msg id, va_list ap)
 {
 	/* the catalogues are checked to agree with the English conversions,
@@ -177,16 +188,29 @@ static const char *group_sep(int lang)
 	return lang == PD_LANG_FR ? "\u202f" : ",";
 }
 
-void pd__num(struct pd_buf *b, int lang, unsigned long long n)
+const char *pd__num_str(char *buf, int lang, unsigned long long n)
 {
 	char digits[24];
+	const char *sep = group_sep(lang);
+	size_t seplen = strlen(sep), k = 0;
 	int len = snprintf(digits, sizeof digits, "%llu", n);
 
 	for (int i = 0; i < len; i++) {
-		if (i && (len - i) % 3 == 0 && len > 4)
-			pd_buf_puts(b, group_sep(lang));
-		pd_buf_putc(b, digits[i]);
+		if (i && (len - i) % 3 == 0 && len > 4) {
+			memcpy(buf + k, sep, seplen);
+			k += seplen;
+		}
+		buf[k++] = digits[i];
 	}
+	buf[k] = '\0';
+	return buf;
+}
+
+void pd__num(struct pd_buf *b, int lang, unsigned long long n)
+{
+	char s[PD__NUM_MAX];
+
+	pd_buf_puts(b, pd__num_str(s, lang, n));
 }
 
 void pd__dec(struct pd_buf *b, int lang, double v, int decimals)

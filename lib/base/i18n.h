@@ -19,6 +19,9 @@ const char *pd__msg(int lang, enum pd__msg id);
 /* Appends message id of lang with its arguments, in the types its English
  * text gives them (the catalogues are checked to agree). */
 void pd__tr(struct pd_buf *b, int lang, enum pd__msg id, ...);
+/* Message id of lang with its arguments into buf (n bytes, cut short as
+ * vsnprintf cuts); returns vsnprintf's length. Allocates nothing. */
+int pd__vsnmsg(char *buf, size_t n, int lang, enum pd__msg id, va_list ap);
 /* The same with a va_list (for callers that escape the result) */
 void pd__vtr(struct pd_buf *b, int lang, enum pd__msg id, va_list ap);
 /* The same, the formatted message then given to put (an escaping of the
@@ -29,6 +32,10 @@ void pd__vtr_with(struct pd_buf *b, void (*put)(struct pd_buf *, const char *), 
 /* A count as lang writes it: 66,397 (en, ms), 66 397 (fr, U+202F). Port
  * numbers are names, not counts: print them plainly. */
 void pd__num(struct pd_buf *b, int lang, unsigned long long n);
+/* The same into buf (at least PD__NUM_MAX bytes), returned; allocates
+ * nothing */
+#define PD__NUM_MAX 40
+const char *pd__num_str(char *buf, int lang, unsigned long long n);
 /* A decimal number with `decimals` digits after the point (or comma),
  * trailing zeros kept, no grouping; pct adds the percent sign as lang
  * writes it (0.5%, 0,5 %). */

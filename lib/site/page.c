@@ -70,16 +70,6 @@ static int autolink_ok(const char *s)
 }
 
 /* A count as lang writes it, into s (at least 32 bytes) */
-static const char *count_str(char *s, int lang, unsigned long long n)
-{
-	struct pd_buf t = PD_BUF_INIT;
-
-	pd__num(&t, lang, n);
-	snprintf(s, 32, "%s", pd_buf_str(&t));
-	pd_buf_release(&t);
-	return s;
-}
-
 /* A registry date (YYYY-MM-DD) as lang writes it, into s (size n) */
 static const char *date_str(char *s, size_t n, int lang, const char *iso)
 {
@@ -249,7 +239,7 @@ static void summary(struct pd__page *m)
 	struct pd_buf *b = &m->summary, list = PD_BUF_INIT;
 	unsigned un = mask_of(m, PD_UNASSIGNED), as = mask_of(m, PD_ASSIGNED), re = mask_of(m, PD_RESERVED);
 	int lang = pd__site_lang(m->o);
-	char n[32];
+	char n[PD__NUM_MAX];
 
 	if (un == 0xf) {
 		pd__tr(b, lang, M_page_sum_unassigned_all, m->port);
@@ -302,7 +292,7 @@ static void summary(struct pd__page *m)
 	if (m->f.in_block) {
 		pd_buf_putc(b, ' ');
 		pd__tr(b, lang, m->f.blk.size == 1 ? M_page_sum_block_one : M_page_sum_block,
-		       count_str(n, lang, m->f.blk.size), m->f.blk.first, m->f.blk.last);
+		       pd__num_str(n, lang, m->f.blk.size), m->f.blk.first, m->f.blk.last);
 	}
 	pd_buf_release(&list);
 }
@@ -334,7 +324,7 @@ static void faq_history(struct pd__page *m, int lang)
 		 * the date of the newest events (those that share it) */
 		const struct pd_history *h = &m->f.hist[0];
 		size_t k = 1, shown;
-		char n[32];
+		char n[PD__NUM_MAX];
 		while (k < m->f.nhist && !strcmp(m->f.hist[k].date, h->date))
 			k++;
 		shown = k < 4 ? k : 4;
@@ -347,7 +337,7 @@ static void faq_history(struct pd__page *m, int lang)
 		}
 		if (k > shown) {
 			pd__list_sep(&t, lang, shown, shown + 1);
-			pd__tr(&t, lang, M_page_n_more, count_str(n, lang, k - shown));
+			pd__tr(&t, lang, M_page_n_more, pd__num_str(n, lang, k - shown));
 		}
 		/* the question holds the block too: made here, not by faq() */
 		if (m->nfaq < PD__MAX_FAQ) {
@@ -773,7 +763,7 @@ static void block_rank(struct pd_buf *b, int lang, unsigned r)
 static void md_block(struct pd_buf *b, const struct pd__page *m)
 {
 	int lang = pd__site_lang(m->o);
-	char root[PD__ROOT_MAX], n1[32], n2[32];
+	char root[PD__ROOT_MAX], n1[PD__NUM_MAX], n2[PD__NUM_MAX];
 	struct pd_buf rank = PD_BUF_INIT, link = PD_BUF_INIT, near = PD_BUF_INIT;
 
 	md_heading(b, lang, M_page_h_block);
@@ -782,7 +772,7 @@ static void md_block(struct pd_buf *b, const struct pd__page *m)
 		md_link_page(&link, m->o, pd__msg(lang, M_page_blk_link), PD_SITE_BLOCKS);
 		pd__tr(b, lang, m->f.blk.size == 1 ? M_page_blk_in_one : M_page_blk_in, m->port, m->f.blk.first,
 		       m->f.blk.last, pd__lroot(m->o, root), m->f.blk.first, m->o->ext,
-		       count_str(n1, lang, m->f.blk.size), pd_buf_str(&rank), count_str(n2, lang, m->f.blk.of),
+		       pd__num_str(n1, lang, m->f.blk.size), pd_buf_str(&rank), pd__num_str(n2, lang, m->f.blk.of),
 		       pd_buf_str(&link), class_ports_text(lang, m->f.blk.cls));
 	} else {
 		pd__tr(b, lang, M_page_blk_not, m->port);
@@ -829,7 +819,7 @@ static void md_history(struct pd_buf *b, const struct pd__page *m)
 {
 	int lang = pd__site_lang(m->o);
 	struct pd_buf what = PD_BUF_INIT, svc = PD_BUF_INIT;
-	char date[64], n[32];
+	char date[64], n[PD__NUM_MAX];
 
 	md_heading(b, lang, M_page_h_history);
 	if (!m->f.nhist) {
@@ -854,7 +844,7 @@ static void md_history(struct pd_buf *b, const struct pd__page *m)
 		else
 			pd__tr(b, lang, *h->service ? M_page_hist_svc_block : M_page_hist_block, date,
 			       pd_buf_str(&what), h->before_first, h->before_last,
-			       count_str(n, lang, h->before_last - h->before_first + 1), pd_buf_str(&svc));
+			       pd__num_str(n, lang, h->before_last - h->before_first + 1), pd_buf_str(&svc));
 		pd_buf_puts(b, "\n");
 	}
 	pd_buf_puts(b, "\n");
@@ -955,7 +945,7 @@ static void md_related(struct pd_buf *b, const struct pd__page *m)
 {
 	int lang = pd__site_lang(m->o);
 	struct pd_buf x = PD_BUF_INIT, name = PD_BUF_INIT;
-	char n[32];
+	char n[PD__NUM_MAX];
 
 	md_heading(b, lang, M_page_h_related);
 	if (m->f.in_block && m->f.blk.size > 1) {
@@ -967,7 +957,7 @@ static void md_related(struct pd_buf *b, const struct pd__page *m)
 		}
 		pd_buf_puts(b, "- ");
 		if (m->f.blk.size > 9)
-			pd__tr(b, lang, M_page_rel_block_more, pd_buf_str(&x), count_str(n, lang, m->f.blk.size - 9));
+			pd__tr(b, lang, M_page_rel_block_more, pd_buf_str(&x), pd__num_str(n, lang, m->f.blk.size - 9));
 		else
 			pd__tr(b, lang, M_page_rel_block, pd_buf_str(&x));
 		pd_buf_puts(b, "\n");
@@ -1185,7 +1175,7 @@ static void glance(struct pd_buf *b, const struct pd__page *m)
 {
 	const struct pd_site_opts *o = m->o;
 	int lang = pd__site_lang(o);
-	char root[PD__ROOT_MAX], n[32], date[64];
+	char root[PD__ROOT_MAX], n[PD__NUM_MAX], date[64];
 	struct pd_buf x = PD_BUF_INIT, y = PD_BUF_INIT;
 	size_t names = 0;
 
@@ -1232,7 +1222,7 @@ static void glance(struct pd_buf *b, const struct pd__page *m)
 		x.len = 0;
 		pd_buf_add(&x, "", 0);
 		pd__tr(&x, lang, m->f.blk.size == 1 ? M_page_gl_block_size_one : M_page_gl_block_size,
-		       count_str(n, lang, m->f.blk.size));
+		       pd__num_str(n, lang, m->f.blk.size));
 		pd_buf_puts(b, pd_buf_str(&x));
 	} else {
 		put_msg(b, lang, M_page_gl_block_none);

@@ -34,13 +34,6 @@ int pd__page_json(const struct pd__page *m, struct pd_buf *out);
 int pd__site_lang(const struct pd_site_opts *o);
 const char *pd__lroot(const struct pd_site_opts *o, char *buf);
 
-/* A count as a site page (site.c, svg.c) writes it into buf (at least
- * PD__CNT_MAX bytes), returned: French and Malay as pd__num groups them;
- * English in plain digits, as these pages always wrote them (their
- * English stays byte for byte what it was). (site.c) */
-#define PD__CNT_MAX 32
-const char *pd__cnt(char *buf, int lang, unsigned long long n);
-
 /* Markdown helpers */
 /* Text from outside: Markdown syntax escaped, control characters made
  * visible (pd_buf_text) */

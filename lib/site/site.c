@@ -14,16 +14,6 @@ static const char *const paths[PD_SITE_COUNT] = {
 	"index", "ranges/system", "ranges/user", "ranges/dynamic", "blocks", "common", "search",
 };
 
-const char *pd__cnt(char *buf, int lang, unsigned long long n)
-{
-	struct pd_buf t = PD_BUF_INIT;
-
-	pd__num(&t, lang, n);
-	snprintf(buf, PD__CNT_MAX, "%s", t.err ? "?" : pd_buf_str(&t));
-	pd_buf_release(&t);
-	return buf;
-}
-
 /* t emptied, for the next argument of a message */
 static struct pd_buf *empty(struct pd_buf *t)
 {
@@ -196,7 +186,7 @@ static void largest_blocks(const struct pd_registry *reg, const struct pd_site_o
 	size_t n = pd_registry_block_count(reg), k = 0;
 	struct pd_block *v = calloc(n + 1, sizeof(*v));
 	struct pd_buf link = PD_BUF_INIT;
-	char root[PD__ROOT_MAX], n1[PD__CNT_MAX], n2[PD__CNT_MAX], n3[PD__CNT_MAX];
+	char root[PD__ROOT_MAX], n1[PD__NUM_MAX], n2[PD__NUM_MAX], n3[PD__NUM_MAX];
 	int lang = pd__site_lang(o);
 
 	if (!v) {
@@ -212,11 +202,11 @@ static void largest_blocks(const struct pd_registry *reg, const struct pd_site_o
 			      v[i].first, o->ext);
 		pd_buf_printf(b, "%zu. ", i + 1);
 		if (cls < 0)
-			pd__tr(b, lang, M_site_block_item_rank, pd_buf_str(&link), pd__cnt(n1, lang, v[i].size),
-			       pd__msg(lang, class_word[v[i].cls]), pd__cnt(n2, lang, v[i].rank),
-			       pd__cnt(n3, lang, v[i].of));
+			pd__tr(b, lang, M_site_block_item_rank, pd_buf_str(&link), pd__num_str(n1, lang, v[i].size),
+			       pd__msg(lang, class_word[v[i].cls]), pd__num_str(n2, lang, v[i].rank),
+			       pd__num_str(n3, lang, v[i].of));
 		else
-			pd__tr(b, lang, M_site_block_item, pd_buf_str(&link), pd__cnt(n1, lang, v[i].size),
+			pd__tr(b, lang, M_site_block_item, pd_buf_str(&link), pd__num_str(n1, lang, v[i].size),
 			       pd__msg(lang, class_word[v[i].cls]));
 		pd_buf_puts(b, "\n");
 	}
@@ -234,7 +224,7 @@ static void class_page(const struct pd_registry *reg, const struct pd_site_opts 
 	static const enum pd__msg procedure[3] = { M_site_procedure_system, M_site_procedure_user,
 						   M_site_procedure_dynamic };
 	int lang = pd__site_lang(o);
-	char root[PD__ROOT_MAX], n1[PD__CNT_MAX], n2[PD__CNT_MAX], n3[PD__CNT_MAX], n4[PD__CNT_MAX];
+	char root[PD__ROOT_MAX], n1[PD__NUM_MAX], n2[PD__NUM_MAX], n3[PD__NUM_MAX], n4[PD__NUM_MAX];
 	const char *lr = pd__lroot(o, root);
 	unsigned f, l;
 
@@ -245,14 +235,14 @@ static void class_page(const struct pd_registry *reg, const struct pd_site_opts 
 	pd_buf_puts(head, "\n");
 	pd_buf_printf(body, "## %s\n\n%s\n\n", pd__msg(lang, M_site_h_assigned_how), pd__msg(lang, procedure[k]));
 	pd_buf_printf(body, "## %s\n\n", pd__msg(lang, M_site_h_in_registry));
-	pd__tr(body, lang, M_site_class_counts, pd__cnt(n1, lang, l - f + 1), pd__cnt(n2, lang, c->ports[k][PD_ASSIGNED]),
-	       pd__cnt(n3, lang, c->ports[k][PD_RESERVED]), pd__cnt(n4, lang, c->ports[k][PD_UNASSIGNED]));
+	pd__tr(body, lang, M_site_class_counts, pd__num_str(n1, lang, l - f + 1), pd__num_str(n2, lang, c->ports[k][PD_ASSIGNED]),
+	       pd__num_str(n3, lang, c->ports[k][PD_RESERVED]), pd__num_str(n4, lang, c->ports[k][PD_UNASSIGNED]));
 	pd_buf_puts(body, "\n\n");
 	for (int t = 0; t < PD_NPROTO; t++) {
 		pd_buf_puts(body, "- ");
 		pd__tr(body, lang, M_site_class_proto_counts, pd_proto_name(t),
-		       pd__cnt(n1, lang, c->per[k][t][PD_ASSIGNED]), pd__cnt(n2, lang, c->per[k][t][PD_RESERVED]),
-		       pd__cnt(n3, lang, c->per[k][t][PD_UNASSIGNED]));
+		       pd__num_str(n1, lang, c->per[k][t][PD_ASSIGNED]), pd__num_str(n2, lang, c->per[k][t][PD_RESERVED]),
+		       pd__num_str(n3, lang, c->per[k][t][PD_UNASSIGNED]));
 		pd_buf_puts(body, "\n");
 	}
 	pd_buf_puts(body, "\n");
@@ -414,7 +404,7 @@ static void home_top(const struct pd_site_opts *o, const struct counts *c, struc
 	static const enum pd__msg about[3] = { M_site_home_about_system, M_site_home_about_user,
 					       M_site_home_about_dynamic };
 	int lang = pd__site_lang(o);
-	char root[PD__ROOT_MAX], n1[PD__CNT_MAX], n2[PD__CNT_MAX], n3[PD__CNT_MAX];
+	char root[PD__ROOT_MAX], n1[PD__NUM_MAX], n2[PD__NUM_MAX], n3[PD__NUM_MAX];
 	const char *lr = pd__lroot(o, root);
 
 	pd_buf_puts(b, "<form class=\"bigsearch\" role=\"search\" aria-label=\"");
@@ -438,8 +428,8 @@ static void home_top(const struct pd_site_opts *o, const struct counts *c, struc
 		pd_buf_printf(b, "</strong> %u-%u</a><br>", a, z);
 		html_tr(b, lang, about[k]);
 		pd_buf_puts(b, "<br>");
-		html_tr(b, lang, M_site_home_range_counts, pd__cnt(n1, lang, c->ports[k][PD_ASSIGNED]),
-			pd__cnt(n2, lang, c->ports[k][PD_RESERVED]), pd__cnt(n3, lang, c->ports[k][PD_UNASSIGNED]));
+		html_tr(b, lang, M_site_home_range_counts, pd__num_str(n1, lang, c->ports[k][PD_ASSIGNED]),
+			pd__num_str(n2, lang, c->ports[k][PD_RESERVED]), pd__num_str(n3, lang, c->ports[k][PD_UNASSIGNED]));
 		pd_buf_puts(b, "</li>");
 	}
 	pd_buf_puts(b, "</ul>");
@@ -564,7 +554,7 @@ int pd_block_page(const struct pd_registry *reg, unsigned first, enum pd_format 
 	struct pd_buf t1 = PD_BUF_INIT, t2 = PD_BUF_INIT, t3 = PD_BUF_INIT;
 	struct pd_history hist[PD_HISTORY_MAX];
 	struct pd_block blk;
-	char root[PD__ROOT_MAX], path[32], n1[PD__CNT_MAX], n2[PD__CNT_MAX];
+	char root[PD__ROOT_MAX], path[32], n1[PD__NUM_MAX], n2[PD__NUM_MAX];
 	size_t nh;
 	int rc, lang;
 
@@ -578,10 +568,10 @@ int pd_block_page(const struct pd_registry *reg, unsigned first, enum pd_format 
 	pd_buf_puts(&head, "\n\n");
 	if (blk.rank == 1)
 		pd__tr(&head, lang, blk.size == 1 ? M_block_intro_one_top : M_block_intro_top, blk.first, blk.last,
-		       pd__cnt(n1, lang, blk.size), pd__cnt(n2, lang, blk.of), pd__msg(lang, class_ports[blk.cls]));
+		       pd__num_str(n1, lang, blk.size), pd__num_str(n2, lang, blk.of), pd__msg(lang, class_ports[blk.cls]));
 	else
 		pd__tr(&head, lang, blk.size == 1 ? M_block_intro_one_nth : M_block_intro_nth, blk.first, blk.last,
-		       pd__cnt(n1, lang, blk.size), pd__cnt(n2, lang, blk.of), pd__msg(lang, class_ports[blk.cls]),
+		       pd__num_str(n1, lang, blk.size), pd__num_str(n2, lang, blk.of), pd__msg(lang, class_ports[blk.cls]),
 		       ordinal(&t1, lang, blk.rank));
 	pd_buf_puts(&head, "\n");
 	if (f == PD_FMT_HTML) {
@@ -607,7 +597,7 @@ int pd_block_page(const struct pd_registry *reg, unsigned first, enum pd_format 
 		pd_buf_puts(&body, ".");
 	} else {
 		pd__tr(&body, lang, M_block_ports_range, port_link(&t1, o, blk.first), port_link(&t2, o, blk.last),
-		       pd__cnt(n1, lang, blk.size));
+		       pd__num_str(n1, lang, blk.size));
 	}
 	pd_buf_puts(&body, "\n\n");
 	if (blk.first > 0) {
@@ -636,10 +626,10 @@ int pd_block_page(const struct pd_registry *reg, unsigned first, enum pd_format 
 			pd__md_code(empty(&t2), hist[i].service);
 			pd__tr(&body, lang, M_block_hist_as, pd_buf_str(&t3), pd_buf_str(&t1), pd_buf_str(&t2),
 			       hist[i].before_first, hist[i].before_last,
-			       pd__cnt(n1, lang, hist[i].before_last - hist[i].before_first + 1));
+			       pd__num_str(n1, lang, hist[i].before_last - hist[i].before_first + 1));
 		} else {
 			pd__tr(&body, lang, M_block_hist, pd_buf_str(&t3), pd_buf_str(&t1), hist[i].before_first,
-			       hist[i].before_last, pd__cnt(n1, lang, hist[i].before_last - hist[i].before_first + 1));
+			       hist[i].before_last, pd__num_str(n1, lang, hist[i].before_last - hist[i].before_first + 1));
 		}
 		pd_buf_puts(&body, "\n");
 	}
@@ -671,7 +661,7 @@ int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_for
 	struct counts c;
 	const char *title = "portdex", *path;
 	struct pd_buf after = PD_BUF_INIT, top = PD_BUF_INIT;
-	char root[PD__ROOT_MAX], n1[PD__CNT_MAX], n2[PD__CNT_MAX], n3[PD__CNT_MAX];
+	char root[PD__ROOT_MAX], n1[PD__NUM_MAX], n2[PD__NUM_MAX], n3[PD__NUM_MAX];
 	int rc, lang;
 
 	if ((unsigned)p >= PD_SITE_COUNT)
@@ -696,8 +686,8 @@ int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_for
 				pd_class_bounds((enum pd_class)k, &a, &b);
 				pd_buf_puts(&body, "- ");
 				pd__tr(&body, lang, M_site_home_range_md, pd__msg(lang, class_title[k]), a, b,
-				       page_url(&t1, o, paths[PD_SITE_SYSTEM + k]), pd__cnt(n1, lang, c.ports[k][PD_ASSIGNED]),
-				       pd__cnt(n2, lang, c.ports[k][PD_UNASSIGNED]));
+				       page_url(&t1, o, paths[PD_SITE_SYSTEM + k]), pd__num_str(n1, lang, c.ports[k][PD_ASSIGNED]),
+				       pd__num_str(n2, lang, c.ports[k][PD_UNASSIGNED]));
 				pd_buf_puts(&body, "\n");
 			}
 			pd_buf_puts(&body, "\n");
@@ -742,7 +732,7 @@ int pd_site_page(const struct pd_registry *reg, enum pd_site_page p, enum pd_for
 	case PD_SITE_BLOCKS:
 		title = pd__msg(lang, M_site_h_largest);
 		pd_buf_printf(&head, "# %s\n\n", title);
-		pd__tr(&head, lang, M_site_blocks_intro, pd__cnt(n3, lang, pd_registry_block_count(reg)));
+		pd__tr(&head, lang, M_site_blocks_intro, pd__num_str(n3, lang, pd_registry_block_count(reg)));
 		pd_buf_puts(&head, "\n");
 		for (int k = 0; k < 3; k++) {
 			pd_buf_printf(&body, "## %s\n\n", pd__msg(lang, class_title[k]));

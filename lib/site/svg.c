@@ -115,12 +115,12 @@ static void legend(int lang, const unsigned *count, struct pd_buf *b)
 {
 	static const enum pd__msg names[3] = { M_map_legend_unassigned, M_map_legend_reserved, M_map_legend_assigned };
 	struct pd_buf t[3] = { PD_BUF_INIT, PD_BUF_INIT, PD_BUF_INIT };
-	char n[PD__CNT_MAX];
+	char n[PD__NUM_MAX];
 	unsigned x[3], y[4];
 	int one_row;
 
 	for (int k = 0; k < 3; k++)
-		pd__tr(&t[k], lang, names[2 - k], pd__cnt(n, lang, count[2 - k]));
+		pd__tr(&t[k], lang, names[2 - k], pd__num_str(n, lang, count[2 - k]));
 	one_row = text_px(pd_buf_str(&t[0])) <= 86 && text_px(pd_buf_str(&t[1])) <= 86 &&
 		  text_px(pd_buf_str(&t[2])) <= 140;
 	if (one_row) {
@@ -160,7 +160,7 @@ static void window(const struct pd_registry *reg, unsigned w0, int lang, const s
 {
 	unsigned count[3] = { 0 };
 	enum pd_status st[1024];
-	char n1[PD__CNT_MAX], n2[PD__CNT_MAX], n3[PD__CNT_MAX];
+	char n1[PD__NUM_MAX], n2[PD__NUM_MAX], n3[PD__NUM_MAX];
 
 	for (unsigned i = 0; i < 1024; i++) {
 		st[i] = pd_registry_port_status(reg, w0 + i);
@@ -169,8 +169,8 @@ static void window(const struct pd_registry *reg, unsigned w0, int lang, const s
 	pd_buf_printf(b, "<title id=\"pd-map-t%u\">", w0);
 	put_tr(b, lang, M_map_title, w0, w0 + 1023);
 	pd_buf_puts(b, "</title><desc>");
-	put_tr(b, lang, M_map_desc, w0, w0 + 1023, pd__cnt(n1, lang, count[PD_ASSIGNED]),
-	       pd__cnt(n2, lang, count[PD_RESERVED]), pd__cnt(n3, lang, count[PD_UNASSIGNED]));
+	put_tr(b, lang, M_map_desc, w0, w0 + 1023, pd__num_str(n1, lang, count[PD_ASSIGNED]),
+	       pd__num_str(n2, lang, count[PD_RESERVED]), pd__num_str(n3, lang, count[PD_UNASSIGNED]));
 	pd_buf_puts(b, "</desc>");
 	pd_buf_puts(b, "<defs><pattern id=\"pd-hatch\" width=\"4\" height=\"4\" patternUnits=\"userSpaceOnUse\" "
 		       "patternTransform=\"rotate(45)\"><rect width=\"4\" height=\"4\" fill=\"#f3c77a\"/>"
@@ -298,7 +298,7 @@ void pd__map_range(const struct pd_registry *reg, const struct pd_site_opts *o, 
 	unsigned w0 = first / 1024, w1 = last / 1024, n = w1 - w0 + 1;
 	unsigned rows = (n + PER_ROW - 1) / PER_ROW, wide = n < PER_ROW ? n : PER_ROW;
 	int lang = pd__site_lang(o);
-	char root[PD__ROOT_MAX], n1[PD__CNT_MAX], n2[PD__CNT_MAX], n3[PD__CNT_MAX];
+	char root[PD__ROOT_MAX], n1[PD__NUM_MAX], n2[PD__NUM_MAX], n3[PD__NUM_MAX];
 	const char *lr = pd__lroot(o, root);
 
 	pd_buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"rangemap\" viewBox=\"0 0 %u %u\" "
@@ -318,8 +318,8 @@ void pd__map_range(const struct pd_registry *reg, const struct pd_site_opts *o, 
 		pd_buf_printf(b, "port/%u", a);
 		pd_buf_html(b, o->ext);
 		pd_buf_puts(b, "\"><title>");
-		put_tr(b, lang, M_map_range_cell, a, z, pd__cnt(n1, lang, cnt[PD_ASSIGNED]),
-		       pd__cnt(n2, lang, cnt[PD_RESERVED]), pd__cnt(n3, lang, cnt[PD_UNASSIGNED]));
+		put_tr(b, lang, M_map_range_cell, a, z, pd__num_str(n1, lang, cnt[PD_ASSIGNED]),
+		       pd__num_str(n2, lang, cnt[PD_RESERVED]), pd__num_str(n3, lang, cnt[PD_UNASSIGNED]));
 		pd_buf_printf(b, "</title><rect x=\"%u\" y=\"%u\" width=\"%d\" height=\"%d\" rx=\"3\" fill=\"%s\" "
 				 "stroke=\"#1d4f7c\"/><text x=\"%u\" y=\"%u\" font-size=\"11\" "
 				 "font-family=\"sans-serif\" text-anchor=\"middle\" fill=\"%s\">",
