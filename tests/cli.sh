@@ -138,6 +138,10 @@ LANG=fr_FR.UTF-8 LC_ALL=fr_FR.UTF-8 LANGUAGE=fr run page 926
 run page 926 --lang en; [ "$out" = "$english" ] && ok || ko "page 926 --lang en is not the page"
 fails 2 page 926 --lang de
 [ "$err" = "portdex: 'de' is not a language of the site (en, fr, ms)" ] && ok || ko "page --lang de: $err"
+fails 2 page 926 --lang ''
+contains "$err" "'' is not a language of the site" "page --lang ''"
+fails 2 page 926 --lang $'\e[2Jfr'
+contains "$err" "'\\x1b[2Jfr' is not a language of the site" "page --lang with a control character, made visible"
 fails 2 page 926 --lang fr,ms
 fails 2 926 --lang fr
 
