@@ -656,51 +656,74 @@ static void md_heading(struct pd_buf *b, int lang, enum pd__msg id)
 	pd_buf_puts(b, "\n\n");
 }
 
+/* What the registry says of transport t, which has no service: its row's
+ * words, or that no row lists it */
+static void registry_row(struct pd_buf *row, const struct pd__page *m, int t)
+{
+	int lang = pd__site_lang(m->o);
+	struct pd_buf x = PD_BUF_INIT;
+
+	pd_buf_add(row, "", 0);
+	if (!m->f.has_row[t]) {
+		put_msg(row, lang, M_page_row_none);
+		return;
+	}
+	pd_buf_add(&x, "", 0);
+	pd__md_text(&x, m->f.row[t].description);
+	if (m->f.row[t].first == m->f.row[t].last)
+		pd__tr(row, lang, M_page_row_one, m->f.row[t].first, pd_buf_str(&x));
+	else
+		pd__tr(row, lang, M_page_row_range, m->f.row[t].first, m->f.row[t].last, pd_buf_str(&x));
+	if (reserved_for_sibling(m, t)) {
+		pd_buf_puts(row, ", ");
+		put_msg(row, lang, M_page_row_sibling);
+	}
+	if (*m->f.row[t].notes) {
+		x.len = 0;
+		pd_buf_add(&x, "", 0);
+		pd__md_text(&x, m->f.row[t].notes);
+		pd_buf_puts(row, ". ");
+		pd__tr(row, lang, M_page_note, pd_buf_str(&x));
+	}
+	pd_buf_release(&x);
+}
+
 static void md_registry(struct pd_buf *b, const struct pd__page *m)
 {
 	int lang = pd__site_lang(m->o);
-	struct pd_buf x = PD_BUF_INIT, row = PD_BUF_INIT;
+	struct pd_buf row[PD_NPROTO] = { PD_BUF_INIT, PD_BUF_INIT, PD_BUF_INIT, PD_BUF_INIT }, names = PD_BUF_INIT;
+	unsigned done = 0;
 
 	md_heading(b, lang, M_page_h_registry);
+	for (int t = 0; t < PD_NPROTO; t++)
+		if (!m->f.nsvc[t])
+			registry_row(&row[t], m, t);
 	for (int t = 0; t < PD_NPROTO; t++) {
+		unsigned mask = 1u << t;
 		if (m->f.nsvc[t]) {
 			md_entry(b, m, &m->f.svc[t][0], t, 1, m->f.nsvc[t]);
 			continue;
 		}
-		/* what the registry says of it, then the line that shows it */
-		row.len = 0;
-		pd_buf_add(&row, "", 0);
-		if (m->f.has_row[t]) {
-			x.len = 0;
-			pd_buf_add(&x, "", 0);
-			pd__md_text(&x, m->f.row[t].description);
-			if (m->f.row[t].first == m->f.row[t].last)
-				pd__tr(&row, lang, M_page_row_one, m->f.row[t].first, pd_buf_str(&x));
-			else
-				pd__tr(&row, lang, M_page_row_range, m->f.row[t].first, m->f.row[t].last, pd_buf_str(&x));
-			if (reserved_for_sibling(m, t)) {
-				pd_buf_puts(&row, ", ");
-				put_msg(&row, lang, M_page_row_sibling);
-			}
-			if (*m->f.row[t].notes) {
-				x.len = 0;
-				pd_buf_add(&x, "", 0);
-				pd__md_text(&x, m->f.row[t].notes);
-				pd_buf_puts(&row, ". ");
-				pd__tr(&row, lang, M_page_note, pd_buf_str(&x));
-			}
-		} else {
-			put_msg(&row, lang, M_page_row_none);
-		}
+		if (done & mask)
+			continue;
+		/* the transports the registry says the same of, on one line */
+		for (int u = t + 1; u < PD_NPROTO; u++)
+			if (!m->f.nsvc[u] && m->f.st[u] == m->f.st[t] && !strcmp(pd_buf_str(&row[u]), pd_buf_str(&row[t])))
+				mask |= 1u << u;
+		done |= mask;
+		names.len = 0;
+		pd_buf_add(&names, "", 0);
+		proto_list(&names, lang, mask);
 		pd_buf_puts(b, "- ");
-		pd__tr(b, lang, M_page_row, proto_upper[t], status_text(lang, m->f.st[t]), pd_buf_str(&row));
+		pd__tr(b, lang, M_page_row, pd_buf_str(&names), status_text(lang, m->f.st[t]), pd_buf_str(&row[t]));
 		pd_buf_puts(b, ".\n");
 	}
 	pd_buf_puts(b, "\n");
 	pd__md_registry_lang(b, m->reg, lang);
 	pd_buf_puts(b, "\n\n");
-	pd_buf_release(&x);
-	pd_buf_release(&row);
+	for (int t = 0; t < PD_NPROTO; t++)
+		pd_buf_release(&row[t]);
+	pd_buf_release(&names);
 }
 
 static void md_range(struct pd_buf *b, const struct pd__page *m)
@@ -916,12 +939,39 @@ static void md_use(struct pd_buf *b, const struct pd__page *m)
 	if (m->f.has_verdict) {
 		pd__tr(b, lang, M_page_verdict, verdict_text(lang, m->f.verdict.verdict));
 		pd_buf_puts(b, "\n\n");
+		/* the checks that found nothing against it on one line (their
+		 * reasons are whole in the JSON and in `portdex check`) */
+		static const char *const none_rules[] = { "not-blocked", "no-collision", "no-known-use" };
+		static const enum pd__msg none_names[] = { M_page_none_browser, M_page_none_collision,
+							   M_page_none_knowledge };
+		unsigned none = 0;
 		for (size_t i = 0; i < m->f.verdict.nreasons; i++) {
+			const struct pd_reason *r = &m->f.verdict.reasons[i];
+			size_t k = 0;
+			while (k < 3 && strcmp(r->rule, none_rules[k]))
+				k++;
+			if (k < 3 && r->weight == PD_GOOD) {
+				none |= 1u << k;
+				continue;
+			}
 			x.len = 0;
 			pd_buf_add(&x, "", 0);
-			pd__md_text(&x, m->f.verdict.reasons[i].text);
+			pd__md_text(&x, r->text);
 			pd_buf_puts(b, "- ");
-			pd__tr(b, lang, M_page_reason, topic_text(lang, m->f.verdict.reasons[i].topic), pd_buf_str(&x));
+			pd__tr(b, lang, M_page_reason, topic_text(lang, r->topic), pd_buf_str(&x));
+			pd_buf_puts(b, "\n");
+		}
+		if (none) {
+			size_t n = 0, total = (size_t)__builtin_popcount(none);
+			x.len = 0;
+			pd_buf_add(&x, "", 0);
+			for (size_t k = 0; k < 3; k++)
+				if (none & (1u << k)) {
+					pd__list_sep(&x, lang, n++, total);
+					put_msg(&x, lang, none_names[k]);
+				}
+			pd_buf_puts(b, "- ");
+			pd__tr(b, lang, M_page_none_in, pd_buf_str(&x));
 			pd_buf_puts(b, "\n");
 		}
 		if (m->f.verdict.nreasons)
@@ -945,23 +995,10 @@ static void md_related(struct pd_buf *b, const struct pd__page *m)
 {
 	int lang = pd__site_lang(m->o);
 	struct pd_buf x = PD_BUF_INIT, name = PD_BUF_INIT;
-	char n[PD__NUM_MAX];
 
+	/* the block and the neighbours are in "The neighbourhood" above,
+	 * the block's ports on its own page */
 	md_heading(b, lang, M_page_h_related);
-	if (m->f.in_block && m->f.blk.size > 1) {
-		for (unsigned p = m->f.blk.first, k = 0; p <= m->f.blk.last && k < 8; p++) {
-			if (p == m->port)
-				continue;
-			pd_buf_puts(&x, k++ ? ", " : "");
-			md_link_sibling(&x, m->o, p);
-		}
-		pd_buf_puts(b, "- ");
-		if (m->f.blk.size > 9)
-			pd__tr(b, lang, M_page_rel_block_more, pd_buf_str(&x), pd__num_str(n, lang, m->f.blk.size - 9));
-		else
-			pd__tr(b, lang, M_page_rel_block, pd_buf_str(&x));
-		pd_buf_puts(b, "\n");
-	}
 	for (int t = 0; t < PD_NPROTO; t++) {
 		uint32_t idx[64];
 		size_t k;
@@ -1184,8 +1221,18 @@ static void glance(struct pd_buf *b, const struct pd__page *m)
 	pd_buf_puts(b, "</h2><dl><dt>");
 	put_msg(b, lang, M_page_gl_status);
 	pd_buf_puts(b, "</dt><dd><ul class=\"st\">");
+	/* one item per status, naming its transports: "TCP, UDP assigned" */
 	for (int t = 0; t < PD_NPROTO; t++) {
-		pd_buf_printf(b, "<li class=\"st-%s\">%s <strong>", pd_status_name(m->f.st[t]), proto_upper[t]);
+		int seen = 0;
+		for (int u = 0; u < t; u++)
+			seen |= m->f.st[u] == m->f.st[t];
+		if (seen)
+			continue;
+		pd_buf_printf(b, "<li class=\"st-%s\">%s", pd_status_name(m->f.st[t]), proto_upper[t]);
+		for (int u = t + 1; u < PD_NPROTO; u++)
+			if (m->f.st[u] == m->f.st[t])
+				pd_buf_printf(b, ", %s", proto_upper[u]);
+		pd_buf_puts(b, " <strong>");
 		pd_buf_html(b, status_text(lang, m->f.st[t]));
 		pd_buf_puts(b, "</strong></li>");
 	}
@@ -1275,20 +1322,12 @@ static void glance(struct pd_buf *b, const struct pd__page *m)
 	pd_buf_puts(b, "</dd><dt>");
 	put_msg(b, lang, M_page_gl_from);
 	pd_buf_puts(b, "</dt><dd>");
-	x.len = y.len = 0;
-	pd_buf_add(&x, "", 0);
+	/* the registry's file is named under "What the registry says" */
+	y.len = 0;
 	pd_buf_add(&y, "", 0);
-	{
-		struct pd_buf src = PD_BUF_INIT;
-
-		/* a file's name and "(compiled in)" in the page's words */
-		pd__registry_source(&src, m->reg, lang);
-		pd_buf_html(&x, pd_buf_str(&src));
-		pd_buf_release(&src);
-	}
 	pd_buf_html(&y, *pd_registry_updated(m->reg) ? date_str(date, sizeof(date), lang, pd_registry_updated(m->reg))
 						     : pd__msg(lang, M_page_unknown));
-	pd__tr(b, lang, M_page_gl_facts_from, pd_buf_str(&x), pd_buf_str(&y));
+	pd__tr(b, lang, M_page_gl_facts_from, pd_buf_str(&y));
 	pd_buf_puts(b, "</dd></dl></section>");
 	pd_buf_release(&x);
 	pd_buf_release(&y);

@@ -202,8 +202,6 @@ static void window(const struct pd_registry *reg, unsigned w0, int lang, const s
 	legend(lang, count, b);
 }
 
-/* The block's outline: every cell edge between a block port and a port
- * outside it; the port: a ring and its number. */
 /* The outline of the cells a..b (indexes in the window, a <= b, row-major,
  * COLS to a row) as one closed path: a rectangle when they fit in a row,
  * two when they sit on two rows without touching, else the staircase of
@@ -225,6 +223,7 @@ static void outline(struct pd_buf *b, unsigned a, unsigned z)
 #undef XY
 }
 
+/* The block's outline and a ring round the port (the caption names it) */
 static void overlay(const struct pd_registry *reg, unsigned port, struct pd_buf *b)
 {
 	unsigned w0 = port / 1024 * 1024, x, y;
@@ -239,10 +238,6 @@ static void overlay(const struct pd_registry *reg, unsigned port, struct pd_buf 
 	pd_buf_printf(b, "<circle cx=\"%u\" cy=\"%u\" r=\"7\" fill=\"none\" stroke=\"#fff\" stroke-width=\"4\"/>"
 			 "<circle cx=\"%u\" cy=\"%u\" r=\"7\" fill=\"none\" stroke=\"#000\" stroke-width=\"2\"/>",
 		      x + 5, y + 5, x + 5, y + 5);
-	pd_buf_printf(b, "<text x=\"%u\" y=\"%u\" font-size=\"11\" font-weight=\"bold\" font-family=\"sans-serif\" "
-			 "text-anchor=\"%s\" fill=\"#000\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">%u</text>",
-		      (port - w0) % COLS < COLS / 2 ? x + 14 : x - 4, y + 9,
-		      (port - w0) % COLS < COLS / 2 ? "start" : "end", port);
 }
 
 int pd_map_svg(const struct pd_registry *reg, unsigned port, enum pd_map_layer layer, struct pd_buf *out)

@@ -124,7 +124,9 @@ try {
   // the at-a-glance box, before the map
   await p3.goto(base + "/port/80");
   const glance = await p3.textContent(".glance");
-  check(/TCP assigned/.test(glance.replace(/\s+/g, " ")) && /http/.test(glance), "port 80's box: TCP assigned, http");
+  // one item per status, naming its transports (80 is http on TCP, UDP and SCTP)
+  check(/TCP, UDP, SCTP assigned/.test(glance.replace(/\s+/g, " ")) && /DCCP unassigned/.test(glance.replace(/\s+/g, " ")) &&
+        /http/.test(glance), "port 80's box: TCP, UDP, SCTP assigned, DCCP unassigned, http");
   check(/Range\s*system ports, 0-1023/.test(glance) && /Verdict\s*avoid/.test(glance),
         "port 80's box: range and verdict");
   check(await p3.evaluate(() => !!(document.querySelector(".glance").compareDocumentPosition(
