@@ -234,9 +234,21 @@ static size_t count_facts(const struct pd__page *m, enum pd_fact_kind k)
 
 /* ---- the model ---- */
 
+/* 1 if transports t and u have the same services, in the same order,
+ * with the same first description */
+static int same_services(const struct pd__page *m, int t, int u)
+{
+	if (m->f.nsvc[t] != m->f.nsvc[u] || strcmp(m->f.svc[t][0].description, m->f.svc[u][0].description))
+		return 0;
+	for (size_t i = 0; i < m->f.nsvc[t]; i++)
+		if (strcmp(m->f.svc[t][i].name, m->f.svc[u][i].name))
+			return 0;
+	return 1;
+}
+
 static void summary(struct pd__page *m)
 {
-	struct pd_buf *b = &m->summary, list = PD_BUF_INIT;
+	struct pd_buf *b = &m->summary, list = PD_BUF_INIT, protos = PD_BUF_INIT;
 	unsigned un = mask_of(m, PD_UNASSIGNED), as = mask_of(m, PD_ASSIGNED), re = mask_of(m, PD_RESERVED);
 	int lang = pd__site_lang(m->o);
 	char n[PD__NUM_MAX];
@@ -244,25 +256,37 @@ static void summary(struct pd__page *m)
 	if (un == 0xf) {
 		pd__tr(b, lang, M_page_sum_unassigned_all, m->port);
 	} else {
+		unsigned done = 0;
+		/* one sentence for the transports with the same service, the
+		 * same description and the same other names */
 		for (int t = 0; t < PD_NPROTO; t++) {
 			const struct pd_entry *e = &m->f.svc[t][0];
-			if (!(as & (1u << t)))
+			unsigned mask = 1u << t;
+			if (!(as & mask) || (done & mask))
 				continue;
+			for (int u = t + 1; u < PD_NPROTO; u++)
+				if ((as & (1u << u)) && same_services(m, t, u))
+					mask |= 1u << u;
+			done |= mask;
 			if (b->len)
 				pd_buf_putc(b, ' ');
-			list.len = 0;
+			list.len = protos.len = 0;
 			pd_buf_add(&list, "", 0);
+			pd_buf_add(&protos, "", 0);
+			proto_list(&protos, lang, mask);
 			for (size_t i = 1; i < m->f.nsvc[t]; i++)
 				pd_buf_printf(&list, "%s%s", i > 1 ? ", " : "", m->f.svc[t][i].name);
 			if (*e->description && m->f.nsvc[t] > 1)
-				pd__tr(b, lang, M_page_sum_assigned_desc_aka, proto_upper[t], m->port, e->name,
+				pd__tr(b, lang, M_page_sum_assigned_desc_aka, pd_buf_str(&protos), m->port, e->name,
 				       e->description, pd_buf_str(&list));
 			else if (*e->description)
-				pd__tr(b, lang, M_page_sum_assigned_desc, proto_upper[t], m->port, e->name, e->description);
+				pd__tr(b, lang, M_page_sum_assigned_desc, pd_buf_str(&protos), m->port, e->name,
+				       e->description);
 			else if (m->f.nsvc[t] > 1)
-				pd__tr(b, lang, M_page_sum_assigned_aka, proto_upper[t], m->port, e->name, pd_buf_str(&list));
+				pd__tr(b, lang, M_page_sum_assigned_aka, pd_buf_str(&protos), m->port, e->name,
+				       pd_buf_str(&list));
 			else
-				pd__tr(b, lang, M_page_sum_assigned, proto_upper[t], m->port, e->name);
+				pd__tr(b, lang, M_page_sum_assigned, pd_buf_str(&protos), m->port, e->name);
 		}
 		if (re) {
 			int sibling = 1;
@@ -295,6 +319,7 @@ static void summary(struct pd__page *m)
 		       pd__num_str(n, lang, m->f.blk.size), m->f.blk.first, m->f.blk.last);
 	}
 	pd_buf_release(&list);
+	pd_buf_release(&protos);
 }
 
 /* Adds a question and its answer: message q (with the port) and message
@@ -554,7 +579,9 @@ static void md_field(struct pd_buf *b, int lang, enum pd__msg id, const struct p
 	pd__tr(b, lang, id, pd_buf_str(arg));
 }
 
-static void md_entry(struct pd_buf *b, const struct pd__page *m, const struct pd_entry *e, int t,
+/* An entry of the registry for transport t, headed by label (the
+ * transports it stands for) */
+static void md_entry(struct pd_buf *b, const struct pd__page *m, const struct pd_entry *e, int t, const char *label,
 		     size_t aliases_from, size_t nsvc)
 {
 	struct pd_buf x = PD_BUF_INIT, y = PD_BUF_INIT;
@@ -563,8 +590,8 @@ static void md_entry(struct pd_buf *b, const struct pd__page *m, const struct pd
 	pd__md_code(&x, e->name);
 	pd__md_text(&y, e->description);
 	pd_buf_puts(b, "- ");
-	pd__tr(b, lang, *e->description ? M_page_entry_head : M_page_entry_head_nodesc, proto_upper[t],
-	       pd_buf_str(&x), pd_buf_str(&y));
+	pd__tr(b, lang, *e->description ? M_page_entry_head : M_page_entry_head_nodesc, label, pd_buf_str(&x),
+	       pd_buf_str(&y));
 	x.len = y.len = 0;
 	pd_buf_add(&x, "", 0);
 	pd_buf_add(&y, "", 0);
@@ -700,12 +727,29 @@ static void md_registry(struct pd_buf *b, const struct pd__page *m)
 			registry_row(&row[t], m, t);
 	for (int t = 0; t < PD_NPROTO; t++) {
 		unsigned mask = 1u << t;
-		if (m->f.nsvc[t]) {
-			md_entry(b, m, &m->f.svc[t][0], t, 1, m->f.nsvc[t]);
-			continue;
-		}
 		if (done & mask)
 			continue;
+		if (m->f.nsvc[t]) {
+			/* the transports whose entries read the same, under one head */
+			struct pd_buf one = PD_BUF_INIT, other = PD_BUF_INIT;
+			md_entry(&one, m, &m->f.svc[t][0], t, proto_upper[t], 1, m->f.nsvc[t]);
+			for (int u = t + 1; u < PD_NPROTO; u++) {
+				if (!m->f.nsvc[u])
+					continue;
+				other.len = 0;
+				md_entry(&other, m, &m->f.svc[u][0], u, proto_upper[t], 1, m->f.nsvc[u]);
+				if (!one.err && !other.err && !strcmp(pd_buf_str(&one), pd_buf_str(&other)))
+					mask |= 1u << u;
+			}
+			done |= mask;
+			names.len = 0;
+			pd_buf_add(&names, "", 0);
+			proto_list(&names, lang, mask);
+			md_entry(b, m, &m->f.svc[t][0], t, pd_buf_str(&names), 1, m->f.nsvc[t]);
+			pd_buf_release(&one);
+			pd_buf_release(&other);
+			continue;
+		}
 		/* the transports the registry says the same of, on one line */
 		for (int u = t + 1; u < PD_NPROTO; u++)
 			if (!m->f.nsvc[u] && m->f.st[u] == m->f.st[t] && !strcmp(pd_buf_str(&row[u]), pd_buf_str(&row[t])))
