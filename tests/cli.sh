@@ -116,6 +116,26 @@ case $out in *"<username>"*) ko "raw <username> in html" ;; *) ok ;; esac
 contains "$out" "<svg" "html has the map"
 contains "$out" "aria-labelledby" "map has a text alternative"
 run page 926 --format markdown; contains "$out" "# Port 926" "markdown"
+# each thing said once: transports that read alike share a line, and
+# registrations of one day that changed the block alike share an event
+run page 22 --format markdown
+contains "$out" "On TCP and UDP, port 22 is assigned to ssh (The Secure Shell (SSH) Protocol). On SCTP, port 22 is assigned to ssh (SSH)." "summary: one sentence for the transports that read alike"
+contains "$out" $'\n- **TCP and UDP** `ssh`: The Secure Shell (SSH) Protocol.\n' "registry: one entry for TCP and UDP"
+contains "$out" $'\n- **SCTP** `ssh`: SSH.\n  Assignee:' "registry: SCTP's own entry, which differs"
+contains "$out" "- **DCCP** unassigned: no row of the registry lists it." "registry: the unassigned transport"
+run page 9263 --format markdown
+contains "$out" "- **TCP, UDP, SCTP and DCCP** unassigned: the registry row for 9256-9276 says" "registry: one row for four transports"
+contains "$out" "- 2009-05-12: [9278](9278.html)/tcp (\`pegasus\`) and [9279](9279.html)/tcp (\`pegasus-ctl\`) were registered; before, the block was 9256-9279 (24 ports)." "history: one day's registrations on one line"
+contains "$out" "- 2012-12-14: [9277](9277.html)/udp was registered as \`traingpsdata\`" "history: a lone registration"
+contains "$out" "- nothing against it in browsers' bad-port lists, portdex's list of known collisions and portdex's knowledge base" "verdict: the checks that found nothing, on one line"
+case $out in *"- browser:"*|*"- collision:"*|*"In the same block"*) ko "page 9263 repeats what the block page or the folded line says" ;; *) ok ;; esac
+run page 9263 --format json
+contains "$out" '"rule":"not-blocked"' "the JSON keeps every reason"
+run page 80 --format markdown
+contains "$out" "- nothing against it in browsers' bad-port lists and portdex's list of known collisions" "verdict: 80's knowledge base has something against it"
+contains "$out" "- knowledge: in common use:" "verdict: a reason with something against it stays whole"
+run page 80 --format html
+contains "$out" '<li class="st-assigned">TCP, UDP, SCTP <strong>assigned</strong></li><li class="st-unassigned">DCCP <strong>unassigned</strong></li>' "at a glance: one item per status"
 run page 926 --format json; json_ok "page json"
 [ "$(node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(j.faq.length)' "$tmp/out")" -ge 5 ] && ok || ko "page json faq"
 expect_rc 2 page 70000

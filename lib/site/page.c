@@ -894,17 +894,44 @@ static void md_history(struct pd_buf *b, const struct pd__page *m)
 		pd_buf_puts(b, "\n\n");
 		return;
 	}
-	for (size_t i = 0; i < m->f.nhist; i++) {
+	for (size_t i = 0, j; i < m->f.nhist; i = j) {
 		const struct pd_history *h = &m->f.hist[i];
+		/* the registrations of one day that changed the block alike:
+		 * one line */
+		for (j = i + 1; j < m->f.nhist && !strcmp(m->f.hist[j].date, h->date) &&
+				m->f.hist[j].before_first == h->before_first && m->f.hist[j].before_last == h->before_last;
+		     j++)
+			;
 		what.len = svc.len = 0;
 		pd_buf_add(&what, "", 0);
 		pd_buf_add(&svc, "", 0);
+		date_str(date, sizeof(date), lang, h->date);
+		pd_buf_puts(b, "- ");
+		if (j > i + 1) {
+			for (size_t k = i; k < j; k++) {
+				const struct pd_history *g = &m->f.hist[k];
+				pd__list_sep(&what, lang, k - i, j - i);
+				md_link_sibling(&what, m->o, g->port);
+				if (g->proto != PD_PROTO_ANY)
+					pd_buf_printf(&what, "/%s", pd_proto_name(g->proto));
+				if (*g->service) {
+					pd_buf_puts(&what, " (");
+					pd__md_code(&what, g->service);
+					pd_buf_puts(&what, ")");
+				}
+			}
+			if (h->before_first == h->before_last)
+				pd__tr(b, lang, M_page_hist_many_port, date, pd_buf_str(&what), h->before_first);
+			else
+				pd__tr(b, lang, M_page_hist_many_block, date, pd_buf_str(&what), h->before_first,
+				       h->before_last, pd__num_str(n, lang, h->before_last - h->before_first + 1));
+			pd_buf_puts(b, "\n");
+			continue;
+		}
 		md_link_sibling(&what, m->o, h->port);
 		if (h->proto != PD_PROTO_ANY)
 			pd_buf_printf(&what, "/%s", pd_proto_name(h->proto));
 		pd__md_code(&svc, h->service);
-		date_str(date, sizeof(date), lang, h->date);
-		pd_buf_puts(b, "- ");
 		if (h->before_first == h->before_last)
 			pd__tr(b, lang, *h->service ? M_page_hist_svc_port : M_page_hist_port, date, pd_buf_str(&what),
 			       h->before_first, pd_buf_str(&svc));
