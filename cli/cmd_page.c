@@ -72,6 +72,10 @@ static int parse_langs(const char *list, int several, unsigned *mask)
 				  cli_quote(n >= sizeof(one) ? p : one, q, sizeof(q)));
 			return EXIT_USAGE;
 		}
+		if (*mask & (1u << l)) {
+			cli_error("--lang names '%s' twice", cli_quote(one, q, sizeof(q)));
+			return EXIT_USAGE;
+		}
 		*mask |= 1u << l;
 		p += n;
 	} while (*p++ == ',' && several);

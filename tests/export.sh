@@ -73,6 +73,8 @@ fails 2 export --out "$tmp/x" --lang en,de
 contains "$err" "'de' is not a language of the site (en, fr, ms)" "export --lang de"
 fails 2 export --out "$tmp/x" --lang ''
 fails 2 export --out "$tmp/x" --lang fr,
+fails 2 export --out "$tmp/x" --lang en,fr,EN
+contains "$err" "--lang names 'EN' twice" "export --lang with a language twice"
 [ ! -e "$tmp/x" ] && ok || ko "a refused --lang left $tmp/x behind"
 for f in index.html ranges/system.html ranges/user.html ranges/dynamic.html blocks.html common.html \
 	search.html search-index.json search-index.js sitemap.xml port/0.html port/65535.html port/926.json maps/0.svg maps/63.svg \
