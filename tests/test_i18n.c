@@ -111,6 +111,13 @@ static void dates(struct pd_buf *b, int lang)
 	pd__date(b, lang, "2026-13-01");
 	pd_buf_putc(b, '|');
 	pd__date(b, lang, "(unknown)");
+	/* the registry's older dates give a month only */
+	pd_buf_putc(b, '|');
+	pd__date(b, lang, "2007-05");
+	pd_buf_putc(b, '|');
+	pd__date(b, lang, "2007-13");
+	pd_buf_putc(b, '|');
+	pd__date(b, lang, "2007-05-");
 }
 
 static void lists(struct pd_buf *b, int lang)
@@ -137,9 +144,9 @@ static void test_formats(void **state)
 	expect(pcts, PD_LANG_EN, "0.0075%|2.5");
 	expect(pcts, PD_LANG_FR, "0,0075\u202f%|2,5");
 	expect(pcts, PD_LANG_MS, "0.0075%|2.5");
-	expect(dates, PD_LANG_EN, "2026-08-17|2023-02-01|2026-13-01|(unknown)");
-	expect(dates, PD_LANG_FR, "17 août 2026|1er février 2023|2026-13-01|(unknown)");
-	expect(dates, PD_LANG_MS, "17 Ogos 2026|1 Februari 2023|2026-13-01|(unknown)");
+	expect(dates, PD_LANG_EN, "2026-08-17|2023-02-01|2026-13-01|(unknown)|2007-05|2007-13|2007-05-");
+	expect(dates, PD_LANG_FR, "17 août 2026|1er février 2023|2026-13-01|(unknown)|mai 2007|2007-13|2007-05-");
+	expect(dates, PD_LANG_MS, "17 Ogos 2026|1 Februari 2023|2026-13-01|(unknown)|Mei 2007|2007-13|2007-05-");
 	expect(lists, PD_LANG_EN, "TCP, UDP and SCTP|TCP and UDP");
 	expect(lists, PD_LANG_FR, "TCP, UDP et SCTP|TCP et UDP");
 	expect(lists, PD_LANG_MS, "TCP, UDP dan SCTP|TCP dan UDP");

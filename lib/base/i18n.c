@@ -235,13 +235,24 @@ void pd__date(struct pd_buf *b, int lang, const char *iso)
 	unsigned y, m, d;
 	int end = 0;
 
-	if (lang == PD_LANG_EN || sscanf(iso, "%4u-%2u-%2u%n", &y, &m, &d, &end) != 3 || iso[end] ||
-	    end != 10 || m < 1 || m > 12 || d < 1 || d > 31) {
+	if (lang == PD_LANG_EN) {
 		pd_buf_puts(b, iso);
 		return;
 	}
-	pd_buf_printf(b, "%u%s %s %u", d, lang == PD_LANG_FR && d == 1 ? "er" : "",
-		      pd__msg(lang, (enum pd__msg)(M_month_1 + (int)m - 1)), y);
+	/* a day: "17 août 2026"; a month (the registry's older dates are
+	 * YYYY-MM): "août 2026"; anything else as it is */
+	if (sscanf(iso, "%4u-%2u-%2u%n", &y, &m, &d, &end) == 3 && !iso[end] && end == 10 && m >= 1 && m <= 12 &&
+	    d >= 1 && d <= 31) {
+		pd_buf_printf(b, "%u%s %s %u", d, lang == PD_LANG_FR && d == 1 ? "er" : "",
+			      pd__msg(lang, (enum pd__msg)(M_month_1 + (int)m - 1)), y);
+		return;
+	}
+	end = 0;
+	if (sscanf(iso, "%4u-%2u%n", &y, &m, &end) == 2 && !iso[end] && end == 7 && m >= 1 && m <= 12) {
+		pd_buf_printf(b, "%s %u", pd__msg(lang, (enum pd__msg)(M_month_1 + (int)m - 1)), y);
+		return;
+	}
+	pd_buf_puts(b, iso);
 }
 
 void pd__list_sep(struct pd_buf *b, int lang, size_t i, size_t n)
