@@ -104,20 +104,16 @@ static void pcts(struct pd_buf *b, int lang)
 
 static void dates(struct pd_buf *b, int lang)
 {
-	pd__date(b, lang, "2026-08-17");
-	pd_buf_putc(b, '|');
-	pd__date(b, lang, "2023-02-01");
-	pd_buf_putc(b, '|');
-	pd__date(b, lang, "2026-13-01");
-	pd_buf_putc(b, '|');
-	pd__date(b, lang, "(unknown)");
-	/* the registry's older dates give a month only */
-	pd_buf_putc(b, '|');
-	pd__date(b, lang, "2007-05");
-	pd_buf_putc(b, '|');
-	pd__date(b, lang, "2007-13");
-	pd_buf_putc(b, '|');
-	pd__date(b, lang, "2007-05-");
+	/* days, a month (the registry's older dates give no day), and what
+	 * is neither, written as it is */
+	static const char *const iso[] = { "2026-08-17", "2023-02-01", "2026-13-01", "(unknown)",
+					   "2007-05",    "2007-13",    "2007-05-" };
+
+	for (size_t i = 0; i < sizeof(iso) / sizeof(iso[0]); i++) {
+		if (i)
+			pd_buf_putc(b, '|');
+		pd__date(b, lang, iso[i]);
+	}
 }
 
 static void lists(struct pd_buf *b, int lang)
