@@ -145,6 +145,9 @@ nblocks=$(grep -o 'The registry has [0-9]* of them' "$site/blocks.html" | grep -
 contains "$(cat "$site/port/926.html")" 'href="../blocks/916.html"' "a port's page links to its block's page"
 contains "$(cat "$site/blocks/916.html")" '<h1>Unassigned block 916-952</h1>' "the block's page"
 contains "$(cat "$site/blocks/916.html")" 'How it shrank' "the block's history"
+# the same history as the port's page (pd__md_history), its links from the block's page
+contains "$(cat "$site/blocks/916.html")" '<li>2023-02-17: <a href="../port/914.html">914</a>/udp (<code>rift-lies</code>) and <a href="../port/915.html">915</a>/udp (<code>rift-ties</code>) were registered; before, the block was 914-952 (39 ports).</li>' "the block's history: one day's registrations on one line"
+contains "$(cat "$site/port/926.html")" '<li>2023-02-17: <a href="914.html">914</a>/udp (<code>rift-lies</code>) and <a href="915.html">915</a>/udp (<code>rift-ties</code>) were registered;' "the port's history: the same line, its links beside it"
 [ "$(python3 "$src/tests/html-structure.py" "$site/blocks/916.html" "Block 916-952")" = ok ] && ok || ko "the block page's structure"
 for page in index.html common.html blocks.html ranges/system.html port/926.html port/80.html port/65535.html \
 	blocks/916.html blocks/49152.html ranges/user.html; do

@@ -882,68 +882,79 @@ static void md_block(struct pd_buf *b, const struct pd__page *m)
 	pd_buf_release(&near);
 }
 
-static void md_history(struct pd_buf *b, const struct pd__page *m)
+/* One port of a history event into what: its link and transport, with
+ * its service in brackets when with_service */
+static void hist_port(struct pd_buf *what, const struct pd_site_opts *o, pd__md_link_fn link,
+		      const struct pd_history *h, int with_service)
 {
-	int lang = pd__site_lang(m->o);
-	struct pd_buf what = PD_BUF_INIT, svc = PD_BUF_INIT;
-	char date[64], n[PD__NUM_MAX];
-
-	md_heading(b, lang, M_page_h_history);
-	if (!m->f.nhist) {
-		put_msg(b, lang, m->f.in_block ? M_page_hist_none_block : M_page_hist_none);
-		pd_buf_puts(b, "\n\n");
-		return;
+	link(what, o, h->port);
+	if (h->proto != PD_PROTO_ANY)
+		pd_buf_printf(what, "/%s", pd_proto_name(h->proto));
+	if (with_service && *h->service) {
+		pd_buf_puts(what, " (");
+		pd__md_code(what, h->service);
+		pd_buf_puts(what, ")");
 	}
-	for (size_t i = 0, j; i < m->f.nhist; i = j) {
-		const struct pd_history *h = &m->f.hist[i];
+}
+
+void pd__md_history(struct pd_buf *b, const struct pd_site_opts *o, int lang, const struct pd_history *hist,
+		    size_t n, pd__md_link_fn link)
+{
+	struct pd_buf what = PD_BUF_INIT, svc = PD_BUF_INIT;
+	char date[64], size[PD__NUM_MAX];
+
+	for (size_t i = 0, j; i < n; i = j) {
+		const struct pd_history *h = &hist[i];
 		/* the registrations of one day that changed the block alike:
 		 * one line */
-		for (j = i + 1; j < m->f.nhist && !strcmp(m->f.hist[j].date, h->date) &&
-				m->f.hist[j].before_first == h->before_first && m->f.hist[j].before_last == h->before_last;
+		for (j = i + 1; j < n && !strcmp(hist[j].date, h->date) && hist[j].before_first == h->before_first &&
+				hist[j].before_last == h->before_last;
 		     j++)
 			;
 		what.len = svc.len = 0;
 		pd_buf_add(&what, "", 0);
 		pd_buf_add(&svc, "", 0);
 		date_str(date, sizeof(date), lang, h->date);
+		pd__num_str(size, lang, h->before_last - h->before_first + 1);
 		pd_buf_puts(b, "- ");
 		if (j > i + 1) {
 			for (size_t k = i; k < j; k++) {
-				const struct pd_history *g = &m->f.hist[k];
 				pd__list_sep(&what, lang, k - i, j - i);
-				md_link_sibling(&what, m->o, g->port);
-				if (g->proto != PD_PROTO_ANY)
-					pd_buf_printf(&what, "/%s", pd_proto_name(g->proto));
-				if (*g->service) {
-					pd_buf_puts(&what, " (");
-					pd__md_code(&what, g->service);
-					pd_buf_puts(&what, ")");
-				}
+				hist_port(&what, o, link, &hist[k], 1);
 			}
 			if (h->before_first == h->before_last)
 				pd__tr(b, lang, M_page_hist_many_port, date, pd_buf_str(&what), h->before_first);
 			else
 				pd__tr(b, lang, M_page_hist_many_block, date, pd_buf_str(&what), h->before_first,
-				       h->before_last, pd__num_str(n, lang, h->before_last - h->before_first + 1));
-			pd_buf_puts(b, "\n");
-			continue;
+				       h->before_last, size);
+		} else {
+			hist_port(&what, o, link, h, 0);
+			pd__md_code(&svc, h->service);
+			if (h->before_first == h->before_last)
+				pd__tr(b, lang, *h->service ? M_page_hist_svc_port : M_page_hist_port, date,
+				       pd_buf_str(&what), h->before_first, pd_buf_str(&svc));
+			else
+				pd__tr(b, lang, *h->service ? M_page_hist_svc_block : M_page_hist_block, date,
+				       pd_buf_str(&what), h->before_first, h->before_last, size, pd_buf_str(&svc));
 		}
-		md_link_sibling(&what, m->o, h->port);
-		if (h->proto != PD_PROTO_ANY)
-			pd_buf_printf(&what, "/%s", pd_proto_name(h->proto));
-		pd__md_code(&svc, h->service);
-		if (h->before_first == h->before_last)
-			pd__tr(b, lang, *h->service ? M_page_hist_svc_port : M_page_hist_port, date, pd_buf_str(&what),
-			       h->before_first, pd_buf_str(&svc));
-		else
-			pd__tr(b, lang, *h->service ? M_page_hist_svc_block : M_page_hist_block, date,
-			       pd_buf_str(&what), h->before_first, h->before_last,
-			       pd__num_str(n, lang, h->before_last - h->before_first + 1), pd_buf_str(&svc));
 		pd_buf_puts(b, "\n");
 	}
-	pd_buf_puts(b, "\n");
+	if (!b->err)
+		b->err = what.err ? what.err : svc.err;
 	pd_buf_release(&what);
 	pd_buf_release(&svc);
+}
+
+static void md_history(struct pd_buf *b, const struct pd__page *m)
+{
+	int lang = pd__site_lang(m->o);
+
+	md_heading(b, lang, M_page_h_history);
+	if (!m->f.nhist)
+		put_msg(b, lang, m->f.in_block ? M_page_hist_none_block : M_page_hist_none);
+	else
+		pd__md_history(b, m->o, lang, m->f.hist, m->f.nhist, md_link_sibling);
+	pd_buf_puts(b, "\n\n");
 }
 
 static void md_listening(struct pd_buf *b, const struct pd__page *m)

@@ -46,6 +46,14 @@ void pd__md_registry(struct pd_buf *b, const struct pd_registry *reg);
 /* The same in lang (a pd_lang), its date as lang writes it */
 void pd__md_registry_lang(struct pd_buf *b, const struct pd_registry *reg, int lang);
 void pd__md_link_port(struct pd_buf *b, const struct pd_site_opts *o, unsigned port);
+/* A Markdown link to a port's page, as one kind of page writes it */
+typedef void (*pd__md_link_fn)(struct pd_buf *b, const struct pd_site_opts *o, unsigned port);
+/* The history of a block (pd_registry_history()'s events, newest first)
+ * as a Markdown list in lang, each port linked by link: one line for the
+ * registrations of one day that changed the block alike. The port's page
+ * and the block's page both write it. */
+void pd__md_history(struct pd_buf *b, const struct pd_site_opts *o, int lang, const struct pd_history *hist,
+		    size_t n, pd__md_link_fn link);
 
 /* render.c: Markdown to the output formats, and the HTML frame */
 /* The site's assets, files of data/site/ compiled in by tools/embed.sh

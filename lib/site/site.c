@@ -616,23 +616,7 @@ int pd_block_page(const struct pd_registry *reg, unsigned first, enum pd_format 
 	nh = pd_registry_history(reg, first, hist, PD_HISTORY_MAX);
 	if (!nh)
 		pd_buf_printf(&body, "%s\n\n", pd__msg(lang, M_block_no_history));
-	for (size_t i = 0; i < nh; i++) {
-		pd__date(empty(&t3), lang, hist[i].date);
-		port_link(&t1, o, hist[i].port);
-		if (hist[i].proto != PD_PROTO_ANY)
-			pd_buf_printf(&t1, "/%s", pd_proto_name(hist[i].proto));
-		pd_buf_puts(&body, "- ");
-		if (*hist[i].service) {
-			pd__md_code(empty(&t2), hist[i].service);
-			pd__tr(&body, lang, M_block_hist_as, pd_buf_str(&t3), pd_buf_str(&t1), pd_buf_str(&t2),
-			       hist[i].before_first, hist[i].before_last,
-			       pd__num_str(n1, lang, hist[i].before_last - hist[i].before_first + 1));
-		} else {
-			pd__tr(&body, lang, M_block_hist, pd_buf_str(&t3), pd_buf_str(&t1), hist[i].before_first,
-			       hist[i].before_last, pd__num_str(n1, lang, hist[i].before_last - hist[i].before_first + 1));
-		}
-		pd_buf_puts(&body, "\n");
-	}
+	pd__md_history(&body, o, lang, hist, nh, pd__md_link_port);
 	pd_buf_printf(&body, "\n## %s\n\n%s %s\n\n", pd__msg(lang, M_block_h_advice), pd__msg(lang, advice[blk.cls]),
 		      pd__msg(lang, M_block_advice_more));
 	pd__md_registry_lang(&body, reg, lang);
