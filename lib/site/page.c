@@ -742,10 +742,17 @@ static void md_registry(struct pd_buf *b, const struct pd__page *m)
 					mask |= 1u << u;
 			}
 			done |= mask;
-			names.len = 0;
-			pd_buf_add(&names, "", 0);
-			proto_list(&names, lang, mask);
-			md_entry(b, m, &m->f.svc[t][0], t, pd_buf_str(&names), 1, m->f.nsvc[t]);
+			if (mask == 1u << t) {
+				/* alone: the entry already written */
+				pd_buf_puts(b, pd_buf_str(&one));
+				if (one.err && !b->err)
+					b->err = one.err;
+			} else {
+				names.len = 0;
+				pd_buf_add(&names, "", 0);
+				proto_list(&names, lang, mask);
+				md_entry(b, m, &m->f.svc[t][0], t, pd_buf_str(&names), 1, m->f.nsvc[t]);
+			}
 			pd_buf_release(&one);
 			pd_buf_release(&other);
 			continue;
