@@ -135,7 +135,7 @@ run page 80 --format markdown
 contains "$out" "- nothing against it in browsers' bad-port lists and portdex's list of known collisions" "verdict: 80's knowledge base has something against it"
 contains "$out" "- knowledge: in common use:" "verdict: a reason with something against it stays whole"
 run page 80 --format html
-contains "$out" '<li class="st-assigned">TCP, UDP, SCTP <strong>assigned</strong></li><li class="st-unassigned">DCCP <strong>unassigned</strong></li>' "at a glance: one item per status"
+contains "$out" '<li class="st-assigned">TCP, UDP and SCTP <strong>assigned</strong></li><li class="st-unassigned">DCCP <strong>unassigned</strong></li>' "at a glance: one item per status"
 run page 926 --format json; json_ok "page json"
 [ "$(node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(j.faq.length)' "$tmp/out")" -ge 5 ] && ok || ko "page json faq"
 expect_rc 2 page 70000

@@ -69,7 +69,6 @@ static int autolink_ok(const char *s)
 	return 1;
 }
 
-/* A count as lang writes it, into s (at least 32 bytes) */
 /* A registry date (YYYY-MM-DD) as lang writes it, into s (size n) */
 static const char *date_str(char *s, size_t n, int lang, const char *iso)
 {
@@ -95,11 +94,11 @@ void pd__md_registry_lang(struct pd_buf *b, const struct pd_registry *reg, int l
 
 	pd__registry_source(&name, reg, lang);
 	pd__md_text(&src, pd_buf_str(&name));
-	pd_buf_release(&name);
 	pd__md_text(&upd, *u ? date_str(date, sizeof(date), lang, u) : pd__msg(lang, M_page_unknown));
 	pd__tr(b, lang, M_page_registry, pd_buf_str(&src), pd_buf_str(&upd));
-	pd_buf_release(&src);
-	pd_buf_release(&upd);
+	pd__buf_fold(b, &name);
+	pd__buf_fold(b, &src);
+	pd__buf_fold(b, &upd);
 }
 
 void pd__md_registry(struct pd_buf *b, const struct pd_registry *reg)
@@ -119,6 +118,13 @@ const char *pd__lroot(const struct pd_site_opts *o, char *buf)
 	snprintf(buf, PD__ROOT_MAX, "%s%s%s", o->root, lang == PD_LANG_EN ? "" : pd_lang_code(lang),
 		 lang == PD_LANG_EN ? "" : "/");
 	return buf;
+}
+
+void pd__buf_fold(struct pd_buf *into, struct pd_buf *t)
+{
+	if (t->err && !into->err)
+		into->err = t->err;
+	pd_buf_release(t);
 }
 
 void pd__md_link_port(struct pd_buf *b, const struct pd_site_opts *o, unsigned port)
@@ -164,13 +170,13 @@ static void proto_list(struct pd_buf *b, int lang, unsigned mask)
 
 /* A status, a class's ports and a verdict in lang (the names of
  * pd_status_name, pd_class_name and pd_verdict_name are identifiers) */
-static const char *status_text(int lang, enum pd_status st)
+const char *pd__status_text(int lang, enum pd_status st)
 {
 	return pd__msg(lang, st == PD_ASSIGNED ? M_page_status_assigned
 			     : st == PD_RESERVED ? M_page_status_reserved : M_page_status_unassigned);
 }
 
-static const char *class_ports_text(int lang, enum pd_class c)
+const char *pd__class_ports_text(int lang, enum pd_class c)
 {
 	return pd__msg(lang, c == PD_SYSTEM ? M_page_cls_system : c == PD_USER ? M_page_cls_user : M_page_cls_dynamic);
 }
@@ -318,8 +324,8 @@ static void summary(struct pd__page *m)
 		pd__tr(b, lang, m->f.blk.size == 1 ? M_page_sum_block_one : M_page_sum_block,
 		       pd__num_str(n, lang, m->f.blk.size), m->f.blk.first, m->f.blk.last);
 	}
-	pd_buf_release(&list);
-	pd_buf_release(&protos);
+	pd__buf_fold(b, &list);
+	pd__buf_fold(b, &protos);
 }
 
 /* Adds a question and its answer: message q (with the port) and message
@@ -745,16 +751,14 @@ static void md_registry(struct pd_buf *b, const struct pd__page *m)
 			if (mask == 1u << t) {
 				/* alone: the entry already written */
 				pd_buf_puts(b, pd_buf_str(&one));
-				if (one.err && !b->err)
-					b->err = one.err;
 			} else {
 				names.len = 0;
 				pd_buf_add(&names, "", 0);
 				proto_list(&names, lang, mask);
 				md_entry(b, m, &m->f.svc[t][0], t, pd_buf_str(&names), 1, m->f.nsvc[t]);
 			}
-			pd_buf_release(&one);
-			pd_buf_release(&other);
+			pd__buf_fold(b, &one);
+			pd__buf_fold(b, &other);
 			continue;
 		}
 		/* the transports the registry says the same of, on one line */
@@ -766,15 +770,15 @@ static void md_registry(struct pd_buf *b, const struct pd__page *m)
 		pd_buf_add(&names, "", 0);
 		proto_list(&names, lang, mask);
 		pd_buf_puts(b, "- ");
-		pd__tr(b, lang, M_page_row, pd_buf_str(&names), status_text(lang, m->f.st[t]), pd_buf_str(&row[t]));
+		pd__tr(b, lang, M_page_row, pd_buf_str(&names), pd__status_text(lang, m->f.st[t]), pd_buf_str(&row[t]));
 		pd_buf_puts(b, ".\n");
 	}
 	pd_buf_puts(b, "\n");
 	pd__md_registry_lang(b, m->reg, lang);
 	pd_buf_puts(b, "\n\n");
 	for (int t = 0; t < PD_NPROTO; t++)
-		pd_buf_release(&row[t]);
-	pd_buf_release(&names);
+		pd__buf_fold(b, &row[t]);
+	pd__buf_fold(b, &names);
 }
 
 static void md_range(struct pd_buf *b, const struct pd__page *m)
@@ -784,7 +788,7 @@ static void md_range(struct pd_buf *b, const struct pd__page *m)
 	struct pd_buf link = PD_BUF_INIT;
 
 	md_heading(b, lang, M_page_h_range);
-	md_link_page(&link, m->o, class_ports_text(lang, m->f.cls), class_page(m->f.cls));
+	md_link_page(&link, m->o, pd__class_ports_text(lang, m->f.cls), class_page(m->f.cls));
 	pd__tr(b, lang, M_page_range_intro, m->port, pd_buf_str(&link), m->f.class_first, m->f.class_last);
 	pd_buf_putc(b, ' ');
 	put_msg(b, lang, m->f.cls == PD_SYSTEM ? M_page_proc_system : m->f.cls == PD_USER ? M_page_proc_user
@@ -847,7 +851,7 @@ static void md_block(struct pd_buf *b, const struct pd__page *m)
 		pd__tr(b, lang, m->f.blk.size == 1 ? M_page_blk_in_one : M_page_blk_in, m->port, m->f.blk.first,
 		       m->f.blk.last, pd__lroot(m->o, root), m->f.blk.first, m->o->ext,
 		       pd__num_str(n1, lang, m->f.blk.size), pd_buf_str(&rank), pd__num_str(n2, lang, m->f.blk.of),
-		       pd_buf_str(&link), class_ports_text(lang, m->f.blk.cls));
+		       pd_buf_str(&link), pd__class_ports_text(lang, m->f.blk.cls));
 	} else {
 		pd__tr(b, lang, M_page_blk_not, m->port);
 	}
@@ -946,10 +950,8 @@ void pd__md_history(struct pd_buf *b, const struct pd_site_opts *o, int lang, co
 		}
 		pd_buf_puts(b, "\n");
 	}
-	if (!b->err)
-		b->err = what.err ? what.err : svc.err;
-	pd_buf_release(&what);
-	pd_buf_release(&svc);
+	pd__buf_fold(b, &what);
+	pd__buf_fold(b, &svc);
 }
 
 static void md_history(struct pd_buf *b, const struct pd__page *m)
@@ -1310,19 +1312,16 @@ static void glance(struct pd_buf *b, const struct pd__page *m)
 	pd_buf_puts(b, "</h2><dl><dt>");
 	put_msg(b, lang, M_page_gl_status);
 	pd_buf_puts(b, "</dt><dd><ul class=\"st\">");
-	/* one item per status, naming its transports: "TCP, UDP assigned" */
-	for (int t = 0; t < PD_NPROTO; t++) {
-		int seen = 0;
-		for (int u = 0; u < t; u++)
-			seen |= m->f.st[u] == m->f.st[t];
-		if (seen)
+	/* one item per status, naming its transports: "TCP and UDP assigned" */
+	for (int t = 0, done = 0; t < PD_NPROTO; t++) {
+		unsigned mask = mask_of(m, m->f.st[t]);
+		if (done & (1 << t))
 			continue;
-		pd_buf_printf(b, "<li class=\"st-%s\">%s", pd_status_name(m->f.st[t]), proto_upper[t]);
-		for (int u = t + 1; u < PD_NPROTO; u++)
-			if (m->f.st[u] == m->f.st[t])
-				pd_buf_printf(b, ", %s", proto_upper[u]);
+		done |= (int)mask;
+		pd_buf_printf(b, "<li class=\"st-%s\">", pd_status_name(m->f.st[t]));
+		proto_list(b, lang, mask);
 		pd_buf_puts(b, " <strong>");
-		pd_buf_html(b, status_text(lang, m->f.st[t]));
+		pd_buf_html(b, pd__status_text(lang, m->f.st[t]));
 		pd_buf_puts(b, "</strong></li>");
 	}
 	pd_buf_puts(b, "</ul></dd><dt>");
@@ -1346,7 +1345,7 @@ static void glance(struct pd_buf *b, const struct pd__page *m)
 	put_msg(b, lang, M_page_gl_range);
 	pd_buf_printf(b, "</dt><dd><a href=\"%s%s%s\">", pd__lroot(o, root), pd_site_page_path(class_page(m->f.cls)),
 		      o->ext);
-	pd_buf_html(b, class_ports_text(lang, m->f.cls));
+	pd_buf_html(b, pd__class_ports_text(lang, m->f.cls));
 	pd_buf_printf(b, "</a>, %u-%u</dd><dt>", m->f.class_first, m->f.class_last);
 	put_msg(b, lang, M_page_gl_block);
 	pd_buf_puts(b, "</dt><dd>");
@@ -1481,7 +1480,7 @@ static int render_one(const struct pd__page *m, enum pd_format f, struct pd_buf 
 	if (first_service(m))
 		pd__tr(&title, lang, M_page_title_svc, port, first_service(m));
 	else
-		pd__tr(&title, lang, M_page_title_status, port, status_text(lang, m->f.overall));
+		pd__tr(&title, lang, M_page_title_status, port, pd__status_text(lang, m->f.overall));
 	snprintf(path, sizeof(path), "port/%u", port);
 	rc = pd__render_at(path, pd_buf_str(&title), pd_buf_str(&head), fig.len ? fig.s : NULL, pd_buf_str(&body),
 			   after.len ? after.s : NULL, f, o, out);

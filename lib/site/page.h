@@ -46,6 +46,12 @@ void pd__md_registry(struct pd_buf *b, const struct pd_registry *reg);
 /* The same in lang (a pd_lang), its date as lang writes it */
 void pd__md_registry_lang(struct pd_buf *b, const struct pd_registry *reg, int lang);
 void pd__md_link_port(struct pd_buf *b, const struct pd_site_opts *o, unsigned port);
+/* Passes t's first error on to into (unless into has one), then releases
+ * t: the end of a scratch buffer whose text went into into */
+void pd__buf_fold(struct pd_buf *into, struct pd_buf *t);
+/* A status ("assigned") and a class's ports ("user ports") in lang */
+const char *pd__status_text(int lang, enum pd_status st);
+const char *pd__class_ports_text(int lang, enum pd_class c);
 /* A Markdown link to a port's page, as one kind of page writes it */
 typedef void (*pd__md_link_fn)(struct pd_buf *b, const struct pd_site_opts *o, unsigned port);
 /* The history of a block (pd_registry_history()'s events, newest first)

@@ -71,14 +71,7 @@ static void attr_msg(struct pd_buf *b, int lang, enum pd__msg id)
 
 static const enum pd__msg class_title[3] = { M_site_title_system, M_site_title_user, M_site_title_dynamic };
 static const enum pd__msg class_word[3] = { M_site_cls_system, M_site_cls_user, M_site_cls_dynamic };
-static const enum pd__msg class_ports[3] = { M_site_cls_ports_system, M_site_cls_ports_user,
-					     M_site_cls_ports_dynamic };
 
-static const char *status_word(int lang, enum pd_status st)
-{
-	return pd__msg(lang, st == PD_ASSIGNED ? M_site_st_assigned : st == PD_RESERVED ? M_site_st_reserved
-			     : M_site_st_unassigned);
-}
 
 
 /* A purpose with its first letter as a capital (ASCII, and the Latin-1
@@ -568,10 +561,10 @@ int pd_block_page(const struct pd_registry *reg, unsigned first, enum pd_format 
 	pd_buf_puts(&head, "\n\n");
 	if (blk.rank == 1)
 		pd__tr(&head, lang, blk.size == 1 ? M_block_intro_one_top : M_block_intro_top, blk.first, blk.last,
-		       pd__num_str(n1, lang, blk.size), pd__num_str(n2, lang, blk.of), pd__msg(lang, class_ports[blk.cls]));
+		       pd__num_str(n1, lang, blk.size), pd__num_str(n2, lang, blk.of), pd__class_ports_text(lang, blk.cls));
 	else
 		pd__tr(&head, lang, blk.size == 1 ? M_block_intro_one_nth : M_block_intro_nth, blk.first, blk.last,
-		       pd__num_str(n1, lang, blk.size), pd__num_str(n2, lang, blk.of), pd__msg(lang, class_ports[blk.cls]),
+		       pd__num_str(n1, lang, blk.size), pd__num_str(n2, lang, blk.of), pd__class_ports_text(lang, blk.cls),
 		       ordinal(&t1, lang, blk.rank));
 	pd_buf_puts(&head, "\n");
 	if (f == PD_FMT_HTML) {
@@ -603,13 +596,13 @@ int pd_block_page(const struct pd_registry *reg, unsigned first, enum pd_format 
 	if (blk.first > 0) {
 		pd_buf_puts(&body, "- ");
 		pd__tr(&body, lang, M_block_below, port_link(&t1, o, blk.first - 1),
-		       status_word(lang, pd_registry_port_status(reg, blk.first - 1)));
+		       pd__status_text(lang, pd_registry_port_status(reg, blk.first - 1)));
 		pd_buf_puts(&body, "\n");
 	}
 	if (blk.last < 65535) {
 		pd_buf_puts(&body, "- ");
 		pd__tr(&body, lang, M_block_above, port_link(&t1, o, blk.last + 1),
-		       status_word(lang, pd_registry_port_status(reg, blk.last + 1)));
+		       pd__status_text(lang, pd_registry_port_status(reg, blk.last + 1)));
 		pd_buf_puts(&body, "\n");
 	}
 	pd_buf_printf(&body, "\n## %s\n\n", pd__msg(lang, M_block_h_history));

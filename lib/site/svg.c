@@ -30,13 +30,6 @@ static void cell_xy(unsigned i, unsigned *x, unsigned *y)
 	*y = Y0 + (i / COLS) * PITCH;
 }
 
-/* A status as a word about one port, in lang */
-static const char *status_word(int lang, enum pd_status st)
-{
-	return pd__msg(lang, st == PD_ASSIGNED ? M_site_st_assigned : st == PD_RESERVED ? M_site_st_reserved
-			     : M_site_st_unassigned);
-}
-
 /* Message id of lang with its arguments, escaped for the SVG's text */
 static void put_tr(struct pd_buf *b, int lang, enum pd__msg id, ...)
 {
@@ -74,9 +67,9 @@ static void cell_links(const struct pd_registry *reg, unsigned w0, const enum pd
 			    e.status == PD_ASSIGNED && *e.name)
 				svc = e.name;
 		if (svc)
-			put_tr(b, lang, M_map_cell_service, w0 + i, status_word(lang, st[i]), svc);
+			put_tr(b, lang, M_map_cell_service, w0 + i, pd__status_text(lang, st[i]), svc);
 		else
-			put_tr(b, lang, M_map_cell, w0 + i, status_word(lang, st[i]));
+			put_tr(b, lang, M_map_cell, w0 + i, pd__status_text(lang, st[i]));
 		pd_buf_printf(b, "</title><rect x=\"%u\" y=\"%u\" width=\"%d\" height=\"%d\"/></a>", x, y, PITCH, PITCH);
 	}
 	pd_buf_puts(b, "</g>");

@@ -125,8 +125,8 @@ try {
   await p3.goto(base + "/port/80");
   const glance = await p3.textContent(".glance");
   // one item per status, naming its transports (80 is http on TCP, UDP and SCTP)
-  check(/TCP, UDP, SCTP assigned/.test(glance.replace(/\s+/g, " ")) && /DCCP unassigned/.test(glance.replace(/\s+/g, " ")) &&
-        /http/.test(glance), "port 80's box: TCP, UDP, SCTP assigned, DCCP unassigned, http");
+  check(/TCP, UDP and SCTP assigned/.test(glance.replace(/\s+/g, " ")) && /DCCP unassigned/.test(glance.replace(/\s+/g, " ")) &&
+        /http/.test(glance), "port 80's box: TCP, UDP and SCTP assigned, DCCP unassigned, http");
   check(/Range\s*system ports, 0-1023/.test(glance) && /Verdict\s*avoid/.test(glance),
         "port 80's box: range and verdict");
   check(await p3.evaluate(() => !!(document.querySelector(".glance").compareDocumentPosition(
