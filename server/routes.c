@@ -738,8 +738,12 @@ void route_get(enum srv_route r, unsigned arg, int lang, const char *query, size
 	(void)want_json;
 	if (r == R_HOME && lang == PD_LANG_EN) {
 		/* /: the one address that reads Accept-Language; a reader who
-		 * prefers French or Malay is sent to that home page */
-		int want = pd_lang_negotiate(accept_language);
+		 * prefers French or Malay is sent to that home page, unless
+		 * English was asked for (/?lang=en: the language switcher) */
+		char asked[8];
+		int want = query && hp_form_get(query, qlen, "lang", asked, sizeof(asked)) == 1 && !strcmp(asked, "en")
+				   ? PD_LANG_EN
+				   : pd_lang_negotiate(accept_language);
 		out->vary_language = 1;
 		if (want != PD_LANG_EN) {
 			snprintf(out->location, sizeof(out->location), "%s", route_lroot(want));

@@ -121,6 +121,16 @@ for al in en-US ""; do
 	is "/ with Accept-Language '$al': Content-Language" "$(header content-language)" en
 	contains "$(header vary)" "accept-language" "/ with Accept-Language '$al': Vary"
 done
+# the switcher's way back to English: /?lang=en, which no preference redirects
+get /fr/ -H 'Accept-Language: fr'
+contains "$body" '<a href="/?lang=en" lang="en" hreflang="en">English</a>' "/fr/'s switcher asks for English outright"
+get '/?lang=en' -H 'Accept-Language: fr-CA,fr;q=0.9'
+is "/?lang=en preferring French" "$status" 200
+is "/?lang=en preferring French: Content-Language" "$(header content-language)" en
+get '/?lang=de' -H 'Accept-Language: fr'
+is "/?lang=de preferring French: still sent to French" "$status" 302
+get /fr/port/926
+lacks "$body" '?lang=en' "a port page's switcher links its English page as it is"
 get /port/926 -H 'Accept-Language: fr'
 is "/port/926 preferring French" "$status" 200
 is "/port/926 preferring French: Content-Language" "$(header content-language)" en

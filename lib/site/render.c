@@ -195,6 +195,10 @@ static void switcher(struct pd_buf *b, const struct pd_site_opts *o, int lang, c
 		}
 		pd_buf_puts(b, "<li><a href=\"");
 		lang_href(b, o, l, path ? path : "");
+		/* the server's / sends a reader whose browser prefers another
+		 * language there: the switcher asks for English outright */
+		if (l == PD_LANG_EN && !*o->ext && (!path || !*path))
+			pd_buf_puts(b, "?lang=en");
 		pd_buf_printf(b, "\" lang=\"%s\" hreflang=\"%s\">", pd_lang_code(l), pd_lang_code(l));
 		pd_buf_html(b, pd_lang_name(l));
 		pd_buf_puts(b, "</a></li>");
