@@ -151,15 +151,6 @@ static const char *take(struct eval *e, struct pd_buf *b, char *out, size_t n)
 	return out;
 }
 
-/* a date of the data files ("YYYY-MM-DD") */
-static const char *date_of(struct eval *e, const char *iso, char *out, size_t n)
-{
-	struct pd_buf b = { 0 };
-
-	pd__date(&b, e->lang, iso);
-	return take(e, &b, out, n);
-}
-
 /* A count: in English as it always was (8366, 19022), else grouped as
  * the language groups digits (19 022). */
 static const char *count_of(struct eval *e, unsigned long long v, char *out, size_t n)
@@ -196,16 +187,8 @@ static const char *pct_of(struct eval *e, double v, char *out, size_t n)
 static const char *protos_of(struct eval *e, unsigned mask, char *out, size_t n)
 {
 	struct pd_buf b = { 0 };
-	size_t k = 0, total = 0;
 
-	for (int t = 0; t < PD_NPROTO; t++)
-		total += (mask >> t) & 1;
-	for (int t = 0; t < PD_NPROTO; t++) {
-		if (!((mask >> t) & 1))
-			continue;
-		pd__list_sep(&b, e->lang, k++, total);
-		pd_buf_puts(&b, pd_proto_name(t));
-	}
+	pd__proto_list(&b, e->lang, mask, NULL);
 	return take(e, &b, out, n);
 }
 
@@ -326,7 +309,7 @@ static int rule_registry(struct eval *e)
 			reason(e, -1, PD_GOOD, "registry", "unassigned", M_check_unassigned_nodate);
 		else
 			reason(e, -1, PD_GOOD, "registry", "unassigned", M_check_unassigned,
-			       e->out ? date_of(e, updated, date, sizeof(date)) : "");
+			       e->out ? pd__date_str(date, sizeof(date), e->lang, updated) : "");
 	}
 	switch (cls) {
 	case PD_SYSTEM:
@@ -384,7 +367,7 @@ static int rule_browser(struct eval *e)
 	if (!tcp && !udp)
 		return 0;
 	if (e->out && *rec)
-		date_of(e, rec, date, sizeof(date));
+		pd__date_str(date, sizeof(date), e->lang, rec);
 	b = pd__curated_blocked(c, e->port);
 	if (!b) {
 		if (tcp)
@@ -445,7 +428,7 @@ static int rule_collision(struct eval *e)
 		if (e->out) {
 			count_of(e, c->ncoll, n, sizeof(n));
 			if (*c->collisions_recorded)
-				date_of(e, c->collisions_recorded, date, sizeof(date));
+				pd__date_str(date, sizeof(date), e->lang, c->collisions_recorded);
 		}
 		reason(e, -1, PD_GOOD, "collision", "no-collision",
 		       *c->collisions_recorded ? M_check_no_collision : M_check_no_collision_nodate, n, date);
@@ -768,7 +751,7 @@ unsigned pd__evaluate(struct pd__ctx *x, unsigned port, int proto, unsigned skip
 	memset(&e, 0, sizeof(e));
 	e.x = x;
 	e.port = port;
-	e.lang = pd__lang_of(x->o->lang);
+	e.lang = x->lang;
 	e.out = out;
 	e.skip = skip;
 	e.stop = stop;
@@ -801,6 +784,7 @@ int pd__ctx_init(struct pd__ctx *x, const struct pd_registry *reg, const struct 
 	memset(x, 0, sizeof(*x));
 	x->reg = reg;
 	x->o = o;
+	x->lang = pd__lang_of(o->lang);
 	x->socks_rc = 1;
 	x->cur = &x->own_cur;
 	x->nmap = &x->own_nmap;

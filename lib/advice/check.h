@@ -134,6 +134,7 @@ enum pd__rule {
 struct pd__ctx {
 	const struct pd_registry *reg;
 	const struct pd_check_opts *o;
+	int lang;                        /* o->lang, parsed once (enum pd_lang) */
 	const struct pd__curated *cur;   /* shared, or own_cur (datadir) */
 	struct pd__curated own_cur;
 	const struct pd__nmap *nmap;     /* shared, or own_nmap */

@@ -230,29 +230,43 @@ void pd__pct(struct pd_buf *b, int lang, double v, int decimals)
 	pd_buf_puts(b, lang == PD_LANG_FR ? "\u202f%" : "%");
 }
 
-void pd__date(struct pd_buf *b, int lang, const char *iso)
+const char *pd__date_str(char *s, size_t n, int lang, const char *iso)
 {
 	unsigned y, m, d;
 	int end = 0;
 
-	if (lang == PD_LANG_EN) {
-		pd_buf_puts(b, iso);
-		return;
-	}
 	/* a day: "17 août 2026"; a month (the registry's older dates are
-	 * YYYY-MM): "août 2026"; anything else as it is */
-	if (sscanf(iso, "%4u-%2u-%2u%n", &y, &m, &d, &end) == 3 && !iso[end] && end == 10 && m >= 1 && m <= 12 &&
-	    d >= 1 && d <= 31) {
-		pd_buf_printf(b, "%u%s %s %u", d, lang == PD_LANG_FR && d == 1 ? "er" : "",
-			      pd__msg(lang, (enum pd__msg)(M_month_1 + (int)m - 1)), y);
-		return;
+	 * YYYY-MM): "août 2026"; English, and anything else, as it is */
+	if (lang != PD_LANG_EN && sscanf(iso, "%4u-%2u-%2u%n", &y, &m, &d, &end) == 3 && !iso[end] && end == 10 &&
+	    m >= 1 && m <= 12 && d >= 1 && d <= 31)
+		snprintf(s, n, "%u%s %s %u", d, lang == PD_LANG_FR && d == 1 ? "er" : "",
+			 pd__msg(lang, (enum pd__msg)(M_month_1 + (int)m - 1)), y);
+	else if (lang != PD_LANG_EN && (end = 0, sscanf(iso, "%4u-%2u%n", &y, &m, &end) == 2) && !iso[end] &&
+		 end == 7 && m >= 1 && m <= 12)
+		snprintf(s, n, "%s %u", pd__msg(lang, (enum pd__msg)(M_month_1 + (int)m - 1)), y);
+	else
+		snprintf(s, n, "%s", iso);
+	return s;
+}
+
+void pd__date(struct pd_buf *b, int lang, const char *iso)
+{
+	char s[PD__DATE_MAX];
+
+	/* what is not a date goes as it is, whatever its length */
+	pd_buf_puts(b, strlen(iso) < 16 ? pd__date_str(s, sizeof(s), lang, iso) : iso);
+}
+
+void pd__proto_list(struct pd_buf *b, int lang, unsigned mask, const char *const names[PD_NPROTO])
+{
+	size_t n = 0, total = (size_t)__builtin_popcount(mask & ((1u << PD_NPROTO) - 1));
+
+	for (int t = 0; t < PD_NPROTO; t++) {
+		if (!(mask & (1u << t)))
+			continue;
+		pd__list_sep(b, lang, n++, total);
+		pd_buf_puts(b, names ? names[t] : pd_proto_name(t));
 	}
-	end = 0;
-	if (sscanf(iso, "%4u-%2u%n", &y, &m, &end) == 2 && !iso[end] && end == 7 && m >= 1 && m <= 12) {
-		pd_buf_printf(b, "%s %u", pd__msg(lang, (enum pd__msg)(M_month_1 + (int)m - 1)), y);
-		return;
-	}
-	pd_buf_puts(b, iso);
 }
 
 void pd__list_sep(struct pd_buf *b, int lang, size_t i, size_t n)

@@ -41,13 +41,20 @@ const char *pd__num_str(char *buf, int lang, unsigned long long n);
  * writes it (0.5%, 0,5 %). */
 void pd__dec(struct pd_buf *b, int lang, double v, int decimals);
 void pd__pct(struct pd_buf *b, int lang, double v, int decimals);
-/* A date given as YYYY-MM-DD: as it is in English (ISO 8601, as the
- * registry writes it), "17 août 2026" in French, "17 Ogos 2026" in Malay;
- * anything that is not such a date is appended as it is. */
+/* A date given as YYYY-MM-DD or YYYY-MM: as it is in English (ISO 8601,
+ * as the registry writes it), "17 août 2026" or "août 2026" in French,
+ * "17 Ogos 2026" or "Ogos 2026" in Malay; anything that is not such a
+ * date is appended as it is. */
 void pd__date(struct pd_buf *b, int lang, const char *iso);
+/* The same into s (n bytes, cut if need be), with no allocation: s */
+#define PD__DATE_MAX 64 /* enough for any date of the three languages */
+const char *pd__date_str(char *s, size_t n, int lang, const char *iso);
 /* The separator before item i (0-based) of n in a list: "", ", " or
  * " and " / " et " / " dan ". */
 void pd__list_sep(struct pd_buf *b, int lang, size_t i, size_t n);
+/* The transports of mask (bits 1 << PD_TCP ...) as a list of lang:
+ * "tcp and udp" (pd_proto_name), or by names[] ("TCP et UDP") */
+void pd__proto_list(struct pd_buf *b, int lang, unsigned mask, const char *const names[PD_NPROTO]);
 
 /* The registry's source (pd_registry_source) as a page in lang names it:
  * "(compiled in)" in lang's words; appended raw (the caller escapes it).

@@ -69,17 +69,6 @@ static int autolink_ok(const char *s)
 	return 1;
 }
 
-/* A registry date (YYYY-MM-DD) as lang writes it, into s (size n) */
-static const char *date_str(char *s, size_t n, int lang, const char *iso)
-{
-	struct pd_buf t = PD_BUF_INIT;
-
-	pd__date(&t, lang, iso);
-	snprintf(s, n, "%s", pd_buf_str(&t));
-	pd_buf_release(&t);
-	return s;
-}
-
 /* The text of a message without arguments */
 static void put_msg(struct pd_buf *b, int lang, enum pd__msg id)
 {
@@ -94,7 +83,7 @@ void pd__md_registry_lang(struct pd_buf *b, const struct pd_registry *reg, int l
 
 	pd__registry_source(&name, reg, lang);
 	pd__md_text(&src, pd_buf_str(&name));
-	pd__md_text(&upd, *u ? date_str(date, sizeof(date), lang, u) : pd__msg(lang, M_page_unknown));
+	pd__md_text(&upd, *u ? pd__date_str(date, sizeof(date), lang, u) : pd__msg(lang, M_page_unknown));
 	pd__tr(b, lang, M_page_registry, pd_buf_str(&src), pd_buf_str(&upd));
 	pd__buf_fold(b, &name);
 	pd__buf_fold(b, &src);
@@ -158,14 +147,7 @@ static enum pd_site_page class_page(enum pd_class c)
 /* "TCP and UDP", "TCP, UDP and SCTP" from a bit mask */
 static void proto_list(struct pd_buf *b, int lang, unsigned mask)
 {
-	size_t n = 0, total = (size_t)__builtin_popcount(mask);
-
-	for (int t = 0; t < PD_NPROTO; t++) {
-		if (!(mask & (1u << t)))
-			continue;
-		pd__list_sep(b, lang, n++, total);
-		pd_buf_puts(b, proto_upper[t]);
-	}
+	pd__proto_list(b, lang, mask, proto_upper);
 }
 
 /* A status, a class's ports and a verdict in lang (the names of
@@ -374,13 +356,13 @@ static void faq_history(struct pd__page *m, int lang)
 		if (m->nfaq < PD__MAX_FAQ) {
 			pd__tr(&m->faq_q[m->nfaq], lang, M_page_q_block_always, m->port, m->f.blk.first, m->f.blk.last);
 			pd__tr(&m->faq_a[m->nfaq], lang, k == 1 ? M_page_a_block_always_one : M_page_a_block_always,
-			       date_str(date, sizeof(date), lang, h->date), h->before_first, h->before_last,
+			       pd__date_str(date, sizeof(date), lang, h->date), h->before_first, h->before_last,
 			       pd_buf_str(&t), m->f.blk.first, m->f.blk.last, m->port);
 			m->nfaq++;
 		}
 	} else if (m->f.nhist) {
 		const struct pd_history *h = &m->f.hist[0];
-		date_str(date, sizeof(date), lang, h->date);
+		pd__date_str(date, sizeof(date), lang, h->date);
 		if (*h->service)
 			faq(m, M_page_q_always_assigned, M_page_a_always_assigned, date, h->port, h->service,
 			    h->before_first, h->before_last);
@@ -574,7 +556,7 @@ static void md_date(struct pd_buf *b, int lang, const char *iso)
 {
 	char date[64];
 
-	pd__md_text(b, date_str(date, sizeof(date), lang, iso));
+	pd__md_text(b, pd__date_str(date, sizeof(date), lang, iso));
 }
 
 /* An indented line of an entry: message id with one argument, arg (the
@@ -925,7 +907,7 @@ void pd__md_history(struct pd_buf *b, const struct pd_site_opts *o, int lang, co
 		what.len = svc.len = 0;
 		pd_buf_add(&what, "", 0);
 		pd_buf_add(&svc, "", 0);
-		date_str(date, sizeof(date), lang, h->date);
+		pd__date_str(date, sizeof(date), lang, h->date);
 		pd__num_str(size, lang, h->before_last - h->before_first + 1);
 		pd_buf_puts(b, "- ");
 		if (j > i + 1) {
@@ -1413,7 +1395,7 @@ static void glance(struct pd_buf *b, const struct pd__page *m)
 	/* the registry's file is named under "What the registry says" */
 	y.len = 0;
 	pd_buf_add(&y, "", 0);
-	pd_buf_html(&y, *pd_registry_updated(m->reg) ? date_str(date, sizeof(date), lang, pd_registry_updated(m->reg))
+	pd_buf_html(&y, *pd_registry_updated(m->reg) ? pd__date_str(date, sizeof(date), lang, pd_registry_updated(m->reg))
 						     : pd__msg(lang, M_page_unknown));
 	pd__tr(b, lang, M_page_gl_facts_from, pd_buf_str(&y));
 	pd_buf_puts(b, "</dd></dl></section>");
