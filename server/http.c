@@ -485,7 +485,8 @@ static enum MHD_Result feedback_answer(struct request *r, struct MHD_Connection 
 	} else {
 		rep.status = 303;
 		rep.ctype = "text/html; charset=utf-8";
-		snprintf(rep.location, sizeof(rep.location), "%sport/%u?feedback=%s#feedback", route_lroot(r->lang),
+		char lroot[SRV_LROOT_MAX];
+		snprintf(rep.location, sizeof(rep.location), "%sport/%u?feedback=%s#feedback", route_lroot(r->lang, lroot),
 			 r->arg, r->vote.explain ? "why" : "thanks");
 		pd_buf_printf(&rep.body, "<a href=\"%s\">", rep.location);
 		pd__tr(&rep.body, r->lang, M_srv_back_port, r->arg);
@@ -594,8 +595,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (r->method != M_POST) {
 		struct reply rep;
 		memset(&rep, 0, sizeof(rep));
+		/* only the English home reads Accept-Language */
 		route_get(r->route, r->arg, r->lang, r->t.query, r->t.qlen, r->want_json,
-			  header(c, "Accept-Language"), &rep);
+			  r->route == R_HOME && r->lang == PD_LANG_EN
+				  ? header(c, MHD_HTTP_HEADER_ACCEPT_LANGUAGE) : NULL,
+			  &rep);
 		return respond(r, c, &rep);
 	}
 	switch (atomic_load(&r->fb)) {

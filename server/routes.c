@@ -93,9 +93,13 @@ int route_target_lang(const char *target)
 	return target ? lang_prefix(target, &n) : PD_LANG_EN;
 }
 
-const char *route_lroot(int lang)
+const char *route_lroot(int lang, char buf[SRV_LROOT_MAX])
 {
-	return lang == PD_LANG_FR ? "/fr/" : lang == PD_LANG_MS ? "/ms/" : "/";
+	if (lang == PD_LANG_EN)
+		snprintf(buf, SRV_LROOT_MAX, "/");
+	else
+		snprintf(buf, SRV_LROOT_MAX, "/%s/", pd_lang_code(lang));
+	return buf;
 }
 
 static enum srv_route match(const char *path, unsigned *port, int *bad);
@@ -267,11 +271,12 @@ void route_error(enum srv_route r, int lang, int status, const char *message, in
 	}
 	{
 		struct pd_buf c = PD_BUF_INIT, t = PD_BUF_INIT, m = PD_BUF_INIT;
+		char lroot[SRV_LROOT_MAX];
 		pd__tr(&t, lang, status_text(status));
 		translated(&m, lang, message);
 		pd_buf_printf(&c, "<h1>%s</h1><p>", pd_buf_str(&t));
 		pd_buf_html(&c, pd_buf_str(&m));
-		pd_buf_printf(&c, "</p><p><a href=\"%s\">", route_lroot(lang));
+		pd_buf_printf(&c, "</p><p><a href=\"%s\">", route_lroot(lang, lroot));
 		pd__tr(&c, lang, M_srv_home_link);
 		pd_buf_puts(&c, "</a></p>");
 		out->ctype = CT_HTML;
@@ -544,7 +549,8 @@ static void search_page(const struct srv_state *s, int lang, const char *query, 
 {
 	char q[SRV_QUERY_MAX + 1];
 	const char *why = search_query(query, qlen, q, sizeof(q), NULL);
-	const char *lroot = route_lroot(lang);
+	char lroot_buf[SRV_LROOT_MAX];
+	const char *lroot = route_lroot(lang, lroot_buf);
 	struct pd_buf c = PD_BUF_INIT, title = PD_BUF_INIT, t = PD_BUF_INIT;
 	struct pd_search_opts so;
 	struct pd_search res = { 0 };
@@ -643,20 +649,20 @@ static void search_page(const struct srv_state *s, int lang, const char *query, 
 		pd_buf_puts(&c, "</p>");
 	}
 	{
-		struct pd_buf src = PD_BUF_INIT, date = PD_BUF_INIT;
-		struct pd_buf name = PD_BUF_INIT;
+		/* the registry line of every page (page_registry), in HTML */
+		struct pd_buf name = PD_BUF_INIT, line = PD_BUF_INIT;
+		const char *u = pd_registry_updated(s->reg);
+		char date[PD__DATE_MAX];
 		pd__registry_source(&name, s->reg, lang);
-		pd_buf_html(&src, pd_buf_str(&name));
-		pd_buf_release(&name);
-		struct pd_buf d = PD_BUF_INIT;
-		pd__date(&d, lang, pd_registry_updated(s->reg));
-		pd_buf_html(&date, pd_buf_str(&d));
-		pd_buf_release(&d);
+		pd__tr(&line, lang, M_page_registry, pd_buf_str(&name),
+		       *u ? pd__date_str(date, sizeof(date), lang, u) : pd__msg(lang, M_page_unknown));
 		pd_buf_puts(&c, "<p>");
-		pd__tr(&c, lang, M_srv_search_registry, pd_buf_str(&src), pd_buf_str(&date));
+		pd_buf_html(&c, pd_buf_str(&line));
 		pd_buf_puts(&c, "</p>");
-		pd_buf_release(&src);
-		pd_buf_release(&date);
+		if (!c.err)
+			c.err = name.err ? name.err : line.err;
+		pd_buf_release(&name);
+		pd_buf_release(&line);
 	}
 	framed(pd_buf_str(&title), lang, pd_buf_str(&c), &out->body);
 	rendered(out, c.err ? c.err : out->body.err, CT_HTML, CC_REVALIDATE, 0);
@@ -746,7 +752,7 @@ void route_get(enum srv_route r, unsigned arg, int lang, const char *query, size
 				   : pd_lang_negotiate(accept_language);
 		out->vary_language = 1;
 		if (want != PD_LANG_EN) {
-			snprintf(out->location, sizeof(out->location), "%s", route_lroot(want));
+			route_lroot(want, out->location);
 			out->status = 302;
 			out->ctype = CT_HTML;
 			out->cache_control = CC_REVALIDATE;

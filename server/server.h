@@ -220,8 +220,10 @@ const char *route_feedback_form(unsigned port, const char *body, size_t len, str
  * (the message, one of the server's English sentences, translated by the
  * catalogue when it has it), or JSON in English for /api */
 void route_error(enum srv_route r, int lang, int status, const char *message, int want_json, struct reply *out);
-/* The path of the pages of lang from the root: "/" or "/fr/" */
-const char *route_lroot(int lang);
+/* The path of the pages of lang from the root, "/" or "/fr/" (its
+ * pd_lang_code), into buf: buf */
+#define SRV_LROOT_MAX 16
+const char *route_lroot(int lang, char buf[SRV_LROOT_MAX]);
 void reply_release(struct reply *r);
 /* HTML escaping of text */
 

@@ -99,6 +99,9 @@ contains "$body" "there is no page at this address" "the English 404"
 get '/fr/search?q=zzzqqqxxj'
 is "a French search" "$status" 200
 contains "$body" "Recherche" "the French search page"
+# its registry line, the one every page has (page_registry), the date French
+contains "$body" "<p>Registre"$'\u202f'": IANA XML service-names-port-numbers.xml (intégré à portdex), mis à jour le 17 août 2026.</p>" \
+	"the French search page's registry line"
 get '/fr/search?q=ssh'
 is "a French search for a port" "$status" 302
 is "it leads to the French page" "$(header location)" /fr/port/22
