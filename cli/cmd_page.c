@@ -54,6 +54,18 @@ static void port_list(struct pd_buf *b, const unsigned *ports, size_t n)
 	}
 }
 
+/* Says that what (an argument's part) is not a language of the site, and
+ * which are (pd_lang_code's) */
+static int not_a_lang(const char *what)
+{
+	char q[256], known[64] = "";
+
+	for (int l = 0; l < PD_NLANG; l++)
+		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s", l ? ", " : "", pd_lang_code(l));
+	cli_error("'%s' is not a language of the site (%s)", cli_quote(what, q, sizeof(q)), known);
+	return EXIT_USAGE;
+}
+
 /* The languages of a --lang list ("fr", "en,ms"; one only when !several):
  * a bit per enum pd_lang in *mask, 0 when fine, else prints why not and
  * returns EXIT_USAGE */
@@ -66,12 +78,11 @@ static int parse_langs(const char *list, int several, unsigned *mask)
 	do {
 		size_t n = strcspn(p, ",");
 		int l;
-		snprintf(one, sizeof(one), "%.*s", (int)(n < sizeof(one) - 1 ? n : sizeof(one) - 1), p);
-		if (n >= sizeof(one) || (l = pd_lang_parse(one)) < 0) {
-			cli_error("'%s' is not a language of the site (en, fr, ms)",
-				  cli_quote(n >= sizeof(one) ? p : one, q, sizeof(q)));
-			return EXIT_USAGE;
-		}
+		if (n >= sizeof(one))
+			return not_a_lang(p);
+		snprintf(one, sizeof(one), "%.*s", (int)n, p);
+		if ((l = pd_lang_parse(one)) < 0)
+			return not_a_lang(one);
 		if (*mask & (1u << l)) {
 			cli_error("--lang names '%s' twice", cli_quote(one, q, sizeof(q)));
 			return EXIT_USAGE;
@@ -81,7 +92,7 @@ static int parse_langs(const char *list, int several, unsigned *mask)
 	} while (*p++ == ',' && several);
 	if (p[-1]) {
 		/* a second language where one only is taken */
-		cli_error("'%s' is not a language of the site (en, fr, ms)", cli_quote(list, q, sizeof(q)));
+		cli_error("--lang '%s': a page is in one language", cli_quote(list, q, sizeof(q)));
 		return EXIT_USAGE;
 	}
 	return 0;

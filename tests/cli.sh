@@ -163,6 +163,12 @@ contains "$err" "'' is not a language of the site" "page --lang ''"
 fails 2 page 926 --lang $'\e[2Jfr'
 contains "$err" "'\\x1b[2Jfr' is not a language of the site" "page --lang with a control character, made visible"
 fails 2 page 926 --lang fr,ms
+[ "$err" = "portdex: --lang 'fr,ms': a page is in one language" ] && ok || ko "page --lang fr,ms: $err"
+long=$(printf 'f%.0s' $(seq 70))
+fails 2 page 926 --lang "$long"
+contains "$err" "...' is not a language of the site (en, fr, ms)" "page --lang of 70 bytes, cut short"
+fails 2 export --out "$tmp/x" --lang "en,$long"
+[ ! -e "$tmp/x" ] && ok || ko "export --lang with a 70-byte language wrote $tmp/x"
 fails 2 926 --lang fr
 
 # ---- nothing from data, file names or arguments drives the terminal ----
