@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "check.h"
+#include "i18n.h"
 #include "portdex.h"
 
 #define HDR "Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,Registration Date,Modification Date,Reference,Service Code,Unauthorized Use Reported,Assignment Notes\n"
@@ -962,6 +963,26 @@ static void test_check_languages(void **state)
 
 /* A text too long for the field is cut at a character boundary, whatever
  * the byte the cut falls on, and ends with the language's ellipsis */
+/* A message longer than pd__reason_printf's own buffer (1 KiB), into a
+ * larger one: cut with the ellipsis at a character's boundary, and its
+ * whole length returned */
+static void test_reason_long(void **state)
+{
+	char desc[1500], text[2048];
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(desc) - 1; i += 2)
+		memcpy(desc + i, "\xc3\xa9", 2); /* é, so that a cut may fall inside one */
+	desc[sizeof(desc) - 1] = '\0';
+	n = pd__reason_printf(text, sizeof(text), PD_LANG_EN, M_check_what_desc, desc);
+	assert_int_equal(n, strlen(desc) + 2); /* its quotes */
+	assert_true(strlen(text) < 1024);
+	assert_string_equal(text + strlen(text) - 3, "...");
+	if (!utf8_ok(text))
+		fail_msg("cut inside a character");
+}
+
 static void test_check_cut(void **state)
 {
 	static const char *const langs[] = { NULL, "fr", "ms" };
@@ -1153,6 +1174,7 @@ int main(void)
 		cmocka_unit_test(test_faq_block_history),
 		cmocka_unit_test(test_check_languages),
 		cmocka_unit_test(test_check_cut),
+		cmocka_unit_test(test_reason_long),
 		cmocka_unit_test(test_suggest_language),
 		cmocka_unit_test(test_fact_lines),
 		cmocka_unit_test(test_knowledge_file),

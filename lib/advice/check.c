@@ -74,7 +74,11 @@ static size_t vreason_printf(char *text, size_t cap, int lang, enum pd__msg id, 
 
 	if (n < 0)
 		n = 0;
-	fit(text, cap, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1, pd__msg(lang, M_check_ellipsis));
+	/* past buf, the text is cut where buf cut it: with the ellipsis, at a
+	 * character's boundary, even for a larger cap */
+	if (cap > sizeof(buf))
+		cap = sizeof(buf);
+	fit(text, cap, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf), pd__msg(lang, M_check_ellipsis));
 	return (size_t)n;
 }
 
